@@ -1,0 +1,101 @@
+//! bridgewatch command line: parse arguments and hand over to a mode.
+
+use bridgewatch::cli::{DecodeOptions, Decoder};
+use clap::{Parser, Subcommand};
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "bridgewatch",
+    version,
+    about = "AIS console for the bridge watch"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decode NMEA/AIS to gpsd-compatible JSON lines (stdin if no file).
+    Decode {
+        /// Input files; `-` or none reads standard input.
+        files: Vec<String>,
+        /// Raw integer units, like `gpsdecode -u`.
+        #[arg(short = 'u', long)]
+        unscaled: bool,
+        /// Print the totals to standard error at the end.
+        #[arg(long)]
+        summary: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Decode {
+            files,
+            unscaled,
+            summary,
+        }) => decode(&files, !unscaled, summary),
+        None => {
+            eprintln!(
+                "bridgewatch: the console and its demo are not built yet; \
+                 `bridgewatch decode FILE` decodes NMEA/AIS to JSON."
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn decode(files: &[String], scaled: bool, summary: bool) -> ExitCode {
+    let mut dec = Decoder::new(DecodeOptions { scaled });
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(256 * 1024, stdout.lock());
+    let stderr = io::stderr();
+    let mut err = io::BufWriter::new(stderr.lock());
+    let mut status = ExitCode::SUCCESS;
+    let stdin_only = files.is_empty() || files.iter().all(|f| f == "-");
+    let result = if stdin_only {
+        dec.run("stdin", io::stdin().lock(), &mut out, &mut err)
+    } else {
+        let mut r = Ok(());
+        for f in files {
+            let res = if f == "-" {
+                dec.run("stdin", io::stdin().lock(), &mut out, &mut err)
+            } else {
+                match std::fs::File::open(f) {
+                    Ok(file) => dec.run(f, file, &mut out, &mut err),
+                    Err(e) => {
+                        let _ = writeln!(err, "bridgewatch: cannot read {f}: {e}");
+                        status = ExitCode::FAILURE;
+                        Ok(())
+                    }
+                }
+            };
+            if res.is_err() {
+                r = res;
+                break;
+            }
+        }
+        r
+    };
+    if let Err(e) = result
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        let _ = writeln!(err, "bridgewatch: {e}");
+        status = ExitCode::FAILURE;
+    }
+    let _ = out.flush();
+    if summary {
+        let s = dec.summary();
+        let _ = writeln!(
+            err,
+            "{} lines, {} sentences, {} AIS messages, {} rejected ({} over-long), {} incomplete multi-part",
+            s.lines, s.sentences, s.messages, s.rejected, s.overlong, s.incomplete
+        );
+    }
+    let _ = err.flush();
+    status
+}

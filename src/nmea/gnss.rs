@@ -1,0 +1,1 @@
+//! GNSS sentences (filled in below).

@@ -1,0 +1,336 @@
+//! NMEA 0183 / IEC 61162-1 framing: checksums, IEC 61162-450 tag blocks,
+//! field splitting, a bounded line reader, VDM/VDO reassembly, GNSS
+//! sentences and the presentation-interface sentences of an AIS transponder.
+//!
+//! Framing is kept apart from parsing: [`frame`] checks a line and returns a
+//! borrowed [`Sentence`]; what the fields mean is decided by `vdm`, `gnss`
+//! and `pi`. Nothing here allocates on the happy path of a single-sentence
+//! AIS message.
+
+pub mod gnss;
+pub mod pi;
+pub mod reader;
+pub mod vdm;
+
+use std::fmt;
+
+/// A sentence longer than this (without tag block) is rejected. NMEA allows
+/// 82 characters; real receivers append metadata, so we are lenient.
+pub const MAX_SENTENCE_LEN: usize = 512;
+
+/// Why a line is not a usable sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameError {
+    /// No `$` or `!` start delimiter.
+    NoStart,
+    /// Sentence longer than [`MAX_SENTENCE_LEN`].
+    TooLong { len: usize, max: usize },
+    /// No `*hh` checksum field.
+    NoChecksum,
+    /// The two characters after `*` are not hexadecimal.
+    BadChecksumField { found: String },
+    /// Checksum does not match.
+    ChecksumMismatch { calculated: u8, found: u8 },
+    /// Address field too short or not alphanumeric.
+    BadAddress { found: String },
+    /// A tag block without its closing `\` or with a bad checksum.
+    BadTagBlock { reason: &'static str },
+    /// Tag block checksum mismatch.
+    TagChecksumMismatch { calculated: u8, found: u8 },
+    /// Bytes that are not printable ASCII inside the sentence.
+    NotAscii { position: usize },
+}
+
+impl fmt::Display for FrameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FrameError::NoStart => write!(f, "no '$' or '!' sentence start"),
+            FrameError::TooLong { len, max } => {
+                write!(f, "sentence of {len} characters is longer than {max}")
+            }
+            FrameError::NoChecksum => write!(f, "no '*hh' checksum"),
+            FrameError::BadChecksumField { found } => {
+                write!(f, "checksum field {found:?} is not two hex digits")
+            }
+            FrameError::ChecksumMismatch { calculated, found } => write!(
+                f,
+                "checksum mismatch: calculated {calculated:02X}, sentence says {found:02X}"
+            ),
+            FrameError::BadAddress { found } => {
+                write!(
+                    f,
+                    "address field {found:?} is not a talker and sentence formatter"
+                )
+            }
+            FrameError::BadTagBlock { reason } => write!(f, "bad tag block: {reason}"),
+            FrameError::TagChecksumMismatch { calculated, found } => write!(
+                f,
+                "tag block checksum mismatch: calculated {calculated:02X}, found {found:02X}"
+            ),
+            FrameError::NotAscii { position } => {
+                write!(f, "non-printable byte at position {position}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FrameError {}
+
+/// XOR of all bytes (the NMEA checksum).
+#[inline]
+pub fn checksum(bytes: &[u8]) -> u8 {
+    bytes.iter().fold(0u8, |a, &b| a ^ b)
+}
+
+fn hex_val(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+fn hex_byte(two: &[u8]) -> Option<u8> {
+    match two {
+        [a, b] => Some(hex_val(*a)? << 4 | hex_val(*b)?),
+        _ => None,
+    }
+}
+
+/// IEC 61162-450 / NMEA 4.10 tag block fields we use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TagBlock<'a> {
+    /// `c:` UNIX time (seconds; values above 10^11 are taken as milliseconds).
+    pub time: Option<i64>,
+    /// `s:` source identification.
+    pub source: Option<&'a str>,
+    /// `g:` sentence grouping, as written.
+    pub group: Option<&'a str>,
+    /// `n:` line count.
+    pub line: Option<u64>,
+}
+
+impl TagBlock<'_> {
+    /// The `c:` time in milliseconds since the epoch.
+    pub fn time_ms(&self) -> Option<i64> {
+        self.time.map(|t| {
+            if t.abs() > 100_000_000_000 {
+                t
+            } else {
+                t * 1000
+            }
+        })
+    }
+}
+
+fn parse_tag_block(body: &[u8]) -> Result<TagBlock<'_>, FrameError> {
+    // body is between the two backslashes: "c:123,s:abc*hh"
+    let star = body
+        .iter()
+        .rposition(|&b| b == b'*')
+        .ok_or(FrameError::BadTagBlock {
+            reason: "no checksum",
+        })?;
+    let found = hex_byte(&body[star + 1..]).ok_or(FrameError::BadTagBlock {
+        reason: "checksum is not two hex digits",
+    })?;
+    let calculated = checksum(&body[..star]);
+    if calculated != found {
+        return Err(FrameError::TagChecksumMismatch { calculated, found });
+    }
+    let text = std::str::from_utf8(&body[..star]).map_err(|_| FrameError::BadTagBlock {
+        reason: "not ASCII",
+    })?;
+    let mut tb = TagBlock::default();
+    for part in text.split(',') {
+        let Some((k, v)) = part.split_once(':') else {
+            continue;
+        };
+        match k {
+            "c" => tb.time = v.parse().ok(),
+            "s" => tb.source = Some(v),
+            "g" | "G" => tb.group = Some(v),
+            "n" => tb.line = v.parse().ok(),
+            _ => {}
+        }
+    }
+    Ok(tb)
+}
+
+/// A framed, checksum-verified sentence borrowing its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence<'a> {
+    /// `$` (parametric) or `!` (encapsulated).
+    pub start: u8,
+    /// Talker identifier: two characters (`GP`, `AI`, `02` …), or `P` for
+    /// proprietary sentences.
+    pub talker: &'a str,
+    /// Sentence formatter (`VDM`, `RMC` …).
+    pub formatter: &'a str,
+    /// Everything after the address field and its comma, before `*`.
+    pub data: &'a str,
+    /// The sentence from its start character up to and including `*hh`.
+    pub text: &'a str,
+    /// The tag block, if any.
+    pub tag: Option<TagBlock<'a>>,
+}
+
+impl<'a> Sentence<'a> {
+    /// The data fields (after the address field).
+    pub fn fields(&self) -> std::str::Split<'a, char> {
+        self.data.split(',')
+    }
+}
+
+/// Frame one line: skip leading garbage, read an optional tag block, verify
+/// the checksum, tolerate anything after `*hh` (receiver metadata).
+pub fn frame(line: &[u8]) -> Result<Sentence<'_>, FrameError> {
+    let mut rest = line;
+    let mut tag = None;
+    // Leading garbage: skip to the first '\', '$' or '!'.
+    let begin = rest
+        .iter()
+        .position(|&b| b == b'$' || b == b'!' || b == b'\\')
+        .ok_or(FrameError::NoStart)?;
+    rest = &rest[begin..];
+    if rest.first() == Some(&b'\\') {
+        let close = rest[1..]
+            .iter()
+            .position(|&b| b == b'\\')
+            .ok_or(FrameError::BadTagBlock {
+                reason: "no closing backslash",
+            })?;
+        tag = Some(parse_tag_block(&rest[1..1 + close])?);
+        rest = &rest[close + 2..];
+        let begin = rest
+            .iter()
+            .position(|&b| b == b'$' || b == b'!')
+            .ok_or(FrameError::NoStart)?;
+        rest = &rest[begin..];
+    }
+    let star = rest
+        .iter()
+        .take(MAX_SENTENCE_LEN + 1)
+        .position(|&b| b == b'*');
+    let star = match star {
+        Some(s) => s,
+        None if rest.len() > MAX_SENTENCE_LEN => {
+            return Err(FrameError::TooLong {
+                len: rest.len(),
+                max: MAX_SENTENCE_LEN,
+            });
+        }
+        None => return Err(FrameError::NoChecksum),
+    };
+    let body = &rest[1..star];
+    if let Some(p) = body.iter().position(|&b| !(0x20..0x7f).contains(&b)) {
+        return Err(FrameError::NotAscii { position: p + 1 });
+    }
+    let cs = rest.get(star + 1..star + 3).unwrap_or(&rest[star + 1..]);
+    let found = hex_byte(cs).ok_or_else(|| FrameError::BadChecksumField {
+        found: String::from_utf8_lossy(cs).into_owned(),
+    })?;
+    let calculated = checksum(body);
+    if calculated != found {
+        return Err(FrameError::ChecksumMismatch { calculated, found });
+    }
+    // Checked above: printable ASCII.
+    let body_str = std::str::from_utf8(body).map_err(|_| FrameError::NotAscii { position: 1 })?;
+    let text = std::str::from_utf8(&rest[..star + 3])
+        .map_err(|_| FrameError::NotAscii { position: star })?;
+    let (address, data) = body_str.split_once(',').unwrap_or((body_str, ""));
+    let (talker, formatter) = split_address(address)?;
+    Ok(Sentence {
+        start: rest[0],
+        talker,
+        formatter,
+        data,
+        text,
+        tag,
+    })
+}
+
+fn split_address(address: &str) -> Result<(&str, &str), FrameError> {
+    let bad = || FrameError::BadAddress {
+        found: address.to_string(),
+    };
+    if !address.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(bad());
+    }
+    if let Some(rest) = address.strip_prefix('P') {
+        // Proprietary: P + manufacturer + sentence.
+        if address.len() < 4 {
+            return Err(bad());
+        }
+        return Ok(("P", rest));
+    }
+    if address.len() < 5 {
+        return Err(bad());
+    }
+    Ok(address.split_at(2))
+}
+
+/// Build a sentence: `start` + address + `,` + fields + `*hh`.
+pub fn build(start: char, address: &str, fields: &[&str]) -> String {
+    let mut body = String::with_capacity(82);
+    body.push_str(address);
+    for f in fields {
+        body.push(',');
+        body.push_str(f);
+    }
+    let cs = checksum(body.as_bytes());
+    format!("{start}{body}*{cs:02X}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_a_vdm() {
+        let s = frame(b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A").unwrap();
+        assert_eq!(s.start, b'!');
+        assert_eq!(s.talker, "AI");
+        assert_eq!(s.formatter, "VDM");
+        assert_eq!(s.fields().nth(4), Some("15RTgt0PAso;90TKcjM8h6g208CQ"));
+    }
+
+    #[test]
+    fn numeric_talker_and_garbage() {
+        let line = build('$', "02MWV", &["10.0", "R", "5.0", "N", "A"]);
+        let noisy = format!("\x00garbage{line}\r\n");
+        let s = frame(noisy.as_bytes()).unwrap();
+        assert_eq!(s.talker, "02");
+        assert_eq!(s.formatter, "MWV");
+    }
+
+    #[test]
+    fn tag_block_time() {
+        let inner = "c:1700000000,s:rx1";
+        let cs = checksum(inner.as_bytes());
+        let line = format!("\\{inner}*{cs:02X}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A");
+        let s = frame(line.as_bytes()).unwrap();
+        let tag = s.tag.unwrap();
+        assert_eq!(tag.time_ms(), Some(1_700_000_000_000));
+        assert_eq!(tag.source, Some("rx1"));
+    }
+
+    #[test]
+    fn checksum_mismatch_carries_data() {
+        let e = frame(b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4B").unwrap_err();
+        assert_eq!(
+            e,
+            FrameError::ChecksumMismatch {
+                calculated: 0x4A,
+                found: 0x4B
+            }
+        );
+    }
+
+    #[test]
+    fn trailing_metadata_is_tolerated() {
+        let s = frame(b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A,1234567890,rx").unwrap();
+        assert_eq!(s.formatter, "VDM");
+    }
+}
