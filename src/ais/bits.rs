@@ -65,14 +65,18 @@ pub fn armor_char(v: u8) -> u8 {
 /// A de-armoured AIS payload: up to 1008 bits.
 #[derive(Clone)]
 pub struct Payload {
-    bytes: [u8; MAX_BYTES + 2],
+    /// Bits past `len` are always zero; 8 spare bytes let `ubits` load a
+    /// whole big-endian u64 at any byte offset inside the payload.
+    bytes: [u8; BUF_BYTES],
     len: usize,
 }
+
+const BUF_BYTES: usize = MAX_BYTES + 2 + 8;
 
 impl Default for Payload {
     fn default() -> Self {
         Payload {
-            bytes: [0; MAX_BYTES + 2],
+            bytes: [0; BUF_BYTES],
             len: 0,
         }
     }
@@ -108,13 +112,31 @@ impl Payload {
         if bits > MAX_BITS + 6 {
             return Err(ArmorError::TooLong { bits });
         }
+        // Accumulate six bits at a time and flush whole bytes.
+        let mut acc: u32 = 0;
+        let mut nacc: u32 = (self.len % 8) as u32;
+        let mut idx = self.len / 8;
+        if nacc > 0 {
+            acc = u32::from(self.bytes[idx] >> (8 - nacc));
+        }
         for (i, &c) in armored.iter().enumerate() {
             let v = dearmor_char(c).ok_or(ArmorError::BadCharacter {
                 position: i,
                 found: c,
             })?;
-            self.push_bits(u64::from(v), 6);
+            acc = (acc << 6) | u32::from(v);
+            nacc += 6;
+            if nacc >= 8 {
+                nacc -= 8;
+                self.bytes[idx] = (acc >> nacc) as u8;
+                idx += 1;
+                acc &= (1 << nacc) - 1;
+            }
         }
+        if nacc > 0 {
+            self.bytes[idx] = (acc << (8 - nacc)) as u8;
+        }
+        self.len += armored.len() * 6;
         Ok(())
     }
 
@@ -136,18 +158,6 @@ impl Payload {
         Ok(())
     }
 
-    fn push_bits(&mut self, value: u64, width: usize) {
-        for i in (0..width).rev() {
-            if self.len >= (MAX_BYTES + 2) * 8 {
-                return;
-            }
-            if (value >> i) & 1 == 1 {
-                self.bytes[self.len / 8] |= 0x80 >> (self.len % 8);
-            }
-            self.len += 1;
-        }
-    }
-
     /// Number of payload bits.
     pub fn bit_len(&self) -> usize {
         self.len
@@ -162,6 +172,18 @@ impl Payload {
     /// the end read as zero.
     #[inline]
     pub fn ubits(&self, start: usize, width: usize) -> u64 {
+        let byte = start / 8;
+        let shift = start % 8;
+        if width > 0 && width + shift <= 64 && byte + 8 <= BUF_BYTES {
+            // Fast path: one big-endian load. Bytes past the payload are zero.
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&self.bytes[byte..byte + 8]);
+            let word = u64::from_be_bytes(w) << shift;
+            return word >> (64 - width);
+        }
+        if width == 0 {
+            return 0;
+        }
         let mut v: u64 = 0;
         let mut pos = start;
         let end = start + width;
@@ -169,7 +191,7 @@ impl Payload {
             let byte_idx = pos / 8;
             let bit_in_byte = pos % 8;
             let take = (8 - bit_in_byte).min(end - pos);
-            let byte = if byte_idx < MAX_BYTES + 2 && pos < self.len {
+            let byte = if byte_idx < BUF_BYTES && pos < self.len {
                 self.bytes[byte_idx]
             } else {
                 0

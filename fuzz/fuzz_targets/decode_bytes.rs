@@ -1,0 +1,26 @@
+//! Arbitrary bytes through the whole decode path — line framing, NMEA
+//! framing, VDM reassembly, AIS decoding, JSON — and through the GNSS and
+//! presentation-sentence parsers. Nothing may panic.
+#![no_main]
+
+use bridgewatch::cli::{DecodeOptions, Decoder};
+use bridgewatch::nmea::{frame, gnss, pi};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let mut d = Decoder::new(DecodeOptions::default());
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let _ = d.run("fuzz", data, &mut out, &mut err);
+    for line in data.split(|&b| b == b'\n') {
+        if let Ok(s) = frame(line) {
+            let _ = gnss::parse(&s);
+            let _ = pi::parse_binary(&s);
+            let _ = pi::parse_abk(&s);
+            let _ = pi::parse_vsd(&s);
+            let _ = pi::parse_ssd(&s);
+            let _ = pi::parse_alr(&s);
+            let _ = pi::parse_txt(&s);
+        }
+    }
+});
