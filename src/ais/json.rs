@@ -110,9 +110,14 @@ impl<'a> JsonWriter<'a> {
         self.raw_int((q / scale) as i64);
         if decimals > 0 {
             self.out.push(b'.');
-            let frac = q % scale;
-            let digits = format!("{:0width$}", frac, width = decimals as usize);
-            self.out.extend_from_slice(digits.as_bytes());
+            let mut frac = q % scale;
+            let mut digits = [b'0'; 20];
+            let n = decimals as usize;
+            for d in digits[..n].iter_mut().rev() {
+                *d = b'0' + (frac % 10) as u8;
+                frac /= 10;
+            }
+            self.out.extend_from_slice(&digits[..n]);
         }
     }
 

@@ -49,19 +49,6 @@ pub fn epfd(epfd: u8) -> &'static str {
 
 /// Ship and cargo type (M.1371-5 table 53).
 pub fn ship_type(t: u8) -> &'static str {
-    const CATEGORY: [&str; 10] = [
-        "all ships of this type",
-        "Hazardous category A",
-        "Hazardous category B",
-        "Hazardous category C",
-        "Hazardous category D",
-        "Reserved for future use",
-        "Reserved for future use",
-        "Reserved for future use",
-        "Reserved for future use",
-        "No additional information",
-    ];
-    let _ = CATEGORY;
     match t {
         0 => "Not available",
         1..=19 => "Reserved for future use",
