@@ -5,11 +5,15 @@
 //!   reassembly, GNSS sentences, presentation-interface sentences.
 //! - [`ais`]: 6-bit armour, messages 1–27, binary application messages,
 //!   encoders, gpsd-compatible JSON.
-//! - [`cli`]: the `decode` command's engine (I/O at the edges only).
-//!
-//! The traffic picture, voyage data, links and the console come next
-//! (issues 3 and 4).
+//! - [`traffic`]: own ship, targets, CPA/TCPA, target states, lost-target
+//!   rules and alarms — pure, data time passed in.
+//! - [`link`]: inputs (the only I/O besides the app's writers).
+//! - [`app`]: configuration, data clock, headless mode.
+//! - [`cli`]: the `decode` command's engine.
 
 pub mod ais;
+pub mod app;
 pub mod cli;
+pub mod link;
 pub mod nmea;
+pub mod traffic;

@@ -1,8 +1,11 @@
 //! bridgewatch command line: parse arguments and hand over to a mode.
 
+use bridgewatch::app::{Config, headless};
 use bridgewatch::cli::{DecodeOptions, Decoder};
+use bridgewatch::link::InputSpec;
 use clap::{Parser, Subcommand};
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -14,6 +17,18 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Configuration file (see config.example.toml).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Input: file:PATH, udp:ADDR:PORT, tcp:HOST:PORT, serial:DEV[@BAUD], aiip:HOST:PORT.
+    #[arg(long = "input")]
+    inputs: Vec<String>,
+    /// No screen: events as JSON lines on stdout.
+    #[arg(long)]
+    headless: bool,
+    /// Colour palette of the console.
+    #[arg(long, value_parser = ["day", "dusk", "night"])]
+    palette: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -39,12 +54,51 @@ fn main() -> ExitCode {
             unscaled,
             summary,
         }) => decode(&files, !unscaled, summary),
-        None => {
-            eprintln!(
-                "bridgewatch: the console and its demo are not built yet; \
-                 `bridgewatch decode FILE` decodes NMEA/AIS to JSON."
-            );
-            ExitCode::from(2)
+        None => console(cli.config, &cli.inputs, cli.headless),
+    }
+}
+
+fn console(config: Option<PathBuf>, inputs: &[String], headless_mode: bool) -> ExitCode {
+    let config = match config {
+        Some(p) => match Config::load(&p) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("bridgewatch: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Config::default(),
+    };
+    let mut specs = Vec::new();
+    for s in config.inputs.iter().chain(inputs) {
+        match InputSpec::parse(s) {
+            Ok(i) => specs.push(i),
+            Err(e) => {
+                eprintln!("bridgewatch: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if !headless_mode {
+        eprintln!(
+            "bridgewatch: the full-screen console and its demo are not built yet (issue 4); \
+             use --headless for events as JSON lines, or `bridgewatch decode FILE`."
+        );
+        return ExitCode::from(2);
+    }
+    if specs.is_empty() {
+        eprintln!("bridgewatch: no input; give --input file:PATH or udp:ADDR:PORT");
+        return ExitCode::from(2);
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut err = io::stderr();
+    match headless::run(&config, &specs, &mut out, &mut err) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bridgewatch: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -112,6 +112,12 @@ impl AisStream {
         e
     }
 
+    /// Count a line the caller rejected before framing (over-long).
+    pub fn count_rejected_line(&mut self) {
+        self.stats.lines += 1;
+        self.stats.rejected += 1;
+    }
+
     /// Process one line received at `now_ms` (used for reassembly timeouts
     /// when the line has no tag-block time).
     pub fn push_line<'a>(&mut self, line: &'a [u8], now_ms: i64) -> Result<Outcome<'a>, LineError> {
@@ -120,6 +126,16 @@ impl AisStream {
             Ok(s) => s,
             Err(e) => return Err(self.reject(LineError::Frame(e))),
         };
+        self.push_sentence(s, now_ms)
+    }
+
+    /// Process a sentence framed by the caller (who may have wanted its tag
+    /// block first).
+    pub fn push_sentence<'a>(
+        &mut self,
+        s: Sentence<'a>,
+        now_ms: i64,
+    ) -> Result<Outcome<'a>, LineError> {
         self.stats.sentences += 1;
         if s.formatter != "VDM" && s.formatter != "VDO" {
             return Ok(Outcome::Other(s));

@@ -1,0 +1,177 @@
+//! Inputs: the only place that touches files and sockets. This first cut is
+//! blocking std I/O for the headless mode (file replay and UDP listening);
+//! the tokio tasks for the console (serial, TCP, AI-IP, reconnects) come
+//! with issue 4 behind the same `InputSpec`.
+
+use crate::nmea::reader::{Line, LineFramer};
+use std::io::{self, Read};
+use std::net::{SocketAddr, UdpSocket};
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// An input as given with `--input` or in the config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputSpec {
+    /// `file:PATH` — replay a recorded log.
+    File(PathBuf),
+    /// `udp:ADDR:PORT` — listen for NMEA datagrams.
+    Udp(SocketAddr),
+    /// `tcp:HOST:PORT` — connect to a feed.
+    Tcp(String),
+    /// `serial:/dev/ttyUSB0[@38400]`.
+    Serial { path: String, baud: u32 },
+    /// `aiip:HOST:PORT`.
+    Aiip(String),
+}
+
+impl InputSpec {
+    /// Parse `kind:rest`.
+    pub fn parse(s: &str) -> Result<InputSpec, String> {
+        let (kind, rest) = s
+            .split_once(':')
+            .ok_or_else(|| format!("input {s:?}: expected file:, udp:, tcp:, serial: or aiip:"))?;
+        match kind {
+            "file" => Ok(InputSpec::File(PathBuf::from(rest))),
+            "udp" => rest
+                .parse()
+                .map(InputSpec::Udp)
+                .map_err(|e| format!("input {s:?}: {e} (expected udp:ADDR:PORT)")),
+            "tcp" => Ok(InputSpec::Tcp(rest.to_string())),
+            "aiip" => Ok(InputSpec::Aiip(rest.to_string())),
+            "serial" => {
+                let (path, baud) = match rest.split_once('@') {
+                    Some((p, b)) => (
+                        p,
+                        b.parse()
+                            .map_err(|_| format!("input {s:?}: baud rate {b:?} is not a number"))?,
+                    ),
+                    None => (rest, 38_400),
+                };
+                Ok(InputSpec::Serial {
+                    path: path.to_string(),
+                    baud,
+                })
+            }
+            other => Err(format!("input {s:?}: unknown kind {other:?}")),
+        }
+    }
+
+    /// The name shown in link events.
+    pub fn name(&self) -> String {
+        match self {
+            InputSpec::File(p) => format!("file:{}", p.display()),
+            InputSpec::Udp(a) => format!("udp:{a}"),
+            InputSpec::Tcp(a) => format!("tcp:{a}"),
+            InputSpec::Serial { path, baud } => format!("serial:{path}@{baud}"),
+            InputSpec::Aiip(a) => format!("aiip:{a}"),
+        }
+    }
+}
+
+/// Wall-clock time in ms since the epoch (for live inputs).
+pub fn wall_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Feed every line of `input` to `f`; over-long lines are reported as `None`.
+pub fn read_lines<R: Read>(mut input: R, mut f: impl FnMut(Option<&[u8]>)) -> io::Result<()> {
+    let mut framer = LineFramer::default();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        framer.push(&buf[..n]);
+        while let Some(l) = framer.next() {
+            match l {
+                Line::Complete(b) => f(Some(b)),
+                Line::Overlong { .. } => f(None),
+            }
+        }
+    }
+    if let Some(l) = framer.finish() {
+        match l {
+            Line::Complete(b) => f(Some(b)),
+            Line::Overlong { .. } => f(None),
+        }
+    }
+    Ok(())
+}
+
+/// Bind a UDP listening socket.
+pub fn bind_udp(addr: SocketAddr) -> io::Result<UdpSocket> {
+    let sock = UdpSocket::bind(addr)?;
+    sock.set_read_timeout(Some(Duration::from_millis(500)))?;
+    Ok(sock)
+}
+
+/// Listen on a bound UDP socket, calling `f(line, received_ms)` for every
+/// line of every datagram, until `keep_going` returns false (checked at
+/// least once a second).
+pub fn listen_udp(
+    sock: &UdpSocket,
+    mut keep_going: impl FnMut() -> bool,
+    mut f: impl FnMut(Option<&[u8]>, i64),
+) -> io::Result<()> {
+    let mut buf = vec![0u8; 65_536];
+    while keep_going() {
+        match sock.recv(&mut buf) {
+            Ok(n) => {
+                let now = wall_ms();
+                let mut framer = LineFramer::default();
+                framer.push(&buf[..n]);
+                while let Some(l) = framer.next() {
+                    match l {
+                        Line::Complete(b) => f(Some(b), now),
+                        Line::Overlong { .. } => f(None, now),
+                    }
+                }
+                if let Some(Line::Complete(b)) = framer.finish() {
+                    f(Some(b), now);
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs() {
+        assert_eq!(
+            InputSpec::parse("serial:/dev/ttyUSB0").unwrap(),
+            InputSpec::Serial {
+                path: "/dev/ttyUSB0".into(),
+                baud: 38_400
+            }
+        );
+        assert_eq!(
+            InputSpec::parse("serial:/dev/ttyS1@4800").unwrap(),
+            InputSpec::Serial {
+                path: "/dev/ttyS1".into(),
+                baud: 4800
+            }
+        );
+        assert!(matches!(
+            InputSpec::parse("udp:127.0.0.1:10110").unwrap(),
+            InputSpec::Udp(_)
+        ));
+        assert!(InputSpec::parse("udp:nonsense").is_err());
+        assert!(InputSpec::parse("ftp:x").is_err());
+    }
+}

@@ -1,0 +1,345 @@
+//! Alarms with the states of a bridge alert (IMO MSC.302(87) bridge alert
+//! management): active-unacknowledged, active-silenced, active-acknowledged,
+//! rectified-unacknowledged; an alert leaves the list when its condition is
+//! gone and it has been acknowledged.
+//!
+//! Acknowledging a dangerous-target alarm holds for as long as the target
+//! stays dangerous (the dangerous state itself has hysteresis, so CPA jitter
+//! around the limit does not re-alarm). Per-target snooze keeps a target
+//! from raising CPA alarms until a data time.
+
+use std::collections::HashMap;
+
+/// What an alarm is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AlarmId {
+    /// AIS-SART, MOB, EPIRB or nav status 14.
+    Distress(u32),
+    /// CPA/TCPA below the limits.
+    Dangerous(u32),
+    /// No own position within the timeout.
+    OwnPositionLost,
+    /// An alarm relayed from the transponder (ALR), by its identifier.
+    Transponder(String),
+    /// A target no longer reporting.
+    Lost(u32),
+}
+
+impl AlarmId {
+    /// The alarm class, as the config and the log name it.
+    pub fn class(&self) -> &'static str {
+        match self {
+            AlarmId::Distress(_) => "distress",
+            AlarmId::Dangerous(_) => "dangerous",
+            AlarmId::OwnPositionLost => "own_position_lost",
+            AlarmId::Transponder(_) => "transponder",
+            AlarmId::Lost(_) => "lost",
+        }
+    }
+
+    /// The target's MMSI, if the alarm is about one.
+    pub fn mmsi(&self) -> Option<u32> {
+        match self {
+            AlarmId::Distress(m) | AlarmId::Dangerous(m) | AlarmId::Lost(m) => Some(*m),
+            _ => None,
+        }
+    }
+}
+
+/// Alert state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlarmState {
+    ActiveUnacknowledged,
+    /// Audible signal silenced until the data time; still unacknowledged.
+    ActiveSilenced {
+        until_ms: i64,
+    },
+    ActiveAcknowledged,
+    /// The condition is gone but nobody acknowledged it yet.
+    RectifiedUnacknowledged,
+}
+
+impl AlarmState {
+    /// Name for the log and displays.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AlarmState::ActiveUnacknowledged => "active_unacknowledged",
+            AlarmState::ActiveSilenced { .. } => "active_silenced",
+            AlarmState::ActiveAcknowledged => "active_acknowledged",
+            AlarmState::RectifiedUnacknowledged => "rectified_unacknowledged",
+        }
+    }
+
+    /// Should sound (active or rectified, not acknowledged, not silenced).
+    pub fn audible(&self) -> bool {
+        matches!(self, AlarmState::ActiveUnacknowledged)
+    }
+}
+
+/// One alarm in the list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alarm {
+    pub id: AlarmId,
+    pub state: AlarmState,
+    pub raised_ms: i64,
+    pub text: String,
+    /// For dangerous targets: the latest CPA (NM) and TCPA (min).
+    pub cpa_nm: Option<f64>,
+    pub tcpa_min: Option<f64>,
+}
+
+/// A state change, for the persistent alarm log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmTransition {
+    pub at_ms: i64,
+    pub id: AlarmId,
+    /// New state, or `None` when the alarm left the list.
+    pub state: Option<AlarmState>,
+    pub text: String,
+}
+
+/// The alarm list.
+#[derive(Debug, Clone, Default)]
+pub struct Alarms {
+    list: Vec<Alarm>,
+    snoozed: HashMap<u32, i64>,
+    transitions: Vec<AlarmTransition>,
+}
+
+impl Alarms {
+    fn log(&mut self, at_ms: i64, id: &AlarmId, state: Option<AlarmState>, text: &str) {
+        self.transitions.push(AlarmTransition {
+            at_ms,
+            id: id.clone(),
+            state,
+            text: text.to_string(),
+        });
+    }
+
+    /// Raise (or refresh) an alarm whose condition is present. Returns true
+    /// when it is new or came back after being rectified.
+    pub fn raise(
+        &mut self,
+        id: AlarmId,
+        now_ms: i64,
+        text: String,
+        cpa: Option<(f64, f64)>,
+    ) -> bool {
+        if let Some(a) = self.list.iter_mut().find(|a| a.id == id) {
+            a.cpa_nm = cpa.map(|c| c.0);
+            a.tcpa_min = cpa.map(|c| c.1);
+            if a.state == AlarmState::RectifiedUnacknowledged {
+                a.state = AlarmState::ActiveUnacknowledged;
+                let t = a.text.clone();
+                self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &t);
+                return true;
+            }
+            return false;
+        }
+        self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &text);
+        self.list.push(Alarm {
+            id,
+            state: AlarmState::ActiveUnacknowledged,
+            raised_ms: now_ms,
+            text,
+            cpa_nm: cpa.map(|c| c.0),
+            tcpa_min: cpa.map(|c| c.1),
+        });
+        true
+    }
+
+    /// The condition is gone: acknowledged alarms leave, others become
+    /// rectified-unacknowledged.
+    pub fn rectify(&mut self, id: &AlarmId, now_ms: i64) {
+        let Some(i) = self.list.iter().position(|a| &a.id == id) else {
+            return;
+        };
+        let text = self.list[i].text.clone();
+        match self.list[i].state {
+            AlarmState::ActiveAcknowledged => {
+                self.list.remove(i);
+                self.log(now_ms, id, None, &text);
+            }
+            AlarmState::RectifiedUnacknowledged => {}
+            _ => {
+                self.list[i].state = AlarmState::RectifiedUnacknowledged;
+                self.log(now_ms, id, Some(AlarmState::RectifiedUnacknowledged), &text);
+            }
+        }
+    }
+
+    /// The officer acknowledges.
+    pub fn acknowledge(&mut self, id: &AlarmId, now_ms: i64) -> bool {
+        let Some(i) = self.list.iter().position(|a| &a.id == id) else {
+            return false;
+        };
+        let text = self.list[i].text.clone();
+        match self.list[i].state {
+            AlarmState::RectifiedUnacknowledged => {
+                self.list.remove(i);
+                self.log(now_ms, id, None, &text);
+            }
+            AlarmState::ActiveAcknowledged => return false,
+            _ => {
+                self.list[i].state = AlarmState::ActiveAcknowledged;
+                self.log(now_ms, id, Some(AlarmState::ActiveAcknowledged), &text);
+            }
+        }
+        true
+    }
+
+    /// Silence an unacknowledged active alarm for `for_ms`.
+    pub fn silence(&mut self, id: &AlarmId, now_ms: i64, for_ms: i64) -> bool {
+        let Some(a) = self.list.iter_mut().find(|a| &a.id == id) else {
+            return false;
+        };
+        if a.state != AlarmState::ActiveUnacknowledged {
+            return false;
+        }
+        a.state = AlarmState::ActiveSilenced {
+            until_ms: now_ms + for_ms,
+        };
+        let (s, t) = (a.state, a.text.clone());
+        self.log(now_ms, id, Some(s), &t);
+        true
+    }
+
+    /// Silenced alarms whose time is up sound again.
+    pub fn tick(&mut self, now_ms: i64) {
+        let mut back = Vec::new();
+        for a in &mut self.list {
+            if let AlarmState::ActiveSilenced { until_ms } = a.state
+                && now_ms >= until_ms
+            {
+                a.state = AlarmState::ActiveUnacknowledged;
+                back.push((a.id.clone(), a.text.clone()));
+            }
+        }
+        for (id, t) in back {
+            self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &t);
+        }
+    }
+
+    /// Keep target `mmsi` from raising CPA alarms until `until_ms`.
+    pub fn snooze(&mut self, mmsi: u32, until_ms: i64) {
+        self.snoozed.insert(mmsi, until_ms);
+    }
+
+    /// Is the target snoozed at `now_ms`?
+    pub fn is_snoozed(&self, mmsi: u32, now_ms: i64) -> bool {
+        self.snoozed.get(&mmsi).is_some_and(|&u| now_ms < u)
+    }
+
+    /// Alarms in display order: distress first, then dangerous targets by
+    /// TCPA (soonest first), own position, transponder, lost targets.
+    pub fn ranked(&self) -> Vec<&Alarm> {
+        let mut v: Vec<&Alarm> = self.list.iter().collect();
+        v.sort_by(|a, b| {
+            let rank = |x: &Alarm| match x.id {
+                AlarmId::Distress(_) => 0,
+                AlarmId::Dangerous(_) => 1,
+                AlarmId::OwnPositionLost => 2,
+                AlarmId::Transponder(_) => 3,
+                AlarmId::Lost(_) => 4,
+            };
+            rank(a).cmp(&rank(b)).then_with(|| {
+                a.tcpa_min
+                    .unwrap_or(f64::MAX)
+                    .total_cmp(&b.tcpa_min.unwrap_or(f64::MAX))
+            })
+        });
+        v
+    }
+
+    /// Find an alarm.
+    pub fn get(&self, id: &AlarmId) -> Option<&Alarm> {
+        self.list.iter().find(|a| &a.id == id)
+    }
+
+    /// Number of alarms in the list.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// True when no alarm is listed.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Take the transitions since the last call (for the alarm log).
+    pub fn take_transitions(&mut self) -> Vec<AlarmTransition> {
+        std::mem::take(&mut self.transitions)
+    }
+
+    /// Drop alarms about a removed target.
+    pub fn forget_target(&mut self, mmsi: u32, now_ms: i64) {
+        let gone: Vec<(AlarmId, String)> = self
+            .list
+            .iter()
+            .filter(|a| a.id.mmsi() == Some(mmsi))
+            .map(|a| (a.id.clone(), a.text.clone()))
+            .collect();
+        self.list.retain(|a| a.id.mmsi() != Some(mmsi));
+        self.snoozed.remove(&mmsi);
+        for (id, t) in gone {
+            self.log(now_ms, &id, None, &t);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acknowledged_alarm_leaves_when_rectified() {
+        let mut a = Alarms::default();
+        let id = AlarmId::Dangerous(1);
+        assert!(a.raise(id.clone(), 0, "x".into(), Some((0.5, 5.0))));
+        assert!(!a.raise(id.clone(), 1000, "x".into(), Some((0.4, 4.0))));
+        assert!(a.acknowledge(&id, 2000));
+        a.rectify(&id, 3000);
+        assert!(a.is_empty());
+        assert_eq!(a.take_transitions().len(), 3);
+    }
+
+    #[test]
+    fn unacknowledged_alarm_stays_rectified_until_acknowledged() {
+        let mut a = Alarms::default();
+        let id = AlarmId::Lost(7);
+        a.raise(id.clone(), 0, "lost".into(), None);
+        a.rectify(&id, 10);
+        assert_eq!(
+            a.get(&id).unwrap().state,
+            AlarmState::RectifiedUnacknowledged
+        );
+        assert!(a.raise(id.clone(), 20, "lost".into(), None));
+        a.rectify(&id, 30);
+        a.acknowledge(&id, 40);
+        assert!(a.is_empty());
+    }
+
+    #[test]
+    fn silence_expires_and_ranking_by_tcpa() {
+        let mut a = Alarms::default();
+        a.raise(AlarmId::Lost(3), 0, "l".into(), None);
+        a.raise(AlarmId::Dangerous(1), 0, "d1".into(), Some((1.0, 9.0)));
+        a.raise(AlarmId::Dangerous(2), 0, "d2".into(), Some((1.0, 3.0)));
+        a.raise(AlarmId::Distress(9), 0, "sart".into(), None);
+        let order: Vec<AlarmId> = a.ranked().iter().map(|x| x.id.clone()).collect();
+        assert_eq!(
+            order,
+            [
+                AlarmId::Distress(9),
+                AlarmId::Dangerous(2),
+                AlarmId::Dangerous(1),
+                AlarmId::Lost(3)
+            ]
+        );
+        assert!(a.silence(&AlarmId::Lost(3), 0, 60_000));
+        a.tick(59_999);
+        assert!(!a.get(&AlarmId::Lost(3)).unwrap().state.audible());
+        a.tick(60_000);
+        assert!(a.get(&AlarmId::Lost(3)).unwrap().state.audible());
+    }
+}

@@ -1,0 +1,142 @@
+//! Settings of the traffic picture, read from the `[own_ship]`, `[alarms]`
+//! and `[lost]` tables of the config file. Every key has a default;
+//! unknown keys are rejected so a typo never silently disables an alarm.
+//! `config.example.toml` documents every key.
+
+use serde::Deserialize;
+
+/// Own ship settings.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OwnShipConfig {
+    /// Own MMSI: our own VDM echoes are not targets; VDO is ours.
+    pub mmsi: Option<u32>,
+    /// Seconds without a position before the own-position-lost alarm.
+    pub own_position_timeout_s: f64,
+}
+
+impl Default for OwnShipConfig {
+    fn default() -> Self {
+        OwnShipConfig {
+            mmsi: None,
+            own_position_timeout_s: 10.0,
+        }
+    }
+}
+
+/// CPA/TCPA and alarm settings.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlarmConfig {
+    /// A target is dangerous when CPA is below this…
+    pub cpa_limit_nm: f64,
+    /// …and TCPA is between 0 and this.
+    pub tcpa_limit_min: f64,
+    /// A dangerous target stays dangerous until its CPA exceeds the limit by
+    /// this much (or TCPA leaves the window), so CPA jitter around the limit
+    /// does not re-alarm.
+    pub cpa_hysteresis_nm: f64,
+    /// Targets inside this range are activated automatically (0 = off).
+    pub activation_range_nm: f64,
+    /// Raise CPA alarms for sleeping targets too (default: activated only).
+    pub sleeping_targets: bool,
+    /// Dangerous-target alarms on.
+    pub dangerous: bool,
+    /// Lost-target alarms on.
+    pub lost: bool,
+    /// No CPA alarm from targets moored, at anchor or aground (nav status
+    /// 1, 5, 6) moving slower than `moored_max_sog_kn`.
+    pub suppress_moored: bool,
+    pub moored_max_sog_kn: f64,
+    /// No CPA alarms while own ship is slower than this (alongside);
+    /// 0 = never suppress.
+    pub own_alongside_max_sog_kn: f64,
+}
+
+impl Default for AlarmConfig {
+    fn default() -> Self {
+        AlarmConfig {
+            cpa_limit_nm: 2.0,
+            tcpa_limit_min: 12.0,
+            cpa_hysteresis_nm: 0.1,
+            activation_range_nm: 6.0,
+            sleeping_targets: false,
+            dangerous: true,
+            lost: true,
+            suppress_moored: true,
+            moored_max_sog_kn: 0.5,
+            own_alongside_max_sog_kn: 0.0,
+        }
+    }
+}
+
+/// The lost-target table (PRODUCT.md, after type-approved equipment), in
+/// seconds without a report, and the removal time.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LostConfig {
+    /// Class A at anchor or moored, ≤ 3 kn.
+    pub class_a_moored_s: f64,
+    /// Class A 0–14 kn (or moored and > 3 kn).
+    pub class_a_slow_s: f64,
+    /// Class A 14–23 kn.
+    pub class_a_fast_s: f64,
+    /// Class A > 23 kn.
+    pub class_a_very_fast_s: f64,
+    /// Class B SOTDMA ≤ 2 / 2–14 / 14–23 / > 23 kn.
+    pub class_b_so_s: [f64; 4],
+    /// Class B CS ≤ 2 / > 2 kn.
+    pub class_b_cs_s: [f64; 2],
+    /// SAR aircraft and base stations.
+    pub sar_base_s: f64,
+    /// AtoN, AIS-SART, MOB, EPIRB.
+    pub aton_sart_s: f64,
+    /// A lost target is removed this long after it was declared lost.
+    pub remove_after_s: f64,
+}
+
+impl Default for LostConfig {
+    fn default() -> Self {
+        LostConfig {
+            class_a_moored_s: 1080.0,
+            class_a_slow_s: 60.0,
+            class_a_fast_s: 36.0,
+            class_a_very_fast_s: 30.0,
+            class_b_so_s: [1080.0, 180.0, 90.0, 30.0],
+            class_b_cs_s: [1080.0, 180.0],
+            sar_base_s: 60.0,
+            aton_sart_s: 1080.0,
+            remove_after_s: 600.0,
+        }
+    }
+}
+
+/// The traffic part of the configuration.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrafficConfig {
+    pub own_ship: OwnShipConfig,
+    pub alarms: AlarmConfig,
+    pub lost: LostConfig,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let e = toml::from_str::<TrafficConfig>("[alarms]\ncpa_limt_nm = 1.0\n").unwrap_err();
+        assert!(e.to_string().contains("cpa_limt_nm"), "{e}");
+    }
+
+    #[test]
+    fn defaults_and_overrides() {
+        let c: TrafficConfig =
+            toml::from_str("[own_ship]\nmmsi = 244123456\n[alarms]\ncpa_limit_nm = 1.5\n").unwrap();
+        assert_eq!(c.own_ship.mmsi, Some(244123456));
+        assert_eq!(c.alarms.cpa_limit_nm, 1.5);
+        assert_eq!(c.alarms.tcpa_limit_min, 12.0);
+        assert_eq!(c.lost.class_a_slow_s, 60.0);
+    }
+}

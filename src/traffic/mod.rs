@@ -1,0 +1,530 @@
+//! The traffic picture: own ship, targets, CPA/TCPA, A.1106 target states,
+//! lost-target rules and alarms. Plain data and functions with the data time
+//! `now_ms` (milliseconds since the epoch) passed in: no I/O, no clock, so a
+//! recorded log replays with the same alarms at the same data times.
+//!
+//! Flow: feed decoded messages ([`Traffic::ingest`]), GNSS fixes
+//! ([`Traffic::ingest_fix`]) and transponder alarms ([`Traffic::ingest_alr`]);
+//! the engine re-evaluates the target that reported at once and everything
+//! else at most once a second of data time ([`Traffic::tick`]); take the
+//! resulting [`Event`]s with [`Traffic::take_events`].
+
+pub mod alarm;
+pub mod config;
+pub mod geo;
+pub mod own_ship;
+pub mod target;
+
+use crate::ais::application::{AddressedApp, DayTime, InlandLocation};
+use crate::ais::messages::Body;
+use crate::ais::stream::Received;
+use crate::nmea::gnss::OwnFix;
+use crate::nmea::pi::Alr;
+use alarm::{AlarmId, Alarms};
+use config::TrafficConfig;
+use own_ship::OwnShip;
+use std::collections::HashMap;
+use target::{Activation, Target};
+
+/// A received safety-related text (message 12 or 14).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SafetyMessage {
+    pub at_ms: i64,
+    pub from: u32,
+    /// Destination for message 12; `None` for the broadcast message 14.
+    pub to: Option<u32>,
+    pub text: String,
+}
+
+/// A received Inland AIS RTA (DAC 200 FI 22), kept for the voyage module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RtaReceived {
+    pub at_ms: i64,
+    pub from: u32,
+    pub to: u32,
+    pub location: InlandLocation,
+    pub rta: DayTime,
+    pub status: u8,
+}
+
+/// Something the officer (or the headless stream) is told about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    TargetNew {
+        at_ms: i64,
+        mmsi: u32,
+    },
+    Dangerous {
+        at_ms: i64,
+        mmsi: u32,
+        cpa_nm: f64,
+        tcpa_min: f64,
+    },
+    DangerousCleared {
+        at_ms: i64,
+        mmsi: u32,
+    },
+    Lost {
+        at_ms: i64,
+        mmsi: u32,
+    },
+    Removed {
+        at_ms: i64,
+        mmsi: u32,
+    },
+    /// AIS-SART, MOB, EPIRB or nav status 14 seen.
+    Sart {
+        at_ms: i64,
+        mmsi: u32,
+    },
+    SafetyMessage(SafetyMessage),
+    Rta(RtaReceived),
+    OwnPositionLost {
+        at_ms: i64,
+    },
+    OwnPositionRestored {
+        at_ms: i64,
+    },
+    TransponderAlarm {
+        at_ms: i64,
+        id: String,
+        text: String,
+        active: bool,
+    },
+}
+
+/// Counts for the summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TrafficStats {
+    pub messages: u64,
+    pub own_reports: u64,
+    pub fixes: u64,
+    pub rejected_positions: u64,
+}
+
+/// "244123456 RIJNSTROOM", or the MMSI alone when no name was received.
+fn label(mmsi: u32, name: Option<&str>) -> String {
+    match name {
+        Some(n) => format!("{mmsi} {n}"),
+        None => mmsi.to_string(),
+    }
+}
+
+/// The traffic picture.
+#[derive(Debug)]
+pub struct Traffic {
+    pub config: TrafficConfig,
+    pub own: OwnShip,
+    pub targets: HashMap<u32, Target>,
+    pub selected: Option<u32>,
+    pub alarms: Alarms,
+    pub safety_messages: Vec<SafetyMessage>,
+    pub rtas: Vec<RtaReceived>,
+    pub stats: TrafficStats,
+    events: Vec<Event>,
+    started_ms: Option<i64>,
+    last_tick_ms: Option<i64>,
+    own_lost: bool,
+    distress_seen: HashMap<u32, ()>,
+}
+
+impl Traffic {
+    /// An empty picture.
+    pub fn new(config: TrafficConfig) -> Self {
+        let own = OwnShip {
+            mmsi: config.own_ship.mmsi,
+            ..OwnShip::default()
+        };
+        Traffic {
+            config,
+            own,
+            targets: HashMap::new(),
+            selected: None,
+            alarms: Alarms::default(),
+            safety_messages: Vec::new(),
+            rtas: Vec::new(),
+            stats: TrafficStats::default(),
+            events: Vec::new(),
+            started_ms: None,
+            last_tick_ms: None,
+            own_lost: false,
+            distress_seen: HashMap::new(),
+        }
+    }
+
+    fn timeout_ms(&self) -> i64 {
+        (self.config.own_ship.own_position_timeout_s * 1000.0) as i64
+    }
+
+    /// Events since the last call.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    fn clock(&mut self, now_ms: i64) {
+        if self.started_ms.is_none() {
+            self.started_ms = Some(now_ms);
+        }
+        if self
+            .last_tick_ms
+            .is_none_or(|t| now_ms - t >= 1000 || now_ms < t)
+        {
+            self.tick(now_ms);
+        }
+    }
+
+    /// A decoded AIS message at data time `now_ms`.
+    pub fn ingest(&mut self, r: &Received, now_ms: i64) {
+        self.clock(now_ms);
+        let m = &r.msg;
+        let own_mmsi = self.config.own_ship.mmsi.or(self.own.mmsi);
+        if r.own {
+            self.stats.own_reports += 1;
+            let t = self.timeout_ms();
+            self.own.apply_vdo(m, now_ms, t);
+            // Our own echo heard before we knew our MMSI is not a target.
+            if self.targets.remove(&m.mmsi).is_some() {
+                self.alarms.forget_target(m.mmsi, now_ms);
+                self.events.push(Event::Removed {
+                    at_ms: now_ms,
+                    mmsi: m.mmsi,
+                });
+            }
+            return;
+        }
+        if Some(m.mmsi) == own_mmsi {
+            // Our own transmission echoed by a receiver.
+            return;
+        }
+        self.stats.messages += 1;
+        match &m.body {
+            Body::SafetyAddressed(s) => {
+                self.safety(now_ms, m.mmsi, Some(s.dest_mmsi), s.text.as_str());
+            }
+            Body::SafetyBroadcast { text } => self.safety(now_ms, m.mmsi, None, text.as_str()),
+            Body::AddressedBinary(b) => {
+                if let AddressedApp::InlandRta(rta) = &b.app {
+                    let r = RtaReceived {
+                        at_ms: now_ms,
+                        from: m.mmsi,
+                        to: b.dest_mmsi,
+                        location: rta.location,
+                        rta: rta.rta,
+                        status: rta.status,
+                    };
+                    self.rtas.push(r.clone());
+                    self.events.push(Event::Rta(r));
+                }
+            }
+            _ => {}
+        }
+        let is_new = !self.targets.contains_key(&m.mmsi);
+        let target = self
+            .targets
+            .entry(m.mmsi)
+            .or_insert_with(|| Target::new(m.mmsi, now_ms));
+        let rejected_before = target.rejected_positions;
+        target.apply(m, now_ms);
+        self.stats.rejected_positions += u64::from(target.rejected_positions - rejected_before);
+        if is_new {
+            self.events.push(Event::TargetNew {
+                at_ms: now_ms,
+                mmsi: m.mmsi,
+            });
+        }
+        self.evaluate(m.mmsi, now_ms);
+    }
+
+    fn safety(&mut self, now_ms: i64, from: u32, to: Option<u32>, text: &str) {
+        let s = SafetyMessage {
+            at_ms: now_ms,
+            from,
+            to,
+            text: text.to_string(),
+        };
+        self.safety_messages.push(s.clone());
+        self.events.push(Event::SafetyMessage(s));
+    }
+
+    /// A GNSS or heading sentence at data time `now_ms`.
+    pub fn ingest_fix(&mut self, f: &OwnFix, now_ms: i64) {
+        self.clock(now_ms);
+        self.stats.fixes += 1;
+        let had_position = !self.own_lost && self.own.position.is_some();
+        self.own.apply_fix(f, now_ms);
+        if !had_position && self.own.position.is_some() {
+            // First (or restored) own position: evaluate everyone now
+            // rather than at the next one-second tick.
+            self.tick(now_ms);
+        }
+    }
+
+    /// An ALR from the transponder: relayed as a transponder alarm.
+    pub fn ingest_alr(&mut self, a: &Alr, now_ms: i64) {
+        self.clock(now_ms);
+        let id = AlarmId::Transponder(a.id.clone());
+        let was = self.alarms.get(&id).is_some();
+        if a.active {
+            let text = format!("Transponder: {}", a.text);
+            if self.alarms.raise(id.clone(), now_ms, text, None) || !was {
+                self.events.push(Event::TransponderAlarm {
+                    at_ms: now_ms,
+                    id: a.id.clone(),
+                    text: a.text.clone(),
+                    active: true,
+                });
+            }
+            if a.acknowledged {
+                self.alarms.acknowledge(&id, now_ms);
+            }
+        } else if was {
+            self.alarms.rectify(&id, now_ms);
+            self.events.push(Event::TransponderAlarm {
+                at_ms: now_ms,
+                id: a.id.clone(),
+                text: a.text.clone(),
+                active: false,
+            });
+        }
+    }
+
+    /// Re-evaluate everything at `now_ms`: own position, CPA of every
+    /// target, lost and removed targets, silenced alarms.
+    pub fn tick(&mut self, now_ms: i64) {
+        self.last_tick_ms = Some(now_ms);
+        self.alarms.tick(now_ms);
+        let timeout = self.timeout_ms();
+        let started = self.started_ms.unwrap_or(now_ms);
+        let lost = self.own.position_lost(now_ms, timeout)
+            && (self.own.position.is_some() || now_ms - started > timeout);
+        if lost && !self.own_lost {
+            self.own_lost = true;
+            self.events.push(Event::OwnPositionLost { at_ms: now_ms });
+            self.alarms.raise(
+                AlarmId::OwnPositionLost,
+                now_ms,
+                "Own position lost: CPA not available".into(),
+                None,
+            );
+        } else if !lost && self.own_lost {
+            self.own_lost = false;
+            self.events
+                .push(Event::OwnPositionRestored { at_ms: now_ms });
+            self.alarms.rectify(&AlarmId::OwnPositionLost, now_ms);
+        }
+        let mmsis: Vec<u32> = self.targets.keys().copied().collect();
+        for mmsi in mmsis {
+            self.check_lost(mmsi, now_ms);
+            self.evaluate(mmsi, now_ms);
+        }
+    }
+
+    fn alarm_eligible(&self, t: &Target) -> bool {
+        t.activation == Activation::Activated || self.config.alarms.sleeping_targets
+    }
+
+    fn check_lost(&mut self, mmsi: u32, now_ms: i64) {
+        let Some(t) = self.targets.get(&mmsi) else {
+            return;
+        };
+        let cfg = &self.config.lost;
+        if let Some(since) = t.lost_since_ms {
+            if (now_ms - since) as f64 >= cfg.remove_after_s * 1000.0 {
+                self.targets.remove(&mmsi);
+                self.alarms.forget_target(mmsi, now_ms);
+                if self.selected == Some(mmsi) {
+                    self.selected = None;
+                }
+                self.events.push(Event::Removed {
+                    at_ms: now_ms,
+                    mmsi,
+                });
+            }
+            return;
+        }
+        let Some(last) = t.last_report_ms else {
+            return;
+        };
+        let limit_ms = (t.lost_after_s(cfg) * 1000.0) as i64;
+        if now_ms - last <= limit_ms {
+            return;
+        }
+        let eligible = self.config.alarms.lost && (self.alarm_eligible(t) || t.kind.is_distress());
+        let who = label(mmsi, t.name());
+        let was_dangerous = t.dangerous;
+        if let Some(t) = self.targets.get_mut(&mmsi) {
+            t.lost_since_ms = Some(now_ms);
+            t.dangerous = false;
+            t.cpa = None;
+        }
+        if was_dangerous {
+            self.alarms.rectify(&AlarmId::Dangerous(mmsi), now_ms);
+            self.events.push(Event::DangerousCleared {
+                at_ms: now_ms,
+                mmsi,
+            });
+        }
+        self.events.push(Event::Lost {
+            at_ms: now_ms,
+            mmsi,
+        });
+        if eligible {
+            self.alarms.raise(
+                AlarmId::Lost(mmsi),
+                now_ms,
+                format!("Lost target {who}"),
+                None,
+            );
+        }
+    }
+
+    /// Compute bearing, range and CPA of one target and update its state.
+    fn evaluate(&mut self, mmsi: u32, now_ms: i64) {
+        let timeout = self.timeout_ms();
+        let own_pos = (!self.own.position_lost(now_ms, timeout))
+            .then(|| self.own.position_at(now_ms))
+            .flatten();
+        let v_own = self.own.velocity();
+        let own_sog = self.own.sog_kn.map(|s| s.value.value);
+        let cfg = self.config.alarms.clone();
+        let snoozed = self.alarms.is_snoozed(mmsi, now_ms);
+        let Some(t) = self.targets.get_mut(&mmsi) else {
+            return;
+        };
+        if t.lost_since_ms.is_some() {
+            return;
+        }
+        // Reported again after being lost.
+        self.alarms.rectify(&AlarmId::Lost(mmsi), now_ms);
+        // Distress devices and nav status 14 always alert.
+        if (t.kind.is_distress() || t.sart_status()) && !self.distress_seen.contains_key(&mmsi) {
+            self.distress_seen.insert(mmsi, ());
+            self.events.push(Event::Sart {
+                at_ms: now_ms,
+                mmsi,
+            });
+            let what = match t.kind {
+                target::TargetKind::Mob => "MOB",
+                target::TargetKind::Epirb => "EPIRB-AIS",
+                _ => "AIS-SART",
+            };
+            self.alarms.raise(
+                AlarmId::Distress(mmsi),
+                now_ms,
+                format!("{what} {mmsi} active"),
+                None,
+            );
+        }
+        let Some(own) = own_pos else {
+            // No own position: CPA is not available; the state stays as it
+            // was last computed and the own-position alarm says why.
+            t.cpa = None;
+            t.bearing_range = None;
+            return;
+        };
+        let Some(tpos) = t.position.map(|p| p.value) else {
+            return;
+        };
+        // Bring the target to the same instant as own ship.
+        let at_now = t.position_at(now_ms).unwrap_or(tpos);
+        let br = geo::bearing_range(own, at_now);
+        t.bearing_range = Some(br);
+        if cfg.activation_range_nm > 0.0 && br.1 <= cfg.activation_range_nm {
+            t.activation = Activation::Activated;
+        }
+        t.cpa = t
+            .velocity()
+            .filter(|_| t.position_at(now_ms).is_some())
+            .map(|v| geo::cpa(geo::project(own, at_now), v_own, v));
+        let eligible = t.activation == Activation::Activated || cfg.sleeping_targets;
+        let suppressed = (cfg.suppress_moored && t.is_moored(cfg.moored_max_sog_kn))
+            || own_sog.is_some_and(|s| s < cfg.own_alongside_max_sog_kn);
+        let dangerous_now = match t.cpa {
+            Some(c) if eligible && !suppressed => {
+                let limit = if t.dangerous {
+                    cfg.cpa_limit_nm + cfg.cpa_hysteresis_nm
+                } else {
+                    cfg.cpa_limit_nm
+                };
+                c.cpa_nm < limit && c.tcpa_min > 0.0 && c.tcpa_min < cfg.tcpa_limit_min
+            }
+            // Not computable now: keep a dangerous target dangerous until it
+            // can be computed again (never clear an alarm on missing data).
+            None if t.dangerous && eligible && !suppressed => true,
+            _ => false,
+        };
+        if dangerous_now && !t.dangerous {
+            t.dangerous = true;
+            let c = t.cpa.unwrap_or(geo::Cpa {
+                cpa_nm: f64::NAN,
+                tcpa_min: f64::NAN,
+            });
+            self.events.push(Event::Dangerous {
+                at_ms: now_ms,
+                mmsi,
+                cpa_nm: c.cpa_nm,
+                tcpa_min: c.tcpa_min,
+            });
+        } else if !dangerous_now && t.dangerous {
+            t.dangerous = false;
+            self.events.push(Event::DangerousCleared {
+                at_ms: now_ms,
+                mmsi,
+            });
+            self.alarms.rectify(&AlarmId::Dangerous(mmsi), now_ms);
+        }
+        if t.dangerous && cfg.dangerous && !snoozed {
+            let who = label(mmsi, t.name());
+            let c = t.cpa.map(|c| (c.cpa_nm, c.tcpa_min));
+            let text = match c {
+                Some((cpa, tcpa)) => {
+                    format!("Dangerous target {who}: CPA {cpa:.2} NM in {tcpa:.1} min")
+                }
+                None => format!("Dangerous target {who}"),
+            };
+            self.alarms.raise(AlarmId::Dangerous(mmsi), now_ms, text, c);
+        }
+    }
+
+    /// Activate a target (A.1106: show vector, heading, ROT).
+    pub fn activate(&mut self, mmsi: u32, on: bool) {
+        if let Some(t) = self.targets.get_mut(&mmsi) {
+            t.activation = if on {
+                Activation::Activated
+            } else {
+                Activation::Sleeping
+            };
+        }
+    }
+
+    /// Select one target (or none).
+    pub fn select(&mut self, mmsi: Option<u32>) {
+        self.selected = mmsi.filter(|m| self.targets.contains_key(m));
+    }
+
+    /// Alarm classes switched off in the configuration, for the permanent
+    /// indication on screen.
+    pub fn disabled_alarm_classes(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if !self.config.alarms.dangerous {
+            v.push("dangerous");
+        }
+        if !self.config.alarms.lost {
+            v.push("lost");
+        }
+        if self.config.alarms.own_alongside_max_sog_kn > 0.0 {
+            v.push("cpa_when_alongside");
+        }
+        v
+    }
+
+    /// Targets sorted by range (nearest first); those without a range last.
+    pub fn by_range(&self) -> Vec<&Target> {
+        let mut v: Vec<&Target> = self.targets.values().collect();
+        v.sort_by(|a, b| {
+            let r = |t: &Target| t.bearing_range.map_or(f64::MAX, |b| b.1);
+            r(a).total_cmp(&r(b)).then(a.mmsi.cmp(&b.mmsi))
+        });
+        v
+    }
+}

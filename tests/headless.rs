@@ -1,0 +1,194 @@
+//! `bridgewatch --headless`: every real log in `../shared/testdata` replays
+//! without a panic, events follow the contract, and the summary's counts
+//! agree with an independent count over the same file.
+
+use bridgewatch::ais::stream::{AisStream, Outcome};
+use bridgewatch::app::{Config, headless};
+use bridgewatch::link::InputSpec;
+use serde_json::Value;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+fn logs() -> Vec<PathBuf> {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata"));
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            for e in std::fs::read_dir(&p).expect("dir").flatten() {
+                stack.push(e.path());
+            }
+        } else {
+            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let raw = n.ends_with(".log")
+                || n.ends_with(".aivdm")
+                || n.ends_with(".ais")
+                || n.ends_with(".txt");
+            if raw {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("bridgewatch-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+/// Independent count: framed sentences, rejects, and distinct MMSIs heard
+/// on VDM that are not own ship's.
+fn count(path: &Path) -> (u64, u64, usize) {
+    let bytes = std::fs::read(path).expect("log");
+    let mut s = AisStream::new();
+    let mut own = HashSet::new();
+    let mut heard = HashSet::new();
+    for line in bytes.split(|&b| b == b'\n' || b == b'\r') {
+        if line.is_empty() || line[0] == b'#' {
+            continue;
+        }
+        if let Ok(Outcome::Ais(r)) = s.push_line(line, 0) {
+            if r.own {
+                own.insert(r.msg.mmsi);
+            } else {
+                heard.insert(r.msg.mmsi);
+            }
+        }
+    }
+    let targets = heard.difference(&own).count();
+    (s.stats().sentences, s.stats().rejected, targets)
+}
+
+#[test]
+fn every_real_log_replays_with_a_checked_summary() {
+    let files = logs();
+    assert!(files.len() >= 20, "testdata not found");
+    let dir = temp_dir("replay");
+    let config = Config {
+        data_dir: Some(dir.clone()),
+        ..Config::default()
+    };
+    for f in &files {
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        headless::run(&config, &[InputSpec::File(f.clone())], &mut out, &mut err).expect("run");
+        let text = String::from_utf8(out).expect("utf8");
+        let events: Vec<Value> = text
+            .lines()
+            .map(|l| {
+                serde_json::from_str(l)
+                    .unwrap_or_else(|e| panic!("{}: bad JSON {l}: {e}", f.display()))
+            })
+            .collect();
+        for e in &events {
+            let keys: Vec<&String> = e.as_object().expect("object").keys().collect();
+            assert_eq!(keys[..2], ["time", "event"], "{e}");
+            assert!(e["time"].as_str().unwrap().ends_with('Z'));
+        }
+        assert_eq!(events[0]["event"], "link");
+        assert_eq!(events[0]["state"], "up");
+        let summary = events.last().expect("summary");
+        assert_eq!(summary["event"], "summary", "{}", f.display());
+        let (sentences, rejected, targets) = count(f);
+        assert_eq!(
+            summary["sentences"].as_u64(),
+            Some(sentences),
+            "{}",
+            f.display()
+        );
+        assert_eq!(
+            summary["rejected"].as_u64(),
+            Some(rejected),
+            "{}",
+            f.display()
+        );
+        assert_eq!(
+            summary["targets"].as_u64(),
+            Some(targets as u64),
+            "{}",
+            f.display()
+        );
+        let new = events.iter().filter(|e| e["event"] == "target_new").count();
+        let removed = events.iter().filter(|e| e["event"] == "removed").count();
+        assert_eq!(new - removed, targets, "{}", f.display());
+    }
+}
+
+#[test]
+fn the_binary_replays_a_log_and_keeps_an_alarm_log() {
+    let dir = temp_dir("binary");
+    let log = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/testdata/signalk/nais300-merrimac.log"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .args(["--headless", "--input", &format!("file:{log}")])
+        .env("BRIDGEWATCH_DATA_DIR", &dir)
+        .output()
+        .expect("run binary");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(last["event"], "summary");
+    assert_eq!(last["sentences"], 579);
+    // Own ship from GNSS and VDO; at least one dangerous target in this log.
+    assert!(text.contains("\"event\":\"dangerous\""), "{text}");
+    let alarm_log = std::fs::read_to_string(dir.join("alarms.jsonl")).expect("alarm log written");
+    assert!(alarm_log.contains("\"alarm\":\"dangerous\""));
+    // A config file with a typo is refused with the key named.
+    let cfg = dir.join("bad.toml");
+    std::fs::write(&cfg, "[alarms]\ncpa_limt_nm = 1.0\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .args([
+            "--headless",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--input",
+            &format!("file:{log}"),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cpa_limt_nm"));
+}
+
+#[test]
+fn udp_input_on_loopback() {
+    use std::io::{BufRead, BufReader};
+    use std::net::UdpSocket;
+    use std::process::{Command, Stdio};
+    // Find a free port, then let the binary listen there.
+    let probe = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = probe.local_addr().unwrap();
+    drop(probe);
+    let dir = temp_dir("udp");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .args(["--headless", "--input", &format!("udp:{addr}")])
+        .env("BRIDGEWATCH_DATA_DIR", &dir)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["event"], "link");
+    // The link is up only once the socket is bound, so one datagram is
+    // enough; send a few in case the loopback drops one.
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let msg = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n";
+    for _ in 0..3 {
+        sender.send_to(msg.as_bytes(), addr).unwrap();
+    }
+    let got = lines.next();
+    let _ = child.kill();
+    let _ = child.wait();
+    let v: Value = serde_json::from_str(&got.expect("an event").expect("line")).unwrap();
+    assert_eq!(v["event"], "target_new");
+    assert_eq!(v["mmsi"], 371798000);
+}
