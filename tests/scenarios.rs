@@ -602,3 +602,149 @@ fn absurd_position_jump_is_not_plotted() {
     assert_eq!(tg.rejected_positions, 1);
     assert!(tg.position.unwrap().value.0 > 54.0);
 }
+
+#[test]
+fn lost_target_is_removed_after_the_removal_time() {
+    let mut sim = Sim::new();
+    let t = target(90.0, 3.0, 0.0, 10.0);
+    sim.feed(&class_a(244000013, &t, T0, 0, Some(0.0)));
+    for s in 0..=700 {
+        sim.feed(&[rmc(&own(), T0 + s * 1000)]);
+    }
+    let lost = sim
+        .events
+        .iter()
+        .position(|e| matches!(e, Event::Lost { .. }))
+        .expect("lost");
+    let removed = sim
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::Removed { at_ms, .. } => Some(*at_ms),
+            _ => None,
+        })
+        .expect("removed");
+    assert!(lost > 0);
+    // Lost at ~61 s, removed 600 s later.
+    assert!(
+        (661..=663).contains(&((removed - T0) / 1000)),
+        "{}",
+        removed - T0
+    );
+    assert!(!sim.engine.traffic.targets.contains_key(&244000013));
+    assert!(
+        sim.engine
+            .traffic
+            .alarms
+            .get(&AlarmId::Lost(244000013))
+            .is_none()
+    );
+}
+
+#[test]
+fn snoozed_target_is_dangerous_without_an_alarm() {
+    let mut sim = Sim::new();
+    sim.feed(&[rmc(&own(), T0)]);
+    sim.engine.traffic.alarms.snooze(244000014, T0 + 60_000);
+    let t = target(45.0, 3.0, 270.0, 10.0);
+    sim.feed(&class_a(244000014, &t, T0, 0, Some(270.0)));
+    assert!(sim.has(|e| matches!(
+        e,
+        Event::Dangerous {
+            mmsi: 244000014,
+            ..
+        }
+    )));
+    assert!(
+        sim.engine
+            .traffic
+            .alarms
+            .get(&AlarmId::Dangerous(244000014))
+            .is_none()
+    );
+    // After the snooze the alarm comes.
+    sim.feed(&[rmc(&own(), T0 + 61_000)]);
+    sim.feed(&class_a(244000014, &t, T0 + 61_000, 0, Some(270.0)));
+    assert!(
+        sim.engine
+            .traffic
+            .alarms
+            .get(&AlarmId::Dangerous(244000014))
+            .is_some()
+    );
+}
+
+#[test]
+fn sleeping_targets_beyond_activation_range_alarm_only_when_configured() {
+    let far = target(30.0, 6.5, 210.0, 25.0); // outside 6 NM, closing fast
+    for (sleeping, expect) in [(false, false), (true, true)] {
+        let mut config = TrafficConfig::default();
+        config.alarms.sleeping_targets = sleeping;
+        let mut sim = Sim {
+            engine: Engine::new(config, false),
+            events: Vec::new(),
+        };
+        sim.feed(&[rmc(&own(), T0)]);
+        sim.feed(&class_a(244000015, &far, T0, 0, Some(210.0)));
+        let (cpa, tcpa) = sim.cpa(244000015).unwrap();
+        assert!(cpa < 2.0 && tcpa < 12.0, "{cpa} {tcpa}");
+        assert_eq!(
+            sim.has(|e| matches!(e, Event::Dangerous { .. })),
+            expect,
+            "sleeping_targets = {sleeping}"
+        );
+    }
+}
+
+#[test]
+fn transponder_alarm_is_relayed_and_rectified() {
+    let mut sim = Sim::new();
+    let on = tagged("$AIALR,120000.00,007,A,V,AIS: UTC Lost*7D", T0);
+    let on = on.replace(
+        "*7D",
+        &format!(
+            "*{:02X}",
+            checksum(b"AIALR,120000.00,007,A,V,AIS: UTC Lost")
+        ),
+    );
+    sim.feed(&[on]);
+    assert!(sim.has(|e| matches!(e, Event::TransponderAlarm { active: true, .. })));
+    let id = AlarmId::Transponder("007".into());
+    assert!(sim.engine.traffic.alarms.get(&id).is_some());
+    let body = "AIALR,120001.00,007,V,V,AIS: UTC Lost";
+    let off = tagged(
+        &format!("${body}*{:02X}", checksum(body.as_bytes())),
+        T0 + 1000,
+    );
+    sim.feed(&[off]);
+    assert!(sim.has(|e| matches!(e, Event::TransponderAlarm { active: false, .. })));
+    assert_eq!(
+        sim.engine.traffic.alarms.get(&id).unwrap().state,
+        bridgewatch::traffic::alarm::AlarmState::RectifiedUnacknowledged
+    );
+}
+
+#[test]
+fn disabled_alarm_classes_are_reported_for_the_permanent_flag() {
+    let mut config = TrafficConfig::default();
+    config.alarms.lost = false;
+    let mut sim = Sim {
+        engine: Engine::new(config, false),
+        events: Vec::new(),
+    };
+    assert_eq!(sim.engine.traffic.disabled_alarm_classes(), ["lost"]);
+    let t = target(90.0, 3.0, 0.0, 10.0);
+    sim.feed(&class_a(244000016, &t, T0, 0, Some(0.0)));
+    for s in 0..=90 {
+        sim.feed(&[rmc(&own(), T0 + s * 1000)]);
+    }
+    // The state is still shown; only the alarm is off.
+    assert!(sim.has(|e| matches!(e, Event::Lost { .. })));
+    assert!(
+        sim.engine
+            .traffic
+            .alarms
+            .get(&AlarmId::Lost(244000016))
+            .is_none()
+    );
+}

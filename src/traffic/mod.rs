@@ -224,7 +224,12 @@ impl Traffic {
             .entry(m.mmsi)
             .or_insert_with(|| Target::new(m.mmsi, now_ms));
         let rejected_before = target.rejected_positions;
+        let was_lost = target.lost_since_ms.is_some();
         target.apply(m, now_ms);
+        if was_lost && target.lost_since_ms.is_none() {
+            // Reported again: the lost-target condition is gone.
+            self.alarms.rectify(&AlarmId::Lost(m.mmsi), now_ms);
+        }
         self.stats.rejected_positions += u64::from(target.rejected_positions - rejected_before);
         if is_new {
             self.events.push(Event::TargetNew {
@@ -394,8 +399,6 @@ impl Traffic {
         if t.lost_since_ms.is_some() {
             return;
         }
-        // Reported again after being lost.
-        self.alarms.rectify(&AlarmId::Lost(mmsi), now_ms);
         // Distress devices and nav status 14 always alert.
         if (t.kind.is_distress() || t.sart_status()) && !self.distress_seen.contains_key(&mmsi) {
             self.distress_seen.insert(mmsi, ());

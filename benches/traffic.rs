@@ -1,0 +1,137 @@
+//! The traffic engine: a full recompute (CPA/TCPA, states, lost rules) of
+//! 10,000 targets, and ingestion of real sentences through the whole
+//! headless engine. Also prints the resident memory the 10,000 targets take.
+
+use bridgewatch::ais::encode::{encode, to_vdm};
+use bridgewatch::ais::messages::*;
+use bridgewatch::app::headless::Engine;
+use bridgewatch::traffic::config::TrafficConfig;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+const T0: i64 = 1_795_000_000_000;
+
+fn rss_kb() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// An engine with own ship and `n` moving targets scattered within ~20 NM.
+fn busy_engine(n: u32) -> Engine {
+    let mut e = Engine::new(TrafficConfig::default(), false);
+    e.start_ms = T0;
+    let rmc = bridgewatch::nmea::build(
+        '$',
+        "GPRMC",
+        &[
+            "000000.00",
+            "A",
+            "5430.0000",
+            "N",
+            "01100.0000",
+            "E",
+            "12.0",
+            "0.0",
+            "181126",
+            "",
+            "",
+            "A",
+        ],
+    );
+    let fix =
+        bridgewatch::nmea::gnss::parse(&bridgewatch::nmea::frame(rmc.as_bytes()).unwrap()).unwrap();
+    e.traffic.ingest_fix(&fix, T0);
+    for i in 0..n {
+        let a = f64::from(i) * 0.618_034 * std::f64::consts::TAU;
+        let r = 20.0 * (f64::from(i % 1000) / 1000.0).sqrt();
+        let lat = 54.5 + r * a.cos() / 60.0;
+        let lon = 11.0 + r * a.sin() / (60.0 * 54.5f64.to_radians().cos());
+        let m = AisMessage {
+            msg_type: 1,
+            repeat: 0,
+            mmsi: 200_000_000 + i,
+            body: Body::Position(PositionReport {
+                status: 0,
+                turn: 0,
+                speed: (i % 200) as u16,
+                accuracy: false,
+                lon: (lon * 600_000.0) as i32,
+                lat: (lat * 600_000.0) as i32,
+                course: ((i * 37) % 3600) as u16,
+                heading: 511,
+                second: 0,
+                maneuver: 0,
+                spare: 0,
+                raim: false,
+                radio: 0,
+            }),
+        };
+        for s in to_vdm(&encode(&m).unwrap(), "AI", false, Some('A'), 0) {
+            e.push_line(Some(s.as_bytes()), 0);
+        }
+    }
+    e.traffic.take_events();
+    e
+}
+
+fn corpus() -> Vec<Vec<u8>> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/");
+    let mut lines = Vec::new();
+    for f in [
+        "gpsd/ais/ais-nmea-type6-fid55.part1.log",
+        "gpsd/ais/sample.aivdm",
+        "pyais/nmea_data_sample.txt",
+        "signalk/nais300-merrimac.log",
+        "gpsd/ais/saab-r4.log",
+    ] {
+        let bytes = std::fs::read(format!("{root}{f}")).expect("testdata");
+        for l in bytes.split(|&b| b == b'\n') {
+            let l = l.strip_suffix(b"\r").unwrap_or(l);
+            if l.starts_with(b"!") || l.starts_with(b"$") {
+                lines.push(l.to_vec());
+            }
+        }
+    }
+    lines
+}
+
+fn bench(c: &mut Criterion) {
+    let before = rss_kb();
+    let mut e = busy_engine(10_000);
+    let after = rss_kb();
+    if let (Some(b), Some(a)) = (before, after) {
+        eprintln!(
+            "resident memory for 10,000 targets: {} KB (process {} KB)",
+            a.saturating_sub(b),
+            a
+        );
+    }
+    let dangerous = e.traffic.targets.values().filter(|t| t.dangerous).count();
+    eprintln!("targets {}, dangerous {dangerous}", e.traffic.targets.len());
+    let mut g = c.benchmark_group("traffic");
+    let mut now = T0;
+    g.bench_function("recompute_10000_targets", |b| {
+        b.iter(|| {
+            // Stay within the own-position timeout so CPA is computed.
+            now = T0 + (now - T0 + 1) % 5000;
+            e.traffic.tick(now);
+            black_box(e.traffic.take_events().len())
+        })
+    });
+    let lines = corpus();
+    g.throughput(Throughput::Elements(lines.len() as u64));
+    g.bench_function("ingest_real_sentences", |b| {
+        b.iter(|| {
+            let mut e = Engine::new(TrafficConfig::default(), false);
+            for l in &lines {
+                e.push_line(Some(l), 0);
+            }
+            black_box(e.traffic.take_events().len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
