@@ -33,6 +33,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The built-in offline scenario: no hardware, no network.
+    Demo {
+        /// Events as JSON lines instead of the console.
+        #[arg(long)]
+        headless: bool,
+        /// Replay speed (1 = real time).
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+    },
     /// Decode NMEA/AIS to gpsd-compatible JSON lines (stdin if no file).
     Decode {
         /// Input files; `-` or none reads standard input.
@@ -54,20 +63,46 @@ fn main() -> ExitCode {
             unscaled,
             summary,
         }) => decode(&files, !unscaled, summary),
+        Some(Command::Demo { headless, speed }) => demo(cli.config, headless, speed),
         None => console(cli.config, &cli.inputs, cli.headless),
     }
 }
 
+fn load_config(config: Option<PathBuf>) -> Result<Config, ExitCode> {
+    match config {
+        Some(p) => Config::load(&p).map_err(|e| {
+            eprintln!("bridgewatch: {e}");
+            ExitCode::from(2)
+        }),
+        None => Ok(Config::default()),
+    }
+}
+
+fn demo(config: Option<PathBuf>, headless_mode: bool, _speed: f64) -> ExitCode {
+    let config = match load_config(config) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if !headless_mode {
+        eprintln!("bridgewatch: the full-screen console is not built yet (issue 4); try `demo --headless`.");
+        return ExitCode::from(2);
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match headless::run_demo(&config, &mut out, &mut io::stderr()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bridgewatch: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn console(config: Option<PathBuf>, inputs: &[String], headless_mode: bool) -> ExitCode {
-    let config = match config {
-        Some(p) => match Config::load(&p) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("bridgewatch: {e}");
-                return ExitCode::from(2);
-            }
-        },
-        None => Config::default(),
+    let config = match load_config(config) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
     let mut specs = Vec::new();
     for s in config.inputs.iter().chain(inputs) {

@@ -257,6 +257,49 @@ fn first_data_time(path: &std::path::Path) -> Option<i64> {
     clock.now_ms()
 }
 
+/// Replay one recorded input as fast as possible, with link events.
+fn replay<R: std::io::Read, W: Write>(
+    engine: &mut Engine,
+    log: &mut AlarmLog,
+    name: &str,
+    input: R,
+    out: &mut W,
+) -> io::Result<()> {
+    let link_event = |state: &str, at: i64| json!({"time": rfc3339(at), "event": "link", "name": name, "state": state});
+    writeln!(out, "{}", link_event("up", engine.now_ms(0)))?;
+    let mut result = Ok(());
+    link::read_lines(input, |l| {
+        engine.push_line(l, 0);
+        if result.is_ok() {
+            result = flush_events(engine, log, out);
+        }
+    })?;
+    result?;
+    engine.tick(0);
+    flush_events(engine, log, out)?;
+    writeln!(out, "{}", link_event("down", engine.now_ms(0)))
+}
+
+fn summary<W: Write>(engine: &Engine, out: &mut W) -> io::Result<()> {
+    let s = engine.stream.stats();
+    let summary = json!({"time": rfc3339(engine.now_ms(link::wall_ms())), "event": "summary",
+        "sentences": s.sentences, "rejected": s.rejected, "targets": engine.traffic.targets.len()});
+    writeln!(out, "{summary}")?;
+    out.flush()
+}
+
+/// The built-in demo, headless: the same story as events.
+pub fn run_demo<W: Write>(config: &Config, out: &mut W, err: &mut dyn Write) -> io::Result<()> {
+    let mut traffic = config.traffic();
+    traffic.own_ship.mmsi.get_or_insert(super::demo::OWN_MMSI);
+    let mut engine = Engine::new(traffic, false);
+    engine.start_ms = super::demo::START_MS;
+    let mut log = AlarmLog::open(config.data_dir(), err);
+    let text = super::demo::scenario();
+    replay(&mut engine, &mut log, "demo", text.as_bytes(), out)?;
+    summary(&engine, out)
+}
+
 /// Run headless over `inputs`, writing events to `out`. File inputs are
 /// replayed one after the other as fast as possible and the run ends with
 /// the summary; a UDP input runs until the process is stopped.
@@ -284,18 +327,7 @@ pub fn run<W: Write>(
                 if engine.clock.now_ms().is_none() {
                     engine.start_ms = first_data_time(path).unwrap_or(0);
                 }
-                writeln!(out, "{}", link_event("up", engine.now_ms(0)))?;
-                let mut result = Ok(());
-                link::read_lines(file, |l| {
-                    engine.push_line(l, 0);
-                    if result.is_ok() {
-                        result = flush_events(&mut engine, &mut log, out);
-                    }
-                })?;
-                result?;
-                engine.tick(0);
-                flush_events(&mut engine, &mut log, out)?;
-                writeln!(out, "{}", link_event("down", engine.now_ms(0)))?;
+                replay(&mut engine, &mut log, &input.name(), file, out)?;
             }
             InputSpec::Udp(addr) => {
                 let sock = match link::bind_udp(*addr) {
@@ -345,9 +377,5 @@ pub fn run<W: Write>(
             }
         }
     }
-    let s = engine.stream.stats();
-    let summary = json!({"time": rfc3339(engine.now_ms(link::wall_ms())), "event": "summary",
-        "sentences": s.sentences, "rejected": s.rejected, "targets": engine.traffic.targets.len()});
-    writeln!(out, "{summary}")?;
-    out.flush()
+    summary(&engine, out)
 }

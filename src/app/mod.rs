@@ -2,6 +2,7 @@
 //! drive the engine (headless events now; the console comes with issue 4).
 
 pub mod clock;
+pub mod demo;
 pub mod headless;
 
 use crate::traffic::config::{AlarmConfig, LostConfig, OwnShipConfig, TrafficConfig};

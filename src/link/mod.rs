@@ -3,6 +3,8 @@
 //! the tokio tasks for the console (serial, TCP, AI-IP, reconnects) come
 //! with issue 4 behind the same `InputSpec`.
 
+pub mod tasks;
+
 use crate::nmea::reader::{Line, LineFramer};
 use std::io::{self, Read};
 use std::net::{SocketAddr, UdpSocket};

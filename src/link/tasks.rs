@@ -1,0 +1,217 @@
+//! Tokio tasks for the console's inputs: file replay at the recorded pace,
+//! UDP listening, TCP and serial connections with reconnect and backoff.
+//! Each task owns its socket or port and sends owned lines and state changes
+//! over a channel; only the app loop mutates state. A failing link reports
+//! itself and is retried; it never stops the console.
+
+use super::{InputSpec, wall_ms};
+use crate::app::clock::DataClock;
+use crate::nmea::reader::{Line, LineFramer};
+use crate::nmea::{self, gnss};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// What a link task reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkMsg {
+    /// A complete line (`None` = an over-long line was dropped).
+    Line { link: usize, received_ms: i64, line: Option<Vec<u8>> },
+    /// The link went up or down; `detail` says why.
+    State { link: usize, up: bool, detail: String },
+    /// A file replay reached its end.
+    Finished { link: usize },
+}
+
+/// Backoff between reconnects: 1, 2, 4 … 30 s.
+pub fn backoff(attempt: u32) -> Duration {
+    Duration::from_secs(1u64 << attempt.min(5)).min(Duration::from_secs(30))
+}
+
+/// Start the task for one input; `speed` scales file replay.
+pub fn spawn(spec: InputSpec, link: usize, speed: f64, tx: UnboundedSender<LinkMsg>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        match spec {
+            InputSpec::File(path) => replay(path, link, speed, tx).await,
+            InputSpec::Udp(addr) => udp(addr, link, tx).await,
+            InputSpec::Tcp(addr) => {
+                let mut attempt = 0;
+                loop {
+                    match tokio::net::TcpStream::connect(&addr).await {
+                        Ok(s) => {
+                            attempt = 0;
+                            let _ = tx.send(LinkMsg::State { link, up: true, detail: format!("connected to {addr}") });
+                            let why = pump(s, link, &tx).await;
+                            let _ = tx.send(LinkMsg::State { link, up: false, detail: why });
+                        }
+                        Err(e) => {
+                            let _ = tx.send(LinkMsg::State { link, up: false, detail: e.to_string() });
+                        }
+                    }
+                    if tx.is_closed() {
+                        return;
+                    }
+                    tokio::time::sleep(backoff(attempt)).await;
+                    attempt += 1;
+                }
+            }
+            InputSpec::Serial { path, baud } => {
+                use tokio_serial::SerialPortBuilderExt;
+                let mut attempt = 0;
+                loop {
+                    match tokio_serial::new(&path, baud).open_native_async() {
+                        Ok(port) => {
+                            attempt = 0;
+                            let _ = tx.send(LinkMsg::State { link, up: true, detail: format!("{path} at {baud} baud") });
+                            let why = pump(port, link, &tx).await;
+                            let _ = tx.send(LinkMsg::State { link, up: false, detail: why });
+                        }
+                        Err(e) => {
+                            let _ = tx.send(LinkMsg::State { link, up: false, detail: e.to_string() });
+                        }
+                    }
+                    if tx.is_closed() {
+                        return;
+                    }
+                    tokio::time::sleep(backoff(attempt)).await;
+                    attempt += 1;
+                }
+            }
+            InputSpec::Aiip(_) => {
+                let _ = tx.send(LinkMsg::State {
+                    link,
+                    up: false,
+                    detail: "AI-IP is not implemented yet".into(),
+                });
+            }
+        }
+    })
+}
+
+/// Read lines from a stream until it ends; returns why it ended.
+async fn pump<R: AsyncRead + Unpin>(mut r: R, link: usize, tx: &UnboundedSender<LinkMsg>) -> String {
+    let mut framer = LineFramer::default();
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        match r.read(&mut buf).await {
+            Ok(0) => return "connection closed".into(),
+            Ok(n) => {
+                let now = wall_ms();
+                framer.push(&buf[..n]);
+                while let Some(l) = framer.next() {
+                    let line = match l {
+                        Line::Complete(b) => Some(b.to_vec()),
+                        Line::Overlong { .. } => None,
+                    };
+                    if tx.send(LinkMsg::Line { link, received_ms: now, line }).is_err() {
+                        return "console closed".into();
+                    }
+                }
+            }
+            Err(e) => return e.to_string(),
+        }
+    }
+}
+
+async fn udp(addr: std::net::SocketAddr, link: usize, tx: UnboundedSender<LinkMsg>) {
+    let mut attempt = 0;
+    loop {
+        match tokio::net::UdpSocket::bind(addr).await {
+            Ok(sock) => {
+                let _ = tx.send(LinkMsg::State { link, up: true, detail: format!("listening on {addr}") });
+                let mut buf = vec![0u8; 65_536];
+                loop {
+                    match sock.recv(&mut buf).await {
+                        Ok(n) => {
+                            let now = wall_ms();
+                            let mut framer = LineFramer::default();
+                            framer.push(&buf[..n]);
+                            let mut lines = Vec::new();
+                            while let Some(l) = framer.next() {
+                                lines.push(match l {
+                                    Line::Complete(b) => Some(b.to_vec()),
+                                    Line::Overlong { .. } => None,
+                                });
+                            }
+                            if let Some(Line::Complete(b)) = framer.finish() {
+                                lines.push(Some(b.to_vec()));
+                            }
+                            for line in lines {
+                                if tx.send(LinkMsg::Line { link, received_ms: now, line }).is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(LinkMsg::State { link, up: false, detail: e.to_string() });
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(LinkMsg::State { link, up: false, detail: e.to_string() });
+            }
+        }
+        if tx.is_closed() {
+            return;
+        }
+        tokio::time::sleep(backoff(attempt)).await;
+        attempt += 1;
+    }
+}
+
+/// Replay a file at the pace of its data times (tag blocks, RMC/ZDA),
+/// `speed` times faster. Lines with no data time are sent at once.
+async fn replay(path: std::path::PathBuf, link: usize, speed: f64, tx: UnboundedSender<LinkMsg>) {
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = tx.send(LinkMsg::State { link, up: false, detail: format!("{}: {e}", path.display()) });
+            return;
+        }
+    };
+    let _ = tx.send(LinkMsg::State { link, up: true, detail: format!("replaying {}", path.display()) });
+    replay_lines(&bytes, link, speed, &tx).await;
+    let _ = tx.send(LinkMsg::Finished { link });
+}
+
+/// Send the lines of `bytes` paced by their data times.
+pub async fn replay_lines(bytes: &[u8], link: usize, speed: f64, tx: &UnboundedSender<LinkMsg>) {
+    let speed = if speed > 0.0 { speed } else { 1.0 };
+    let mut clock = DataClock::default();
+    let start_wall = tokio::time::Instant::now();
+    let mut first_data: Option<i64> = None;
+    let mut framer = LineFramer::default();
+    framer.push(bytes);
+    let mut lines = Vec::new();
+    while let Some(l) = framer.next() {
+        lines.push(match l {
+            Line::Complete(b) => Some(b.to_vec()),
+            Line::Overlong { .. } => None,
+        });
+    }
+    if let Some(Line::Complete(b)) = framer.finish() {
+        lines.push(Some(b.to_vec()));
+    }
+    for line in lines {
+        if let Some(l) = &line
+            && let Ok(s) = nmea::frame(l)
+        {
+            clock.observe_tag(&s);
+            if gnss::is_gnss(s.formatter)
+                && let Ok(f) = gnss::parse(&s)
+            {
+                clock.observe_fix(&f);
+            }
+        }
+        if let Some(t) = clock.now_ms() {
+            let first = *first_data.get_or_insert(t);
+            let due = Duration::from_millis(((t - first).max(0) as f64 / speed) as u64);
+            tokio::time::sleep_until(start_wall + due).await;
+        }
+        if tx.send(LinkMsg::Line { link, received_ms: wall_ms(), line }).is_err() {
+            return;
+        }
+    }
+}
