@@ -17,3 +17,4 @@ pub mod cli;
 pub mod link;
 pub mod nmea;
 pub mod traffic;
+pub mod ui;

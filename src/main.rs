@@ -1,8 +1,9 @@
 //! bridgewatch command line: parse arguments and hand over to a mode.
 
-use bridgewatch::app::{Config, headless};
+use bridgewatch::app::{Config, headless, run};
 use bridgewatch::cli::{DecodeOptions, Decoder};
 use bridgewatch::link::InputSpec;
+use bridgewatch::ui::theme::Palette;
 use clap::{Parser, Subcommand};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -27,8 +28,11 @@ struct Cli {
     #[arg(long)]
     headless: bool,
     /// Colour palette of the console.
-    #[arg(long, value_parser = ["day", "dusk", "night"])]
+    #[arg(long, global = true, value_parser = ["day", "dusk", "night"])]
     palette: Option<String>,
+    /// Replay speed of file inputs (1 = recorded pace).
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
 }
 
 #[derive(Subcommand)]
@@ -63,8 +67,14 @@ fn main() -> ExitCode {
             unscaled,
             summary,
         }) => decode(&files, !unscaled, summary),
-        Some(Command::Demo { headless, speed }) => demo(cli.config, headless, speed),
-        None => console(cli.config, &cli.inputs, cli.headless),
+        Some(Command::Demo { headless, speed }) => demo(cli.config, headless, speed, cli.palette),
+        None => console(
+            cli.config,
+            &cli.inputs,
+            cli.headless,
+            cli.palette,
+            cli.speed,
+        ),
     }
 }
 
@@ -78,14 +88,19 @@ fn load_config(config: Option<PathBuf>) -> Result<Config, ExitCode> {
     }
 }
 
-fn demo(config: Option<PathBuf>, headless_mode: bool, _speed: f64) -> ExitCode {
+fn demo(
+    config: Option<PathBuf>,
+    headless_mode: bool,
+    speed: f64,
+    palette: Option<String>,
+) -> ExitCode {
     let config = match load_config(config) {
         Ok(c) => c,
         Err(code) => return code,
     };
     if !headless_mode {
-        eprintln!("bridgewatch: the full-screen console is not built yet (issue 4); try `demo --headless`.");
-        return ExitCode::from(2);
+        let palette = palette.as_deref().and_then(Palette::parse);
+        return finish(run::run(&config, run::Source::Demo, speed, palette));
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -99,7 +114,23 @@ fn demo(config: Option<PathBuf>, headless_mode: bool, _speed: f64) -> ExitCode {
     }
 }
 
-fn console(config: Option<PathBuf>, inputs: &[String], headless_mode: bool) -> ExitCode {
+fn finish(r: io::Result<()>) -> ExitCode {
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bridgewatch: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn console(
+    config: Option<PathBuf>,
+    inputs: &[String],
+    headless_mode: bool,
+    palette: Option<String>,
+    speed: f64,
+) -> ExitCode {
     let config = match load_config(config) {
         Ok(c) => c,
         Err(code) => return code,
@@ -114,16 +145,18 @@ fn console(config: Option<PathBuf>, inputs: &[String], headless_mode: bool) -> E
             }
         }
     }
-    if !headless_mode {
-        eprintln!(
-            "bridgewatch: the full-screen console and its demo are not built yet (issue 4); \
-             use --headless for events as JSON lines, or `bridgewatch decode FILE`."
-        );
-        return ExitCode::from(2);
-    }
     if specs.is_empty() {
         eprintln!("bridgewatch: no input; give --input file:PATH or udp:ADDR:PORT");
         return ExitCode::from(2);
+    }
+    if !headless_mode {
+        let palette = palette.as_deref().and_then(Palette::parse);
+        return finish(run::run(
+            &config,
+            run::Source::Inputs(specs),
+            speed,
+            palette,
+        ));
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

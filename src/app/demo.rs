@@ -52,7 +52,12 @@ struct Ship {
 
 impl Ship {
     fn leg(&self, t: f64) -> Leg {
-        *self.legs.iter().rev().find(|l| l.t_s <= t).unwrap_or(&self.legs[0])
+        *self
+            .legs
+            .iter()
+            .rev()
+            .find(|l| l.t_s <= t)
+            .unwrap_or(&self.legs[0])
     }
 }
 
@@ -62,11 +67,17 @@ fn offset(p: (f64, f64), brg: f64, nm: f64) -> (f64, f64) {
 
 fn tagged(out: &mut String, ms: i64, sentence: &str) {
     let tag = format!("c:{ms}");
-    out.push_str(&format!("\\{tag}*{:02X}\\{sentence}\r\n", checksum(tag.as_bytes())));
+    out.push_str(&format!(
+        "\\{tag}*{:02X}\\{sentence}\r\n",
+        checksum(tag.as_bytes())
+    ));
 }
 
 fn raw(p: (f64, f64)) -> (i32, i32) {
-    ((p.1 * 600_000.0).round() as i32, (p.0 * 600_000.0).round() as i32)
+    (
+        (p.1 * 600_000.0).round() as i32,
+        (p.0 * 600_000.0).round() as i32,
+    )
 }
 
 fn text<const N: usize>(s: &str) -> Text<N> {
@@ -97,8 +108,16 @@ fn position(mmsi: u32, leg: &Leg, p: (f64, f64), status: u8, t: i64) -> AisMessa
             accuracy: true,
             lon,
             lat,
-            course: if leg.sog == 0.0 { 3600 } else { (leg.cog * 10.0).round() as u16 },
-            heading: if leg.sog == 0.0 { 511 } else { leg.cog.round() as u16 % 360 },
+            course: if leg.sog == 0.0 {
+                3600
+            } else {
+                (leg.cog * 10.0).round() as u16
+            },
+            heading: if leg.sog == 0.0 {
+                511
+            } else {
+                leg.cog.round() as u16 % 360
+            },
             second: (t % 60) as u8,
             maneuver: 0,
             spare: 0,
@@ -137,28 +156,128 @@ fn rmc(ms: i64, p: (f64, f64), cog: f64, sog: f64) -> String {
 
 /// The whole scenario as NMEA text with tag-block data times.
 pub fn scenario() -> String {
-    let own = Leg { p: OWN_START, t_s: 0.0, cog: 90.0, sog: 12.0 };
+    let own = Leg {
+        p: OWN_START,
+        t_s: 0.0,
+        cog: 90.0,
+        sog: 12.0,
+    };
     // The crossing ship: it passes 0.3 NM ahead of where we will be 13.3
     // minutes in; its TCPA drops below 12 minutes about half a minute after
     // the start.
     let t_cpa = 13.3 * 60.0;
     let meet = offset(own.at(t_cpa), 0.0, 0.3);
     let star_start = geo::extrapolate(meet, 0.0, 10.0, -t_cpa);
-    let star0 = Leg { p: star_start, t_s: 0.0, cog: 0.0, sog: 10.0 };
-    let star1 = Leg { p: star0.at(300.0), t_s: 300.0, cog: 60.0, sog: 10.0 };
+    let star0 = Leg {
+        p: star_start,
+        t_s: 0.0,
+        cog: 0.0,
+        sog: 10.0,
+    };
+    let star1 = Leg {
+        p: star0.at(300.0),
+        t_s: 300.0,
+        cog: 60.0,
+        sog: 10.0,
+    };
     let ships = vec![
-        Ship { mmsi: 230_123_000, name: "NORDIC STAR", callsign: "OJAB2", ship_type: 70, status: 0, class_b: false,
-               legs: vec![star0, star1], every_s: 10, from_s: 0, until_s: DURATION_S },
-        Ship { mmsi: 219_000_111, name: "BALTIC TRADER", callsign: "OXTR7", ship_type: 79, status: 0, class_b: false,
-               legs: vec![Leg { p: offset(OWN_START, 330.0, 3.2), t_s: 0.0, cog: 90.0, sog: 14.0 }], every_s: 6, from_s: 0, until_s: DURATION_S },
-        Ship { mmsi: 211_222_333, name: "FEHMARN FERRY", callsign: "DKFF", ship_type: 60, status: 0, class_b: false,
-               legs: vec![Leg { p: offset(OWN_START, 70.0, 6.5), t_s: 0.0, cog: 340.0, sog: 18.0 }], every_s: 6, from_s: 0, until_s: DURATION_S },
-        Ship { mmsi: 261_000_777, name: "KAROLINA", callsign: "SPKR", ship_type: 30, status: 7, class_b: false,
-               legs: vec![Leg { p: offset(OWN_START, 40.0, 4.0), t_s: 0.0, cog: 200.0, sog: 3.0 }], every_s: 10, from_s: 0, until_s: 120 },
-        Ship { mmsi: 244_999_888, name: "SEA BREEZE", callsign: "PB1234", ship_type: 36, status: 15, class_b: true,
-               legs: vec![Leg { p: offset(OWN_START, 225.0, 1.6), t_s: 0.0, cog: 300.0, sog: 5.0 }], every_s: 30, from_s: 0, until_s: DURATION_S },
-        Ship { mmsi: 970_111_222, name: "SART ACTIVE", callsign: "", ship_type: 0, status: 14, class_b: false,
-               legs: vec![Leg { p: offset(OWN_START, 150.0, 2.5), t_s: 0.0, cog: 0.0, sog: 0.0 }], every_s: 60, from_s: 210, until_s: DURATION_S },
+        Ship {
+            mmsi: 230_123_000,
+            name: "NORDIC STAR",
+            callsign: "OJAB2",
+            ship_type: 70,
+            status: 0,
+            class_b: false,
+            legs: vec![star0, star1],
+            every_s: 10,
+            from_s: 0,
+            until_s: DURATION_S,
+        },
+        Ship {
+            mmsi: 219_000_111,
+            name: "BALTIC TRADER",
+            callsign: "OXTR7",
+            ship_type: 79,
+            status: 0,
+            class_b: false,
+            legs: vec![Leg {
+                p: offset(OWN_START, 330.0, 3.2),
+                t_s: 0.0,
+                cog: 90.0,
+                sog: 14.0,
+            }],
+            every_s: 6,
+            from_s: 0,
+            until_s: DURATION_S,
+        },
+        Ship {
+            mmsi: 211_222_333,
+            name: "FEHMARN FERRY",
+            callsign: "DKFF",
+            ship_type: 60,
+            status: 0,
+            class_b: false,
+            legs: vec![Leg {
+                p: offset(OWN_START, 70.0, 6.5),
+                t_s: 0.0,
+                cog: 340.0,
+                sog: 18.0,
+            }],
+            every_s: 6,
+            from_s: 0,
+            until_s: DURATION_S,
+        },
+        Ship {
+            mmsi: 261_000_777,
+            name: "KAROLINA",
+            callsign: "SPKR",
+            ship_type: 30,
+            status: 7,
+            class_b: false,
+            legs: vec![Leg {
+                p: offset(OWN_START, 40.0, 4.0),
+                t_s: 0.0,
+                cog: 200.0,
+                sog: 3.0,
+            }],
+            every_s: 10,
+            from_s: 0,
+            until_s: 120,
+        },
+        Ship {
+            mmsi: 244_999_888,
+            name: "SEA BREEZE",
+            callsign: "PB1234",
+            ship_type: 36,
+            status: 15,
+            class_b: true,
+            legs: vec![Leg {
+                p: offset(OWN_START, 225.0, 1.6),
+                t_s: 0.0,
+                cog: 300.0,
+                sog: 5.0,
+            }],
+            every_s: 30,
+            from_s: 0,
+            until_s: DURATION_S,
+        },
+        Ship {
+            mmsi: 970_111_222,
+            name: "SART ACTIVE",
+            callsign: "",
+            ship_type: 0,
+            status: 14,
+            class_b: false,
+            legs: vec![Leg {
+                p: offset(OWN_START, 150.0, 2.5),
+                t_s: 0.0,
+                cog: 0.0,
+                sog: 0.0,
+            }],
+            every_s: 60,
+            from_s: 210,
+            until_s: DURATION_S,
+        },
     ];
     let base_mmsi = 2_190_047;
     let aton = (992_111_222, "FEHMARNBELT E", offset(OWN_START, 100.0, 3.0));
@@ -170,7 +289,11 @@ pub fn scenario() -> String {
         let tf = t as f64;
         let p = own.at(tf);
         tagged(&mut out, ms, &rmc(ms, p, own.cog, own.sog));
-        tagged(&mut out, ms, &build('$', "HEHDT", &[&format!("{:.1}", own.cog), "T"]));
+        tagged(
+            &mut out,
+            ms,
+            &build('$', "HEHDT", &[&format!("{:.1}", own.cog), "T"]),
+        );
         if t % 10 == 0 {
             let m = position(OWN_MMSI, &own, p, 0, t);
             send(&mut out, ms, &m, true, &mut seq);
@@ -183,53 +306,171 @@ pub fn scenario() -> String {
             let sp = leg.at(tf);
             if s.class_b {
                 let (lon, lat) = raw(sp);
-                let m = AisMessage { msg_type: 18, repeat: 0, mmsi: s.mmsi, body: Body::ClassB(ClassBPosition {
-                    reserved: 0, speed: (leg.sog * 10.0) as u16, accuracy: false, lon, lat,
-                    course: (leg.cog * 10.0) as u16, heading: 511, second: (t % 60) as u8, regional: 0,
-                    cs: true, display: false, dsc: true, band: true, msg22: true, assigned: false, raim: false, radio: 0 }) };
+                let m = AisMessage {
+                    msg_type: 18,
+                    repeat: 0,
+                    mmsi: s.mmsi,
+                    body: Body::ClassB(ClassBPosition {
+                        reserved: 0,
+                        speed: (leg.sog * 10.0) as u16,
+                        accuracy: false,
+                        lon,
+                        lat,
+                        course: (leg.cog * 10.0) as u16,
+                        heading: 511,
+                        second: (t % 60) as u8,
+                        regional: 0,
+                        cs: true,
+                        display: false,
+                        dsc: true,
+                        band: true,
+                        msg22: true,
+                        assigned: false,
+                        raim: false,
+                        radio: 0,
+                    }),
+                };
                 send(&mut out, ms, &m, false, &mut seq);
                 if t % 180 == 0 {
-                    let a = AisMessage { msg_type: 24, repeat: 0, mmsi: s.mmsi,
-                        body: Body::StaticData(Box::new(StaticDataReport::PartA { shipname: text(s.name) })) };
+                    let a = AisMessage {
+                        msg_type: 24,
+                        repeat: 0,
+                        mmsi: s.mmsi,
+                        body: Body::StaticData(Box::new(StaticDataReport::PartA {
+                            shipname: text(s.name),
+                        })),
+                    };
                     send(&mut out, ms, &a, false, &mut seq);
-                    let b = AisMessage { msg_type: 24, repeat: 0, mmsi: s.mmsi, body: Body::StaticData(Box::new(StaticDataReport::PartB {
-                        shiptype: s.ship_type, vendorid: text("BWDEMO1"), model: 0, serial: 0, callsign: text(s.callsign),
-                        dim: Dimensions { to_bow: 8, to_stern: 3, to_port: 2, to_starboard: 2 }, mothership_mmsi: None })) };
+                    let b = AisMessage {
+                        msg_type: 24,
+                        repeat: 0,
+                        mmsi: s.mmsi,
+                        body: Body::StaticData(Box::new(StaticDataReport::PartB {
+                            shiptype: s.ship_type,
+                            vendorid: text("BWDEMO1"),
+                            model: 0,
+                            serial: 0,
+                            callsign: text(s.callsign),
+                            dim: Dimensions {
+                                to_bow: 8,
+                                to_stern: 3,
+                                to_port: 2,
+                                to_starboard: 2,
+                            },
+                            mothership_mmsi: None,
+                        })),
+                    };
                     send(&mut out, ms, &b, false, &mut seq);
                 }
                 continue;
             }
-            send(&mut out, ms, &position(s.mmsi, &leg, sp, s.status, t), false, &mut seq);
+            send(
+                &mut out,
+                ms,
+                &position(s.mmsi, &leg, sp, s.status, t),
+                false,
+                &mut seq,
+            );
             if (t - s.from_s) % 60 == 0 && !s.callsign.is_empty() {
-                let m = AisMessage { msg_type: 5, repeat: 0, mmsi: s.mmsi, body: Body::StaticVoyage(Box::new(StaticVoyageData {
-                    ais_version: 2, imo: 9_000_000 + s.mmsi % 1_000_000, callsign: text(s.callsign), shipname: text(s.name),
-                    shiptype: s.ship_type, dim: Dimensions { to_bow: 120, to_stern: 30, to_port: 10, to_starboard: 12 },
-                    epfd: 1, month: 6, day: 22, hour: 6, minute: 0, draught: 72, destination: text("GDANSK"), dte: false })) };
+                let m = AisMessage {
+                    msg_type: 5,
+                    repeat: 0,
+                    mmsi: s.mmsi,
+                    body: Body::StaticVoyage(Box::new(StaticVoyageData {
+                        ais_version: 2,
+                        imo: 9_000_000 + s.mmsi % 1_000_000,
+                        callsign: text(s.callsign),
+                        shipname: text(s.name),
+                        shiptype: s.ship_type,
+                        dim: Dimensions {
+                            to_bow: 120,
+                            to_stern: 30,
+                            to_port: 10,
+                            to_starboard: 12,
+                        },
+                        epfd: 1,
+                        month: 6,
+                        day: 22,
+                        hour: 6,
+                        minute: 0,
+                        draught: 72,
+                        destination: text("GDANSK"),
+                        dte: false,
+                    })),
+                };
                 send(&mut out, ms, &m, false, &mut seq);
             }
         }
         if t % 60 == 5 {
             let (lon, lat) = raw(offset(OWN_START, 20.0, 9.0));
-            let m = AisMessage { msg_type: 4, repeat: 0, mmsi: base_mmsi, body: Body::BaseStation(BaseStationReport {
-                year: 2026, month: 6, day: 21, hour: 21, minute: (t / 60) as u8, second: (t % 60) as u8,
-                accuracy: true, lon, lat, epfd: 7, raim: false, radio: 0 }) };
+            let m = AisMessage {
+                msg_type: 4,
+                repeat: 0,
+                mmsi: base_mmsi,
+                body: Body::BaseStation(BaseStationReport {
+                    year: 2026,
+                    month: 6,
+                    day: 21,
+                    hour: 21,
+                    minute: (t / 60) as u8,
+                    second: (t % 60) as u8,
+                    accuracy: true,
+                    lon,
+                    lat,
+                    epfd: 7,
+                    raim: false,
+                    radio: 0,
+                }),
+            };
             send(&mut out, ms, &m, false, &mut seq);
         }
         if t % 180 == 15 {
             let (lon, lat) = raw(aton.2);
-            let m = AisMessage { msg_type: 21, repeat: 0, mmsi: aton.0, body: Body::AidToNavigation(Box::new(AidToNavigation {
-                aid_type: 21, name: text(aton.1), accuracy: true, lon, lat, dim: Dimensions::default(), epfd: 7,
-                second: (t % 60) as u8, off_position: false, regional: 0, raim: false, virtual_aid: false, assigned: false })) };
+            let m = AisMessage {
+                msg_type: 21,
+                repeat: 0,
+                mmsi: aton.0,
+                body: Body::AidToNavigation(Box::new(AidToNavigation {
+                    aid_type: 21,
+                    name: text(aton.1),
+                    accuracy: true,
+                    lon,
+                    lat,
+                    dim: Dimensions::default(),
+                    epfd: 7,
+                    second: (t % 60) as u8,
+                    off_position: false,
+                    regional: 0,
+                    raim: false,
+                    virtual_aid: false,
+                    assigned: false,
+                })),
+            };
             send(&mut out, ms, &m, false, &mut seq);
         }
         if t == 240 {
-            let m = AisMessage { msg_type: 14, repeat: 0, mmsi: base_mmsi,
-                body: Body::SafetyBroadcast { text: text("SECURITE SAR OPERATION 2.5NM SE OF FEHMARNBELT E KEEP CLEAR") } };
+            let m = AisMessage {
+                msg_type: 14,
+                repeat: 0,
+                mmsi: base_mmsi,
+                body: Body::SafetyBroadcast {
+                    text: text("SECURITE SAR OPERATION 2.5NM SE OF FEHMARNBELT E KEEP CLEAR"),
+                },
+            };
             send(&mut out, ms, &m, false, &mut seq);
         }
         if t == 300 {
-            let m = AisMessage { msg_type: 12, repeat: 0, mmsi: 230_123_000, body: Body::SafetyAddressed(Box::new(SafetyAddressed {
-                seqno: 1, dest_mmsi: OWN_MMSI, retransmit: false, text: text("NORDIC STAR ALTERING COURSE TO STARBOARD") })) };
+            let m = AisMessage {
+                msg_type: 12,
+                repeat: 0,
+                mmsi: 230_123_000,
+                body: Body::SafetyAddressed(Box::new(SafetyAddressed {
+                    seqno: 1,
+                    dest_mmsi: OWN_MMSI,
+                    retransmit: false,
+                    text: text("NORDIC STAR ALTERING COURSE TO STARBOARD"),
+                })),
+            };
             send(&mut out, ms, &m, false, &mut seq);
         }
     }
@@ -245,7 +486,9 @@ mod tests {
         let s = scenario();
         let mut stream = crate::ais::stream::AisStream::new();
         for l in s.lines().filter(|l| !l.starts_with('#')) {
-            stream.push_line(l.as_bytes(), 0).expect("every demo line is valid");
+            stream
+                .push_line(l.as_bytes(), 0)
+                .expect("every demo line is valid");
         }
         assert!(stream.stats().messages > 500);
     }

@@ -2,8 +2,10 @@
 //! drive the engine (headless events now; the console comes with issue 4).
 
 pub mod clock;
+pub mod console;
 pub mod demo;
 pub mod headless;
+pub mod run;
 
 use crate::traffic::config::{AlarmConfig, LostConfig, OwnShipConfig, TrafficConfig};
 use serde::Deserialize;
@@ -20,6 +22,10 @@ pub struct Config {
     pub own_ship: OwnShipConfig,
     pub alarms: AlarmConfig,
     pub lost: LostConfig,
+    /// Console settings.
+    pub console: console::ConsoleConfig,
+    /// Key bindings: action name = key (see the help overlay).
+    pub keys: std::collections::HashMap<String, String>,
 }
 
 impl Config {

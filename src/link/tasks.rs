@@ -16,9 +16,17 @@ use tokio::sync::mpsc::UnboundedSender;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkMsg {
     /// A complete line (`None` = an over-long line was dropped).
-    Line { link: usize, received_ms: i64, line: Option<Vec<u8>> },
+    Line {
+        link: usize,
+        received_ms: i64,
+        line: Option<Vec<u8>>,
+    },
     /// The link went up or down; `detail` says why.
-    State { link: usize, up: bool, detail: String },
+    State {
+        link: usize,
+        up: bool,
+        detail: String,
+    },
     /// A file replay reached its end.
     Finished { link: usize },
 }
@@ -29,7 +37,12 @@ pub fn backoff(attempt: u32) -> Duration {
 }
 
 /// Start the task for one input; `speed` scales file replay.
-pub fn spawn(spec: InputSpec, link: usize, speed: f64, tx: UnboundedSender<LinkMsg>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(
+    spec: InputSpec,
+    link: usize,
+    speed: f64,
+    tx: UnboundedSender<LinkMsg>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         match spec {
             InputSpec::File(path) => replay(path, link, speed, tx).await,
@@ -40,12 +53,24 @@ pub fn spawn(spec: InputSpec, link: usize, speed: f64, tx: UnboundedSender<LinkM
                     match tokio::net::TcpStream::connect(&addr).await {
                         Ok(s) => {
                             attempt = 0;
-                            let _ = tx.send(LinkMsg::State { link, up: true, detail: format!("connected to {addr}") });
+                            let _ = tx.send(LinkMsg::State {
+                                link,
+                                up: true,
+                                detail: format!("connected to {addr}"),
+                            });
                             let why = pump(s, link, &tx).await;
-                            let _ = tx.send(LinkMsg::State { link, up: false, detail: why });
+                            let _ = tx.send(LinkMsg::State {
+                                link,
+                                up: false,
+                                detail: why,
+                            });
                         }
                         Err(e) => {
-                            let _ = tx.send(LinkMsg::State { link, up: false, detail: e.to_string() });
+                            let _ = tx.send(LinkMsg::State {
+                                link,
+                                up: false,
+                                detail: e.to_string(),
+                            });
                         }
                     }
                     if tx.is_closed() {
@@ -62,12 +87,24 @@ pub fn spawn(spec: InputSpec, link: usize, speed: f64, tx: UnboundedSender<LinkM
                     match tokio_serial::new(&path, baud).open_native_async() {
                         Ok(port) => {
                             attempt = 0;
-                            let _ = tx.send(LinkMsg::State { link, up: true, detail: format!("{path} at {baud} baud") });
+                            let _ = tx.send(LinkMsg::State {
+                                link,
+                                up: true,
+                                detail: format!("{path} at {baud} baud"),
+                            });
                             let why = pump(port, link, &tx).await;
-                            let _ = tx.send(LinkMsg::State { link, up: false, detail: why });
+                            let _ = tx.send(LinkMsg::State {
+                                link,
+                                up: false,
+                                detail: why,
+                            });
                         }
                         Err(e) => {
-                            let _ = tx.send(LinkMsg::State { link, up: false, detail: e.to_string() });
+                            let _ = tx.send(LinkMsg::State {
+                                link,
+                                up: false,
+                                detail: e.to_string(),
+                            });
                         }
                     }
                     if tx.is_closed() {
@@ -89,7 +126,11 @@ pub fn spawn(spec: InputSpec, link: usize, speed: f64, tx: UnboundedSender<LinkM
 }
 
 /// Read lines from a stream until it ends; returns why it ended.
-async fn pump<R: AsyncRead + Unpin>(mut r: R, link: usize, tx: &UnboundedSender<LinkMsg>) -> String {
+async fn pump<R: AsyncRead + Unpin>(
+    mut r: R,
+    link: usize,
+    tx: &UnboundedSender<LinkMsg>,
+) -> String {
     let mut framer = LineFramer::default();
     let mut buf = vec![0u8; 16 * 1024];
     loop {
@@ -103,7 +144,14 @@ async fn pump<R: AsyncRead + Unpin>(mut r: R, link: usize, tx: &UnboundedSender<
                         Line::Complete(b) => Some(b.to_vec()),
                         Line::Overlong { .. } => None,
                     };
-                    if tx.send(LinkMsg::Line { link, received_ms: now, line }).is_err() {
+                    if tx
+                        .send(LinkMsg::Line {
+                            link,
+                            received_ms: now,
+                            line,
+                        })
+                        .is_err()
+                    {
                         return "console closed".into();
                     }
                 }
@@ -118,7 +166,11 @@ async fn udp(addr: std::net::SocketAddr, link: usize, tx: UnboundedSender<LinkMs
     loop {
         match tokio::net::UdpSocket::bind(addr).await {
             Ok(sock) => {
-                let _ = tx.send(LinkMsg::State { link, up: true, detail: format!("listening on {addr}") });
+                let _ = tx.send(LinkMsg::State {
+                    link,
+                    up: true,
+                    detail: format!("listening on {addr}"),
+                });
                 let mut buf = vec![0u8; 65_536];
                 loop {
                     match sock.recv(&mut buf).await {
@@ -137,20 +189,35 @@ async fn udp(addr: std::net::SocketAddr, link: usize, tx: UnboundedSender<LinkMs
                                 lines.push(Some(b.to_vec()));
                             }
                             for line in lines {
-                                if tx.send(LinkMsg::Line { link, received_ms: now, line }).is_err() {
+                                if tx
+                                    .send(LinkMsg::Line {
+                                        link,
+                                        received_ms: now,
+                                        line,
+                                    })
+                                    .is_err()
+                                {
                                     return;
                                 }
                             }
                         }
                         Err(e) => {
-                            let _ = tx.send(LinkMsg::State { link, up: false, detail: e.to_string() });
+                            let _ = tx.send(LinkMsg::State {
+                                link,
+                                up: false,
+                                detail: e.to_string(),
+                            });
                             break;
                         }
                     }
                 }
             }
             Err(e) => {
-                let _ = tx.send(LinkMsg::State { link, up: false, detail: e.to_string() });
+                let _ = tx.send(LinkMsg::State {
+                    link,
+                    up: false,
+                    detail: e.to_string(),
+                });
             }
         }
         if tx.is_closed() {
@@ -167,11 +234,19 @@ async fn replay(path: std::path::PathBuf, link: usize, speed: f64, tx: Unbounded
     let bytes = match tokio::fs::read(&path).await {
         Ok(b) => b,
         Err(e) => {
-            let _ = tx.send(LinkMsg::State { link, up: false, detail: format!("{}: {e}", path.display()) });
+            let _ = tx.send(LinkMsg::State {
+                link,
+                up: false,
+                detail: format!("{}: {e}", path.display()),
+            });
             return;
         }
     };
-    let _ = tx.send(LinkMsg::State { link, up: true, detail: format!("replaying {}", path.display()) });
+    let _ = tx.send(LinkMsg::State {
+        link,
+        up: true,
+        detail: format!("replaying {}", path.display()),
+    });
     replay_lines(&bytes, link, speed, &tx).await;
     let _ = tx.send(LinkMsg::Finished { link });
 }
@@ -210,7 +285,14 @@ pub async fn replay_lines(bytes: &[u8], link: usize, speed: f64, tx: &UnboundedS
             let due = Duration::from_millis(((t - first).max(0) as f64 / speed) as u64);
             tokio::time::sleep_until(start_wall + due).await;
         }
-        if tx.send(LinkMsg::Line { link, received_ms: wall_ms(), line }).is_err() {
+        if tx
+            .send(LinkMsg::Line {
+                link,
+                received_ms: wall_ms(),
+                line,
+            })
+            .is_err()
+        {
             return;
         }
     }

@@ -1,0 +1,610 @@
+//! The console's state and its one-way update: keys become [`Action`]s
+//! through the keymap, `update` changes the state, link messages feed the
+//! engine; the views (`crate::ui`) only borrow the result.
+
+use super::clock::rfc3339;
+use super::headless::{AlarmLog, Engine, clean};
+use crate::link::tasks::LinkMsg;
+use crate::traffic::alarm::{AlarmId, AlarmState};
+use crate::traffic::target::{Target, TargetKind};
+use crate::traffic::{Event, config::TrafficConfig};
+use crate::ui::theme::Palette;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// What the officer asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    NextTarget,
+    PrevTarget,
+    ScrollLeft,
+    ScrollRight,
+    ToggleDetails,
+    ToggleActivate,
+    Acknowledge,
+    Silence,
+    Snooze,
+    CycleSort,
+    CycleFilter,
+    ZoomIn,
+    ZoomOut,
+    ToggleHeadUp,
+    ToggleAlarmLog,
+    ToggleHelp,
+    CyclePalette,
+    Close,
+}
+
+impl Action {
+    /// Every action with its config name and help text, in help order.
+    pub const ALL: [(Action, &'static str, &'static str); 19] = [
+        (Action::NextTarget, "next", "next target (nearer → farther)"),
+        (Action::PrevTarget, "prev", "previous target"),
+        (
+            Action::ScrollRight,
+            "scroll_right",
+            "more data of the selected target",
+        ),
+        (Action::ScrollLeft, "scroll_left", "back to the first data"),
+        (
+            Action::ToggleDetails,
+            "details",
+            "selected-target window (every field, its age)",
+        ),
+        (
+            Action::ToggleActivate,
+            "activate",
+            "activate / sleep the selected target",
+        ),
+        (Action::Acknowledge, "ack", "acknowledge the top alarm"),
+        (Action::Silence, "silence", "silence the top alarm for 60 s"),
+        (
+            Action::Snooze,
+            "snooze",
+            "no CPA alarm from the selected target for 10 min",
+        ),
+        (
+            Action::CycleSort,
+            "sort",
+            "sort list: range, CPA, TCPA, name",
+        ),
+        (
+            Action::CycleFilter,
+            "filter",
+            "filter: all, no moored sleeping, no class B, no AtoN",
+        ),
+        (Action::ZoomIn, "zoom_in", "plot range smaller"),
+        (Action::ZoomOut, "zoom_out", "plot range larger"),
+        (Action::ToggleHeadUp, "head_up", "north-up / head-up"),
+        (Action::ToggleAlarmLog, "alarm_log", "alarm log"),
+        (
+            Action::CyclePalette,
+            "palette",
+            "day / dusk / night palette",
+        ),
+        (Action::ToggleHelp, "help", "this help"),
+        (Action::Close, "close", "close the window on top"),
+        (Action::Quit, "quit", "quit"),
+    ];
+}
+
+/// Key bindings: action name → key, from `[keys]` in the config file over
+/// the defaults.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    map: HashMap<KeyCode, Action>,
+    names: HashMap<Action, String>,
+}
+
+fn parse_key(s: &str) -> Option<KeyCode> {
+    Some(match s {
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "space" => KeyCode::Char(' '),
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        _ => {
+            let mut c = s.chars();
+            let ch = c.next()?;
+            if c.next().is_some() {
+                return None;
+            }
+            KeyCode::Char(ch)
+        }
+    })
+}
+
+const DEFAULT_KEYS: [(&str, &str); 19] = [
+    ("next", "down"),
+    ("prev", "up"),
+    ("scroll_right", "right"),
+    ("scroll_left", "left"),
+    ("details", "enter"),
+    ("activate", "v"),
+    ("ack", "a"),
+    ("silence", "s"),
+    ("snooze", "z"),
+    ("sort", "o"),
+    ("filter", "f"),
+    ("zoom_in", "+"),
+    ("zoom_out", "-"),
+    ("head_up", "h"),
+    ("alarm_log", "l"),
+    ("palette", "p"),
+    ("help", "?"),
+    ("close", "esc"),
+    ("quit", "q"),
+];
+
+impl Keymap {
+    /// Defaults with `overrides` (action name → key name) on top.
+    pub fn new(overrides: &HashMap<String, String>) -> Result<Keymap, String> {
+        let mut km = Keymap {
+            map: HashMap::new(),
+            names: HashMap::new(),
+        };
+        let action = |name: &str| Action::ALL.iter().find(|a| a.1 == name).map(|a| a.0);
+        for (name, key) in DEFAULT_KEYS {
+            let a = action(name).ok_or_else(|| format!("unknown action {name}"))?;
+            let k = parse_key(key).ok_or_else(|| format!("bad key {key}"))?;
+            km.map.insert(k, a);
+            km.names.insert(a, key.to_string());
+        }
+        for (name, key) in overrides {
+            let a = action(name).ok_or_else(|| format!("[keys]: unknown action {name:?}"))?;
+            let k = parse_key(key).ok_or_else(|| format!("[keys] {name}: unknown key {key:?}"))?;
+            km.map.retain(|_, v| *v != a);
+            km.map.insert(k, a);
+            km.names.insert(a, key.to_string());
+        }
+        Ok(km)
+    }
+
+    /// The action of a key press.
+    pub fn action(&self, k: &KeyEvent) -> Option<Action> {
+        if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
+            return Some(Action::Quit);
+        }
+        self.map.get(&k.code).copied()
+    }
+
+    /// The key bound to an action, for the help and the hints.
+    pub fn key_of(&self, a: Action) -> &str {
+        self.names.get(&a).map_or("-", String::as_str)
+    }
+}
+
+/// Console settings in the config file (`[console]`, `[keys]`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsoleConfig {
+    pub palette: Option<String>,
+    /// Seconds after which a link that stays down raises an alarm.
+    pub link_alarm_s: Option<f64>,
+}
+
+/// Sort order of the target list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Range,
+    Cpa,
+    Tcpa,
+    Name,
+}
+
+/// List filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    All,
+    HideMooredSleeping,
+    HideClassB,
+    HideAton,
+}
+
+impl Filter {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Filter::All => "all",
+            Filter::HideMooredSleeping => "no moored sleeping",
+            Filter::HideClassB => "no class B",
+            Filter::HideAton => "no AtoN",
+        }
+    }
+}
+
+/// View state (not the picture).
+#[derive(Debug, Clone)]
+pub struct ViewState {
+    pub hscroll: usize,
+    pub details: bool,
+    pub help: bool,
+    pub alarm_log: bool,
+    pub sort: SortKey,
+    pub filter: Filter,
+    pub range_nm: f64,
+    pub head_up: bool,
+    pub palette: Palette,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            hscroll: 0,
+            details: false,
+            help: false,
+            alarm_log: false,
+            sort: SortKey::Range,
+            filter: Filter::All,
+            range_nm: 6.0,
+            head_up: false,
+            palette: Palette::Night,
+        }
+    }
+}
+
+/// One input's state for the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkStatus {
+    pub name: String,
+    pub up: bool,
+    pub detail: String,
+    /// Wall time of the last change.
+    pub since_ms: i64,
+    pub lines: u64,
+    pub alarmed: bool,
+}
+
+/// Everything the console shows.
+#[derive(Debug)]
+pub struct App {
+    pub engine: Engine,
+    pub links: Vec<LinkStatus>,
+    pub view: ViewState,
+    pub keymap: Keymap,
+    pub log: AlarmLog,
+    /// Recent alarm-log lines for the log view (newest last).
+    pub log_lines: Vec<String>,
+    pub quit: bool,
+    /// A new unacknowledged alarm since the last frame: ring the bell.
+    pub bell: bool,
+    pub link_alarm_ms: i64,
+    pub last_wall_ms: i64,
+}
+
+const RANGES: [f64; 7] = [0.75, 1.5, 3.0, 6.0, 12.0, 24.0, 48.0];
+
+impl App {
+    /// A console over an engine.
+    pub fn new(
+        traffic: TrafficConfig,
+        live: bool,
+        link_names: Vec<String>,
+        keymap: Keymap,
+        log: AlarmLog,
+    ) -> App {
+        App {
+            engine: Engine::new(traffic, live),
+            links: link_names
+                .into_iter()
+                .map(|name| LinkStatus {
+                    name,
+                    up: false,
+                    detail: "starting".into(),
+                    since_ms: 0,
+                    lines: 0,
+                    alarmed: false,
+                })
+                .collect(),
+            view: ViewState::default(),
+            keymap,
+            log,
+            log_lines: Vec::new(),
+            quit: false,
+            bell: false,
+            link_alarm_ms: 30_000,
+            last_wall_ms: 0,
+        }
+    }
+
+    /// The engine's time now.
+    pub fn now_ms(&self) -> i64 {
+        self.engine.now_ms(self.last_wall_ms)
+    }
+
+    /// Targets in list order (sorted and filtered).
+    pub fn list(&self) -> Vec<&Target> {
+        let t = &self.engine.traffic;
+        let mut v: Vec<&Target> = t
+            .targets
+            .values()
+            .filter(|x| match self.view.filter {
+                Filter::All => true,
+                Filter::HideMooredSleeping => {
+                    !(x.is_moored(0.5)
+                        && x.activation == crate::traffic::target::Activation::Sleeping)
+                }
+                Filter::HideClassB => !matches!(x.kind, TargetKind::ClassB { .. }),
+                Filter::HideAton => !matches!(x.kind, TargetKind::AidToNavigation { .. }),
+            })
+            .collect();
+        let range = |x: &Target| x.bearing_range.map_or(f64::MAX, |b| b.1);
+        match self.view.sort {
+            SortKey::Range => {
+                v.sort_by(|a, b| range(a).total_cmp(&range(b)).then(a.mmsi.cmp(&b.mmsi)))
+            }
+            SortKey::Cpa => v.sort_by(|a, b| {
+                let c = |x: &Target| x.cpa.map_or(f64::MAX, |c| c.cpa_nm);
+                c(a).total_cmp(&c(b)).then(range(a).total_cmp(&range(b)))
+            }),
+            SortKey::Tcpa => v.sort_by(|a, b| {
+                let c = |x: &Target| {
+                    x.cpa
+                        .filter(|c| c.tcpa_min > 0.0)
+                        .map_or(f64::MAX, |c| c.tcpa_min)
+                };
+                c(a).total_cmp(&c(b)).then(range(a).total_cmp(&range(b)))
+            }),
+            SortKey::Name => v.sort_by(|a, b| {
+                a.name()
+                    .unwrap_or("~")
+                    .cmp(b.name().unwrap_or("~"))
+                    .then(a.mmsi.cmp(&b.mmsi))
+            }),
+        }
+        v
+    }
+
+    /// The selected target, or the nearest one when nothing is selected.
+    pub fn selected(&self) -> Option<&Target> {
+        let t = &self.engine.traffic;
+        t.selected.and_then(|m| t.targets.get(&m))
+    }
+
+    fn move_selection(&mut self, delta: i64) {
+        let list: Vec<u32> = self.list().iter().map(|t| t.mmsi).collect();
+        if list.is_empty() {
+            return;
+        }
+        let cur = self
+            .engine
+            .traffic
+            .selected
+            .and_then(|m| list.iter().position(|x| *x == m));
+        let next = match cur {
+            None => 0,
+            Some(i) => (i as i64 + delta).clamp(0, list.len() as i64 - 1) as usize,
+        };
+        self.engine.traffic.select(Some(list[next]));
+        self.view.hscroll = 0;
+    }
+
+    fn top_alarm(&self) -> Option<AlarmId> {
+        self.engine
+            .traffic
+            .alarms
+            .ranked()
+            .first()
+            .map(|a| a.id.clone())
+    }
+
+    /// Apply an action.
+    pub fn update(&mut self, a: Action) {
+        let now = self.now_ms();
+        match a {
+            Action::Quit => self.quit = true,
+            Action::NextTarget => self.move_selection(1),
+            Action::PrevTarget => self.move_selection(-1),
+            Action::ScrollRight => self.view.hscroll += 1,
+            Action::ScrollLeft => self.view.hscroll = self.view.hscroll.saturating_sub(1),
+            Action::ToggleDetails => {
+                self.view.details = !self.view.details && self.selected().is_some()
+            }
+            Action::ToggleActivate => {
+                if let Some(t) = self.selected() {
+                    let (m, on) = (
+                        t.mmsi,
+                        t.activation == crate::traffic::target::Activation::Sleeping,
+                    );
+                    self.engine.traffic.activate(m, on);
+                }
+            }
+            Action::Acknowledge => {
+                // The top unacknowledged alarm first.
+                let id = self
+                    .engine
+                    .traffic
+                    .alarms
+                    .ranked()
+                    .iter()
+                    .find(|x| x.state != AlarmState::ActiveAcknowledged)
+                    .map(|x| x.id.clone());
+                if let Some(id) = id {
+                    self.engine.traffic.alarms.acknowledge(&id, now);
+                }
+            }
+            Action::Silence => {
+                if let Some(id) = self.top_alarm() {
+                    self.engine.traffic.alarms.silence(&id, now, 60_000);
+                }
+            }
+            Action::Snooze => {
+                if let Some(m) = self.selected().map(|t| t.mmsi) {
+                    self.engine.traffic.alarms.snooze(m, now + 600_000);
+                    self.engine
+                        .traffic
+                        .alarms
+                        .rectify(&AlarmId::Dangerous(m), now);
+                }
+            }
+            Action::CycleSort => {
+                self.view.sort = match self.view.sort {
+                    SortKey::Range => SortKey::Cpa,
+                    SortKey::Cpa => SortKey::Tcpa,
+                    SortKey::Tcpa => SortKey::Name,
+                    SortKey::Name => SortKey::Range,
+                }
+            }
+            Action::CycleFilter => {
+                self.view.filter = match self.view.filter {
+                    Filter::All => Filter::HideMooredSleeping,
+                    Filter::HideMooredSleeping => Filter::HideClassB,
+                    Filter::HideClassB => Filter::HideAton,
+                    Filter::HideAton => Filter::All,
+                }
+            }
+            Action::ZoomIn => {
+                let i = RANGES
+                    .iter()
+                    .position(|r| *r >= self.view.range_nm)
+                    .unwrap_or(3);
+                self.view.range_nm = RANGES[i.saturating_sub(1)];
+            }
+            Action::ZoomOut => {
+                let i = RANGES
+                    .iter()
+                    .position(|r| *r >= self.view.range_nm)
+                    .unwrap_or(3);
+                self.view.range_nm = RANGES[(i + 1).min(RANGES.len() - 1)];
+            }
+            Action::ToggleHeadUp => self.view.head_up = !self.view.head_up,
+            Action::ToggleAlarmLog => self.view.alarm_log = !self.view.alarm_log,
+            Action::ToggleHelp => self.view.help = !self.view.help,
+            Action::CyclePalette => self.view.palette = self.view.palette.next(),
+            Action::Close => {
+                if self.view.help {
+                    self.view.help = false;
+                } else if self.view.alarm_log {
+                    self.view.alarm_log = false;
+                } else {
+                    self.view.details = false;
+                }
+            }
+        }
+        self.after_change();
+    }
+
+    /// A key press.
+    pub fn key(&mut self, k: &KeyEvent) {
+        // Popups take input first: any key closes the help.
+        if self.view.help && self.keymap.action(k) != Some(Action::Quit) {
+            self.view.help = false;
+            return;
+        }
+        if let Some(a) = self.keymap.action(k) {
+            self.update(a);
+        }
+    }
+
+    /// A message from a link task.
+    pub fn link(&mut self, msg: LinkMsg) {
+        match msg {
+            LinkMsg::Line {
+                link,
+                received_ms,
+                line,
+            } => {
+                self.last_wall_ms = received_ms;
+                if let Some(l) = self.links.get_mut(link) {
+                    l.lines += 1;
+                }
+                self.engine.push_line(line.as_deref(), received_ms);
+            }
+            LinkMsg::State { link, up, detail } => {
+                let now = self.last_wall_ms;
+                if let Some(l) = self.links.get_mut(link) {
+                    if l.up != up {
+                        l.since_ms = now;
+                    }
+                    l.up = up;
+                    l.detail = clean(&detail);
+                    if up {
+                        l.alarmed = false;
+                        let id = AlarmId::Transponder(format!("link:{}", l.name));
+                        self.engine
+                            .traffic
+                            .alarms
+                            .rectify(&id, self.engine.now_ms(now));
+                    }
+                }
+            }
+            LinkMsg::Finished { link } => {
+                if let Some(l) = self.links.get_mut(link) {
+                    l.up = false;
+                    l.detail = "end of file".into();
+                    l.alarmed = true; // a finished replay is not a failure
+                }
+            }
+        }
+        self.after_change();
+    }
+
+    /// Once a second of wall time: live engines re-evaluate; links that
+    /// stayed down raise an alarm.
+    pub fn tick(&mut self, wall_ms: i64) {
+        self.last_wall_ms = wall_ms;
+        if self.engine.live {
+            self.engine.tick(wall_ms);
+        }
+        let now = self.engine.now_ms(wall_ms);
+        for l in &mut self.links {
+            if !l.up && !l.alarmed && wall_ms - l.since_ms >= self.link_alarm_ms && l.since_ms > 0 {
+                l.alarmed = true;
+                self.engine.traffic.alarms.raise(
+                    AlarmId::Transponder(format!("link:{}", l.name)),
+                    now,
+                    format!("Link {} down: {}", l.name, l.detail),
+                    None,
+                );
+            }
+        }
+        self.after_change();
+    }
+
+    fn after_change(&mut self) {
+        let events = self.engine.traffic.take_events();
+        let transitions = self.engine.traffic.alarms.take_transitions();
+        for t in &transitions {
+            if t.state == Some(AlarmState::ActiveUnacknowledged) {
+                self.bell = true;
+            }
+            let state = t.state.map_or("cleared", |s| s.name());
+            self.log_lines.push(format!(
+                "{}  {:<22} {}",
+                rfc3339(t.at_ms),
+                state,
+                clean(&t.text)
+            ));
+        }
+        for e in &events {
+            if let Event::SafetyMessage(m) = e {
+                let to = m.to.map_or("all".to_string(), |t| t.to_string());
+                self.log_lines.push(format!(
+                    "{}  message from {} to {}: {}",
+                    rfc3339(m.at_ms),
+                    m.from,
+                    to,
+                    clean(&m.text)
+                ));
+            }
+        }
+        if self.log_lines.len() > 2000 {
+            let n = self.log_lines.len() - 2000;
+            self.log_lines.drain(..n);
+        }
+        self.log.write(&transitions, &events);
+        // Keep a selection while there are targets, so the minimum display
+        // always shows a ship.
+        if self.engine.traffic.selected.is_none()
+            && let Some(first) = self.list().first().map(|t| t.mmsi)
+        {
+            self.engine.traffic.select(Some(first));
+        }
+    }
+}

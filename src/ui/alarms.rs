@@ -1,0 +1,47 @@
+//! Alarm bar: every active alarm at once, ranked (distress, then dangerous
+//! targets by TCPA), with its state in words as well as colour.
+
+use super::theme::Theme;
+use crate::app::console::App;
+use crate::traffic::alarm::AlarmState;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
+    let alarms = app.engine.traffic.alarms.ranked();
+    let rows = area.height.saturating_sub(1) as usize;
+    let mut lines = Vec::new();
+    if alarms.is_empty() {
+        lines.push(Line::from(Span::styled(" no alarms", th.dim())));
+    }
+    for a in alarms.iter().take(rows) {
+        let (tag, style) = match a.state {
+            AlarmState::ActiveUnacknowledged => ("ALARM  ", th.danger()),
+            AlarmState::ActiveSilenced { .. } => ("SILENCED", th.warn()),
+            AlarmState::ActiveAcknowledged => ("ack    ", th.warn()),
+            AlarmState::RectifiedUnacknowledged => ("cleared", th.dim()),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" ▲ {tag} "), style),
+            Span::styled(super::format::sanitize(&a.text), style),
+        ]));
+    }
+    if alarms.len() > rows
+        && rows > 0
+        && let Some(last) = lines.last_mut()
+    {
+        let key = app
+            .keymap
+            .key_of(crate::app::console::Action::ToggleAlarmLog);
+        last.spans.push(Span::styled(
+            format!("   (+{} more, {key} for the log)", alarms.len() - rows),
+            th.dim(),
+        ));
+    }
+    let block = Block::default()
+        .borders(Borders::BOTTOM)
+        .border_style(th.dim());
+    f.render_widget(Paragraph::new(lines).block(block).style(th.base()), area);
+}

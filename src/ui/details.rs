@@ -1,0 +1,175 @@
+//! Selected-target window: every field received, with its age; CPA/TCPA;
+//! nav status text; static, voyage and inland data. What was never received
+//! reads "missing", never a made-up value.
+
+use super::format::{self, MISSING, lat, lon, stamped};
+use super::theme::Theme;
+use crate::ais::legends;
+use crate::app::console::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(th.accent())
+        .title(Span::styled(" selected target — Esc closes ", th.accent()))
+        .style(th.base());
+    let Some(t) = app.selected() else {
+        f.render_widget(Paragraph::new("no target selected").block(block), area);
+        return;
+    };
+    let now = app.now_ms();
+    let s = &t.statics;
+    let mut rows: Vec<(&str, (String, String))> = vec![
+        ("Name", stamped(&s.name, now, |v| format::sanitize(v))),
+        ("MMSI", (t.mmsi.to_string(), String::new())),
+        ("Class", (format::kind(t).to_string(), String::new())),
+        ("State", (format::state(t, true).to_string(), String::new())),
+        (
+            "Position",
+            stamped(&t.position, now, |p| format!("{} {}", lat(p.0), lon(p.1))),
+        ),
+        ("SOG", stamped(&t.sog_kn, now, |v| format!("{v:.1} kn"))),
+        ("COG", stamped(&t.cog_deg, now, |v| format!("{v:.1}°"))),
+        ("Heading", stamped(&t.heading_deg, now, |v| format!("{v}°"))),
+        (
+            "Rate of turn",
+            stamped(&t.rot, now, |v| match v {
+                127 => "turning right, no ROT sensor".into(),
+                -127 => "turning left, no ROT sensor".into(),
+                r => format!(
+                    "{:.1}°/min",
+                    (f64::from(*r) / 4.733).powi(2) * f64::from(*r).signum()
+                ),
+            }),
+        ),
+        (
+            "Nav status",
+            stamped(&t.nav_status, now, |v| legends::nav_status(*v).to_string()),
+        ),
+        (
+            "CPA",
+            (
+                t.cpa
+                    .map_or_else(|| "not available".into(), |c| format!("{:.2} NM", c.cpa_nm)),
+                String::new(),
+            ),
+        ),
+        (
+            "TCPA",
+            (
+                t.cpa.map_or_else(
+                    || "not available".into(),
+                    |c| format!("{:.1} min", c.tcpa_min),
+                ),
+                String::new(),
+            ),
+        ),
+        (
+            "Bearing/range",
+            (
+                t.bearing_range.map_or_else(
+                    || "not available".into(),
+                    |(b, r)| format!("{b:05.1}° {r:.2} NM"),
+                ),
+                String::new(),
+            ),
+        ),
+        (
+            "Call sign",
+            stamped(&s.callsign, now, |v| format::sanitize(v)),
+        ),
+        ("IMO", stamped(&s.imo, now, |v| v.to_string())),
+        (
+            "Ship type",
+            stamped(&s.ship_type, now, |v| {
+                format!("{v} {}", legends::ship_type(*v))
+            }),
+        ),
+        (
+            "Dimensions",
+            stamped(&s.dimensions, now, |d| {
+                format!(
+                    "{} m × {} m",
+                    d.to_bow + d.to_stern,
+                    u16::from(d.to_port) + u16::from(d.to_starboard)
+                )
+            }),
+        ),
+        (
+            "Draught",
+            stamped(&s.draught_m, now, |v| format!("{v:.1} m")),
+        ),
+        (
+            "Destination",
+            stamped(&s.destination, now, |v| format::sanitize(v)),
+        ),
+        (
+            "ETA",
+            stamped(&s.eta, now, |e| {
+                format!("{:02}-{:02} {:02}:{:02} UTC", e.0, e.1, e.2, e.3)
+            }),
+        ),
+    ];
+    match &s.inland {
+        Some(i) => {
+            let v = &i.value;
+            let eri = legends::eri_ship_type(v.shiptype).map_or("unknown ERI code", |e| e.0);
+            rows.push((
+                "ENI",
+                (format::sanitize(v.vin.as_str()), format::age(i.at_ms, now)),
+            ));
+            rows.push((
+                "Inland type",
+                (format!("{} {eri}", v.shiptype), String::new()),
+            ));
+            rows.push((
+                "Inland L×B",
+                (
+                    format!(
+                        "{:.1} m × {:.1} m",
+                        f64::from(v.length) / 10.0,
+                        f64::from(v.beam) / 10.0
+                    ),
+                    String::new(),
+                ),
+            ));
+            rows.push((
+                "Blue cones",
+                (legends::hazard(v.hazard).to_string(), String::new()),
+            ));
+            rows.push((
+                "Loaded",
+                (legends::loaded(v.loaded).to_string(), String::new()),
+            ));
+        }
+        None => rows.push(("Inland data", (MISSING.to_string(), String::new()))),
+    }
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .map(|(k, (v, age))| {
+            let vs = if v == MISSING { th.dim() } else { th.base() };
+            Line::from(vec![
+                Span::styled(format!(" {k:<14}"), th.dim()),
+                Span::styled(format!("{v:<40}"), vs),
+                Span::styled(
+                    if age.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  {age} ago")
+                    },
+                    th.dim(),
+                ),
+            ])
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

@@ -1,0 +1,72 @@
+//! Status bar: own position, COG/SOG/HDG with their sources, each link's
+//! state, data time (UTC), and a permanent flag when any alarm class is off.
+
+use super::format::{lat, lon};
+use super::theme::Theme;
+use crate::app::clock::rfc3339;
+use crate::app::console::App;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
+    let t = &app.engine.traffic;
+    let own = &t.own;
+    let now = app.now_ms();
+    let timeout = (t.config.own_ship.own_position_timeout_s * 1000.0) as i64;
+    let mut l1 = vec![Span::styled(" OWN ", th.accent())];
+    match own.position {
+        Some(p) if !own.position_lost(now, timeout) => {
+            l1.push(Span::styled(
+                format!("{} {} ", lat(p.value.value.0), lon(p.value.value.1)),
+                th.base(),
+            ));
+            l1.push(Span::styled(format!("({}) ", p.source.label()), th.dim()));
+        }
+        _ => l1.push(Span::styled(
+            "POSITION LOST — CPA not available ",
+            th.danger(),
+        )),
+    }
+    let v = |x: Option<crate::traffic::own_ship::Sourced<f64>>, unit: &str, prec: usize| match x {
+        Some(s) => format!("{:.prec$}{unit} ", s.value.value),
+        None => "--- ".to_string(),
+    };
+    l1.push(Span::styled("COG ", th.dim()));
+    l1.push(Span::styled(v(own.cog_deg, "°", 1), th.base()));
+    l1.push(Span::styled("SOG ", th.dim()));
+    l1.push(Span::styled(v(own.sog_kn, " kn", 1), th.base()));
+    l1.push(Span::styled("HDG ", th.dim()));
+    l1.push(Span::styled(v(own.heading_deg, "°", 0), th.base()));
+    if let Some(h) = own.heading_deg {
+        l1.push(Span::styled(format!("({}) ", h.source.label()), th.dim()));
+    }
+    let mut l2 = vec![Span::styled(format!(" UTC {} ", rfc3339(now)), th.base())];
+    for link in &app.links {
+        let (mark, style) = if link.up {
+            ("●", th.ok())
+        } else {
+            ("○", th.warn())
+        };
+        l2.push(Span::styled(format!(" {mark} {} ", link.name), style));
+        if !link.up {
+            l2.push(Span::styled(format!("({}) ", link.detail), th.dim()));
+        }
+    }
+    let off = t.disabled_alarm_classes();
+    if !off.is_empty() {
+        l2.push(Span::styled(
+            format!("  ALARMS OFF: {} ", off.join(", ")),
+            th.danger(),
+        ));
+    }
+    l2.push(Span::styled(
+        format!("  {} targets", t.targets.len()),
+        th.dim(),
+    ));
+    f.render_widget(
+        Paragraph::new(vec![Line::from(l1), Line::from(l2)]).style(th.base()),
+        area,
+    );
+}
