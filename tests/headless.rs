@@ -192,3 +192,32 @@ fn udp_input_on_loopback() {
     assert_eq!(v["event"], "target_new");
     assert_eq!(v["mmsi"], 371798000);
 }
+
+#[test]
+fn demo_headless_tells_the_story() {
+    let dir = temp_dir("demo");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .args(["demo", "--headless"])
+        .env("BRIDGEWATCH_DATA_DIR", &dir)
+        .output()
+        .expect("run demo");
+    assert!(out.status.success());
+    let events: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let start = chrono::DateTime::parse_from_rfc3339(events[0]["time"].as_str().unwrap()).unwrap();
+    let at = |name: &str| {
+        events
+            .iter()
+            .find(|e| e["event"] == name)
+            .map(|e| (chrono::DateTime::parse_from_rfc3339(e["time"].as_str().unwrap()).unwrap() - start).num_seconds())
+    };
+    let dangerous = at("dangerous").expect("a crossing ship becomes dangerous");
+    assert!(dangerous < 60, "within the first minute, not {dangerous} s");
+    assert!(at("lost").expect("a target is lost") > dangerous);
+    assert!(at("sart").expect("an AIS-SART appears") > 120);
+    assert!(at("safety_message").is_some());
+    assert_eq!(events.last().unwrap()["event"], "summary");
+}
