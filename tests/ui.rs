@@ -1,0 +1,121 @@
+//! Snapshots of every view and popup on ratatui's TestBackend, driven by
+//! the built-in demo replayed to a fixed data time (deterministic: the
+//! engine runs on the data clock).
+
+use bridgewatch::app::Config;
+use bridgewatch::app::console::{Action, App};
+use bridgewatch::app::headless::AlarmLog;
+use bridgewatch::app::run::{Source, build_app};
+use bridgewatch::link::tasks::LinkMsg;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// The demo app fed up to `secs` seconds of its scenario.
+fn demo_app(secs: i64) -> App {
+    let mut sink = Vec::new();
+    let log = AlarmLog::open(None, &mut sink);
+    let mut app = build_app(&Config::default(), &Source::Demo, log).expect("app");
+    app.link(LinkMsg::State { link: 0, up: true, detail: "built-in scenario".into() });
+    let end = bridgewatch::app::demo::START_MS + secs * 1000;
+    for line in bridgewatch::app::demo::scenario().lines() {
+        if let Some(ms) = line.strip_prefix("\\c:").and_then(|r| r.split('*').next()).and_then(|t| t.parse::<i64>().ok())
+            && ms > end
+        {
+            break;
+        }
+        app.link(LinkMsg::Line { link: 0, received_ms: 0, line: Some(line.as_bytes().to_vec()) });
+    }
+    app
+}
+
+fn render(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| bridgewatch::ui::draw(f, app)).expect("draw");
+    format!("{}", t.backend())
+}
+
+#[test]
+fn main_screen_with_a_dangerous_target() {
+    let app = demo_app(60);
+    let screen = render(&app, 140, 44);
+    // The dangerous ship is in the alarm bar and marked in the list in words.
+    assert!(screen.contains("ALARM"), "{screen}");
+    assert!(screen.contains("NORDIC STAR"));
+    assert!(screen.contains("DANGER"));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn minimum_display_scrolls_but_keeps_bearing_and_range() {
+    let mut app = demo_app(60);
+    let before = render(&app, 140, 44);
+    for _ in 0..4 {
+        app.update(Action::ScrollRight);
+    }
+    let after = render(&app, 140, 44);
+    let tail = |s: &str| s.lines().rev().take(5).collect::<Vec<_>>().join("\n");
+    assert_ne!(tail(&before), tail(&after), "other data scrolled");
+    for s in [&before, &after] {
+        assert!(s.contains(" BRG  ") && s.contains(" RNG  ") && s.contains(" NAME "));
+    }
+    insta::assert_snapshot!(tail(&after));
+}
+
+#[test]
+fn narrow_terminal_keeps_list_and_minimum_display() {
+    let app = demo_app(60);
+    let screen = render(&app, 90, 30);
+    assert!(screen.contains("BRG"));
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn selected_target_window_reads_missing_for_what_never_came() {
+    let mut app = demo_app(20);
+    // Select the Class B yacht: it has sent no static data yet at 20 s?
+    app.update(Action::ToggleDetails);
+    let screen = render(&app, 140, 44);
+    assert!(screen.contains("missing"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn help_lists_every_key() {
+    let mut app = demo_app(5);
+    app.update(Action::ToggleHelp);
+    let screen = render(&app, 140, 44);
+    for (_, name, _) in Action::ALL {
+        assert!(screen.contains(&format!("[{name}]")), "{name} missing from help");
+    }
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn alarm_log_after_lost_target_and_sart() {
+    let mut app = demo_app(250);
+    app.update(Action::ToggleAlarmLog);
+    let screen = render(&app, 140, 44);
+    assert!(screen.contains("Lost target 261000777 KAROLINA"), "{screen}");
+    assert!(screen.contains("AIS-SART 970111222"), "{screen}");
+    assert!(screen.contains("message from 2190047"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn alarms_switched_off_are_always_flagged() {
+    let mut config = Config::default();
+    config.alarms.lost = false;
+    let mut sink = Vec::new();
+    let app = build_app(&config, &Source::Demo, AlarmLog::open(None, &mut sink)).unwrap();
+    let screen = render(&app, 140, 44);
+    assert!(screen.contains("ALARMS OFF: lost"), "{screen}");
+}
+
+#[test]
+fn acknowledge_changes_the_alarm_bar() {
+    let mut app = demo_app(60);
+    assert!(render(&app, 140, 44).contains("▲ ALARM "));
+    app.update(Action::Acknowledge);
+    let screen = render(&app, 140, 44);
+    assert!(screen.contains("▲ ack "), "{screen}");
+}
