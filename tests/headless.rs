@@ -209,10 +209,10 @@ fn demo_headless_tells_the_story() {
         .collect();
     let start = chrono::DateTime::parse_from_rfc3339(events[0]["time"].as_str().unwrap()).unwrap();
     let at = |name: &str| {
-        events
-            .iter()
-            .find(|e| e["event"] == name)
-            .map(|e| (chrono::DateTime::parse_from_rfc3339(e["time"].as_str().unwrap()).unwrap() - start).num_seconds())
+        events.iter().find(|e| e["event"] == name).map(|e| {
+            (chrono::DateTime::parse_from_rfc3339(e["time"].as_str().unwrap()).unwrap() - start)
+                .num_seconds()
+        })
     };
     let dangerous = at("dangerous").expect("a crossing ship becomes dangerous");
     assert!(dangerous < 60, "within the first minute, not {dangerous} s");

@@ -37,7 +37,12 @@ async fn next_state(rx: &mut mpsc::UnboundedReceiver<LinkMsg>) -> (bool, String)
 async fn serial_port_on_a_pseudo_terminal_pair() {
     use portable_pty::{PtySize, native_pty_system};
     let pair = native_pty_system()
-        .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
         .expect("openpty");
     let path = pair.master.tty_name().expect("slave path");
     let mut writer = pair.master.take_writer().expect("writer");
@@ -47,10 +52,14 @@ async fn serial_port_on_a_pseudo_terminal_pair() {
     let (up, detail) = next_state(&mut rx).await;
     assert!(up, "{detail}");
     // The transponder talks: two sentences, one split across writes.
-    writer.write_all(format!("{SENTENCE}\r\n{}", &SENTENCE[..20]).as_bytes()).unwrap();
+    writer
+        .write_all(format!("{SENTENCE}\r\n{}", &SENTENCE[..20]).as_bytes())
+        .unwrap();
     writer.flush().unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
-    writer.write_all(format!("{}\r\n", &SENTENCE[20..]).as_bytes()).unwrap();
+    writer
+        .write_all(format!("{}\r\n", &SENTENCE[20..]).as_bytes())
+        .unwrap();
     writer.flush().unwrap();
     assert_eq!(next_line(&mut rx).await, SENTENCE.as_bytes());
     assert_eq!(next_line(&mut rx).await, SENTENCE.as_bytes());
@@ -85,7 +94,9 @@ async fn tcp_feed_that_drops_and_comes_back() {
     let task = tasks::spawn(InputSpec::Tcp(addr.to_string()), 0, 1.0, tx);
     let (mut conn, _) = listener.accept().await.unwrap();
     assert!(next_state(&mut rx).await.0);
-    conn.write_all(format!("{SENTENCE}\r\n").as_bytes()).await.unwrap();
+    conn.write_all(format!("{SENTENCE}\r\n").as_bytes())
+        .await
+        .unwrap();
     assert_eq!(next_line(&mut rx).await, SENTENCE.as_bytes());
     // The feed drops: the link reports down…
     drop(conn);
@@ -97,7 +108,9 @@ async fn tcp_feed_that_drops_and_comes_back() {
         .expect("reconnected within the backoff")
         .unwrap();
     assert!(next_state(&mut rx).await.0);
-    conn.write_all(format!("{SENTENCE}\n").as_bytes()).await.unwrap();
+    conn.write_all(format!("{SENTENCE}\n").as_bytes())
+        .await
+        .unwrap();
     assert_eq!(next_line(&mut rx).await, SENTENCE.as_bytes());
     task.abort();
 }
@@ -113,7 +126,10 @@ async fn tcp_target_not_listening_is_retried_not_fatal() {
     assert!(!up && !detail.is_empty());
     // Now the server appears; the next attempt connects.
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-    let _conn = tokio::time::timeout(Duration::from_secs(10), listener.accept()).await.expect("retried").unwrap();
+    let _conn = tokio::time::timeout(Duration::from_secs(10), listener.accept())
+        .await
+        .expect("retried")
+        .unwrap();
     assert!(next_state(&mut rx).await.0);
     task.abort();
 }
@@ -124,9 +140,17 @@ async fn file_replay_keeps_the_recorded_pace() {
     // one second each (tokio's paused clock makes this exact).
     let mk = |ms: i64| {
         let tag = format!("c:{ms}");
-        format!("\\{tag}*{:02X}\\{SENTENCE}\r\n", bridgewatch::nmea::checksum(tag.as_bytes()))
+        format!(
+            "\\{tag}*{:02X}\\{SENTENCE}\r\n",
+            bridgewatch::nmea::checksum(tag.as_bytes())
+        )
     };
-    let text = format!("{}{}{}", mk(1_700_000_000_000), mk(1_700_000_060_000), mk(1_700_000_120_000));
+    let text = format!(
+        "{}{}{}",
+        mk(1_700_000_000_000),
+        mk(1_700_000_060_000),
+        mk(1_700_000_120_000)
+    );
     let (tx, mut rx) = mpsc::unbounded_channel();
     let start = tokio::time::Instant::now();
     let h = tokio::spawn(async move { tasks::replay_lines(text.as_bytes(), 0, 60.0, &tx).await });

@@ -17,7 +17,12 @@ impl Screen {
     fn start(args: &[&str], data_dir: &std::path::Path) -> Screen {
         let pty = native_pty_system();
         let pair = pty
-            .openpty(PtySize { rows: 45, cols: 150, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows: 45,
+                cols: 150,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("openpty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_bridgewatch"));
         cmd.args(args);
@@ -27,7 +32,11 @@ impl Screen {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
         let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(std::num::NonZeroU16::new(45).expect("rows"), std::num::NonZeroU16::new(150).expect("cols"), 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(45).expect("rows"),
+            std::num::NonZeroU16::new(150).expect("cols"),
+            0,
+        )));
         let p = parser.clone();
         std::thread::spawn(move || {
             let _master = pair.master;
@@ -41,11 +50,18 @@ impl Screen {
                 }
             }
         });
-        Screen { parser, writer, child }
+        Screen {
+            parser,
+            writer,
+            child,
+        }
     }
 
     fn text(&self) -> String {
-        self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
+        self.parser
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
     }
 
     fn wait_for(&self, what: &str) -> String {
@@ -69,7 +85,10 @@ impl Screen {
 #[test]
 fn console_in_a_real_terminal() {
     let dir = std::env::temp_dir().join(format!("bridgewatch-pty-{}", std::process::id()));
-    let log = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/signalk/nais300-merrimac.log");
+    let log = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/testdata/signalk/nais300-merrimac.log"
+    );
     let mut s = Screen::start(&["--input", &format!("file:{log}"), "--speed", "4"], &dir);
     // The replay brings a dangerous target into the alarm bar.
     let screen = s.wait_for("ALARM");
@@ -81,7 +100,12 @@ fn console_in_a_real_terminal() {
     s.key(b"\x1b[B");
     std::thread::sleep(Duration::from_millis(300));
     let after = s.text();
-    let name_line = |t: &str| t.lines().find(|l| l.contains(" NAME ")).unwrap_or("").to_string();
+    let name_line = |t: &str| {
+        t.lines()
+            .find(|l| l.contains(" NAME "))
+            .unwrap_or("")
+            .to_string()
+    };
     assert_ne!(name_line(&before), name_line(&after), "selection moved");
     // Open the selected-target window and close it.
     s.key(b"\r");
@@ -119,7 +143,10 @@ fn sigterm_restores_the_terminal() {
     s.wait_for("NORDIC STAR");
     let pid = s.child.process_id().expect("pid");
     // SAFETY-free: send SIGTERM with the kill command.
-    let st = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+    let st = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
     assert!(st.success());
     let end = Instant::now() + Duration::from_secs(10);
     loop {

@@ -15,15 +15,26 @@ fn demo_app(secs: i64) -> App {
     let mut sink = Vec::new();
     let log = AlarmLog::open(None, &mut sink);
     let mut app = build_app(&Config::default(), &Source::Demo, log).expect("app");
-    app.link(LinkMsg::State { link: 0, up: true, detail: "built-in scenario".into() });
+    app.link(LinkMsg::State {
+        link: 0,
+        up: true,
+        detail: "built-in scenario".into(),
+    });
     let end = bridgewatch::app::demo::START_MS + secs * 1000;
     for line in bridgewatch::app::demo::scenario().lines() {
-        if let Some(ms) = line.strip_prefix("\\c:").and_then(|r| r.split('*').next()).and_then(|t| t.parse::<i64>().ok())
+        if let Some(ms) = line
+            .strip_prefix("\\c:")
+            .and_then(|r| r.split('*').next())
+            .and_then(|t| t.parse::<i64>().ok())
             && ms > end
         {
             break;
         }
-        app.link(LinkMsg::Line { link: 0, received_ms: 0, line: Some(line.as_bytes().to_vec()) });
+        app.link(LinkMsg::Line {
+            link: 0,
+            received_ms: 0,
+            line: Some(line.as_bytes().to_vec()),
+        });
     }
     app
 }
@@ -85,7 +96,10 @@ fn help_lists_every_key() {
     app.update(Action::ToggleHelp);
     let screen = render(&app, 140, 44);
     for (_, name, _) in Action::ALL {
-        assert!(screen.contains(&format!("[{name}]")), "{name} missing from help");
+        assert!(
+            screen.contains(&format!("[{name}]")),
+            "{name} missing from help"
+        );
     }
     insta::assert_snapshot!(screen);
 }
@@ -95,7 +109,10 @@ fn alarm_log_after_lost_target_and_sart() {
     let mut app = demo_app(250);
     app.update(Action::ToggleAlarmLog);
     let screen = render(&app, 140, 44);
-    assert!(screen.contains("Lost target 261000777 KAROLINA"), "{screen}");
+    assert!(
+        screen.contains("Lost target 261000777 KAROLINA"),
+        "{screen}"
+    );
     assert!(screen.contains("AIS-SART 970111222"), "{screen}");
     assert!(screen.contains("message from 2190047"), "{screen}");
     insta::assert_snapshot!(screen);

@@ -23,9 +23,18 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             AlarmState::ActiveAcknowledged => ("ack    ", th.warn()),
             AlarmState::RectifiedUnacknowledged => ("cleared", th.dim()),
         };
+        // Dangerous targets show the CPA/TCPA of the latest recompute, not
+        // the values at the moment the alarm was raised.
+        let text = match (a.cpa_nm, a.tcpa_min) {
+            (Some(c), Some(t)) => {
+                let subject = a.text.split(':').next().unwrap_or(&a.text);
+                format!("{subject}: CPA {c:.2} NM  TCPA {t:.1} min")
+            }
+            _ => a.text.clone(),
+        };
         lines.push(Line::from(vec![
             Span::styled(format!(" ▲ {tag} "), style),
-            Span::styled(super::format::sanitize(&a.text), style),
+            Span::styled(super::format::sanitize(&text), style),
         ]));
     }
     if alarms.len() > rows
