@@ -33,6 +33,9 @@ struct Cli {
     /// Replay speed of file inputs (1 = recorded pace).
     #[arg(long, default_value_t = 1.0)]
     speed: f64,
+    /// Record everything received to FILE (receive-time tag blocks added).
+    #[arg(long)]
+    record: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
             cli.headless,
             cli.palette,
             cli.speed,
+            cli.record,
         ),
     }
 }
@@ -130,11 +134,15 @@ fn console(
     headless_mode: bool,
     palette: Option<String>,
     speed: f64,
+    record: Option<PathBuf>,
 ) -> ExitCode {
-    let config = match load_config(config) {
+    let mut config = match load_config(config) {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if record.is_some() {
+        config.record = record;
+    }
     let mut specs = Vec::new();
     for s in config.inputs.iter().chain(inputs) {
         match InputSpec::parse(s) {

@@ -136,3 +136,43 @@ fn acknowledge_changes_the_alarm_bar() {
     let screen = render(&app, 140, 44);
     assert!(screen.contains("▲ ack "), "{screen}");
 }
+
+#[test]
+fn a_link_down_too_long_raises_an_alarm_and_shows_in_the_status_bar() {
+    let mut sink = Vec::new();
+    let src = Source::Inputs(vec![bridgewatch::link::InputSpec::Tcp(
+        "127.0.0.1:1".into(),
+    )]);
+    let mut app = build_app(&Config::default(), &src, AlarmLog::open(None, &mut sink)).unwrap();
+    let t0 = 1_795_000_000_000;
+    app.tick(t0);
+    app.link(LinkMsg::State {
+        link: 0,
+        up: false,
+        detail: "connection refused".into(),
+    });
+    app.tick(t0 + 10_000);
+    assert!(
+        app.engine.traffic.alarms.is_empty(),
+        "not before link_alarm_s"
+    );
+    app.tick(t0 + 31_000);
+    let id = bridgewatch::traffic::alarm::AlarmId::Link("tcp:127.0.0.1:1".into());
+    assert!(app.engine.traffic.alarms.get(&id).is_some());
+    let screen = render(&app, 140, 30);
+    assert!(
+        screen.contains("○ tcp:127.0.0.1:1 (connection refused)"),
+        "{screen}"
+    );
+    assert!(screen.contains("Link tcp:127.0.0.1:1 down"), "{screen}");
+    // Back up: the alarm condition is gone.
+    app.link(LinkMsg::State {
+        link: 0,
+        up: true,
+        detail: "connected".into(),
+    });
+    assert_ne!(
+        app.engine.traffic.alarms.get(&id).map(|a| a.state),
+        Some(bridgewatch::traffic::alarm::AlarmState::ActiveUnacknowledged)
+    );
+}

@@ -519,14 +519,14 @@ impl App {
             LinkMsg::State { link, up, detail } => {
                 let now = self.last_wall_ms;
                 if let Some(l) = self.links.get_mut(link) {
-                    if l.up != up {
+                    if l.up != up || l.since_ms == 0 {
                         l.since_ms = now;
                     }
                     l.up = up;
                     l.detail = clean(&detail);
                     if up {
                         l.alarmed = false;
-                        let id = AlarmId::Transponder(format!("link:{}", l.name));
+                        let id = AlarmId::Link(l.name.clone());
                         self.engine
                             .traffic
                             .alarms
@@ -554,10 +554,14 @@ impl App {
         }
         let now = self.engine.now_ms(wall_ms);
         for l in &mut self.links {
-            if !l.up && !l.alarmed && wall_ms - l.since_ms >= self.link_alarm_ms && l.since_ms > 0 {
+            if l.since_ms == 0 {
+                // Counting from start-up: a link that never comes up alarms too.
+                l.since_ms = wall_ms;
+            }
+            if !l.up && !l.alarmed && wall_ms - l.since_ms >= self.link_alarm_ms {
                 l.alarmed = true;
                 self.engine.traffic.alarms.raise(
-                    AlarmId::Transponder(format!("link:{}", l.name)),
+                    AlarmId::Link(l.name.clone()),
                     now,
                     format!("Link {} down: {}", l.name, l.detail),
                     None,

@@ -19,6 +19,9 @@ pub struct Config {
     pub inputs: Vec<String>,
     /// Where the alarm log is kept; default: the platform data directory.
     pub data_dir: Option<PathBuf>,
+    /// Record everything received to this file (with receive-time tag
+    /// blocks) for later replay.
+    pub record: Option<PathBuf>,
     pub own_ship: OwnShipConfig,
     pub alarms: AlarmConfig,
     pub lost: LostConfig,

@@ -109,8 +109,15 @@ pub fn run(
                 }
             }
         });
+        let mut recorder = match &config.record {
+            Some(p) => Some(crate::link::recorder::Recorder::open(p)?),
+            None => None,
+        };
         let mut terminal = ratatui::try_init()?;
-        let result = event_loop(&mut app, &mut terminal, &mut rx, &mut krx).await;
+        let result = event_loop(&mut app, &mut terminal, &mut rx, &mut krx, &mut recorder).await;
+        if let Some(r) = recorder.as_mut() {
+            r.flush()?;
+        }
         ratatui::restore();
         result
     })
@@ -121,6 +128,7 @@ async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     rx: &mut mpsc::UnboundedReceiver<LinkMsg>,
     krx: &mut mpsc::UnboundedReceiver<TermEvent>,
+    recorder: &mut Option<crate::link::recorder::Recorder>,
 ) -> io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate())?;
@@ -144,12 +152,16 @@ async fn event_loop(
                 dirty = false;
             }
             Some(msg) = rx.recv() => {
+                record(recorder, &msg);
                 app.link(msg);
                 // Coalesce: take what is already waiting, bounded so the
                 // keyboard gets its turn.
                 for _ in 0..5000 {
                     match rx.try_recv() {
-                        Ok(m) => app.link(m),
+                        Ok(m) => {
+                            record(recorder, &m);
+                            app.link(m)
+                        }
                         Err(_) => break,
                     }
                 }
@@ -159,6 +171,9 @@ async fn event_loop(
                 let wall = crate::link::wall_ms();
                 if wall / 1000 != last_second {
                     last_second = wall / 1000;
+                    if let Some(r) = recorder.as_mut() {
+                        r.flush()?;
+                    }
                     app.tick(wall);
                     dirty = true;
                 }
@@ -170,6 +185,22 @@ async fn event_loop(
             _ = term.recv() => return Ok(()),
             _ = int.recv() => return Ok(()),
         }
+    }
+}
+
+fn record(recorder: &mut Option<crate::link::recorder::Recorder>, msg: &LinkMsg) {
+    if let (
+        Some(r),
+        LinkMsg::Line {
+            line: Some(l),
+            received_ms,
+            ..
+        },
+    ) = (recorder.as_mut(), msg)
+        && r.write(l, *received_ms).is_err()
+    {
+        // A full disk must not stop the watch: stop recording instead.
+        *recorder = None;
     }
 }
 

@@ -3,6 +3,7 @@
 //! the tokio tasks for the console (serial, TCP, AI-IP, reconnects) come
 //! with issue 4 behind the same `InputSpec`.
 
+pub mod recorder;
 pub mod tasks;
 
 use crate::nmea::reader::{Line, LineFramer};

@@ -21,6 +21,8 @@ pub enum AlarmId {
     OwnPositionLost,
     /// An alarm relayed from the transponder (ALR), by its identifier.
     Transponder(String),
+    /// An input link that stayed down, by its name.
+    Link(String),
     /// A target no longer reporting.
     Lost(u32),
 }
@@ -33,6 +35,7 @@ impl AlarmId {
             AlarmId::Dangerous(_) => "dangerous",
             AlarmId::OwnPositionLost => "own_position_lost",
             AlarmId::Transponder(_) => "transponder",
+            AlarmId::Link(_) => "link",
             AlarmId::Lost(_) => "lost",
         }
     }
@@ -239,7 +242,7 @@ impl Alarms {
                 AlarmId::Distress(_) => 0,
                 AlarmId::Dangerous(_) => 1,
                 AlarmId::OwnPositionLost => 2,
-                AlarmId::Transponder(_) => 3,
+                AlarmId::Transponder(_) | AlarmId::Link(_) => 3,
                 AlarmId::Lost(_) => 4,
             };
             rank(a).cmp(&rank(b)).then_with(|| {
