@@ -748,3 +748,38 @@ fn disabled_alarm_classes_are_reported_for_the_permanent_flag() {
             .is_none()
     );
 }
+
+#[test]
+fn own_ship_without_cog_sog_gives_no_cpa_rather_than_a_guess() {
+    let mut sim = Sim::new();
+    // GGA only: position, no course or speed.
+    let gga = nmea::build(
+        '$',
+        "GPGGA",
+        &[
+            "000000.00",
+            "5430.0000",
+            "N",
+            "01100.0000",
+            "E",
+            "1",
+            "08",
+            "0.9",
+            "10.0",
+            "M",
+            "",
+            "M",
+            "",
+            "",
+        ],
+    );
+    sim.feed(&[tagged(&gga, T0)]);
+    let t = target(45.0, 3.0, 270.0, 10.0);
+    sim.feed(&class_a(244000017, &t, T0, 0, Some(270.0)));
+    let tg = &sim.engine.traffic.targets[&244000017];
+    assert!(
+        tg.bearing_range.is_some(),
+        "bearing and range need only positions"
+    );
+    assert!(tg.cpa.is_none(), "own motion unknown: CPA not available");
+}

@@ -23,7 +23,7 @@ use crate::nmea::pi::Alr;
 use alarm::{AlarmId, Alarms};
 use config::TrafficConfig;
 use own_ship::OwnShip;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use target::{Activation, Target};
 
 /// A received safety-related text (message 12 or 14).
@@ -125,7 +125,7 @@ pub struct Traffic {
     started_ms: Option<i64>,
     last_tick_ms: Option<i64>,
     own_lost: bool,
-    distress_seen: HashMap<u32, ()>,
+    distress_seen: HashSet<u32>,
 }
 
 impl Traffic {
@@ -148,7 +148,7 @@ impl Traffic {
             started_ms: None,
             last_tick_ms: None,
             own_lost: false,
-            distress_seen: HashMap::new(),
+            distress_seen: HashSet::new(),
         }
     }
 
@@ -400,8 +400,7 @@ impl Traffic {
             return;
         }
         // Distress devices and nav status 14 always alert.
-        if (t.kind.is_distress() || t.sart_status()) && !self.distress_seen.contains_key(&mmsi) {
-            self.distress_seen.insert(mmsi, ());
+        if (t.kind.is_distress() || t.sart_status()) && self.distress_seen.insert(mmsi) {
             self.events.push(Event::Sart {
                 at_ms: now_ms,
                 mmsi,
@@ -435,10 +434,12 @@ impl Traffic {
         if cfg.activation_range_nm > 0.0 && br.1 <= cfg.activation_range_nm {
             t.activation = Activation::Activated;
         }
-        t.cpa = t
-            .velocity()
-            .filter(|_| t.position_at(now_ms).is_some())
-            .map(|v| geo::cpa(geo::project(own, at_now), v_own, v));
+        t.cpa = match (t.velocity(), v_own) {
+            (Some(v), Some(vo)) if t.position_at(now_ms).is_some() => {
+                Some(geo::cpa(geo::project(own, at_now), vo, v))
+            }
+            _ => None,
+        };
         let eligible = t.activation == Activation::Activated || cfg.sleeping_targets;
         let suppressed = (cfg.suppress_moored && t.is_moored(cfg.moored_max_sog_kn))
             || own_sog.is_some_and(|s| s < cfg.own_alongside_max_sog_kn);
@@ -518,16 +519,6 @@ impl Traffic {
         if self.config.alarms.own_alongside_max_sog_kn > 0.0 {
             v.push("cpa_when_alongside");
         }
-        v
-    }
-
-    /// Targets sorted by range (nearest first); those without a range last.
-    pub fn by_range(&self) -> Vec<&Target> {
-        let mut v: Vec<&Target> = self.targets.values().collect();
-        v.sort_by(|a, b| {
-            let r = |t: &Target| t.bearing_range.map_or(f64::MAX, |b| b.1);
-            r(a).total_cmp(&r(b)).then(a.mmsi.cmp(&b.mmsi))
-        });
         v
     }
 }

@@ -163,18 +163,17 @@ impl OwnShip {
         }
     }
 
-    /// Own velocity (knots, east/north); zero when COG/SOG are unknown.
-    pub fn velocity(&self) -> geo::Enu {
+    /// Own velocity (knots, east/north); `None` when SOG is unknown, or COG
+    /// is unknown while moving — CPA is then not available, never computed
+    /// as if own ship stood still.
+    pub fn velocity(&self) -> Option<geo::Enu> {
         match (self.sog_kn, self.cog_deg) {
-            (Some(s), Some(c)) => geo::velocity(c.value.value, s.value.value),
-            (Some(s), None) if s.value.value == 0.0 => geo::Enu {
+            (Some(s), _) if s.value.value == 0.0 => Some(geo::Enu {
                 east: 0.0,
                 north: 0.0,
-            },
-            _ => geo::Enu {
-                east: 0.0,
-                north: 0.0,
-            },
+            }),
+            (Some(s), Some(c)) => Some(geo::velocity(c.value.value, s.value.value)),
+            _ => None,
         }
     }
 }
