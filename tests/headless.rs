@@ -221,3 +221,55 @@ fn demo_headless_tells_the_story() {
     assert!(at("safety_message").is_some());
     assert_eq!(events.last().unwrap()["event"], "summary");
 }
+
+#[test]
+fn silent_udp_feed_still_raises_time_based_alarms() {
+    use std::io::{BufRead, BufReader};
+    use std::net::UdpSocket;
+    use std::process::{Command, Stdio};
+    let probe = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = probe.local_addr().unwrap();
+    drop(probe);
+    let dir = temp_dir("udp-silence");
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("fast.toml");
+    std::fs::write(&cfg, "[own_ship]\nown_position_timeout_s = 1.0\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .args(["--headless", "--config", cfg.to_str().unwrap(), "--input", &format!("udp:{addr}")])
+        .env("BRIDGEWATCH_DATA_DIR", &dir)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Watchdog: a hung binary must fail the test, not hang it.
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(20));
+        let _ = Command::new("kill").arg(&pid).status();
+    });
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["state"], "up");
+    let rmc = bridgewatch::nmea::build(
+        '$',
+        "GPRMC",
+        &["120000.00", "A", "5430.0000", "N", "01100.0000", "E", "12.0", "90.0", "221126", "", "", "A"],
+    );
+    let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sender.send_to(format!("{rmc}\r\n").as_bytes(), addr).unwrap();
+    // Then silence: the own-position timeout must still fire.
+    let start = std::time::Instant::now();
+    let mut seen = false;
+    for l in lines.by_ref() {
+        let v: Value = serde_json::from_str(&l.unwrap()).unwrap();
+        if v["event"] == "own_position_lost" {
+            seen = true;
+            break;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(10) {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(seen, "own_position_lost while the feed was silent");
+}

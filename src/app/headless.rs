@@ -340,9 +340,28 @@ pub fn run<W: Write>(
                 };
                 writeln!(out, "{}", link_event("up", link::wall_ms()))?;
                 out.flush()?;
-                // Stops when stdout goes away (e.g. the reader quit).
+                // Stops when stdout goes away (e.g. the reader quit). The
+                // engine ticks once a second of wall time even when the feed
+                // is silent, so silence itself raises lost-target and
+                // own-position alarms.
                 let failed = std::cell::Cell::new(None);
-                let mut last_tick = link::wall_ms();
+                let engine = std::cell::RefCell::new(&mut engine);
+                let log = std::cell::RefCell::new(&mut log);
+                let out = std::cell::RefCell::new(&mut *out);
+                let last_tick = std::cell::Cell::new(link::wall_ms());
+                let flush = || {
+                    let mut out = out.borrow_mut();
+                    let r = flush_events(*engine.borrow_mut(), *log.borrow_mut(), &mut **out).and_then(|_| out.flush());
+                    if let Err(e) = r {
+                        failed.set(Some(e));
+                    }
+                };
+                let tick = |now: i64| {
+                    if now - last_tick.get() >= 1000 {
+                        engine.borrow_mut().tick(now);
+                        last_tick.set(now);
+                    }
+                };
                 link::listen_udp(
                     &sock,
                     || {
@@ -352,16 +371,13 @@ pub fn run<W: Write>(
                         ok
                     },
                     |l, now| {
-                        engine.push_line(l, now);
-                        if now - last_tick >= 1000 {
-                            engine.tick(now);
-                            last_tick = now;
-                        }
-                        if let Err(e) =
-                            flush_events(&mut engine, &mut log, out).and_then(|_| out.flush())
-                        {
-                            failed.set(Some(e));
-                        }
+                        engine.borrow_mut().push_line(l, now);
+                        tick(now);
+                        flush();
+                    },
+                    |now| {
+                        tick(now);
+                        flush();
                     },
                 )?;
                 if let Some(e) = failed.take() {

@@ -115,15 +115,18 @@ pub fn bind_udp(addr: SocketAddr) -> io::Result<UdpSocket> {
 }
 
 /// Listen on a bound UDP socket, calling `f(line, received_ms)` for every
-/// line of every datagram, until `keep_going` returns false (checked at
-/// least once a second).
+/// line of every datagram and `idle(now_ms)` at least twice a second (so
+/// time keeps moving when the feed goes silent), until `keep_going`
+/// returns false.
 pub fn listen_udp(
     sock: &UdpSocket,
     mut keep_going: impl FnMut() -> bool,
     mut f: impl FnMut(Option<&[u8]>, i64),
+    mut idle: impl FnMut(i64),
 ) -> io::Result<()> {
     let mut buf = vec![0u8; 65_536];
     while keep_going() {
+        idle(wall_ms());
         match sock.recv(&mut buf) {
             Ok(n) => {
                 let now = wall_ms();

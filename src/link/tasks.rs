@@ -229,70 +229,85 @@ async fn udp(addr: std::net::SocketAddr, link: usize, tx: UnboundedSender<LinkMs
 }
 
 /// Replay a file at the pace of its data times (tag blocks, RMC/ZDA),
-/// `speed` times faster. Lines with no data time are sent at once.
+/// `speed` times faster, reading it as a stream (a log of any size).
 async fn replay(path: std::path::PathBuf, link: usize, speed: f64, tx: UnboundedSender<LinkMsg>) {
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(b) => b,
+    let file = match tokio::fs::File::open(&path).await {
+        Ok(f) => f,
         Err(e) => {
-            let _ = tx.send(LinkMsg::State {
-                link,
-                up: false,
-                detail: format!("{}: {e}", path.display()),
-            });
+            let _ = tx.send(LinkMsg::State { link, up: false, detail: format!("{}: {e}", path.display()) });
             return;
         }
     };
-    let _ = tx.send(LinkMsg::State {
-        link,
-        up: true,
-        detail: format!("replaying {}", path.display()),
-    });
-    replay_lines(&bytes, link, speed, &tx).await;
+    let _ = tx.send(LinkMsg::State { link, up: true, detail: format!("replaying {}", path.display()) });
+    replay_stream(file, link, speed, &tx).await;
     let _ = tx.send(LinkMsg::Finished { link });
 }
 
 /// Send the lines of `bytes` paced by their data times.
 pub async fn replay_lines(bytes: &[u8], link: usize, speed: f64, tx: &UnboundedSender<LinkMsg>) {
-    let speed = if speed > 0.0 { speed } else { 1.0 };
-    let mut clock = DataClock::default();
-    let start_wall = tokio::time::Instant::now();
-    let mut first_data: Option<i64> = None;
-    let mut framer = LineFramer::default();
-    framer.push(bytes);
-    let mut lines = Vec::new();
-    while let Some(l) = framer.next() {
-        lines.push(match l {
-            Line::Complete(b) => Some(b.to_vec()),
-            Line::Overlong { .. } => None,
-        });
-    }
-    if let Some(Line::Complete(b)) = framer.finish() {
-        lines.push(Some(b.to_vec()));
-    }
-    for line in lines {
-        if let Some(l) = &line
-            && let Ok(s) = nmea::frame(l)
-        {
-            clock.observe_tag(&s);
+    replay_stream(bytes, link, speed, tx).await;
+}
+
+/// Paces lines by the data time they carry.
+struct Pacer {
+    clock: DataClock,
+    speed: f64,
+    start: tokio::time::Instant,
+    first: Option<i64>,
+}
+
+impl Pacer {
+    /// When `line` is due, relative to the start of the replay.
+    fn due(&mut self, line: &[u8]) -> Option<tokio::time::Instant> {
+        if let Ok(s) = nmea::frame(line) {
+            self.clock.observe_tag(&s);
             if gnss::is_gnss(s.formatter)
                 && let Ok(f) = gnss::parse(&s)
             {
-                clock.observe_fix(&f);
+                self.clock.observe_fix(&f);
             }
         }
-        if let Some(t) = clock.now_ms() {
-            let first = *first_data.get_or_insert(t);
-            let due = Duration::from_millis(((t - first).max(0) as f64 / speed) as u64);
-            tokio::time::sleep_until(start_wall + due).await;
-        }
-        if tx
-            .send(LinkMsg::Line {
-                link,
-                received_ms: wall_ms(),
-                line,
-            })
-            .is_err()
+        let t = self.clock.now_ms()?;
+        let first = *self.first.get_or_insert(t);
+        Some(self.start + Duration::from_millis(((t - first).max(0) as f64 / self.speed) as u64))
+    }
+}
+
+async fn replay_stream<R: AsyncRead + Unpin>(mut r: R, link: usize, speed: f64, tx: &UnboundedSender<LinkMsg>) {
+    let mut pacer = Pacer {
+        clock: DataClock::default(),
+        speed: if speed > 0.0 { speed } else { 1.0 },
+        start: tokio::time::Instant::now(),
+        first: None,
+    };
+    let mut framer = LineFramer::default();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut at_end = false;
+    loop {
+        // Take one line out of the framer (owned), then wait for its time.
+        let item = match framer.next() {
+            Some(Line::Complete(b)) => Some(Some(b.to_vec())),
+            Some(Line::Overlong { .. }) => Some(None),
+            None if at_end => match framer.finish() {
+                Some(Line::Complete(b)) => Some(Some(b.to_vec())),
+                Some(Line::Overlong { .. }) => Some(None),
+                None => return,
+            },
+            None => None,
+        };
+        let Some(line) = item else {
+            match r.read(&mut buf).await {
+                Ok(0) | Err(_) => at_end = true,
+                Ok(n) => framer.push(&buf[..n]),
+            }
+            continue;
+        };
+        if let Some(l) = &line
+            && let Some(due) = pacer.due(l)
         {
+            tokio::time::sleep_until(due).await;
+        }
+        if tx.send(LinkMsg::Line { link, received_ms: wall_ms(), line }).is_err() {
             return;
         }
     }
