@@ -175,6 +175,11 @@ fn udp_input_on_loopback() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("spawn");
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(20));
+        let _ = Command::new("kill").arg(&pid).status();
+    });
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(first["event"], "link");
@@ -235,7 +240,13 @@ fn silent_udp_feed_still_raises_time_based_alarms() {
     let cfg = dir.join("fast.toml");
     std::fs::write(&cfg, "[own_ship]\nown_position_timeout_s = 1.0\n").unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
-        .args(["--headless", "--config", cfg.to_str().unwrap(), "--input", &format!("udp:{addr}")])
+        .args([
+            "--headless",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--input",
+            &format!("udp:{addr}"),
+        ])
         .env("BRIDGEWATCH_DATA_DIR", &dir)
         .stdout(Stdio::piped())
         .spawn()
@@ -252,10 +263,25 @@ fn silent_udp_feed_still_raises_time_based_alarms() {
     let rmc = bridgewatch::nmea::build(
         '$',
         "GPRMC",
-        &["120000.00", "A", "5430.0000", "N", "01100.0000", "E", "12.0", "90.0", "221126", "", "", "A"],
+        &[
+            "120000.00",
+            "A",
+            "5430.0000",
+            "N",
+            "01100.0000",
+            "E",
+            "12.0",
+            "90.0",
+            "221126",
+            "",
+            "",
+            "A",
+        ],
     );
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
-    sender.send_to(format!("{rmc}\r\n").as_bytes(), addr).unwrap();
+    sender
+        .send_to(format!("{rmc}\r\n").as_bytes(), addr)
+        .unwrap();
     // Then silence: the own-position timeout must still fire.
     let start = std::time::Instant::now();
     let mut seen = false;

@@ -351,7 +351,8 @@ pub fn run<W: Write>(
                 let last_tick = std::cell::Cell::new(link::wall_ms());
                 let flush = || {
                     let mut out = out.borrow_mut();
-                    let r = flush_events(*engine.borrow_mut(), *log.borrow_mut(), &mut **out).and_then(|_| out.flush());
+                    let r = flush_events(*engine.borrow_mut(), *log.borrow_mut(), &mut **out)
+                        .and_then(|_| out.flush());
                     if let Err(e) = r {
                         failed.set(Some(e));
                     }

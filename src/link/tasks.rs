@@ -234,11 +234,19 @@ async fn replay(path: std::path::PathBuf, link: usize, speed: f64, tx: Unbounded
     let file = match tokio::fs::File::open(&path).await {
         Ok(f) => f,
         Err(e) => {
-            let _ = tx.send(LinkMsg::State { link, up: false, detail: format!("{}: {e}", path.display()) });
+            let _ = tx.send(LinkMsg::State {
+                link,
+                up: false,
+                detail: format!("{}: {e}", path.display()),
+            });
             return;
         }
     };
-    let _ = tx.send(LinkMsg::State { link, up: true, detail: format!("replaying {}", path.display()) });
+    let _ = tx.send(LinkMsg::State {
+        link,
+        up: true,
+        detail: format!("replaying {}", path.display()),
+    });
     replay_stream(file, link, speed, &tx).await;
     let _ = tx.send(LinkMsg::Finished { link });
 }
@@ -273,7 +281,12 @@ impl Pacer {
     }
 }
 
-async fn replay_stream<R: AsyncRead + Unpin>(mut r: R, link: usize, speed: f64, tx: &UnboundedSender<LinkMsg>) {
+async fn replay_stream<R: AsyncRead + Unpin>(
+    mut r: R,
+    link: usize,
+    speed: f64,
+    tx: &UnboundedSender<LinkMsg>,
+) {
     let mut pacer = Pacer {
         clock: DataClock::default(),
         speed: if speed > 0.0 { speed } else { 1.0 },
@@ -307,7 +320,14 @@ async fn replay_stream<R: AsyncRead + Unpin>(mut r: R, link: usize, speed: f64, 
         {
             tokio::time::sleep_until(due).await;
         }
-        if tx.send(LinkMsg::Line { link, received_ms: wall_ms(), line }).is_err() {
+        if tx
+            .send(LinkMsg::Line {
+                link,
+                received_ms: wall_ms(),
+                line,
+            })
+            .is_err()
+        {
             return;
         }
     }
