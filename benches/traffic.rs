@@ -2,8 +2,8 @@
 //! 10,000 targets, and ingestion of real sentences through the whole
 //! headless engine. Also prints the resident memory the 10,000 targets take.
 
-use bridgewatch::ais::encode::{encode, to_vdm};
-use bridgewatch::ais::messages::*;
+mod common;
+
 use bridgewatch::app::headless::Engine;
 use bridgewatch::traffic::config::TrafficConfig;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -21,53 +21,9 @@ fn rss_kb() -> Option<u64> {
 fn busy_engine(n: u32) -> Engine {
     let mut e = Engine::new(TrafficConfig::default(), false);
     e.start_ms = T0;
-    let rmc = bridgewatch::nmea::build(
-        '$',
-        "GPRMC",
-        &[
-            "000000.00",
-            "A",
-            "5430.0000",
-            "N",
-            "01100.0000",
-            "E",
-            "12.0",
-            "0.0",
-            "181126",
-            "",
-            "",
-            "A",
-        ],
-    );
-    let fix =
-        bridgewatch::nmea::gnss::parse(&bridgewatch::nmea::frame(rmc.as_bytes()).unwrap()).unwrap();
-    e.traffic.ingest_fix(&fix, T0);
+    e.push_line(Some(common::own_rmc(T0).as_bytes()), 0);
     for i in 0..n {
-        let a = f64::from(i) * 0.618_034 * std::f64::consts::TAU;
-        let r = 20.0 * (f64::from(i % 1000) / 1000.0).sqrt();
-        let lat = 54.5 + r * a.cos() / 60.0;
-        let lon = 11.0 + r * a.sin() / (60.0 * 54.5f64.to_radians().cos());
-        let m = AisMessage {
-            msg_type: 1,
-            repeat: 0,
-            mmsi: 200_000_000 + i,
-            body: Body::Position(PositionReport {
-                status: 0,
-                turn: 0,
-                speed: (i % 200) as u16,
-                accuracy: false,
-                lon: (lon * 600_000.0) as i32,
-                lat: (lat * 600_000.0) as i32,
-                course: ((i * 37) % 3600) as u16,
-                heading: 511,
-                second: 0,
-                maneuver: 0,
-                spare: 0,
-                raim: false,
-                radio: 0,
-            }),
-        };
-        for s in to_vdm(&encode(&m).unwrap(), "AI", false, Some('A'), 0) {
+        for s in common::report(i, T0) {
             e.push_line(Some(s.as_bytes()), 0);
         }
     }

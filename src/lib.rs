@@ -16,5 +16,6 @@ pub mod app;
 pub mod cli;
 pub mod link;
 pub mod nmea;
+pub mod sim;
 pub mod traffic;
 pub mod ui;

@@ -9,17 +9,13 @@ use bridgewatch::ais::encode::{encode, to_vdm};
 use bridgewatch::ais::messages::*;
 use bridgewatch::app::headless::Engine;
 use bridgewatch::nmea::{self, checksum};
+use bridgewatch::sim::tagged;
 use bridgewatch::traffic::Event;
 use bridgewatch::traffic::alarm::AlarmId;
 use bridgewatch::traffic::config::TrafficConfig;
 
 const R_NM: f64 = 3440.065;
 const T0: i64 = 1_795_000_000_000; // 2026-11-18, ms
-
-fn tagged(sentence: &str, ms: i64) -> String {
-    let tag = format!("c:{ms}");
-    format!("\\{tag}*{:02X}\\{sentence}", checksum(tag.as_bytes()))
-}
 
 /// Great-circle destination (independent of the engine's geometry).
 fn destination(p: (f64, f64), course: f64, dist_nm: f64) -> (f64, f64) {
@@ -79,99 +75,27 @@ fn expected_cpa(own: Track, target: Track, now_ms: i64) -> (f64, f64) {
 }
 
 fn rmc(track: &Track, ms: i64) -> String {
-    let (lat, lon) = track.at(ms);
-    let t = chrono::DateTime::from_timestamp_millis(ms).unwrap();
-    let dm = |v: f64, deg_w: usize| {
-        let a = v.abs();
-        let d = a.trunc();
-        format!("{:0w$}{:07.4}", d as u32, (a - d) * 60.0, w = deg_w)
-    };
-    let s = nmea::build(
-        '$',
-        "GPRMC",
-        &[
-            &t.format("%H%M%S.00").to_string(),
-            "A",
-            &dm(lat, 2),
-            if lat >= 0.0 { "N" } else { "S" },
-            &dm(lon, 3),
-            if lon >= 0.0 { "E" } else { "W" },
-            &format!("{:.1}", track.sog),
-            &format!("{:.1}", track.cog),
-            &t.format("%d%m%y").to_string(),
-            "",
-            "",
-            "A",
-        ],
-    );
-    tagged(&s, ms)
-}
-
-fn raw(p: (f64, f64)) -> (i32, i32) {
-    (
-        (p.1 * 600_000.0).round() as i32,
-        (p.0 * 600_000.0).round() as i32,
+    tagged(
+        &bridgewatch::sim::rmc(ms, track.at(ms), track.cog, track.sog),
+        ms,
     )
 }
 
 fn class_a(mmsi: u32, track: &Track, ms: i64, status: u8, course: Option<f64>) -> Vec<String> {
-    let (lon, lat) = raw(track.at(ms));
-    let m = AisMessage {
-        msg_type: 1,
-        repeat: 0,
+    let m = bridgewatch::sim::class_a(
         mmsi,
-        body: Body::Position(PositionReport {
-            status,
-            turn: -128,
-            speed: (track.sog * 10.0).round() as u16,
-            accuracy: true,
-            lon,
-            lat,
-            course: course.map_or(3600, |c| (c * 10.0).round() as u16),
-            heading: 511,
-            second: ((ms / 1000) % 60) as u8,
-            maneuver: 0,
-            spare: 0,
-            raim: false,
-            radio: 0,
-        }),
-    };
-    to_vdm(&encode(&m).unwrap(), "AI", false, Some('A'), 0)
-        .iter()
-        .map(|s| tagged(s, ms))
-        .collect()
+        track.at(ms),
+        course,
+        track.sog,
+        status,
+        ((ms / 1000) % 60) as u8,
+    );
+    bridgewatch::sim::vdm(&m, ms, false, 'A', 0)
 }
 
 fn class_b(mmsi: u32, track: &Track, ms: i64) -> Vec<String> {
-    let (lon, lat) = raw(track.at(ms));
-    let m = AisMessage {
-        msg_type: 18,
-        repeat: 0,
-        mmsi,
-        body: Body::ClassB(ClassBPosition {
-            reserved: 0,
-            speed: (track.sog * 10.0).round() as u16,
-            accuracy: false,
-            lon,
-            lat,
-            course: (track.cog * 10.0).round() as u16,
-            heading: 511,
-            second: 0,
-            regional: 0,
-            cs: true,
-            display: false,
-            dsc: true,
-            band: true,
-            msg22: true,
-            assigned: false,
-            raim: false,
-            radio: 0,
-        }),
-    };
-    to_vdm(&encode(&m).unwrap(), "AI", false, Some('B'), 0)
-        .iter()
-        .map(|s| tagged(s, ms))
-        .collect()
+    let m = bridgewatch::sim::class_b(mmsi, track.at(ms), track.cog, track.sog, 0);
+    bridgewatch::sim::vdm(&m, ms, false, 'B', 0)
 }
 
 struct Sim {

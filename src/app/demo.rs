@@ -9,10 +9,29 @@
 //! crossing ship calls us at 5:00 and alters course to starboard.
 
 use crate::ais::bits::Text;
-use crate::ais::encode::{encode, to_vdm};
 use crate::ais::messages::*;
-use crate::nmea::{build, checksum};
+use crate::nmea::build;
+use crate::sim::{self, raw_position as raw};
 use crate::traffic::geo;
+
+fn line(out: &mut String, ms: i64, sentence: &str) {
+    out.push_str(&sim::tagged(sentence, ms));
+    out.push_str("\r\n");
+}
+
+fn send(out: &mut String, ms: i64, m: &AisMessage, own: bool, seq: &mut u8) {
+    *seq = (*seq + 1) % 10;
+    let channel = if (ms / 1000) % 2 == 0 { 'A' } else { 'B' };
+    for s in sim::vdm(m, ms, own, channel, *seq) {
+        out.push_str(&s);
+        out.push_str("\r\n");
+    }
+}
+
+fn position(mmsi: u32, leg: &Leg, p: (f64, f64), status: u8, t: i64) -> AisMessage {
+    let cog = (leg.sog > 0.0).then_some(leg.cog);
+    sim::class_a(mmsi, p, cog, leg.sog, status, (t % 60) as u8)
+}
 
 /// Start of the demo's data time: 2026-06-21T21:00:00Z.
 pub const START_MS: i64 = 1_782_075_600_000;
@@ -65,93 +84,8 @@ fn offset(p: (f64, f64), brg: f64, nm: f64) -> (f64, f64) {
     geo::extrapolate(p, brg, nm, 3600.0)
 }
 
-fn tagged(out: &mut String, ms: i64, sentence: &str) {
-    let tag = format!("c:{ms}");
-    out.push_str(&format!(
-        "\\{tag}*{:02X}\\{sentence}\r\n",
-        checksum(tag.as_bytes())
-    ));
-}
-
-fn raw(p: (f64, f64)) -> (i32, i32) {
-    (
-        (p.1 * 600_000.0).round() as i32,
-        (p.0 * 600_000.0).round() as i32,
-    )
-}
-
 fn text<const N: usize>(s: &str) -> Text<N> {
     Text::from_str_lossy(s)
-}
-
-fn send(out: &mut String, ms: i64, m: &AisMessage, own: bool, seq: &mut u8) {
-    let Ok(bits) = encode(m) else {
-        return;
-    };
-    *seq = (*seq + 1) % 10;
-    let channel = if (ms / 1000) % 2 == 0 { 'A' } else { 'B' };
-    for s in to_vdm(&bits, "AI", own, Some(channel), *seq) {
-        tagged(out, ms, &s);
-    }
-}
-
-fn position(mmsi: u32, leg: &Leg, p: (f64, f64), status: u8, t: i64) -> AisMessage {
-    let (lon, lat) = raw(p);
-    AisMessage {
-        msg_type: 1,
-        repeat: 0,
-        mmsi,
-        body: Body::Position(PositionReport {
-            status,
-            turn: 0,
-            speed: (leg.sog * 10.0).round() as u16,
-            accuracy: true,
-            lon,
-            lat,
-            course: if leg.sog == 0.0 {
-                3600
-            } else {
-                (leg.cog * 10.0).round() as u16
-            },
-            heading: if leg.sog == 0.0 {
-                511
-            } else {
-                leg.cog.round() as u16 % 360
-            },
-            second: (t % 60) as u8,
-            maneuver: 0,
-            spare: 0,
-            raim: false,
-            radio: 0,
-        }),
-    }
-}
-
-fn rmc(ms: i64, p: (f64, f64), cog: f64, sog: f64) -> String {
-    let t = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
-    let dm = |v: f64, w: usize| {
-        let a = v.abs();
-        let d = a.trunc();
-        format!("{:0w$}{:07.4}", d as u32, (a - d) * 60.0)
-    };
-    build(
-        '$',
-        "GPRMC",
-        &[
-            &t.format("%H%M%S.00").to_string(),
-            "A",
-            &dm(p.0, 2),
-            if p.0 >= 0.0 { "N" } else { "S" },
-            &dm(p.1, 3),
-            if p.1 >= 0.0 { "E" } else { "W" },
-            &format!("{sog:.1}"),
-            &format!("{cog:.1}"),
-            &t.format("%d%m%y").to_string(),
-            "",
-            "",
-            "A",
-        ],
-    )
 }
 
 /// The whole scenario as NMEA text with tag-block data times.
@@ -288,8 +222,8 @@ pub fn scenario() -> String {
         let ms = START_MS + t * 1000;
         let tf = t as f64;
         let p = own.at(tf);
-        tagged(&mut out, ms, &rmc(ms, p, own.cog, own.sog));
-        tagged(
+        line(&mut out, ms, &sim::rmc(ms, p, own.cog, own.sog));
+        line(
             &mut out,
             ms,
             &build('$', "HEHDT", &[&format!("{:.1}", own.cog), "T"]),
@@ -305,31 +239,7 @@ pub fn scenario() -> String {
             let leg = s.leg(tf);
             let sp = leg.at(tf);
             if s.class_b {
-                let (lon, lat) = raw(sp);
-                let m = AisMessage {
-                    msg_type: 18,
-                    repeat: 0,
-                    mmsi: s.mmsi,
-                    body: Body::ClassB(ClassBPosition {
-                        reserved: 0,
-                        speed: (leg.sog * 10.0) as u16,
-                        accuracy: false,
-                        lon,
-                        lat,
-                        course: (leg.cog * 10.0) as u16,
-                        heading: 511,
-                        second: (t % 60) as u8,
-                        regional: 0,
-                        cs: true,
-                        display: false,
-                        dsc: true,
-                        band: true,
-                        msg22: true,
-                        assigned: false,
-                        raim: false,
-                        radio: 0,
-                    }),
-                };
+                let m = sim::class_b(s.mmsi, sp, leg.cog, leg.sog, (t % 60) as u8);
                 send(&mut out, ms, &m, false, &mut seq);
                 if t % 180 == 0 {
                     let a = AisMessage {

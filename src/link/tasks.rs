@@ -48,71 +48,23 @@ pub fn spawn(
             InputSpec::File(path) => replay(path, link, speed, tx).await,
             InputSpec::Udp(addr) => udp(addr, link, tx).await,
             InputSpec::Tcp(addr) => {
-                let mut attempt = 0;
-                loop {
-                    match tokio::net::TcpStream::connect(&addr).await {
-                        Ok(s) => {
-                            attempt = 0;
-                            let _ = tx.send(LinkMsg::State {
-                                link,
-                                up: true,
-                                detail: format!("connected to {addr}"),
-                            });
-                            let why = pump(s, link, &tx).await;
-                            let _ = tx.send(LinkMsg::State {
-                                link,
-                                up: false,
-                                detail: why,
-                            });
-                        }
-                        Err(e) => {
-                            let _ = tx.send(LinkMsg::State {
-                                link,
-                                up: false,
-                                detail: e.to_string(),
-                            });
-                        }
-                    }
-                    if tx.is_closed() {
-                        return;
-                    }
-                    tokio::time::sleep(backoff(attempt)).await;
-                    attempt += 1;
-                }
+                reconnecting(link, tx, || async {
+                    let s = tokio::net::TcpStream::connect(&addr)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    Ok((s, format!("connected to {addr}")))
+                })
+                .await
             }
             InputSpec::Serial { path, baud } => {
                 use tokio_serial::SerialPortBuilderExt;
-                let mut attempt = 0;
-                loop {
-                    match tokio_serial::new(&path, baud).open_native_async() {
-                        Ok(port) => {
-                            attempt = 0;
-                            let _ = tx.send(LinkMsg::State {
-                                link,
-                                up: true,
-                                detail: format!("{path} at {baud} baud"),
-                            });
-                            let why = pump(port, link, &tx).await;
-                            let _ = tx.send(LinkMsg::State {
-                                link,
-                                up: false,
-                                detail: why,
-                            });
-                        }
-                        Err(e) => {
-                            let _ = tx.send(LinkMsg::State {
-                                link,
-                                up: false,
-                                detail: e.to_string(),
-                            });
-                        }
-                    }
-                    if tx.is_closed() {
-                        return;
-                    }
-                    tokio::time::sleep(backoff(attempt)).await;
-                    attempt += 1;
-                }
+                reconnecting(link, tx, || async {
+                    let port = tokio_serial::new(&path, baud)
+                        .open_native_async()
+                        .map_err(|e| e.to_string())?;
+                    Ok((port, format!("{path} at {baud} baud")))
+                })
+                .await
             }
             InputSpec::Aiip(_) => {
                 let _ = tx.send(LinkMsg::State {
@@ -123,6 +75,47 @@ pub fn spawn(
             }
         }
     })
+}
+
+/// Open a stream, read it until it fails, report, back off, open again —
+/// for as long as the console listens.
+async fn reconnecting<R, F, Fut>(link: usize, tx: UnboundedSender<LinkMsg>, mut open: F)
+where
+    R: AsyncRead + Unpin,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(R, String), String>>,
+{
+    let mut attempt = 0;
+    loop {
+        match open().await {
+            Ok((stream, detail)) => {
+                attempt = 0;
+                let _ = tx.send(LinkMsg::State {
+                    link,
+                    up: true,
+                    detail,
+                });
+                let why = pump(stream, link, &tx).await;
+                let _ = tx.send(LinkMsg::State {
+                    link,
+                    up: false,
+                    detail: why,
+                });
+            }
+            Err(e) => {
+                let _ = tx.send(LinkMsg::State {
+                    link,
+                    up: false,
+                    detail: e,
+                });
+            }
+        }
+        if tx.is_closed() {
+            return;
+        }
+        tokio::time::sleep(backoff(attempt)).await;
+        attempt += 1;
+    }
 }
 
 /// Read lines from a stream until it ends; returns why it ended.
