@@ -180,8 +180,24 @@ fn a_link_down_too_long_raises_an_alarm_and_shows_in_the_status_bar() {
 #[test]
 fn any_terminal_size_renders_without_panic() {
     let mut app = demo_app(240);
-    for (w, h) in [(1, 1), (2, 3), (10, 4), (20, 8), (40, 12), (79, 24), (80, 25), (99, 30), (100, 30), (300, 100)] {
-        for popup in [None, Some(Action::ToggleDetails), Some(Action::ToggleHelp), Some(Action::ToggleAlarmLog)] {
+    for (w, h) in [
+        (1, 1),
+        (2, 3),
+        (10, 4),
+        (20, 8),
+        (40, 12),
+        (79, 24),
+        (80, 25),
+        (99, 30),
+        (100, 30),
+        (300, 100),
+    ] {
+        for popup in [
+            None,
+            Some(Action::ToggleDetails),
+            Some(Action::ToggleHelp),
+            Some(Action::ToggleAlarmLog),
+        ] {
             if let Some(a) = popup {
                 app.update(a);
             }

@@ -41,12 +41,13 @@ pub fn velocity(cog_deg: f64, sog_kn: f64) -> Enu {
     }
 }
 
-/// Dead-reckon a position forward by `dt_s` seconds.
+/// Dead-reckon a position forward by `dt_s` seconds along the rhumb line
+/// (constant course, as a ship steers), by mid-latitude sailing.
 pub fn extrapolate(p: (f64, f64), cog_deg: f64, sog_kn: f64, dt_s: f64) -> (f64, f64) {
     let v = velocity(cog_deg, sog_kn);
     let h = dt_s / 3600.0;
     let lat = p.0 + v.north * h / NM_PER_DEG;
-    let coslat = p.0.to_radians().cos().max(1e-6);
+    let coslat = ((p.0 + lat) / 2.0).to_radians().cos().max(1e-6);
     let mut lon = p.1 + v.east * h / (NM_PER_DEG * coslat);
     if lon > 180.0 {
         lon -= 360.0;
