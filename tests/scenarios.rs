@@ -496,23 +496,32 @@ fn acknowledged_dangerous_target_does_not_realarm_while_cpa_jitters() {
 #[test]
 fn own_position_lost_makes_cpa_unavailable() {
     let mut sim = Sim::new();
-    let t = target(45.0, 5.0, 270.0, 10.0);
+    let t = target(45.0, 3.0, 270.0, 10.0);
     sim.feed(&[rmc(&own(), T0)]);
     sim.feed(&class_a(244000011, &t, T0, 0, Some(270.0)));
     assert!(sim.cpa(244000011).is_some());
+    assert!(sim.has(|e| matches!(
+        e,
+        Event::Dangerous {
+            mmsi: 244000011,
+            ..
+        }
+    )));
     // Only the target keeps reporting: after 10 s the own position is lost.
     for s in 1..=15 {
         sim.feed(&class_a(244000011, &t, T0 + s * 1000, 0, Some(270.0)));
     }
+    let alarms = &sim.engine.traffic.alarms;
     assert!(sim.has(|e| matches!(e, Event::OwnPositionLost { .. })));
     assert!(sim.cpa(244000011).is_none());
-    assert!(
-        sim.engine
-            .traffic
-            .alarms
-            .get(&AlarmId::OwnPositionLost)
-            .is_some()
-    );
+    assert!(alarms.get(&AlarmId::OwnPositionLost).is_some());
+    // The dangerous alarm stays (never cleared on missing data), but without
+    // numbers that are no longer true.
+    let d = alarms
+        .get(&AlarmId::Dangerous(244000011))
+        .expect("still alarmed");
+    assert!(d.cpa_nm.is_none() && d.tcpa_min.is_none(), "{d:?}");
+    assert!(!sim.has(|e| matches!(e, Event::DangerousCleared { .. })));
 }
 
 #[test]

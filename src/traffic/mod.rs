@@ -419,9 +419,15 @@ impl Traffic {
         }
         let Some(own) = own_pos else {
             // No own position: CPA is not available; the state stays as it
-            // was last computed and the own-position alarm says why.
+            // was last computed and the own-position alarm says why. The
+            // alarm list must not go on showing the last numbers as if they
+            // were current.
             t.cpa = None;
             t.bearing_range = None;
+            let id = AlarmId::Dangerous(mmsi);
+            if let Some(text) = self.alarms.get(&id).map(|a| a.text.clone()) {
+                self.alarms.raise(id, now_ms, text, None);
+            }
             return;
         };
         let Some(tpos) = t.position.map(|p| p.value) else {

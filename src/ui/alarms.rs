@@ -3,7 +3,7 @@
 
 use super::theme::Theme;
 use crate::app::console::App;
-use crate::traffic::alarm::AlarmState;
+use crate::traffic::alarm::{AlarmId, AlarmState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -25,11 +25,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         };
         // Dangerous targets show the CPA/TCPA of the latest recompute, not
         // the values at the moment the alarm was raised.
-        let text = match (a.cpa_nm, a.tcpa_min) {
-            (Some(c), Some(t)) => {
-                let subject = a.text.split(':').next().unwrap_or(&a.text);
-                format!("{subject}: CPA {c:.2} NM  TCPA {t:.1} min")
-            }
+        let subject = a.text.split(':').next().unwrap_or(&a.text);
+        let text = match (&a.id, a.cpa_nm, a.tcpa_min) {
+            (_, Some(c), Some(t)) => format!("{subject}: CPA {c:.2} NM  TCPA {t:.1} min"),
+            (AlarmId::Dangerous(_), _, _) => format!("{subject}: CPA not available"),
             _ => a.text.clone(),
         };
         lines.push(Line::from(vec![
