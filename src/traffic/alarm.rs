@@ -151,6 +151,15 @@ impl Alarms {
         true
     }
 
+    /// The figures of an alarm are no longer known (e.g. own position
+    /// lost): keep the alarm and its state, drop the numbers.
+    pub fn forget_figures(&mut self, id: &AlarmId) {
+        if let Some(a) = self.list.iter_mut().find(|a| &a.id == id) {
+            a.cpa_nm = None;
+            a.tcpa_min = None;
+        }
+    }
+
     /// The condition is gone: acknowledged alarms leave, others become
     /// rectified-unacknowledged.
     pub fn rectify(&mut self, id: &AlarmId, now_ms: i64) {
@@ -320,6 +329,18 @@ mod tests {
         a.rectify(&id, 30);
         a.acknowledge(&id, 40);
         assert!(a.is_empty());
+    }
+
+    #[test]
+    fn forgetting_figures_keeps_the_state() {
+        let mut a = Alarms::default();
+        let id = AlarmId::Dangerous(5);
+        a.raise(id.clone(), 0, "d".into(), Some((0.5, 4.0)));
+        a.rectify(&id, 1);
+        a.forget_figures(&id);
+        let x = a.get(&id).unwrap();
+        assert_eq!(x.state, AlarmState::RectifiedUnacknowledged);
+        assert!(x.cpa_nm.is_none());
     }
 
     #[test]

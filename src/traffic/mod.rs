@@ -424,10 +424,7 @@ impl Traffic {
             // were current.
             t.cpa = None;
             t.bearing_range = None;
-            let id = AlarmId::Dangerous(mmsi);
-            if let Some(text) = self.alarms.get(&id).map(|a| a.text.clone()) {
-                self.alarms.raise(id, now_ms, text, None);
-            }
+            self.alarms.forget_figures(&AlarmId::Dangerous(mmsi));
             return;
         };
         let Some(tpos) = t.position.map(|p| p.value) else {
