@@ -521,6 +521,10 @@ fn own_position_lost_makes_cpa_unavailable() {
         .get(&AlarmId::Dangerous(244000011))
         .expect("still alarmed");
     assert!(d.cpa_nm.is_none() && d.tcpa_min.is_none(), "{d:?}");
+    assert_eq!(
+        d.state,
+        bridgewatch::traffic::alarm::AlarmState::ActiveUnacknowledged
+    );
     assert!(!sim.has(|e| matches!(e, Event::DangerousCleared { .. })));
 }
 
