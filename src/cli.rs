@@ -4,7 +4,7 @@
 
 use crate::ais::json;
 use crate::ais::stream::{AisStream, Outcome, Type24Names};
-use crate::nmea::reader::{Line, LineFramer};
+use crate::nmea::reader::Line;
 use std::io::{self, Read, Write};
 
 /// Options of `decode`.
@@ -91,34 +91,26 @@ impl Decoder {
     pub fn run<R: Read, W: Write, E: Write>(
         &mut self,
         name: &str,
-        mut input: R,
+        input: R,
         out: &mut W,
         err: &mut E,
     ) -> io::Result<()> {
-        let mut framer = LineFramer::default();
-        let mut chunk = vec![0u8; 64 * 1024];
         let mut line_no: u64 = 0;
-        loop {
-            let n = match input.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            framer.push(&chunk[..n]);
-            while let Some(l) = framer.next() {
-                line_no += 1;
-                self.handle(name, line_no, l, err)?;
-            }
-            if self.buf.len() > 32 * 1024 {
-                out.write_all(&self.buf)?;
-                self.buf.clear();
-            }
-        }
-        if let Some(l) = framer.finish() {
+        let mut result = Ok(());
+        crate::link::read_lines(input, |l| {
             line_no += 1;
-            self.handle(name, line_no, l, err)?;
-        }
+            if result.is_err() {
+                return;
+            }
+            result = self.handle(name, line_no, l, err).and_then(|_| {
+                if self.buf.len() > 32 * 1024 {
+                    out.write_all(&self.buf)?;
+                    self.buf.clear();
+                }
+                Ok(())
+            });
+        })?;
+        result?;
         out.write_all(&self.buf)?;
         self.buf.clear();
         Ok(())

@@ -245,7 +245,7 @@ fn first_data_time(path: &std::path::Path) -> Option<i64> {
             return;
         }
         lines += 1;
-        if let Some(Ok(s)) = l.map(nmea::frame) {
+        if let Some(Ok(s)) = l.bytes().map(nmea::frame) {
             clock.observe_tag(&s);
             if gnss::is_gnss(s.formatter)
                 && let Ok(f) = gnss::parse(&s)
@@ -269,7 +269,7 @@ fn replay<R: std::io::Read, W: Write>(
     writeln!(out, "{}", link_event("up", engine.now_ms(0)))?;
     let mut result = Ok(());
     link::read_lines(input, |l| {
-        engine.push_line(l, 0);
+        engine.push_line(l.bytes(), 0);
         if result.is_ok() {
             result = flush_events(engine, log, out);
         }

@@ -79,8 +79,8 @@ pub fn wall_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Feed every line of `input` to `f`; over-long lines are reported as `None`.
-pub fn read_lines<R: Read>(mut input: R, mut f: impl FnMut(Option<&[u8]>)) -> io::Result<()> {
+/// Feed every line of `input` to `f`, over-long ones as [`Line::Overlong`].
+pub fn read_lines<R: Read>(mut input: R, mut f: impl FnMut(Line<'_>)) -> io::Result<()> {
     let mut framer = LineFramer::default();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -92,19 +92,26 @@ pub fn read_lines<R: Read>(mut input: R, mut f: impl FnMut(Option<&[u8]>)) -> io
         };
         framer.push(&buf[..n]);
         while let Some(l) = framer.next() {
-            match l {
-                Line::Complete(b) => f(Some(b)),
-                Line::Overlong { .. } => f(None),
-            }
+            f(l);
         }
     }
     if let Some(l) = framer.finish() {
-        match l {
-            Line::Complete(b) => f(Some(b)),
-            Line::Overlong { .. } => f(None),
-        }
+        f(l);
     }
     Ok(())
+}
+
+/// Every line of one datagram (the last may lack its terminator); `None`
+/// for an over-long line.
+pub fn datagram_lines(bytes: &[u8], mut f: impl FnMut(Option<&[u8]>)) {
+    let mut framer = LineFramer::default();
+    framer.push(bytes);
+    while let Some(l) = framer.next() {
+        f(l.bytes());
+    }
+    if let Some(l) = framer.finish() {
+        f(l.bytes());
+    }
 }
 
 /// Bind a UDP listening socket.
@@ -130,17 +137,7 @@ pub fn listen_udp(
         match sock.recv(&mut buf) {
             Ok(n) => {
                 let now = wall_ms();
-                let mut framer = LineFramer::default();
-                framer.push(&buf[..n]);
-                while let Some(l) = framer.next() {
-                    match l {
-                        Line::Complete(b) => f(Some(b), now),
-                        Line::Overlong { .. } => f(None, now),
-                    }
-                }
-                if let Some(Line::Complete(b)) = framer.finish() {
-                    f(Some(b), now);
-                }
+                datagram_lines(&buf[..n], |l| f(l, now));
             }
             Err(e)
                 if matches!(

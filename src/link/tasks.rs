@@ -169,18 +169,8 @@ async fn udp(addr: std::net::SocketAddr, link: usize, tx: UnboundedSender<LinkMs
                     match sock.recv(&mut buf).await {
                         Ok(n) => {
                             let now = wall_ms();
-                            let mut framer = LineFramer::default();
-                            framer.push(&buf[..n]);
                             let mut lines = Vec::new();
-                            while let Some(l) = framer.next() {
-                                lines.push(match l {
-                                    Line::Complete(b) => Some(b.to_vec()),
-                                    Line::Overlong { .. } => None,
-                                });
-                            }
-                            if let Some(Line::Complete(b)) = framer.finish() {
-                                lines.push(Some(b.to_vec()));
-                            }
+                            super::datagram_lines(&buf[..n], |l| lines.push(l.map(<[u8]>::to_vec)));
                             for line in lines {
                                 if tx
                                     .send(LinkMsg::Line {

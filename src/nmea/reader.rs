@@ -17,6 +17,16 @@ pub enum Line<'a> {
     Overlong { discarded: usize },
 }
 
+impl<'a> Line<'a> {
+    /// The line's bytes, `None` for an over-long line that was dropped.
+    pub fn bytes(&self) -> Option<&'a [u8]> {
+        match self {
+            Line::Complete(b) => Some(b),
+            Line::Overlong { .. } => None,
+        }
+    }
+}
+
 /// Splits a byte stream into lines at CR and/or LF.
 #[derive(Debug)]
 pub struct LineFramer {
