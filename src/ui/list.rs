@@ -23,6 +23,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let rows = list.iter().skip(first).take(visible).map(|t| {
         let is_sel = Some(t.mmsi) == selected;
         let state = format::state(t, is_sel);
+        let snoozed = app.engine.traffic.alarms.is_snoozed(t.mmsi, app.now_ms());
         let mark = match state {
             "DANGER" => "▲!",
             "LOST" => "✕ ",
@@ -67,7 +68,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             Cell::from(tcpa),
             Cell::from(sog),
             Cell::from(cog),
-            Cell::from(state),
+            Cell::from(if snoozed && state == "DANGER" {
+                "DANGER z"
+            } else {
+                state
+            }),
         ])
         .style(style)
     });
