@@ -213,9 +213,13 @@ fn any_terminal_size_renders_without_panic() {
 fn snoozed_dangerous_target_is_marked_in_the_list() {
     let mut app = demo_app(60);
     // Select the dangerous ship and snooze it.
-    while app.selected().map(|t| t.mmsi) != Some(230_123_000) {
+    for _ in 0..20 {
+        if app.selected().map(|t| t.mmsi) == Some(230_123_000) {
+            break;
+        }
         app.update(Action::NextTarget);
     }
+    assert_eq!(app.selected().map(|t| t.mmsi), Some(230_123_000));
     app.update(Action::Snooze);
     let screen = render(&app, 140, 44);
     assert!(screen.contains("DANGER z"), "{screen}");
