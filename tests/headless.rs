@@ -159,18 +159,29 @@ fn the_binary_replays_a_log_and_keeps_an_alarm_log() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cpa_limt_nm"));
 }
 
-#[test]
-fn udp_input_on_loopback() {
+/// `bridgewatch --headless` listening on a free loopback UDP port, with a
+/// watchdog so a hung binary fails the test instead of hanging it. Returns
+/// the child, its event lines (the first, `link up`, already checked) and
+/// the address to send to.
+fn headless_udp(
+    name: &str,
+    extra: &[&str],
+) -> (
+    std::process::Child,
+    std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
+    std::net::SocketAddr,
+) {
     use std::io::{BufRead, BufReader};
-    use std::net::UdpSocket;
     use std::process::{Command, Stdio};
-    // Find a free port, then let the binary listen there.
-    let probe = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let probe = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = probe.local_addr().unwrap();
     drop(probe);
-    let dir = temp_dir("udp");
+    let dir = temp_dir(name);
+    let input = format!("udp:{addr}");
+    let mut args = vec!["--headless", "--input", &input];
+    args.extend_from_slice(extra);
     let mut child = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
-        .args(["--headless", "--input", &format!("udp:{addr}")])
+        .args(&args)
         .env("BRIDGEWATCH_DATA_DIR", &dir)
         .stdout(Stdio::piped())
         .spawn()
@@ -182,7 +193,17 @@ fn udp_input_on_loopback() {
     });
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
-    assert_eq!(first["event"], "link");
+    assert_eq!(
+        (&first["event"], &first["state"]),
+        (&Value::from("link"), &Value::from("up"))
+    );
+    (child, lines, addr)
+}
+
+#[test]
+fn udp_input_on_loopback() {
+    use std::net::UdpSocket;
+    let (mut child, mut lines, addr) = headless_udp("udp", &[]);
     // The link is up only once the socket is bound, so one datagram is
     // enough; send a few in case the loopback drops one.
     let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -229,37 +250,13 @@ fn demo_headless_tells_the_story() {
 
 #[test]
 fn silent_udp_feed_still_raises_time_based_alarms() {
-    use std::io::{BufRead, BufReader};
     use std::net::UdpSocket;
-    use std::process::{Command, Stdio};
-    let probe = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let addr = probe.local_addr().unwrap();
-    drop(probe);
-    let dir = temp_dir("udp-silence");
-    std::fs::create_dir_all(&dir).unwrap();
-    let cfg = dir.join("fast.toml");
+    let cfg = temp_dir("udp-silence-config");
+    std::fs::create_dir_all(&cfg).unwrap();
+    let cfg = cfg.join("fast.toml");
     std::fs::write(&cfg, "[own_ship]\nown_position_timeout_s = 1.0\n").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
-        .args([
-            "--headless",
-            "--config",
-            cfg.to_str().unwrap(),
-            "--input",
-            &format!("udp:{addr}"),
-        ])
-        .env("BRIDGEWATCH_DATA_DIR", &dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    // Watchdog: a hung binary must fail the test, not hang it.
-    let pid = child.id().to_string();
-    std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_secs(20));
-        let _ = Command::new("kill").arg(&pid).status();
-    });
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
-    assert_eq!(first["state"], "up");
+    let (mut child, mut lines, addr) =
+        headless_udp("udp-silence", &["--config", cfg.to_str().unwrap()]);
     let rmc = bridgewatch::nmea::build(
         '$',
         "GPRMC",

@@ -95,7 +95,7 @@ fn help_lists_every_key() {
     let mut app = demo_app(5);
     app.update(Action::ToggleHelp);
     let screen = render(&app, 140, 44);
-    for (_, name, _) in Action::ALL {
+    for (_, name, _, _) in Action::ALL {
         assert!(
             screen.contains(&format!("[{name}]")),
             "{name} missing from help"

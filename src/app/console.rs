@@ -38,55 +38,79 @@ pub enum Action {
 }
 
 impl Action {
-    /// Every action with its config name and help text, in help order.
-    pub const ALL: [(Action, &'static str, &'static str); 19] = [
-        (Action::NextTarget, "next", "next target (nearer → farther)"),
-        (Action::PrevTarget, "prev", "previous target"),
+    /// Every action: (action, config name, default key, help text), in
+    /// help order — the one table the keymap, the help and the config
+    /// names come from.
+    pub const ALL: [(Action, &'static str, &'static str, &'static str); 19] = [
+        (
+            Action::NextTarget,
+            "next",
+            "down",
+            "next target (nearer → farther)",
+        ),
+        (Action::PrevTarget, "prev", "up", "previous target"),
         (
             Action::ScrollRight,
             "scroll_right",
+            "right",
             "more data of the selected target",
         ),
-        (Action::ScrollLeft, "scroll_left", "back to the first data"),
+        (
+            Action::ScrollLeft,
+            "scroll_left",
+            "left",
+            "back to the first data",
+        ),
         (
             Action::ToggleDetails,
             "details",
+            "enter",
             "selected-target window (every field, its age)",
         ),
         (
             Action::ToggleActivate,
             "activate",
+            "v",
             "activate / sleep the selected target",
         ),
-        (Action::Acknowledge, "ack", "acknowledge the top alarm"),
-        (Action::Silence, "silence", "silence the top alarm for 60 s"),
+        (Action::Acknowledge, "ack", "a", "acknowledge the top alarm"),
+        (
+            Action::Silence,
+            "silence",
+            "s",
+            "silence the top alarm for 60 s",
+        ),
         (
             Action::Snooze,
             "snooze",
+            "z",
             "no CPA alarm from the selected target for 10 min",
         ),
         (
             Action::CycleSort,
             "sort",
+            "o",
             "sort list: range, CPA, TCPA, name",
         ),
         (
             Action::CycleFilter,
             "filter",
+            "f",
             "filter: all, no moored sleeping, no class B, no AtoN",
         ),
-        (Action::ZoomIn, "zoom_in", "plot range smaller"),
-        (Action::ZoomOut, "zoom_out", "plot range larger"),
-        (Action::ToggleHeadUp, "head_up", "north-up / head-up"),
-        (Action::ToggleAlarmLog, "alarm_log", "alarm log"),
+        (Action::ZoomIn, "zoom_in", "+", "plot range smaller"),
+        (Action::ZoomOut, "zoom_out", "-", "plot range larger"),
+        (Action::ToggleHeadUp, "head_up", "h", "north-up / head-up"),
+        (Action::ToggleAlarmLog, "alarm_log", "l", "alarm log"),
         (
             Action::CyclePalette,
             "palette",
+            "p",
             "day / dusk / night palette",
         ),
-        (Action::ToggleHelp, "help", "this help"),
-        (Action::Close, "close", "close the window on top"),
-        (Action::Quit, "quit", "quit"),
+        (Action::ToggleHelp, "help", "?", "this help"),
+        (Action::Close, "close", "esc", "close the window on top"),
+        (Action::Quit, "quit", "q", "quit"),
     ];
 }
 
@@ -121,28 +145,6 @@ fn parse_key(s: &str) -> Option<KeyCode> {
     })
 }
 
-const DEFAULT_KEYS: [(&str, &str); 19] = [
-    ("next", "down"),
-    ("prev", "up"),
-    ("scroll_right", "right"),
-    ("scroll_left", "left"),
-    ("details", "enter"),
-    ("activate", "v"),
-    ("ack", "a"),
-    ("silence", "s"),
-    ("snooze", "z"),
-    ("sort", "o"),
-    ("filter", "f"),
-    ("zoom_in", "+"),
-    ("zoom_out", "-"),
-    ("head_up", "h"),
-    ("alarm_log", "l"),
-    ("palette", "p"),
-    ("help", "?"),
-    ("close", "esc"),
-    ("quit", "q"),
-];
-
 impl Keymap {
     /// Defaults with `overrides` (action name → key name) on top.
     pub fn new(overrides: &HashMap<String, String>) -> Result<Keymap, String> {
@@ -151,9 +153,8 @@ impl Keymap {
             names: HashMap::new(),
         };
         let action = |name: &str| Action::ALL.iter().find(|a| a.1 == name).map(|a| a.0);
-        for (name, key) in DEFAULT_KEYS {
-            let a = action(name).ok_or_else(|| format!("unknown action {name}"))?;
-            let k = parse_key(key).ok_or_else(|| format!("bad key {key}"))?;
+        for (a, _, key, _) in Action::ALL {
+            let k = parse_key(key).ok_or_else(|| format!("bad default key {key}"))?;
             km.map.insert(k, a);
             km.names.insert(a, key.to_string());
         }
@@ -610,5 +611,41 @@ impl App {
         {
             self.engine.traffic.select(Some(first));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn defaults_and_overrides() {
+        let km = Keymap::new(&HashMap::new()).unwrap();
+        assert_eq!(km.action(&key('a')), Some(Action::Acknowledge));
+        assert_eq!(km.key_of(Action::Quit), "q");
+        let over = HashMap::from([("ack".to_string(), "k".to_string())]);
+        let km = Keymap::new(&over).unwrap();
+        assert_eq!(km.action(&key('k')), Some(Action::Acknowledge));
+        assert_eq!(km.action(&key('a')), None, "the old key is freed");
+        assert_eq!(km.key_of(Action::Acknowledge), "k");
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(km.action(&ctrl_c), Some(Action::Quit));
+    }
+
+    #[test]
+    fn bad_bindings_are_refused_with_their_name() {
+        let e = Keymap::new(&HashMap::from([(
+            "acknowledge".to_string(),
+            "a".to_string(),
+        )]))
+        .unwrap_err();
+        assert!(e.contains("acknowledge"), "{e}");
+        let e =
+            Keymap::new(&HashMap::from([("ack".to_string(), "ctrl-a".to_string())])).unwrap_err();
+        assert!(e.contains("ctrl-a"), "{e}");
     }
 }

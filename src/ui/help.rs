@@ -15,7 +15,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         )),
         Line::from(""),
     ];
-    for (a, name, text) in Action::ALL {
+    for (a, name, _, text) in Action::ALL {
         lines.push(Line::from(vec![
             Span::styled(format!(" {:>6}  ", app.keymap.key_of(a)), th.accent()),
             Span::styled(format!("{text:<58}"), th.base()),
