@@ -7,8 +7,13 @@
 //!   encoders, gpsd-compatible JSON.
 //! - [`traffic`]: own ship, targets, CPA/TCPA, target states, lost-target
 //!   rules and alarms — pure, data time passed in.
-//! - [`link`]: inputs (the only I/O besides the app's writers).
-//! - [`app`]: configuration, data clock, headless mode.
+//! - [`link`]: inputs — tokio tasks for serial, UDP, TCP and file replay,
+//!   blocking readers for headless mode, the raw recorder. The only place
+//!   that touches ports and sockets.
+//! - [`app`]: configuration, data clock, the console's state and update,
+//!   the event loop, headless mode, the built-in demo.
+//! - [`ui`]: ratatui views, pure functions of the app state.
+//! - [`sim`]: sentence builders for simulated traffic (demo, tests, benches).
 //! - [`cli`]: the `decode` command's engine.
 
 pub mod ais;
