@@ -112,6 +112,11 @@ impl AisStream {
         e
     }
 
+    /// Count a valid sentence the caller handles itself (GNSS, ALR).
+    pub fn count_sentence(&mut self) {
+        self.stats.sentences += 1;
+    }
+
     /// Count a line the caller rejected before framing (over-long).
     pub fn count_rejected_line(&mut self) {
         self.stats.lines += 1;

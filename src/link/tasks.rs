@@ -46,23 +46,25 @@ pub fn spawn(
     tokio::spawn(async move {
         match spec {
             InputSpec::File(path) => replay(path, link, speed, tx).await,
-            InputSpec::Udp(addr) => udp(addr, link, tx).await,
+            InputSpec::Udp(addr) => retrying(link, &tx, || udp(addr, link, &tx)).await,
             InputSpec::Tcp(addr) => {
-                reconnecting(link, tx, || async {
-                    let s = tokio::net::TcpStream::connect(&addr)
+                let (addr, tx) = (&addr, &tx);
+                retrying(link, tx, || async move {
+                    let s = tokio::net::TcpStream::connect(addr)
                         .await
                         .map_err(|e| e.to_string())?;
-                    Ok((s, format!("connected to {addr}")))
+                    Ok(serve(s, link, tx, format!("connected to {addr}")).await)
                 })
                 .await
             }
             InputSpec::Serial { path, baud } => {
                 use tokio_serial::SerialPortBuilderExt;
-                reconnecting(link, tx, || async {
-                    let port = tokio_serial::new(&path, baud)
+                let (path, tx) = (&path, &tx);
+                retrying(link, tx, || async move {
+                    let port = tokio_serial::new(path, baud)
                         .open_native_async()
                         .map_err(|e| e.to_string())?;
-                    Ok((port, format!("{path} at {baud} baud")))
+                    Ok(serve(port, link, tx, format!("{path} at {baud} baud")).await)
                 })
                 .await
             }
@@ -77,45 +79,50 @@ pub fn spawn(
     })
 }
 
-/// Open a stream, read it until it fails, report, back off, open again —
-/// for as long as the console listens.
-async fn reconnecting<R, F, Fut>(link: usize, tx: UnboundedSender<LinkMsg>, mut open: F)
+/// Run a link session again and again for as long as the console listens:
+/// `session` opens its port or socket, reports itself up and serves until
+/// it fails, returning why (`Ok`), or fails to open (`Err`); either way the
+/// link is reported down and retried after the backoff.
+async fn retrying<F, Fut>(link: usize, tx: &UnboundedSender<LinkMsg>, mut session: F)
 where
-    R: AsyncRead + Unpin,
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<(R, String), String>>,
+    Fut: std::future::Future<Output = Result<String, String>>,
 {
     let mut attempt = 0;
     loop {
-        match open().await {
-            Ok((stream, detail)) => {
+        let detail = match session().await {
+            Ok(why) => {
                 attempt = 0;
-                let _ = tx.send(LinkMsg::State {
-                    link,
-                    up: true,
-                    detail,
-                });
-                let why = pump(stream, link, &tx).await;
-                let _ = tx.send(LinkMsg::State {
-                    link,
-                    up: false,
-                    detail: why,
-                });
+                why
             }
-            Err(e) => {
-                let _ = tx.send(LinkMsg::State {
-                    link,
-                    up: false,
-                    detail: e,
-                });
-            }
-        }
+            Err(e) => e,
+        };
+        let _ = tx.send(LinkMsg::State {
+            link,
+            up: false,
+            detail,
+        });
         if tx.is_closed() {
             return;
         }
         tokio::time::sleep(backoff(attempt)).await;
         attempt += 1;
     }
+}
+
+/// Report the link up, then read lines from the stream until it ends.
+async fn serve<R: AsyncRead + Unpin>(
+    r: R,
+    link: usize,
+    tx: &UnboundedSender<LinkMsg>,
+    detail: String,
+) -> String {
+    let _ = tx.send(LinkMsg::State {
+        link,
+        up: true,
+        detail,
+    });
+    pump(r, link, tx).await
 }
 
 /// Read lines from a stream until it ends; returns why it ended.
@@ -154,60 +161,40 @@ async fn pump<R: AsyncRead + Unpin>(
     }
 }
 
-async fn udp(addr: std::net::SocketAddr, link: usize, tx: UnboundedSender<LinkMsg>) {
-    let mut attempt = 0;
+async fn udp(
+    addr: std::net::SocketAddr,
+    link: usize,
+    tx: &UnboundedSender<LinkMsg>,
+) -> Result<String, String> {
+    let sock = tokio::net::UdpSocket::bind(addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = tx.send(LinkMsg::State {
+        link,
+        up: true,
+        detail: format!("listening on {addr}"),
+    });
+    let mut buf = vec![0u8; 65_536];
     loop {
-        match tokio::net::UdpSocket::bind(addr).await {
-            Ok(sock) => {
-                let _ = tx.send(LinkMsg::State {
+        let n = match sock.recv(&mut buf).await {
+            Ok(n) => n,
+            Err(e) => return Ok(e.to_string()),
+        };
+        let now = wall_ms();
+        let mut lines = Vec::new();
+        super::datagram_lines(&buf[..n], |l| lines.push(l.map(<[u8]>::to_vec)));
+        for line in lines {
+            if tx
+                .send(LinkMsg::Line {
                     link,
-                    up: true,
-                    detail: format!("listening on {addr}"),
-                });
-                let mut buf = vec![0u8; 65_536];
-                loop {
-                    match sock.recv(&mut buf).await {
-                        Ok(n) => {
-                            let now = wall_ms();
-                            let mut lines = Vec::new();
-                            super::datagram_lines(&buf[..n], |l| lines.push(l.map(<[u8]>::to_vec)));
-                            for line in lines {
-                                if tx
-                                    .send(LinkMsg::Line {
-                                        link,
-                                        received_ms: now,
-                                        line,
-                                    })
-                                    .is_err()
-                                {
-                                    return;
-                                }
-                            }
-                        }
-                        Err(e) => {
-                            let _ = tx.send(LinkMsg::State {
-                                link,
-                                up: false,
-                                detail: e.to_string(),
-                            });
-                            break;
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                let _ = tx.send(LinkMsg::State {
-                    link,
-                    up: false,
-                    detail: e.to_string(),
-                });
+                    received_ms: now,
+                    line,
+                })
+                .is_err()
+            {
+                return Ok("console closed".into());
             }
         }
-        if tx.is_closed() {
-            return;
-        }
-        tokio::time::sleep(backoff(attempt)).await;
-        attempt += 1;
     }
 }
 
