@@ -7,18 +7,9 @@ use crate::ais::stream::{AisStream, Outcome, Type24Names};
 use crate::nmea::reader::Line;
 use std::io::{self, Read, Write};
 
-/// Options of `decode`.
-#[derive(Debug, Clone, Copy)]
-pub struct DecodeOptions {
-    /// gpsd's scaled units (degrees, knots); false = raw integers (`-u`).
-    pub scaled: bool,
-}
-
-impl Default for DecodeOptions {
-    fn default() -> Self {
-        DecodeOptions { scaled: true }
-    }
-}
+/// Options of `decode`: gpsd's scaled units or raw integers (`-u`), and
+/// `--gpsd-compat` (see [`json::Style`]).
+pub type DecodeOptions = json::Style;
 
 /// Totals of one `decode` run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,16 +54,10 @@ impl Decoder {
                 match self.names.observe(&r.msg) {
                     Some(name) => {
                         if let crate::ais::Body::StaticData(s) = &r.msg.body {
-                            json::write_type24_merged(
-                                &mut self.buf,
-                                &r.msg,
-                                s,
-                                &name,
-                                self.opts.scaled,
-                            );
+                            json::write_type24_merged(&mut self.buf, &r.msg, s, &name, self.opts);
                         }
                     }
-                    None => json::write_message(&mut self.buf, &r.msg, self.opts.scaled),
+                    None => json::write_message(&mut self.buf, &r.msg, self.opts),
                 }
                 self.buf.push(b'\n');
                 Ok(())

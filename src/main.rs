@@ -59,6 +59,11 @@ enum Command {
         /// Print the totals to standard error at the end.
         #[arg(long)]
         summary: bool,
+        /// Reproduce gpsdecode's output where gpsd contradicts the standard
+        /// (FI 10 load and ship type legends, message 26 radio); see
+        /// docs/gpsd-differences.md. For diffing against gpsd, not for watchkeeping.
+        #[arg(long)]
+        gpsd_compat: bool,
     },
 }
 
@@ -69,7 +74,15 @@ fn main() -> ExitCode {
             files,
             unscaled,
             summary,
-        }) => decode(&files, !unscaled, summary),
+            gpsd_compat,
+        }) => decode(
+            &files,
+            DecodeOptions {
+                scaled: !unscaled,
+                gpsd_compat,
+            },
+            summary,
+        ),
         Some(Command::Demo { headless, speed }) => demo(cli.config, headless, speed, cli.palette),
         None => console(
             cli.config,
@@ -179,8 +192,8 @@ fn console(
     }
 }
 
-fn decode(files: &[String], scaled: bool, summary: bool) -> ExitCode {
-    let mut dec = Decoder::new(DecodeOptions { scaled });
+fn decode(files: &[String], opts: DecodeOptions, summary: bool) -> ExitCode {
+    let mut dec = Decoder::new(opts);
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(256 * 1024, stdout.lock());
     let stderr = io::stderr();

@@ -384,7 +384,14 @@ fn encodings_that_gpsdecode_agrees_with() {
         }
         let msg = got.expect("decodes");
         let mut json = Vec::new();
-        bridgewatch::ais::json::write_message(&mut json, &msg, false);
+        bridgewatch::ais::json::write_message(
+            &mut json,
+            &msg,
+            bridgewatch::ais::json::Style {
+                scaled: false,
+                gpsd_compat: false,
+            },
+        );
         let json = String::from_utf8(json).unwrap();
         for field in *gpsd_json_fields {
             assert!(json.contains(field), "{json} lacks {field}");

@@ -150,11 +150,24 @@ impl<'a> JsonWriter<'a> {
 
     /// `"k":"48:eb2f11"` — bit count and hex dump, gpsd's raw data form.
     pub fn data(&mut self, k: &str, d: &BitData) -> &mut Self {
+        self.data_with_padding(k, d, 0)
+    }
+
+    /// Binary data as gpsd's `"bits:hex"`, with `padding` OR-ed into the
+    /// unused low bits of the last byte (zero for a clean record).
+    pub fn data_with_padding(&mut self, k: &str, d: &BitData, padding: u8) -> &mut Self {
         self.key(k);
         self.out.push(b'"');
         self.raw_int(d.bit_len() as i64);
         self.out.push(b':');
-        for &b in d.bytes() {
+        let bytes = d.bytes();
+        let pad_mask = ((1u16 << ((8 - d.bit_len() % 8) % 8)) - 1) as u8;
+        for (i, &b) in bytes.iter().enumerate() {
+            let b = if i + 1 == bytes.len() {
+                b | (padding & pad_mask)
+            } else {
+                b
+            };
             self.out.push(HEX[usize::from(b >> 4)]);
             self.out.push(HEX[usize::from(b & 15)]);
         }
@@ -203,11 +216,34 @@ fn dims(w: &mut JsonWriter<'_>, d: &Dimensions) {
         .int("to_starboard", d.to_starboard);
 }
 
+/// How a record is written: gpsd's scaled or unscaled units, and whether to
+/// reproduce gpsd's known departures from the standard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// gpsd's scaled units (degrees, knots, legends); false = raw integers.
+    pub scaled: bool,
+    /// Print what `gpsdecode` prints where gpsd contradicts the standard
+    /// (docs/gpsd-differences.md): its FI 10 `loaded_text` and
+    /// `shiptype_text` legends, and message 26 without its radio field and
+    /// with the unmasked last data byte. Never changes a numeric field.
+    pub gpsd_compat: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            scaled: true,
+            gpsd_compat: false,
+        }
+    }
+}
+
 /// Degrees from 1/10 000 min with 7 decimals (gpsd ≥ 3.25).
 const LATLON: i64 = 600_000;
 
 /// Append one message as a gpsd JSON object (no newline).
-pub fn write_message(out: &mut Vec<u8>, m: &AisMessage, scaled: bool) {
+pub fn write_message(out: &mut Vec<u8>, m: &AisMessage, style: Style) {
+    let scaled = style.scaled;
     let mut w = JsonWriter::begin(out);
     w.str("class", "AIS")
         .int("type", m.msg_type)
@@ -314,7 +350,7 @@ pub fn write_message(out: &mut Vec<u8>, m: &AisMessage, scaled: bool) {
         }
         Body::BroadcastBinary(b) => {
             w.int("dac", b.dac).int("fid", b.fid);
-            broadcast_app(&mut w, &b.app, scaled);
+            broadcast_app(&mut w, &b.app, style);
         }
         Body::SarAircraft(r) => {
             if scaled {
@@ -486,10 +522,25 @@ pub fn write_message(out: &mut Vec<u8>, m: &AisMessage, scaled: bool) {
             w.bool("addressed", b.addressed)
                 .bool("structured", b.structured)
                 .int("dest_mmsi", b.dest_mmsi)
-                .int("app_id", b.app_id)
-                .data("data", &b.data);
-            if m.msg_type == 26 {
-                w.int("radio", b.radio);
+                .int("app_id", b.app_id);
+            if m.msg_type == 26 && style.gpsd_compat {
+                // gpsd never reads the communication state, and it copies
+                // whole bytes: from bit 40 (+16 if structured) up to the byte
+                // holding the last data bit, then shifts an addressed
+                // message's destination MMSI out. The padding of the last
+                // byte therefore holds as many leading bits of the
+                // communication state as that copy took in, then zeros.
+                let bits = b.data.bit_len();
+                let pad = (8 - bits % 8) % 8;
+                let window = bits + if b.addressed { 30 } else { 0 };
+                let taken = pad.min((8 - window % 8) % 8);
+                let follow = ((b.radio >> (20 - taken)) << (pad - taken)) as u8;
+                w.data_with_padding("data", &b.data, follow).int("radio", 0);
+            } else {
+                w.data("data", &b.data);
+                if m.msg_type == 26 {
+                    w.int("radio", b.radio);
+                }
             }
         }
         Body::LongRange(r) => {
@@ -554,14 +605,14 @@ pub fn write_type24_merged(
     m: &AisMessage,
     part_b: &StaticDataReport,
     shipname: &str,
-    scaled: bool,
+    style: Style,
 ) {
     let mut w = JsonWriter::begin(out);
     w.str("class", "AIS")
         .int("type", m.msg_type)
         .int("repeat", m.repeat)
         .int("mmsi", m.mmsi)
-        .bool("scaled", scaled);
+        .bool("scaled", style.scaled);
     static_data(&mut w, part_b, Some(shipname));
     w.end();
 }
@@ -783,15 +834,25 @@ fn met_hydro(w: &mut JsonWriter<'_>, d: &MetHydro, imo236: bool, scaled: bool) {
     }
 }
 
-fn broadcast_app(w: &mut JsonWriter<'_>, app: &BroadcastApp, scaled: bool) {
+fn broadcast_app(w: &mut JsonWriter<'_>, app: &BroadcastApp, style: Style) {
+    let scaled = style.scaled;
     match app {
         BroadcastApp::Raw(d) => {
             w.data("data", d);
         }
         BroadcastApp::MetHydro { imo236, data } => met_hydro(w, data, *imo236, scaled),
         BroadcastApp::InlandStatic(s) => {
-            let text =
-                legends::eri_ship_type(s.shiptype).map_or("Illegal ship type value.", |e| e.0);
+            let (text, loaded) = if style.gpsd_compat {
+                (
+                    legends::gpsd_inland_ship_type(s.shiptype),
+                    legends::gpsd_loaded(s.loaded),
+                )
+            } else {
+                (
+                    legends::eri_ship_type(s.shiptype).map_or("Illegal ship type value.", |e| e.0),
+                    legends::loaded(s.loaded),
+                )
+            };
             w.str("vin", s.vin.as_str())
                 .int("length", s.length)
                 .int("beam", s.beam)
@@ -801,19 +862,26 @@ fn broadcast_app(w: &mut JsonWriter<'_>, app: &BroadcastApp, scaled: bool) {
                 .str("hazard_text", legends::hazard(s.hazard))
                 .int("draught", s.draught)
                 .int("loaded", s.loaded)
-                .str("loaded_text", legends::loaded(s.loaded))
+                .str("loaded_text", loaded)
                 .bool("speed_q", s.speed_q)
                 .bool("course_q", s.course_q)
                 .bool("heading_q", s.heading_q);
         }
         BroadcastApp::EmmaWarning(e) => {
+            // gpsd prints the start as year-month-hour-minute-day (its
+            // arguments are out of order); --gpsd-compat keeps that.
+            let (d, h, mi) = if style.gpsd_compat {
+                (e.start_hour, e.start_minute, e.start_day)
+            } else {
+                (e.start_day, e.start_hour, e.start_minute)
+            };
             let start = format!(
                 "{:4}-{:02}-{:02}T{:02}:{:02}",
                 u16::from(e.start_year) + 2000,
                 e.start_month,
-                e.start_day,
-                e.start_hour,
-                e.start_minute
+                d,
+                h,
+                mi
             );
             let end = format!(
                 "{:4}-{:02}-{:02}T{:02}:{:02}",
@@ -845,8 +913,13 @@ fn broadcast_app(w: &mut JsonWriter<'_>, app: &BroadcastApp, scaled: bool) {
                 Some(v) => w.int("max", v),
                 None => w.str("max", "n/a"),
             };
+            let class_text = if style.gpsd_compat {
+                legends::gpsd_emma_class(e.intensity)
+            } else {
+                legends::emma_class(e.intensity)
+            };
             w.int("class", e.intensity)
-                .str("class_text", legends::emma_class(e.intensity))
+                .str("class_text", class_text)
                 .int("wind", e.wind)
                 .str("wind_text", legends::emma_wind(e.wind));
         }
@@ -877,6 +950,11 @@ fn broadcast_app(w: &mut JsonWriter<'_>, app: &BroadcastApp, scaled: bool) {
                 .int("direction", s.direction)
                 .str("direction_text", legends::signal_direction(s.direction))
                 .int("status", s.status);
+            if style.gpsd_compat {
+                w.str("status_text", legends::gpsd_signal_status(s.status));
+            } else {
+                w.str("status_text", &legends::signal_lights(s.status));
+            }
         }
     }
 }

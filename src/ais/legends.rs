@@ -205,6 +205,40 @@ pub fn loaded(l: u8) -> &'static str {
     }
 }
 
+/// `gpsdecode`'s legend for the FI 10 load status, for `--gpsd-compat`:
+/// gpsd swaps 1 and 2 (docs/gpsd-differences.md). Never shown to an officer.
+pub fn gpsd_loaded(l: u8) -> &'static str {
+    match l {
+        1 => "Unloaded",
+        2 => "Loaded",
+        other => loaded(other),
+    }
+}
+
+/// `gpsdecode`'s legend for the FI 10 ship/combination type, for
+/// `--gpsd-compat`. gpsd knows only the ERI codes 8000–8370, accepts their
+/// M.1371 ship type digits in the same field (the first code with those
+/// digits wins), calls everything else "Illegal ship type value.", spells
+/// two names its own way and gives 8170 the digits 99 where the ERI list
+/// has 89.
+pub fn gpsd_inland_ship_type(code: u16) -> &'static str {
+    const GPSD_LAST: u16 = 8370;
+    let known = ERI_SHIP_TYPES
+        .iter()
+        .filter(|(c, _, _)| *c <= GPSD_LAST && *c >= 8000);
+    let digits = |c: u16, ais: u8| if c == 8170 { 99 } else { u16::from(ais) };
+    let hit = known
+        .clone()
+        .find(|(c, _, _)| *c == code)
+        .or_else(|| known.clone().find(|(c, _, ais)| digits(*c, *ais) == code));
+    match hit {
+        Some((8280, _, _)) => "Pushtow, eigth cargo barges",
+        Some((8370, _, _)) => "Pushtow, seven barges at least one tanker or gas barg",
+        Some((_, text, _)) => text,
+        None => "Illegal ship type value.",
+    }
+}
+
 /// Lock/bridge/terminal status of FI 22.
 pub fn rta_status(s: u8) -> &'static str {
     match s {
@@ -324,9 +358,96 @@ pub fn light_colour(c: u8) -> &'static str {
     }
 }
 
+/// FI 40 light status in words: the nine decimal digits are the colours of
+/// lights 1–9 from the left (100000000 = colour 1 at light 1), listed up to
+/// the last light that has one, e.g. `"1: Red, 2: Unknown, 3: Green"`.
+/// 0 is "Unknown"; beyond 777777777 or with a digit 8/9, "INVALID STATUS".
+pub fn signal_lights(status: u32) -> String {
+    if status == 0 {
+        return light_colour(0).to_owned();
+    }
+    if status > 777_777_777 {
+        return "INVALID STATUS".to_owned();
+    }
+    let digits: Vec<u8> = (0..9)
+        .map(|i| ((status / 10u32.pow(8 - i)) % 10) as u8)
+        .collect();
+    if digits.iter().any(|&d| d > 7) {
+        return "INVALID STATUS".to_owned();
+    }
+    let last = digits.iter().rposition(|&d| d != 0).unwrap_or(0);
+    digits[..=last]
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| format!("{}: {}", i + 1, light_colour(d)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `gpsdecode`'s FI 40 `status_text`, for `--gpsd-compat`: gpsd looks the
+/// whole nine-digit status up as one colour, so every real status is
+/// "INVALID STATUS".
+pub fn gpsd_signal_status(status: u32) -> &'static str {
+    match status {
+        7 => "Yellow flashing.",
+        0..=6 => light_colour(status as u8),
+        _ => "INVALID STATUS",
+    }
+}
+
+/// `gpsdecode`'s FI 23 `class_text`, for `--gpsd-compat`: gpsd's legend
+/// starts at "Slight" for 0, one step below table 2.13 (1 = slight).
+pub fn gpsd_emma_class(c: u8) -> &'static str {
+    match c {
+        0 => "Slight",
+        1 => "Medium",
+        2 => "Strong",
+        _ => "INVALID EMMA TYPE",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signal_lights_read_digit_by_digit() {
+        assert_eq!(signal_lights(0), "Unknown");
+        assert_eq!(signal_lights(500_000_000), "1: Red");
+        assert_eq!(signal_lights(504_000_000), "1: Red, 2: Unknown, 3: Green");
+        assert_eq!(
+            signal_lights(777_777_777)
+                .matches("Yellow flashing")
+                .count(),
+            9
+        );
+        let mut nine = (1..=8)
+            .map(|i| format!("{i}: Unknown, "))
+            .collect::<String>();
+        nine.push_str("9: Yellow flashing");
+        assert_eq!(signal_lights(7), nine);
+        assert_eq!(signal_lights(180_000_000), "INVALID STATUS");
+        assert_eq!(signal_lights(800_000_000), "INVALID STATUS");
+        assert_eq!(gpsd_signal_status(500_000_000), "INVALID STATUS");
+        assert_eq!(gpsd_signal_status(5), "Red");
+    }
+
+    #[test]
+    fn gpsd_compat_legends() {
+        assert_eq!(gpsd_loaded(1), "Unloaded");
+        assert_eq!(gpsd_loaded(2), "Loaded");
+        assert_eq!(gpsd_loaded(0), loaded(0));
+        assert_eq!(gpsd_inland_ship_type(8010), "Motor freighter");
+        assert_eq!(gpsd_inland_ship_type(79), "Motor freighter");
+        assert_eq!(gpsd_inland_ship_type(31), "Tug freighter, coupled");
+        assert_eq!(gpsd_inland_ship_type(99), "Vessel, type unknown");
+        assert_eq!(gpsd_inland_ship_type(8170), "Freightbarge with containers");
+        assert_eq!(gpsd_inland_ship_type(8400), "Illegal ship type value.");
+        assert_eq!(gpsd_inland_ship_type(1500), "Illegal ship type value.");
+        assert_eq!(gpsd_inland_ship_type(0), "Illegal ship type value.");
+        assert_eq!(gpsd_emma_class(2), "Strong");
+        assert_eq!(emma_class(2), "Medium");
+    }
 
     #[test]
     fn eri_table_is_loaded() {
