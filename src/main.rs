@@ -60,7 +60,7 @@ enum Command {
         #[arg(long)]
         summary: bool,
         /// Reproduce gpsdecode's output where gpsd contradicts the standard
-        /// (FI 10 load and ship type legends, message 26 radio); see
+        /// (Inland FI 10/23/40 legends, message 26 radio); see
         /// docs/gpsd-differences.md. For diffing against gpsd, not for watchkeeping.
         #[arg(long)]
         gpsd_compat: bool,

@@ -223,9 +223,10 @@ pub struct Style {
     /// gpsd's scaled units (degrees, knots, legends); false = raw integers.
     pub scaled: bool,
     /// Print what `gpsdecode` prints where gpsd contradicts the standard
-    /// (docs/gpsd-differences.md): its FI 10 `loaded_text` and
-    /// `shiptype_text` legends, and message 26 without its radio field and
-    /// with the unmasked last data byte. Never changes a numeric field.
+    /// (docs/gpsd-differences.md): its legends for FI 10 `loaded_text` and
+    /// `shiptype_text`, FI 23 `class_text` and `start`, FI 40
+    /// `status_text`, and message 26 with `radio` 0 and the unmasked last
+    /// data byte. Never changes another numeric field.
     pub gpsd_compat: bool,
 }
 
