@@ -7,7 +7,9 @@
 //! the test. With `--gpsd-compat` (which reproduces exactly those gpsd
 //! departures) at least 99 % of the records must match exactly.
 
-use bridgewatch::cli::{DecodeOptions, Decoder};
+mod common;
+
+use common::{decode_bytes, decode_lines, sentences};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -15,22 +17,9 @@ fn testdata() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata")
 }
 
-fn decode_file(path: &PathBuf, scaled: bool, gpsd_compat: bool) -> (Vec<Value>, String) {
+fn decode_file(path: &PathBuf, scaled: bool, gpsd_compat: bool) -> Vec<Value> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut dec = Decoder::new(DecodeOptions {
-        scaled,
-        gpsd_compat,
-    });
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    dec.run("t", &bytes[..], &mut out, &mut err)
-        .expect("in-memory decode");
-    let values = String::from_utf8(out)
-        .expect("utf8")
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON {l}: {e}")))
-        .collect();
-    (values, String::from_utf8_lossy(&err).into_owned())
+    decode_bytes(&bytes, scaled, gpsd_compat).0
 }
 
 /// Fields where we deliberately differ from gpsd: (type, dac, fid, field).
@@ -155,14 +144,14 @@ fn corpus_tally(gpsd_compat: bool) -> Tally {
             .into_iter()
             .map(|r| r["expected"].clone())
             .collect();
-        let (ours, _) = decode_file(&testdata().join("gpsd/ais").join(log), false, gpsd_compat);
+        let ours = decode_file(&testdata().join("gpsd/ais").join(log), false, gpsd_compat);
         match_in_order(&expected, &ours, &mut tally, log, explained);
     }
     // sample.aivdm: gpsdecode -j and -u -j.
     let recs = pairs("sample.aivdm.pairs.jsonl");
     for (scaled, key) in [(true, "expected_scaled"), (false, "expected_unscaled")] {
         let expected: Vec<Value> = recs.iter().map(|r| r[key].clone()).collect();
-        let (ours, _) = decode_file(
+        let ours = decode_file(
             &testdata().join("gpsd/ais/sample.aivdm"),
             scaled,
             gpsd_compat,
@@ -212,24 +201,6 @@ fn gpsd_compat_mode_matches_gpsd_exactly() {
     );
 }
 
-/// Decode sentences given as strings with the given style.
-fn decode_lines(lines: &[&str], scaled: bool, gpsd_compat: bool) -> Vec<Value> {
-    let input = lines.join("\n") + "\n";
-    let mut dec = Decoder::new(DecodeOptions {
-        scaled,
-        gpsd_compat,
-    });
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    dec.run("t", input.as_bytes(), &mut out, &mut err)
-        .expect("in-memory decode");
-    assert!(err.is_empty(), "{}", String::from_utf8_lossy(&err));
-    String::from_utf8(out)
-        .expect("utf8")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("our JSON"))
-        .collect()
-}
-
 /// Messages chosen to exercise every compat rule (FI 10 load status 0–3;
 /// ERI codes gpsd knows, misspells, lacks; M.1371 digits in the ERI field;
 /// message 26 with every padding 0–7, addressed or not, structured or not;
@@ -245,22 +216,17 @@ fn gpsd_compat_matches_recorded_gpsdecode_output() {
     let mut cases = 0;
     for line in text.lines() {
         let rec: Value = serde_json::from_str(line).expect("case line");
-        let sentences: Vec<&str> = rec["sentences"]
-            .as_array()
-            .expect("sentences")
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
+        let sentences = sentences(&rec);
         for (scaled, key) in [(true, "gpsdecode_j"), (false, "gpsdecode_u_j")] {
             let gpsd = &rec[key];
             if gpsd.is_null() {
                 continue;
             }
-            let compat = decode_lines(&sentences, scaled, true);
+            let (compat, _) = decode_lines(&sentences, scaled, true);
             assert_eq!(compat.len(), 1, "{sentences:?}");
             assert_eq!(&compat[0], gpsd, "--gpsd-compat {key} for {sentences:?}");
             // Without the switch, the only differences are the documented ones.
-            let ours = decode_lines(&sentences, scaled, false);
+            let (ours, _) = decode_lines(&sentences, scaled, false);
             let (g, o) = (
                 gpsd.as_object().expect("obj"),
                 ours[0].as_object().expect("obj"),
@@ -294,19 +260,19 @@ fn default_mode_keeps_the_standard_where_gpsd_does_not() {
     // Loaded tug (ERI 8400, loaded = 1) and a message 26 whose radio field
     // is 0xaadcf: the standard's reading, not gpsd's.
     let fi10 = "!AIVDM,1,1,,A,839>Jihj2d=><Ldu=Ab@ghJ18iD0,0*30";
-    let ours = &decode_lines(&[fi10], true, false)[0];
+    let ours = &decode_lines(&[fi10], true, false).0[0];
     assert_eq!(ours["shiptype"], 8400);
     assert_eq!(ours["shiptype_text"], "Tug, single");
     assert_eq!(ours["loaded"], 2);
     assert_eq!(ours["loaded_text"], "Unloaded");
-    let compat = &decode_lines(&[fi10], true, true)[0];
+    let compat = &decode_lines(&[fi10], true, true).0[0];
     assert_eq!(compat["shiptype_text"], "Illegal ship type value.");
     assert_eq!(compat["loaded_text"], "Loaded");
     let m26 = "!AIVDM,1,1,,B,J3`dU0HjRo?vpJJ;:s`SereEfN,1*44";
-    let ours = &decode_lines(&[m26], false, false)[0];
+    let ours = &decode_lines(&[m26], false, false).0[0];
     assert_eq!(ours["radio"], 0xaadcf);
     assert_eq!(ours["data"], "65:b869a2caee88edea80");
-    let compat = &decode_lines(&[m26], false, true)[0];
+    let compat = &decode_lines(&[m26], false, true).0[0];
     assert_eq!(compat["radio"], 0);
     assert_eq!(compat["data"], "65:b869a2caee88edeac0");
 }

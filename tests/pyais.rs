@@ -7,25 +7,10 @@
 //! are inputs we reject on purpose (bad checksum, message type 0 or 28), and
 //! the test checks that they are rejected for exactly that reason.
 
-use bridgewatch::cli::{DecodeOptions, Decoder};
-use serde_json::Value;
+mod common;
 
-fn decode(sentences: &[&str], scaled: bool) -> (Vec<Value>, String) {
-    let input = sentences.join("\n") + "\n";
-    let mut d = Decoder::new(DecodeOptions {
-        scaled,
-        gpsd_compat: false,
-    });
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    d.run("pyais", input.as_bytes(), &mut out, &mut err)
-        .expect("in-memory decode");
-    let values = String::from_utf8(out)
-        .expect("utf8")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("our JSON"))
-        .collect();
-    (values, String::from_utf8_lossy(&err).into_owned())
-}
+use common::{decode_lines, sentences};
+use serde_json::Value;
 
 /// Records we reject, with the reason our decoder must give.
 const REJECTED: &[(&str, &str)] = &[
@@ -175,21 +160,16 @@ fn pyais_expectations_agree() {
     for line in text.lines() {
         let rec: Value = serde_json::from_str(line).expect("record");
         let name = rec["test"].as_str().unwrap_or("?");
-        let sentences: Vec<&str> = rec["sentences"]
-            .as_array()
-            .expect("sentences")
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
+        let sentences = sentences(&rec);
         records += 1;
-        let (scaled, err) = decode(&sentences, true);
+        let (scaled, err) = decode_lines(&sentences, true, false);
         if let Some((_, reason)) = REJECTED.iter().find(|(t, _)| *t == name) {
             assert!(scaled.is_empty(), "{name}: expected a rejection");
             assert!(err.contains(reason), "{name}: {err}");
             rejected += 1;
             continue;
         }
-        let (unscaled, _) = decode(&sentences, false);
+        let (unscaled, _) = decode_lines(&sentences, false, false);
         let (Some(s), Some(u)) = (scaled.last(), unscaled.last()) else {
             failures.push(format!("{name}: no output ({err})"));
             continue;
