@@ -21,6 +21,8 @@ pub struct DecodeSummary {
     pub overlong: u64,
     /// Multi-sentence messages that never completed.
     pub incomplete: u64,
+    /// Sentences used without their tag block, which failed its own check.
+    pub tag_blocks_ignored: u64,
 }
 
 /// Decodes a stream, writing JSON lines to `out` and one line per rejected
@@ -80,10 +82,8 @@ impl Decoder {
         out: &mut W,
         err: &mut E,
     ) -> io::Result<()> {
-        let mut line_no: u64 = 0;
         let mut result = Ok(());
-        crate::link::read_lines(input, |l| {
-            line_no += 1;
+        crate::link::read_numbered_lines(input, |line_no, l| {
             if result.is_err() {
                 return;
             }
@@ -111,11 +111,17 @@ impl Decoder {
         match l {
             // Log files (gpsd's among them) carry `#` comment lines.
             Line::Complete(bytes) if bytes.first() == Some(&b'#') => {}
-            Line::Complete(bytes) => {
-                if let Err(reason) = self.line(bytes) {
-                    writeln!(err, "{name}:{line_no}: {reason}")?;
+            Line::Complete(bytes) => match self.line(bytes) {
+                Err(reason) => writeln!(err, "{name}:{line_no}: {reason}")?,
+                Ok(()) => {
+                    if let Some(p) = self.stream.last_tag_problem() {
+                        writeln!(
+                            err,
+                            "{name}:{line_no}: {p}; tag block ignored, sentence used"
+                        )?;
+                    }
                 }
-            }
+            },
             Line::Overlong { discarded } => {
                 self.overlong += 1;
                 writeln!(
@@ -138,6 +144,7 @@ impl Decoder {
             rejected: s.rejected + self.overlong,
             overlong: self.overlong,
             incomplete: r.expired + r.abandoned,
+            tag_blocks_ignored: s.tag_blocks_ignored,
         }
     }
 }

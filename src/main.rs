@@ -235,8 +235,14 @@ fn decode(files: &[String], opts: DecodeOptions, summary: bool) -> ExitCode {
         let s = dec.summary();
         let _ = writeln!(
             err,
-            "{} lines, {} sentences, {} AIS messages, {} rejected ({} over-long), {} incomplete multi-part",
-            s.lines, s.sentences, s.messages, s.rejected, s.overlong, s.incomplete
+            "{} lines, {} sentences, {} AIS messages, {} rejected ({} over-long), {} incomplete multi-part, {} tag blocks ignored",
+            s.lines,
+            s.sentences,
+            s.messages,
+            s.rejected,
+            s.overlong,
+            s.incomplete,
+            s.tag_blocks_ignored
         );
     }
     let _ = err.flush();

@@ -77,6 +77,47 @@ fn bad_checksum_then_recovery() {
 }
 
 #[test]
+fn errors_name_the_line_an_editor_shows() {
+    // Blank lines, CR LF, a comment and a lone CR all count as lines.
+    let bad = SINGLE.replace("*4A", "*4B");
+    let data = format!("{SINGLE}\r\n\r\n# comment\n\n{bad}\rjunk\r\n\n{SINGLE}\n{bad}");
+    for piece in [1, 7, data.len()] {
+        let (out, err, _) = run(data.as_bytes(), piece);
+        assert_eq!(out.lines().count(), 2, "piece {piece}");
+        let lines: Vec<&str> = err
+            .lines()
+            .map(|l| &l[..l.find(": ").unwrap_or(0)])
+            .collect();
+        assert_eq!(lines, ["in:5", "in:6", "in:9"], "piece {piece}: {err}");
+    }
+}
+
+#[test]
+fn a_sentence_behind_a_broken_tag_block_is_used_and_the_tag_block_reported() {
+    let good_tag = bridgewatch::sim::tagged(SINGLE, 1_700_000_000_000);
+    let broken = [
+        format!("\\c:1700000000*A\\{SINGLE}"), // one hex digit (seen in pyais data)
+        format!("\\c:1700000000*00\\{SINGLE}"), // wrong checksum
+        format!("\\c:1700000000\\{SINGLE}"),   // none
+    ];
+    let data = format!("{good_tag}\n{}\n", broken.join("\n"));
+    let (out, err, d) = run(data.as_bytes(), 3);
+    assert_eq!(out.lines().count(), 4, "{err}");
+    let expect = [
+        "in:2: tag block checksum is not two hex digits; tag block ignored, sentence used",
+        "in:3: tag block checksum mismatch: calculated 5F, found 00; tag block ignored, sentence used",
+        "in:4: tag block has no checksum; tag block ignored, sentence used",
+    ];
+    assert_eq!(err.lines().collect::<Vec<_>>(), expect);
+    let s = d.summary();
+    assert_eq!((s.rejected, s.tag_blocks_ignored), (0, 3));
+    // Without a closing backslash the sentence cannot be found: rejected.
+    let (out, err, _) = run(format!("\\c:1700000000*5F{SINGLE}\n").as_bytes(), 9);
+    assert!(out.is_empty());
+    assert!(err.contains("bad tag block: no closing backslash"), "{err}");
+}
+
+#[test]
 fn fragments_out_of_order_and_interleaved_channels() {
     // The same message on channel B, second fragment first, interleaved
     // with a single-sentence message and another channel's partial.

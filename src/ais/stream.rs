@@ -72,6 +72,9 @@ pub struct StreamStats {
     pub messages: u64,
     pub rejected: u64,
     pub rejected_by_kind: Vec<(&'static str, u64)>,
+    /// Sentences used although their tag block failed its own check (the
+    /// tag block was dropped, the sentence kept).
+    pub tag_blocks_ignored: u64,
 }
 
 /// Stateful line-to-message decoder.
@@ -79,6 +82,7 @@ pub struct StreamStats {
 pub struct AisStream {
     reassembler: Reassembler,
     stats: StreamStats,
+    last_tag_problem: Option<nmea::TagProblem>,
 }
 
 impl AisStream {
@@ -113,8 +117,22 @@ impl AisStream {
     }
 
     /// Count a valid sentence the caller handles itself (GNSS, ALR).
-    pub fn count_sentence(&mut self) {
+    pub fn count_sentence(&mut self, s: &Sentence<'_>) {
         self.stats.sentences += 1;
+        self.note_tag(s);
+    }
+
+    fn note_tag(&mut self, s: &Sentence<'_>) {
+        self.last_tag_problem = s.tag_ignored;
+        if s.tag_ignored.is_some() {
+            self.stats.tag_blocks_ignored += 1;
+        }
+    }
+
+    /// Why the tag block of the last line was ignored, if it was (the line's
+    /// sentence was still used).
+    pub fn last_tag_problem(&self) -> Option<nmea::TagProblem> {
+        self.last_tag_problem
     }
 
     /// Count a line the caller rejected before framing (over-long).
@@ -127,6 +145,7 @@ impl AisStream {
     /// when the line has no tag-block time).
     pub fn push_line<'a>(&mut self, line: &'a [u8], now_ms: i64) -> Result<Outcome<'a>, LineError> {
         self.stats.lines += 1;
+        self.last_tag_problem = None;
         let s = match nmea::frame(line) {
             Ok(s) => s,
             Err(e) => return Err(self.reject(LineError::Frame(e))),
@@ -142,6 +161,7 @@ impl AisStream {
         now_ms: i64,
     ) -> Result<Outcome<'a>, LineError> {
         self.stats.sentences += 1;
+        self.note_tag(&s);
         if s.formatter != "VDM" && s.formatter != "VDO" {
             return Ok(Outcome::Other(s));
         }

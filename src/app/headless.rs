@@ -69,7 +69,7 @@ impl Engine {
         };
         self.clock.observe_tag(&s);
         if gnss::is_gnss(s.formatter) {
-            self.stream.count_sentence();
+            self.stream.count_sentence(&s);
             if let Ok(fix) = gnss::parse(&s) {
                 self.clock.observe_fix(&fix);
                 let now = self.now_ms(received_ms);
@@ -79,7 +79,7 @@ impl Engine {
         }
         let now = self.now_ms(received_ms);
         if s.formatter == "ALR" {
-            self.stream.count_sentence();
+            self.stream.count_sentence(&s);
             if let Ok(a) = pi::parse_alr(&s) {
                 self.traffic.ingest_alr(&a, now);
             }

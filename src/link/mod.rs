@@ -80,7 +80,16 @@ pub fn wall_ms() -> i64 {
 }
 
 /// Feed every line of `input` to `f`, over-long ones as [`Line::Overlong`].
-pub fn read_lines<R: Read>(mut input: R, mut f: impl FnMut(Line<'_>)) -> io::Result<()> {
+pub fn read_lines<R: Read>(input: R, mut f: impl FnMut(Line<'_>)) -> io::Result<()> {
+    read_numbered_lines(input, |_, l| f(l))
+}
+
+/// [`read_lines`] with each line's number in the input (1-based, blank
+/// lines counted), for error reports that point at the right line.
+pub fn read_numbered_lines<R: Read>(
+    mut input: R,
+    mut f: impl FnMut(u64, Line<'_>),
+) -> io::Result<()> {
     let mut framer = LineFramer::default();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -91,12 +100,12 @@ pub fn read_lines<R: Read>(mut input: R, mut f: impl FnMut(Line<'_>)) -> io::Res
             Err(e) => return Err(e),
         };
         framer.push(&buf[..n]);
-        while let Some(l) = framer.next() {
-            f(l);
+        while let Some((n, l)) = framer.next_numbered() {
+            f(n, l);
         }
     }
-    if let Some(l) = framer.finish() {
-        f(l);
+    if let Some((n, l)) = framer.finish_numbered() {
+        f(n, l);
     }
     Ok(())
 }

@@ -33,10 +33,10 @@ pub enum FrameError {
     ChecksumMismatch { calculated: u8, found: u8 },
     /// Address field too short or not alphanumeric.
     BadAddress { found: String },
-    /// A tag block without its closing `\` or with a bad checksum.
+    /// A tag block without its closing `\`: where the sentence starts is
+    /// unknown. (A closed tag block that fails its own check does not reject
+    /// the sentence; see [`Sentence::tag_ignored`].)
     BadTagBlock { reason: &'static str },
-    /// Tag block checksum mismatch.
-    TagChecksumMismatch { calculated: u8, found: u8 },
     /// Bytes that are not printable ASCII inside the sentence.
     NotAscii { position: usize },
 }
@@ -63,10 +63,6 @@ impl fmt::Display for FrameError {
                 )
             }
             FrameError::BadTagBlock { reason } => write!(f, "bad tag block: {reason}"),
-            FrameError::TagChecksumMismatch { calculated, found } => write!(
-                f,
-                "tag block checksum mismatch: calculated {calculated:02X}, found {found:02X}"
-            ),
             FrameError::NotAscii { position } => {
                 write!(f, "non-printable byte at position {position}")
             }
@@ -75,6 +71,37 @@ impl fmt::Display for FrameError {
 }
 
 impl std::error::Error for FrameError {}
+
+/// Why a tag block was ignored. The sentence after it carries its own
+/// checksum and is still used; only the tag block's fields (its `c:` time
+/// above all) are not trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagProblem {
+    /// No `*hh` before the closing `\`.
+    NoChecksum,
+    /// What follows `*` is not two hex digits (`*A` is seen in the wild).
+    BadChecksumField,
+    /// The checksum does not match.
+    Mismatch { calculated: u8, found: u8 },
+    /// Bytes that are not ASCII.
+    NotAscii,
+}
+
+impl fmt::Display for TagProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TagProblem::NoChecksum => write!(f, "tag block has no checksum"),
+            TagProblem::BadChecksumField => {
+                write!(f, "tag block checksum is not two hex digits")
+            }
+            TagProblem::Mismatch { calculated, found } => write!(
+                f,
+                "tag block checksum mismatch: calculated {calculated:02X}, found {found:02X}"
+            ),
+            TagProblem::NotAscii => write!(f, "tag block is not ASCII"),
+        }
+    }
+}
 
 /// XOR of all bytes (the NMEA checksum).
 #[inline]
@@ -124,24 +151,18 @@ impl TagBlock<'_> {
     }
 }
 
-fn parse_tag_block(body: &[u8]) -> Result<TagBlock<'_>, FrameError> {
+fn parse_tag_block(body: &[u8]) -> Result<TagBlock<'_>, TagProblem> {
     // body is between the two backslashes: "c:123,s:abc*hh"
     let star = body
         .iter()
         .rposition(|&b| b == b'*')
-        .ok_or(FrameError::BadTagBlock {
-            reason: "no checksum",
-        })?;
-    let found = hex_byte(&body[star + 1..]).ok_or(FrameError::BadTagBlock {
-        reason: "checksum is not two hex digits",
-    })?;
+        .ok_or(TagProblem::NoChecksum)?;
+    let found = hex_byte(&body[star + 1..]).ok_or(TagProblem::BadChecksumField)?;
     let calculated = checksum(&body[..star]);
     if calculated != found {
-        return Err(FrameError::TagChecksumMismatch { calculated, found });
+        return Err(TagProblem::Mismatch { calculated, found });
     }
-    let text = std::str::from_utf8(&body[..star]).map_err(|_| FrameError::BadTagBlock {
-        reason: "not ASCII",
-    })?;
+    let text = std::str::from_utf8(&body[..star]).map_err(|_| TagProblem::NotAscii)?;
     let mut tb = TagBlock::default();
     for part in text.split(',') {
         let Some((k, v)) = part.split_once(':') else {
@@ -174,6 +195,9 @@ pub struct Sentence<'a> {
     pub text: &'a str,
     /// The tag block, if any.
     pub tag: Option<TagBlock<'a>>,
+    /// A tag block was present but failed its own check, so `tag` is
+    /// `None`; the sentence itself passed its checksum and is usable.
+    pub tag_ignored: Option<TagProblem>,
 }
 
 impl<'a> Sentence<'a> {
@@ -188,6 +212,7 @@ impl<'a> Sentence<'a> {
 pub fn frame(line: &[u8]) -> Result<Sentence<'_>, FrameError> {
     let mut rest = line;
     let mut tag = None;
+    let mut tag_ignored = None;
     // Leading garbage: skip to the first '\', '$' or '!'.
     let begin = rest
         .iter()
@@ -201,7 +226,10 @@ pub fn frame(line: &[u8]) -> Result<Sentence<'_>, FrameError> {
             .ok_or(FrameError::BadTagBlock {
                 reason: "no closing backslash",
             })?;
-        tag = Some(parse_tag_block(&rest[1..1 + close])?);
+        match parse_tag_block(&rest[1..1 + close]) {
+            Ok(t) => tag = Some(t),
+            Err(p) => tag_ignored = Some(p),
+        }
         rest = &rest[close + 2..];
         let begin = rest
             .iter()
@@ -248,6 +276,7 @@ pub fn frame(line: &[u8]) -> Result<Sentence<'_>, FrameError> {
         data,
         text,
         tag,
+        tag_ignored,
     })
 }
 

@@ -36,6 +36,12 @@ pub struct LineFramer {
     discarding: Option<usize>,
     /// Start of unread data in `buf`.
     pos: usize,
+    /// Number (1-based) of the line that starts at `pos`: blank lines count,
+    /// CR LF is one terminator, a lone CR or LF is one too.
+    line: u64,
+    /// The last byte consumed was a CR (so an LF right after it ends
+    /// nothing new).
+    after_cr: bool,
 }
 
 impl Default for LineFramer {
@@ -52,6 +58,8 @@ impl LineFramer {
             max,
             discarding: None,
             pos: 0,
+            line: 1,
+            after_cr: false,
         }
     }
 
@@ -68,24 +76,42 @@ impl LineFramer {
     /// are needed.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Option<Line<'_>> {
+        self.next_numbered().map(|(_, l)| l)
+    }
+
+    /// [`next`](Self::next) with the line's number in the input (1-based,
+    /// blank lines counted, CR LF one terminator).
+    pub fn next_numbered(&mut self) -> Option<(u64, Line<'_>)> {
         loop {
             let data = &self.buf[self.pos..];
             match data.iter().position(|&b| b == b'\n' || b == b'\r') {
                 Some(end) => {
                     let start = self.pos;
+                    let terminator = data[end];
                     self.pos += end + 1;
+                    let number = self.line;
+                    if end > 0 {
+                        self.after_cr = false;
+                    }
+                    if !(terminator == b'\n' && self.after_cr) {
+                        self.line += 1;
+                    }
+                    self.after_cr = terminator == b'\r';
                     if let Some(dropped) = self.discarding.take() {
-                        return Some(Line::Overlong {
-                            discarded: dropped + end,
-                        });
+                        return Some((
+                            number,
+                            Line::Overlong {
+                                discarded: dropped + end,
+                            },
+                        ));
                     }
                     if end == 0 {
                         continue; // empty line or the LF of CRLF
                     }
                     if end > self.max {
-                        return Some(Line::Overlong { discarded: end });
+                        return Some((number, Line::Overlong { discarded: end }));
                     }
-                    return Some(Line::Complete(&self.buf[start..start + end]));
+                    return Some((number, Line::Complete(&self.buf[start..start + end])));
                 }
                 None => {
                     if data.len() > self.max {
@@ -104,16 +130,22 @@ impl LineFramer {
 
     /// At end of input: the last line if it had no terminator.
     pub fn finish(&mut self) -> Option<Line<'_>> {
+        self.finish_numbered().map(|(_, l)| l)
+    }
+
+    /// [`finish`](Self::finish) with the line's number.
+    pub fn finish_numbered(&mut self) -> Option<(u64, Line<'_>)> {
+        let number = self.line;
         if let Some(d) = self.discarding.take() {
             let n = self.buf.len() - self.pos;
             self.buf.clear();
             self.pos = 0;
-            return Some(Line::Overlong { discarded: d + n });
+            return Some((number, Line::Overlong { discarded: d + n }));
         }
         if self.pos < self.buf.len() {
             let start = self.pos;
             self.pos = self.buf.len();
-            return Some(Line::Complete(&self.buf[start..]));
+            return Some((number, Line::Complete(&self.buf[start..])));
         }
         None
     }
@@ -137,6 +169,44 @@ mod tests {
             });
         }
         v
+    }
+
+    #[test]
+    fn line_numbers_count_blank_lines_and_crlf_once() {
+        let input = b"A\r\n\r\nB\n\nC\rD\r\n\n\nE";
+        for piece in [1, 2, 3, input.len()] {
+            let mut f = LineFramer::new(16);
+            let mut got = Vec::new();
+            for chunk in input.chunks(piece) {
+                f.push(chunk);
+                while let Some((n, l)) = f.next_numbered() {
+                    let text = String::from_utf8_lossy(l.bytes().unwrap_or(b"")).into_owned();
+                    got.push((text, n));
+                }
+            }
+            if let Some((n, l)) = f.finish_numbered() {
+                let text = String::from_utf8_lossy(l.bytes().unwrap_or(b"")).into_owned();
+                got.push((text, n));
+            }
+            let want: Vec<(String, u64)> = [("A", 1), ("B", 3), ("C", 5), ("D", 6), ("E", 9)]
+                .iter()
+                .map(|(t, n)| (t.to_string(), *n))
+                .collect();
+            assert_eq!(got, want, "piece size {piece}");
+        }
+    }
+
+    #[test]
+    fn overlong_line_keeps_its_number() {
+        let mut f = LineFramer::new(8);
+        f.push(b"ok\n\n");
+        f.push(&[b'x'; 40]);
+        f.push(b"\nnext\n");
+        let mut got = Vec::new();
+        while let Some((n, l)) = f.next_numbered() {
+            got.push((l.bytes().is_some(), n));
+        }
+        assert_eq!(got, vec![(true, 1), (false, 3), (true, 4)]);
     }
 
     #[test]
