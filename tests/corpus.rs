@@ -276,3 +276,83 @@ fn default_mode_keeps_the_standard_where_gpsd_does_not() {
     assert_eq!(compat["radio"], 0);
     assert_eq!(compat["data"], "65:b869a2caee88edeac0");
 }
+
+/// gpsd 3.22 on the captures that carry no gpsd expectations (pyais and
+/// Signal K logs: 1,339 records), recorded in `tests/data/gpsdecode-3.22/`.
+/// Compared unscaled (3.22 prints fewer decimals than the corpus's gpsd)
+/// with `--gpsd-compat`. Two legends of 3.22 differ from the newer gpsd the
+/// corpus was made with and from M.1371-5: status 3 ("manoeuverability",
+/// newer gpsd "maneuverability") and EPFD 15 ("INVALID EPFD"; table 50:
+/// internal GNSS). Nothing else may differ, and every record must be found.
+#[test]
+fn gpsdecode_3_22_agrees_on_the_other_captures() {
+    let recorded = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/gpsdecode-3.22");
+    let inputs = [
+        "pyais/ais_test_messages",
+        "pyais/messages.ais",
+        "pyais/mixed.txt",
+        "pyais/nmea_data_sample.txt",
+        "pyais/timestamped.ais",
+        "signalk/nais300-merrimac.log",
+    ];
+    let (mut records, mut exact, mut legend_only) = (0, 0, 0);
+    let mut problems = Vec::new();
+    for input in inputs {
+        let name = input.rsplit('/').next().unwrap_or(input);
+        let expected: Vec<Value> = std::fs::read_to_string(recorded.join(format!("{name}.jsonl")))
+            .expect("recorded gpsdecode output")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("gpsd JSON"))
+            .collect();
+        let ours = decode_file(&testdata().join(input), false, true);
+        let mut cursor = 0;
+        for e in &expected {
+            records += 1;
+            let key = (e["type"].as_u64(), e["mmsi"].as_u64());
+            let Some(i) = ours[cursor..]
+                .iter()
+                .position(|g| (g["type"].as_u64(), g["mmsi"].as_u64()) == key)
+            else {
+                problems.push(format!("{name}: no output for {e}"));
+                continue;
+            };
+            let got = &ours[cursor + i];
+            cursor += i + 1;
+            if got == e {
+                exact += 1;
+                continue;
+            }
+            let (eo, go) = (e.as_object().expect("obj"), got.as_object().expect("obj"));
+            let mut keys: Vec<&String> = eo.keys().chain(go.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            let mut only_legends = true;
+            for k in keys {
+                let (ev, gv) = (eo.get(k), go.get(k));
+                if ev == gv {
+                    continue;
+                }
+                let version_legend = match k.as_str() {
+                    "status_text" => {
+                        e["status"] == 3 && ev == Some(&Value::from("Restricted manoeuverability"))
+                    }
+                    "epfd_text" => e["epfd"] == 15 && ev == Some(&Value::from("INVALID EPFD")),
+                    _ => false,
+                };
+                if !version_legend {
+                    only_legends = false;
+                    problems.push(format!("{name}: {k}: gpsd {ev:?}, ours {gv:?}"));
+                }
+            }
+            if only_legends {
+                legend_only += 1;
+            }
+        }
+    }
+    eprintln!(
+        "gpsdecode 3.22: {records} records, {exact} exact, {legend_only} differ only in its two old legends"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(records, 1339);
+    assert_eq!(exact + legend_only, records);
+}
