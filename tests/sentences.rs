@@ -56,9 +56,10 @@ fn gnss_logs_give_own_ship_fixes() {
     );
     assert!(seen > 1000);
     assert!(parsed * 100 >= seen * 95, "{parsed} of {seen}");
-    // hemi.log sends empty HDT fields: those are "no heading", not 0°.
+    // hemi.log sends empty HDT fields: those are "no heading", not 0°, and
+    // 15 GGA with quality 1 but no satellites in use: not valid (282 left).
     assert!(
-        positions >= 290 && headings >= 30 && ths > 0,
+        positions >= 280 && headings >= 30 && ths > 0,
         "{positions} {headings} {ths}"
     );
 }

@@ -166,10 +166,21 @@ pub fn parse(s: &Sentence<'_>) -> Result<OwnFix, GnssError> {
     let fix = match parsed {
         P::GGA(g) => {
             let quality = fix_type(g.fix_type);
+            // A satellite fix computed from no satellites is not a fix: some
+            // receivers (Hemisphere, in gpsd's hemi.log) report quality 1
+            // with "00" in use while they have nothing yet, and the position
+            // jumps when satellites arrive. Dead reckoning, manual and
+            // simulated fixes use no satellites and are left alone.
+            let satellite_fix = matches!(
+                quality,
+                FixQuality::Autonomous | FixQuality::Differential | FixQuality::Rtk
+            );
+            let no_satellites = satellite_fix && g.fix_satellites == Some(0);
             OwnFix {
                 time_of_day: tod(g.fix_time),
                 position: position(g.latitude, g.longitude),
-                valid: !matches!(quality, FixQuality::Invalid | FixQuality::Unknown),
+                valid: !matches!(quality, FixQuality::Invalid | FixQuality::Unknown)
+                    && !no_satellites,
                 quality,
                 satellites: g.fix_satellites,
                 hdop: g.hdop,
@@ -288,6 +299,39 @@ mod tests {
         let f = parse(&frame(line.as_bytes()).unwrap()).unwrap();
         assert_eq!(f.heading_deg, None);
         assert!(!f.valid);
+    }
+
+    #[test]
+    fn gga_satellite_fix_from_no_satellites_is_not_valid() {
+        let gga = |quality: &str, sats: &str| {
+            let line = build(
+                '$',
+                "GPGGA",
+                &[
+                    "194050.00",
+                    "4221.8237733",
+                    "N",
+                    "07101.9411707",
+                    "W",
+                    quality,
+                    sats,
+                    "3.3",
+                    "10.8",
+                    "M",
+                    "-33.3",
+                    "M",
+                    "",
+                    "",
+                ],
+            );
+            parse(&frame(line.as_bytes()).unwrap()).unwrap()
+        };
+        assert!(!gga("1", "00").valid);
+        assert!(!gga("2", "0").valid);
+        assert!(gga("1", "04").valid);
+        assert!(gga("1", "").valid, "an empty count is unknown, not zero");
+        assert!(gga("6", "00").valid, "dead reckoning uses no satellites");
+        assert_eq!(gga("1", "00").position.map(|p| p.0 > 42.0), Some(true));
     }
 
     #[test]
