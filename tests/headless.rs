@@ -33,10 +33,12 @@ fn logs() -> Vec<PathBuf> {
     out
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("bridgewatch-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
+/// A fresh directory, removed when the test ends (also on failure).
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("bridgewatch-test-{name}-"))
+        .tempdir()
+        .expect("temp dir")
 }
 
 /// Independent count: framed sentences, rejects, and distinct MMSIs heard
@@ -68,7 +70,7 @@ fn every_real_log_replays_with_a_checked_summary() {
     assert!(files.len() >= 20, "testdata not found");
     let dir = temp_dir("replay");
     let config = Config {
-        data_dir: Some(dir.clone()),
+        data_dir: Some(dir.path().to_path_buf()),
         ..Config::default()
     };
     for f in &files {
@@ -126,7 +128,7 @@ fn the_binary_replays_a_log_and_keeps_an_alarm_log() {
     );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
         .args(["--headless", "--input", &format!("file:{log}")])
-        .env("BRIDGEWATCH_DATA_DIR", &dir)
+        .env("BRIDGEWATCH_DATA_DIR", dir.path())
         .output()
         .expect("run binary");
     assert!(
@@ -140,10 +142,11 @@ fn the_binary_replays_a_log_and_keeps_an_alarm_log() {
     assert_eq!(last["sentences"], 579);
     // Own ship from GNSS and VDO; at least one dangerous target in this log.
     assert!(text.contains("\"event\":\"dangerous\""), "{text}");
-    let alarm_log = std::fs::read_to_string(dir.join("alarms.jsonl")).expect("alarm log written");
+    let alarm_log =
+        std::fs::read_to_string(dir.path().join("alarms.jsonl")).expect("alarm log written");
     assert!(alarm_log.contains("\"alarm\":\"dangerous\""));
     // A config file with a typo is refused with the key named.
-    let cfg = dir.join("bad.toml");
+    let cfg = dir.path().join("bad.toml");
     std::fs::write(&cfg, "[alarms]\ncpa_limt_nm = 1.0\n").unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
         .args([
@@ -182,7 +185,7 @@ fn headless_udp(
     args.extend_from_slice(extra);
     let mut child = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
         .args(&args)
-        .env("BRIDGEWATCH_DATA_DIR", &dir)
+        .env("BRIDGEWATCH_DATA_DIR", dir.path())
         .stdout(Stdio::piped())
         .spawn()
         .expect("spawn");
@@ -224,7 +227,7 @@ fn demo_headless_tells_the_story() {
     let dir = temp_dir("demo");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
         .args(["demo", "--headless"])
-        .env("BRIDGEWATCH_DATA_DIR", &dir)
+        .env("BRIDGEWATCH_DATA_DIR", dir.path())
         .output()
         .expect("run demo");
     assert!(out.status.success());
@@ -251,9 +254,8 @@ fn demo_headless_tells_the_story() {
 #[test]
 fn silent_udp_feed_still_raises_time_based_alarms() {
     use std::net::UdpSocket;
-    let cfg = temp_dir("udp-silence-config");
-    std::fs::create_dir_all(&cfg).unwrap();
-    let cfg = cfg.join("fast.toml");
+    let cfg_dir = temp_dir("udp-silence-config");
+    let cfg = cfg_dir.path().join("fast.toml");
     std::fs::write(&cfg, "[own_ship]\nown_position_timeout_s = 1.0\n").unwrap();
     let (mut child, mut lines, addr) =
         headless_udp("udp-silence", &["--config", cfg.to_str().unwrap()]);

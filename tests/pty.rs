@@ -84,12 +84,16 @@ impl Screen {
 
 #[test]
 fn console_in_a_real_terminal() {
-    let dir = std::env::temp_dir().join(format!("bridgewatch-pty-{}", std::process::id()));
+    let dir = tempfile::Builder::new()
+        .prefix("bridgewatch-pty-")
+        .tempdir()
+        .expect("temp dir");
+    let dir = dir.path();
     let log = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/testdata/signalk/nais300-merrimac.log"
     );
-    let mut s = Screen::start(&["--input", &format!("file:{log}"), "--speed", "4"], &dir);
+    let mut s = Screen::start(&["--input", &format!("file:{log}"), "--speed", "4"], dir);
     // The replay brings a dangerous target into the alarm bar.
     let screen = s.wait_for("ALARM");
     assert!(screen.contains("Dangerous target"), "{screen}");
@@ -138,8 +142,12 @@ fn console_in_a_real_terminal() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    let dir = std::env::temp_dir().join(format!("bridgewatch-pty-term-{}", std::process::id()));
-    let mut s = Screen::start(&["demo", "--speed", "10"], &dir);
+    let dir = tempfile::Builder::new()
+        .prefix("bridgewatch-pty-term-")
+        .tempdir()
+        .expect("temp dir");
+    let dir = dir.path();
+    let mut s = Screen::start(&["demo", "--speed", "10"], dir);
     s.wait_for("NORDIC STAR");
     let pid = s.child.process_id().expect("pid");
     // SAFETY-free: send SIGTERM with the kill command.
