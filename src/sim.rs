@@ -43,6 +43,33 @@ pub fn rmc(ms: i64, pos: (f64, f64), cog: f64, sog: f64) -> String {
     )
 }
 
+/// `$GPGGA` at data time `ms` (to the centisecond) with the given quality
+/// indicator and satellites-in-use fields, as written (`"1"`, `"08"`, `""`).
+pub fn gga(ms: i64, pos: (f64, f64), quality: &str, satellites: &str) -> String {
+    let t = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
+    let time = format!("{}.{:02}", t.format("%H%M%S"), ms.rem_euclid(1000) / 10);
+    build(
+        '$',
+        "GPGGA",
+        &[
+            &time,
+            &degrees_minutes(pos.0, 2),
+            if pos.0 >= 0.0 { "N" } else { "S" },
+            &degrees_minutes(pos.1, 3),
+            if pos.1 >= 0.0 { "E" } else { "W" },
+            quality,
+            satellites,
+            "0.9",
+            "10.0",
+            "M",
+            "",
+            "M",
+            "",
+            "",
+        ],
+    )
+}
+
 /// Degrees to the 1/10 000 minute of AIS positions: (lon, lat).
 pub fn raw_position(pos: (f64, f64)) -> (i32, i32) {
     (

@@ -8,7 +8,7 @@ use bridgewatch::ais::bits::Text;
 use bridgewatch::ais::encode::{encode, to_vdm};
 use bridgewatch::ais::messages::*;
 use bridgewatch::app::headless::Engine;
-use bridgewatch::nmea::{self, checksum};
+use bridgewatch::nmea::checksum;
 use bridgewatch::sim::tagged;
 use bridgewatch::traffic::Event;
 use bridgewatch::traffic::alarm::AlarmId;
@@ -720,26 +720,7 @@ fn disabled_alarm_classes_are_reported_for_the_permanent_flag() {
 fn own_ship_without_cog_sog_gives_no_cpa_rather_than_a_guess() {
     let mut sim = Sim::new();
     // GGA only: position, no course or speed.
-    let gga = nmea::build(
-        '$',
-        "GPGGA",
-        &[
-            "000000.00",
-            "5430.0000",
-            "N",
-            "01100.0000",
-            "E",
-            "1",
-            "08",
-            "0.9",
-            "10.0",
-            "M",
-            "",
-            "M",
-            "",
-            "",
-        ],
-    );
+    let gga = bridgewatch::sim::gga(T0, (54.5, 11.0), "1", "08");
     sim.feed(&[tagged(&gga, T0)]);
     let t = target(45.0, 3.0, 270.0, 10.0);
     sim.feed(&class_a(244000017, &t, T0, 0, Some(270.0)));

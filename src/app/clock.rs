@@ -83,26 +83,8 @@ mod tests {
         let rmc = "$GPRMC,225446,A,4916.45,N,12311.12,W,000.5,054.7,191194,020.3,E*68";
         c.observe_fix(&gnss::parse(&frame(rmc.as_bytes()).unwrap()).unwrap());
         assert_eq!(rfc3339(c.now_ms().unwrap()), "1994-11-19T22:54:46Z");
-        let gga = crate::nmea::build(
-            '$',
-            "GPGGA",
-            &[
-                "225500.50",
-                "4916.45",
-                "N",
-                "12311.12",
-                "W",
-                "1",
-                "08",
-                "0.9",
-                "10.0",
-                "M",
-                "",
-                "M",
-                "",
-                "",
-            ],
-        );
+        // 1994-11-19T22:55:00.500Z
+        let gga = crate::sim::gga(785_285_700_500, (49.27, -123.18), "1", "08");
         c.observe_fix(&gnss::parse(&frame(gga.as_bytes()).unwrap()).unwrap());
         assert_eq!(rfc3339(c.now_ms().unwrap()), "1994-11-19T22:55:00.500Z");
     }

@@ -125,6 +125,22 @@ async fn serve<R: AsyncRead + Unpin>(
     pump(r, link, tx).await
 }
 
+/// Hand one received line (`None`: over-long, dropped) to the app loop;
+/// false once the console has gone.
+fn send_line(
+    tx: &UnboundedSender<LinkMsg>,
+    link: usize,
+    received_ms: i64,
+    line: Option<Vec<u8>>,
+) -> bool {
+    tx.send(LinkMsg::Line {
+        link,
+        received_ms,
+        line,
+    })
+    .is_ok()
+}
+
 /// Read lines from a stream until it ends; returns why it ended.
 async fn pump<R: AsyncRead + Unpin>(
     mut r: R,
@@ -144,14 +160,7 @@ async fn pump<R: AsyncRead + Unpin>(
                         Line::Complete(b) => Some(b.to_vec()),
                         Line::Overlong { .. } => None,
                     };
-                    if tx
-                        .send(LinkMsg::Line {
-                            link,
-                            received_ms: now,
-                            line,
-                        })
-                        .is_err()
-                    {
+                    if !send_line(tx, link, now, line) {
                         return "console closed".into();
                     }
                 }
@@ -184,14 +193,7 @@ async fn udp(
         let mut lines = Vec::new();
         super::datagram_lines(&buf[..n], |l| lines.push(l.map(<[u8]>::to_vec)));
         for line in lines {
-            if tx
-                .send(LinkMsg::Line {
-                    link,
-                    received_ms: now,
-                    line,
-                })
-                .is_err()
-            {
+            if !send_line(tx, link, now, line) {
                 return Ok("console closed".into());
             }
         }
@@ -290,14 +292,7 @@ async fn replay_stream<R: AsyncRead + Unpin>(
         {
             tokio::time::sleep_until(due).await;
         }
-        if tx
-            .send(LinkMsg::Line {
-                link,
-                received_ms: wall_ms(),
-                line,
-            })
-            .is_err()
-        {
+        if !send_line(tx, link, wall_ms(), line) {
             return;
         }
     }

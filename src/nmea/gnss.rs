@@ -304,26 +304,7 @@ mod tests {
     #[test]
     fn gga_satellite_fix_from_no_satellites_is_not_valid() {
         let gga = |quality: &str, sats: &str| {
-            let line = build(
-                '$',
-                "GPGGA",
-                &[
-                    "194050.00",
-                    "4221.8237733",
-                    "N",
-                    "07101.9411707",
-                    "W",
-                    quality,
-                    sats,
-                    "3.3",
-                    "10.8",
-                    "M",
-                    "-33.3",
-                    "M",
-                    "",
-                    "",
-                ],
-            );
+            let line = crate::sim::gga(0, (42.3637, -71.0324), quality, sats);
             parse(&frame(line.as_bytes()).unwrap()).unwrap()
         };
         assert!(!gga("1", "00").valid);
