@@ -9,7 +9,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
 fn corpus() -> Vec<Vec<u8>> {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
     let files = [
         "gpsd/ais/ais-nmea-type6-fid55.part1.log",
         "gpsd/ais/ais-18-27.log",

@@ -32,7 +32,7 @@ fn busy_engine(n: u32) -> Engine {
 }
 
 fn corpus() -> Vec<Vec<u8>> {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata/");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
     let mut lines = Vec::new();
     for f in [
         "gpsd/ais/ais-nmea-type6-fid55.part1.log",

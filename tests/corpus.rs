@@ -1,4 +1,4 @@
-//! Decode every gpsd capture in `../shared/testdata/gpsd/ais` and compare,
+//! Decode every gpsd capture in `tests/data/gpsd/ais` and compare,
 //! field by field, with gpsd's own decodings (`*.pairs.jsonl`). Each gpsd
 //! record is matched to our output in file order by (type, MMSI).
 //!
@@ -14,7 +14,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 fn testdata() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
 fn decode_file(path: &PathBuf, scaled: bool, gpsd_compat: bool) -> Vec<Value> {

@@ -23,7 +23,7 @@ struct Tally {
 
 fn compare_log(name: &str, tally: &mut Tally) {
     let path = format!(
-        "{}/../shared/testdata/gpsd/gnss/{name}.chk",
+        "{}/tests/data/gpsd/gnss/{name}.chk",
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));

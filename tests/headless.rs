@@ -1,4 +1,4 @@
-//! `bridgewatch --headless`: every real log in `../shared/testdata` replays
+//! `bridgewatch --headless`: every real log in `tests/data` replays
 //! without a panic, events follow the contract, and the summary's counts
 //! agree with an independent count over the same file.
 
@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 fn logs() -> Vec<PathBuf> {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata"));
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"));
     let mut out = Vec::new();
     let mut stack = vec![root];
     while let Some(p) = stack.pop() {
@@ -124,7 +124,7 @@ fn the_binary_replays_a_log_and_keeps_an_alarm_log() {
     let dir = temp_dir("binary");
     let log = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/testdata/signalk/nais300-merrimac.log"
+        "/tests/data/signalk/nais300-merrimac.log"
     );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
         .args(["--headless", "--input", &format!("file:{log}")])

@@ -91,7 +91,7 @@ fn console_in_a_real_terminal() {
     let dir = dir.path();
     let log = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/testdata/signalk/nais300-merrimac.log"
+        "/tests/data/signalk/nais300-merrimac.log"
     );
     let mut s = Screen::start(&["--input", &format!("file:{log}"), "--speed", "4"], dir);
     // The replay brings a dangerous target into the alarm bar.

@@ -1,5 +1,5 @@
 //! A second opinion besides gpsd: the 55 expectations read from pyais's own
-//! tests (`../shared/testdata/pyais/test_decode.expectations.jsonl`),
+//! tests (`tests/data/pyais/test_decode.expectations.jsonl`),
 //! compared field by field with `decode`.
 //!
 //! pyais names and scales some fields its own way; each such convention is
@@ -152,7 +152,7 @@ fn check(rec: &Value, key: &str, want: &Value, s: &Value, u: &Value) -> Result<(
 fn pyais_expectations_agree() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/testdata/pyais/test_decode.expectations.jsonl"
+        "/tests/data/pyais/test_decode.expectations.jsonl"
     );
     let text = std::fs::read_to_string(path).expect("pyais expectations");
     let (mut records, mut fields, mut rejected) = (0, 0, 0);

@@ -3,7 +3,7 @@
 use bridgewatch::nmea::{frame, gnss, pi};
 
 fn lines(rel: &str) -> Vec<String> {
-    let p = format!("{}/../shared/testdata/{rel}", env!("CARGO_MANIFEST_DIR"));
+    let p = format!("{}/tests/data/{rel}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&p)
         .unwrap_or_else(|e| panic!("{p}: {e}"))
         .lines()
@@ -80,7 +80,7 @@ fn saab_r4_heading_is_read() {
 fn aislib_abm_and_abk() {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/testdata/aislib/presentation_sentences.expectations.part1.json"
+        "/tests/data/aislib/presentation_sentences.expectations.part1.json"
     ))
     .unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -45,7 +45,7 @@ const SINGLE: &str = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
 fn any_piece_size_gives_the_same_output() {
     let log = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/testdata/gpsd/ais/sample.aivdm"
+        "/tests/data/gpsd/ais/sample.aivdm"
     ))
     .expect("corpus");
     let (whole, whole_err, _) = run(&log, usize::MAX);
@@ -202,7 +202,7 @@ impl Rng {
 }
 
 fn corpus_lines() -> Vec<Vec<u8>> {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/testdata");
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
     let mut lines = Vec::new();
     let mut stack = vec![std::path::PathBuf::from(root)];
     while let Some(p) = stack.pop() {
