@@ -4,7 +4,7 @@
 //! per pass; `docs/performance.md` converts to sentences per second.
 
 use bridgewatch::ais::stream::{AisStream, Outcome};
-use bridgewatch::cli::{DecodeOptions, Decoder};
+use bridgewatch::decode::{DecodeOptions, Decoder};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 

@@ -5,8 +5,8 @@
 mod common;
 
 use bridgewatch::app::Config;
+use bridgewatch::app::alarm_log::AlarmLog;
 use bridgewatch::app::console::{Action, App};
-use bridgewatch::app::headless::AlarmLog;
 use bridgewatch::app::run::{Source, build_app};
 use bridgewatch::link::InputSpec;
 use bridgewatch::link::tasks::LinkMsg;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use bridgewatch::app::headless::Engine;
+use bridgewatch::app::engine::Engine;
 use bridgewatch::traffic::config::TrafficConfig;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;

@@ -3,9 +3,9 @@
 //! such as gpsd's `gpsdecode -u -j`.
 
 use bridgewatch::ais::application::*;
-use bridgewatch::ais::bits::Text;
 use bridgewatch::ais::encode::{encode, to_vdm};
 use bridgewatch::ais::messages::*;
+use bridgewatch::nmea::armour::Text;
 
 fn t<const N: usize>(s: &str) -> Text<N> {
     Text::from_str_lossy(s)

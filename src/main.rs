@@ -1,7 +1,7 @@
 //! bridgewatch command line: parse arguments and hand over to a mode.
 
 use bridgewatch::app::{Config, headless, run};
-use bridgewatch::cli::{DecodeOptions, Decoder};
+use bridgewatch::decode::{DecodeOptions, Decoder};
 use bridgewatch::link::InputSpec;
 use bridgewatch::ui::theme::Palette;
 use clap::{Parser, Subcommand};

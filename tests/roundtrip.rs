@@ -4,10 +4,10 @@
 //! reassemble.
 
 use bridgewatch::ais::application::*;
-use bridgewatch::ais::bits::{BitData, Text};
 use bridgewatch::ais::encode::{encode, to_vdm};
 use bridgewatch::ais::messages::*;
 use bridgewatch::ais::stream::{AisStream, Outcome};
+use bridgewatch::nmea::armour::{BitData, Text};
 use bridgewatch::nmea::pi;
 use proptest::prelude::*;
 
@@ -349,7 +349,7 @@ proptest! {
 
     #[test]
     fn abm_bbm_carry_the_data(bytes in proptest::collection::vec(any::<u8>(), 0..120), seq in 0u8..4, dest in 0u32..1_000_000_000) {
-        let mut w = bridgewatch::ais::bits::BitWriter::new();
+        let mut w = bridgewatch::nmea::armour::BitWriter::new();
         w.data(&BitData::from_bytes(&bytes, bytes.len() * 8));
         for addressed in [true, false] {
             let lines = pi::build_binary("EC", addressed.then_some(dest), 1, if addressed { 6 } else { 8 }, seq, &w);

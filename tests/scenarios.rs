@@ -4,10 +4,10 @@
 //! lines on a sphere (Mercator latitudes) and the closest haversine
 //! distance found by search — not the engine's flat projection.
 
-use bridgewatch::ais::bits::Text;
 use bridgewatch::ais::encode::{encode, to_vdm};
 use bridgewatch::ais::messages::*;
-use bridgewatch::app::headless::Engine;
+use bridgewatch::app::engine::Engine;
+use bridgewatch::nmea::armour::Text;
 use bridgewatch::nmea::checksum;
 use bridgewatch::sim::tagged;
 use bridgewatch::traffic::Event;

@@ -3,7 +3,7 @@
 //! completed, an absurdly long line — and a few hundred thousand mutated
 //! corpus lines, none of which may panic.
 
-use bridgewatch::cli::{DecodeOptions, Decoder};
+use bridgewatch::decode::{DecodeOptions, Decoder};
 use bridgewatch::nmea::vdm::Reassembler;
 use std::io::Read;
 

@@ -3,8 +3,8 @@
 //! engine runs on the data clock).
 
 use bridgewatch::app::Config;
+use bridgewatch::app::alarm_log::AlarmLog;
 use bridgewatch::app::console::{Action, App};
-use bridgewatch::app::headless::AlarmLog;
 use bridgewatch::app::run::{Source, build_app};
 use bridgewatch::link::tasks::LinkMsg;
 use ratatui::Terminal;

@@ -3,7 +3,7 @@
 //! presentation-sentence parsers, in every output style. Nothing may panic.
 #![no_main]
 
-use bridgewatch::cli::{DecodeOptions, Decoder};
+use bridgewatch::decode::{DecodeOptions, Decoder};
 use bridgewatch::nmea::{frame, gnss, pi};
 use libfuzzer_sys::fuzz_target;
 

@@ -5,7 +5,7 @@
 
 use bridgewatch::app::Config;
 use bridgewatch::app::console::Action;
-use bridgewatch::app::headless::AlarmLog;
+use bridgewatch::app::alarm_log::AlarmLog;
 use bridgewatch::app::run::{Source, build_app};
 use bridgewatch::link::tasks::LinkMsg;
 use libfuzzer_sys::fuzz_target;

@@ -11,7 +11,7 @@
 //! message we can trust field by field (the interpretations are in
 //! `docs/interpretations.md`).
 
-use super::bits::{BitData, Payload, Text};
+use crate::nmea::armour::{BitData, Payload, Text};
 
 /// Inland AIS FI 21 (ETA at lock/bridge/terminal) and FI 22 (RTA): the
 /// ISRS location code and the time, shared by both.

@@ -7,9 +7,9 @@
 //! `tests/roundtrip.rs`).
 
 use super::application::{AddressedApp, BroadcastApp, DayTime, InlandLocation};
-use super::bits::BitWriter;
 use super::messages::{AisMessage, Body, Dimensions, StaticDataReport};
 use crate::nmea;
+use crate::nmea::armour::BitWriter;
 use std::fmt;
 
 /// Why a message cannot be encoded.
@@ -312,7 +312,7 @@ pub fn encode(m: &AisMessage) -> Result<BitWriter, EncodeError> {
             });
         }
     }
-    if w.bit_len() > super::bits::MAX_BITS {
+    if w.bit_len() > crate::nmea::armour::MAX_BITS {
         return Err(EncodeError::TooLong { bits: w.bit_len() });
     }
     Ok(w)

@@ -8,9 +8,9 @@
 //! float round trip) where gpsd prints them with `%.Nf`.
 
 use super::application::{AddressedApp, BroadcastApp, DayTime, MetHydro};
-use super::bits::BitData;
 use super::legends;
 use super::messages::{AisMessage, Body, Dimensions, StaticDataReport};
+use crate::nmea::armour::BitData;
 
 /// Appends JSON members to a buffer.
 pub struct JsonWriter<'a> {

@@ -15,7 +15,7 @@
 //!   [`BitData`].
 
 use super::application::{AddressedApp, BroadcastApp};
-use super::bits::{BitData, Payload, Text};
+use crate::nmea::armour::{BitData, Payload, Text};
 use std::fmt;
 
 /// Why a payload did not decode.
@@ -961,4 +961,4 @@ pub fn decode(p: &Payload) -> Result<AisMessage, DecodeError> {
     })
 }
 
-const MAX: usize = super::bits::MAX_BITS;
+const MAX: usize = crate::nmea::armour::MAX_BITS;

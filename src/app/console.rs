@@ -2,8 +2,9 @@
 //! through the keymap, `update` changes the state, link messages feed the
 //! engine; the views (`crate::ui`) only borrow the result.
 
-use super::clock::rfc3339;
-use super::headless::{AlarmLog, Engine, clean};
+use super::alarm_log::AlarmLog;
+use super::engine::{Engine, clean};
+use crate::clock::rfc3339;
 use crate::link::tasks::LinkMsg;
 use crate::traffic::alarm::{AlarmId, AlarmState};
 use crate::traffic::target::{Target, TargetKind};

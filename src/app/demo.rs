@@ -8,8 +8,8 @@
 //! up at 3:30; a coast station broadcasts a safety message at 4:00; the
 //! crossing ship calls us at 5:00 and alters course to starboard.
 
-use crate::ais::bits::Text;
 use crate::ais::messages::*;
+use crate::nmea::armour::Text;
 use crate::nmea::build;
 use crate::sim::{self, raw_position as raw};
 use crate::traffic::geo;

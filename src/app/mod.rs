@@ -1,9 +1,11 @@
-//! The application: configuration file, the data clock, and the modes that
-//! drive the engine (headless events now; the console comes with issue 4).
+//! The application: the configuration file, the engine (decoded input →
+//! traffic → events), the alarm log, the console's state and update, the
+//! event loop, headless mode and the built-in demo.
 
-pub mod clock;
+pub mod alarm_log;
 pub mod console;
 pub mod demo;
+pub mod engine;
 pub mod headless;
 pub mod run;
 

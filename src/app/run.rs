@@ -6,8 +6,8 @@
 //! hook), SIGTERM, SIGINT.
 
 use super::Config;
+use super::alarm_log::AlarmLog;
 use super::console::{App, Keymap};
-use super::headless::AlarmLog;
 use crate::link::InputSpec;
 use crate::link::tasks::{self, LinkMsg};
 use crate::ui::theme::Palette;

@@ -1,7 +1,7 @@
-//! Inputs: the only place that touches files and sockets. This first cut is
-//! blocking std I/O for the headless mode (file replay and UDP listening);
-//! the tokio tasks for the console (serial, TCP, AI-IP, reconnects) come
-//! with issue 4 behind the same `InputSpec`.
+//! Inputs: the only place that touches files, ports and sockets. The tokio
+//! link tasks ([`tasks`]) serve the console and headless mode alike; this
+//! module holds the input syntax ([`InputSpec`]), the line readers shared
+//! with `decode`, and the raw [`recorder`].
 
 pub mod recorder;
 pub mod tasks;

@@ -5,7 +5,7 @@
 //! itself and is retried; it never stops the console.
 
 use super::{InputSpec, wall_ms};
-use crate::app::clock::DataClock;
+use crate::clock::DataClock;
 use crate::nmea::reader::{Line, LineFramer};
 use crate::nmea::{self, gnss};
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! NMEA 0183 / IEC 61162-1 framing: checksums, IEC 61162-450 tag blocks,
-//! field splitting, a bounded line reader, VDM/VDO reassembly, GNSS
+//! field splitting, a bounded line reader, the 6-bit armour of
+//! encapsulated sentences ([`armour`]), VDM/VDO reassembly, GNSS
 //! sentences and the presentation-interface sentences of an AIS transponder.
 //!
 //! Framing is kept apart from parsing: [`frame`] checks a line and returns a
@@ -7,6 +8,7 @@
 //! and `pi`. Nothing here allocates on the happy path of a single-sentence
 //! AIS message.
 
+pub mod armour;
 pub mod gnss;
 pub mod pi;
 pub mod reader;

@@ -9,7 +9,7 @@
 //! sequential message identifier 0–3.
 
 use super::{Sentence, build};
-use crate::ais::bits::{BitWriter, Payload};
+use crate::nmea::armour::{BitWriter, Payload};
 use std::fmt;
 
 /// Why a presentation sentence did not parse.

@@ -9,7 +9,7 @@
 //! counted, and the number in flight is bounded.
 
 use super::{FrameError, Sentence};
-use crate::ais::bits::{ArmorError, Payload};
+use crate::nmea::armour::{ArmorError, Payload};
 use std::fmt;
 
 /// One VDM or VDO sentence.

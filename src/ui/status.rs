@@ -3,8 +3,8 @@
 
 use super::format::{lat, lon};
 use super::theme::Theme;
-use crate::app::clock::rfc3339;
 use crate::app::console::App;
+use crate::clock::rfc3339;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

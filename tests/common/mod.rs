@@ -2,7 +2,7 @@
 //! with other decoders' expectations.
 #![allow(dead_code)]
 
-use bridgewatch::cli::{DecodeOptions, Decoder};
+use bridgewatch::decode::{DecodeOptions, Decoder};
 use serde_json::Value;
 
 /// Run `decode` over `input` in the given style: the JSON records and the

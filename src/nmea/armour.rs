@@ -3,6 +3,10 @@
 //! fields the way the message tables list them, and a `BitWriter` for the
 //! messages we transmit or simulate.
 //!
+//! It lives under `nmea` because the armour is IEC 61162-1 encapsulation:
+//! VDM/VDO reassembly and the ABM/BBM builders need it, and `ais` builds on
+//! it, so neither layer has to import the other.
+//!
 //! Design: the de-armoured payload lives in a fixed 128-byte buffer (1008 bits,
 //! five slots, is the longest AIS message), so decoding allocates nothing.
 //! Reading past the end of the payload yields zero bits, exactly as a radio
