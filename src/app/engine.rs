@@ -98,16 +98,27 @@ pub fn event_json(e: &Event) -> Value {
         (v * f).round() / f
     };
     match e {
-        Event::TargetNew { at_ms, mmsi } => {
-            json!({"time": rfc3339(*at_ms), "event": "target_new", "mmsi": mmsi})
+        Event::TargetNew {
+            at_ms,
+            mmsi,
+            bearing_range,
+        } => {
+            let mut v = json!({"time": rfc3339(*at_ms), "event": "target_new", "mmsi": mmsi});
+            add_bearing_range(&mut v, *bearing_range);
+            v
         }
         Event::Dangerous {
             at_ms,
             mmsi,
             cpa_nm,
             tcpa_min,
-        } => json!({"time": rfc3339(*at_ms), "event": "dangerous", "mmsi": mmsi,
-                    "cpa_nm": round(*cpa_nm, 2), "tcpa_min": round(*tcpa_min, 1)}),
+            bearing_range,
+        } => {
+            let mut v = json!({"time": rfc3339(*at_ms), "event": "dangerous", "mmsi": mmsi,
+                    "cpa_nm": round(*cpa_nm, 2), "tcpa_min": round(*tcpa_min, 1)});
+            add_bearing_range(&mut v, *bearing_range);
+            v
+        }
         Event::DangerousCleared { at_ms, mmsi } => {
             json!({"time": rfc3339(*at_ms), "event": "dangerous_cleared", "mmsi": mmsi})
         }
@@ -142,6 +153,20 @@ pub fn event_json(e: &Event) -> Value {
             active,
         } => json!({"time": rfc3339(*at_ms), "event": "transponder_alarm", "id": clean(id),
                     "text": clean(text), "active": active}),
+    }
+}
+
+/// `range_nm` and `bearing_deg` (own ship to target), left out while own
+/// position is unknown. The bearing is rounded so that it never reads 360.0.
+fn add_bearing_range(v: &mut Value, bearing_range: Option<(f64, f64)>) {
+    let Some((brg, rng)) = bearing_range else {
+        return;
+    };
+    if let Value::Object(m) = v {
+        let brg = (brg * 10.0).round() / 10.0;
+        let brg = if brg >= 360.0 { brg - 360.0 } else { brg };
+        m.insert("range_nm".into(), json!((rng * 100.0).round() / 100.0));
+        m.insert("bearing_deg".into(), json!(brg));
     }
 }
 

@@ -50,15 +50,20 @@ pub struct RtaReceived {
 /// Something the officer (or the headless stream) is told about.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    /// A target heard for the first time; bearing (degrees true) and range
+    /// (NM) from own ship at that instant, when both positions are known.
     TargetNew {
         at_ms: i64,
         mmsi: u32,
+        bearing_range: Option<(f64, f64)>,
     },
+    /// A target became dangerous; bearing and range as for `TargetNew`.
     Dangerous {
         at_ms: i64,
         mmsi: u32,
         cpa_nm: f64,
         tcpa_min: f64,
+        bearing_range: Option<(f64, f64)>,
     },
     DangerousCleared {
         at_ms: i64,
@@ -232,12 +237,22 @@ impl Traffic {
         }
         self.stats.rejected_positions += u64::from(target.rejected_positions - rejected_before);
         if is_new {
-            self.events.push(Event::TargetNew {
-                at_ms: now_ms,
-                mmsi: m.mmsi,
-            });
+            // Evaluated first, so the event carries bearing and range; the
+            // event still comes before any alarm event of the same target.
+            let at = self.events.len();
+            self.evaluate(m.mmsi, now_ms);
+            let bearing_range = self.targets.get(&m.mmsi).and_then(|t| t.bearing_range);
+            self.events.insert(
+                at,
+                Event::TargetNew {
+                    at_ms: now_ms,
+                    mmsi: m.mmsi,
+                    bearing_range,
+                },
+            );
+        } else {
+            self.evaluate(m.mmsi, now_ms);
         }
-        self.evaluate(m.mmsi, now_ms);
     }
 
     fn safety(&mut self, now_ms: i64, from: u32, to: Option<u32>, text: &str) {
@@ -471,6 +486,7 @@ impl Traffic {
                 mmsi,
                 cpa_nm: c.cpa_nm,
                 tcpa_min: c.tcpa_min,
+                bearing_range: t.bearing_range,
             });
         } else if !dangerous_now && t.dangerous {
             t.dangerous = false;
