@@ -7,11 +7,24 @@ use crate::nmea::Sentence;
 use crate::nmea::gnss::OwnFix;
 use chrono::NaiveDate;
 
+/// A jump of the data time by more than this (forwards, or backwards past
+/// the tolerated minute) is taken only once a second, independent time
+/// confirms it: one corrupt RMC/ZDA date or tag block must neither throw
+/// the clock into another year nor freeze it there.
+pub const MAX_UNCONFIRMED_JUMP_MS: i64 = 10 * 60_000;
+
+/// A confirming time must lie this close to the jump it confirms.
+const CONFIRM_WINDOW_MS: i64 = 120_000;
+
 /// Tracks the latest data time.
 #[derive(Debug, Clone, Default)]
 pub struct DataClock {
     date: Option<NaiveDate>,
     now_ms: Option<i64>,
+    /// A far jump seen once, waiting for a second time to confirm it.
+    pending: Option<i64>,
+    /// Times refused as far jumps that nothing confirmed (for the report).
+    pub refused: u64,
 }
 
 impl DataClock {
@@ -20,14 +33,39 @@ impl DataClock {
         self.now_ms
     }
 
-    fn set(&mut self, ms: i64) {
-        // Data time never runs backwards by more than a minute (a receiver
-        // that repeats an old sentence must not rewind every alarm timer).
-        match self.now_ms {
-            Some(n) if ms < n - 60_000 => {}
-            Some(n) if ms < n => {}
-            _ => self.now_ms = Some(ms),
+    /// Offer a data time; true when the clock took it.
+    fn set(&mut self, ms: i64) -> bool {
+        let Some(n) = self.now_ms else {
+            self.now_ms = Some(ms);
+            return true;
+        };
+        let far = ms > n + MAX_UNCONFIRMED_JUMP_MS || ms < n - MAX_UNCONFIRMED_JUMP_MS;
+        if far {
+            // A far jump is real when a second time agrees with it (a
+            // recording resumed after a gap, a receiver that finally has its
+            // date); one that nothing confirms was a corrupt sentence.
+            if let Some(p) = self.pending
+                && (ms - p).abs() <= CONFIRM_WINDOW_MS
+            {
+                self.pending = None;
+                self.now_ms = Some(ms);
+                return true;
+            }
+            if self.pending.replace(ms).is_some() {
+                self.refused += 1;
+            }
+            return false;
         }
+        if self.pending.take().is_some() {
+            self.refused += 1;
+        }
+        // Data time never runs backwards (a receiver that repeats an old
+        // sentence must not rewind every alarm timer); up to a minute back
+        // is ignored quietly.
+        if ms >= n {
+            self.now_ms = Some(ms);
+        }
+        true
     }
 
     /// Take the time of a framed sentence's tag block.
@@ -41,10 +79,10 @@ impl DataClock {
 
     /// Take the time of a GNSS fix.
     pub fn observe_fix(&mut self, f: &OwnFix) {
-        if let Some((y, m, d)) = f.date {
-            self.date = NaiveDate::from_ymd_opt(y, m, d).or(self.date);
-        }
-        let (Some(date), Some(tod)) = (self.date, f.time_of_day) else {
+        let own_date = f
+            .date
+            .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
+        let (Some(date), Some(tod)) = (own_date.or(self.date), f.time_of_day) else {
             return;
         };
         let Some(midnight) = date.and_hms_opt(0, 0, 0) else {
@@ -54,12 +92,16 @@ impl DataClock {
         // A time of day far behind the clock on the same date: the day
         // rolled over before the next RMC/ZDA told us.
         if let Some(n) = self.now_ms
-            && f.date.is_none()
+            && own_date.is_none()
             && ms < n - 12 * 3_600_000
         {
             ms += 86_400_000;
         }
-        self.set(ms);
+        // The date is believed only with the time it came with: a refused
+        // corrupt date must not carry over to the next GGA.
+        if self.set(ms) && own_date.is_some() {
+            self.date = own_date;
+        }
     }
 }
 
@@ -76,6 +118,50 @@ pub fn rfc3339(ms: i64) -> String {
 mod tests {
     use super::*;
     use crate::nmea::{frame, gnss};
+
+    fn rmc(ms: i64) -> OwnFix {
+        let line = crate::sim::rmc(ms, (54.5, 11.0), 90.0, 12.0);
+        gnss::parse(&frame(line.as_bytes()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn one_corrupt_date_neither_jumps_nor_freezes_the_clock() {
+        let t0 = 1_781_000_000_000; // 2026-06-09
+        let mut c = DataClock::default();
+        c.observe_fix(&rmc(t0));
+        // One RMC thirty years ahead: refused.
+        c.observe_fix(&rmc(t0 + 1_000 + 30 * 365 * 86_400_000));
+        assert_eq!(c.now_ms(), Some(t0));
+        // The next good one is taken: the clock runs on.
+        c.observe_fix(&rmc(t0 + 2_000));
+        assert_eq!(c.now_ms(), Some(t0 + 2_000));
+        assert_eq!(c.refused, 1);
+        // A GGA (time of day only) after the corrupt date uses the good one.
+        c.observe_fix(&rmc(t0 + 3_000 + 40 * 365 * 86_400_000));
+        let gga = crate::sim::gga(t0 + 4_000, (54.5, 11.0), "1", "08");
+        c.observe_fix(&gnss::parse(&frame(gga.as_bytes()).unwrap()).unwrap());
+        assert_eq!(c.now_ms(), Some(t0 + 4_000));
+    }
+
+    #[test]
+    fn a_confirmed_gap_is_taken_and_a_corrupt_first_time_is_left_behind() {
+        let t0 = 1_781_000_000_000;
+        let mut c = DataClock::default();
+        c.observe_fix(&rmc(t0));
+        // A recording that resumes three hours later: two agreeing times.
+        let later = t0 + 3 * 3_600_000;
+        c.observe_fix(&rmc(later));
+        assert_eq!(c.now_ms(), Some(t0));
+        c.observe_fix(&rmc(later + 1_000));
+        assert_eq!(c.now_ms(), Some(later + 1_000));
+        // A clock that started on a corrupt date is re-based by the good
+        // times that follow.
+        let mut c = DataClock::default();
+        c.observe_fix(&rmc(t0 + 50 * 365 * 86_400_000));
+        c.observe_fix(&rmc(t0));
+        c.observe_fix(&rmc(t0 + 1_000));
+        assert_eq!(c.now_ms(), Some(t0 + 1_000));
+    }
 
     #[test]
     fn rmc_sets_and_gga_advances() {

@@ -1,41 +1,60 @@
 //! bridgewatch command line: parse arguments and hand over to a mode.
 
-use bridgewatch::app::{Config, headless, run};
+use bridgewatch::app::{
+    Config, ConfigSource, default_config_path, default_data_dir, headless, run,
+};
 use bridgewatch::decode::{DecodeOptions, Decoder};
 use bridgewatch::link::InputSpec;
 use bridgewatch::ui::theme::Palette;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+const EXIT_STATUS: &str = "\
+Exit status: 0 after a normal end, 1 when the run failed (an input file that
+cannot be read, an I/O error), 2 for a usage or configuration error.
+AI-IP input (aiip:HOST:PORT) is not supported by this version.";
 
 #[derive(Parser)]
 #[command(
     name = "bridgewatch",
     version,
-    about = "AIS console for the bridge watch"
+    about = "AIS console for the bridge watch",
+    args_conflicts_with_subcommands = false
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Configuration file (see config.example.toml).
-    #[arg(long, global = true)]
-    config: Option<PathBuf>,
-    /// Input: file:PATH, udp:ADDR:PORT, tcp:HOST:PORT, serial:DEV[@BAUD], aiip:HOST:PORT.
+    #[command(flatten)]
+    common: Common,
+    /// Input: file:PATH, udp:ADDR:PORT, tcp:HOST:PORT, serial:DEV[@BAUD]. Repeatable.
     #[arg(long = "input")]
     inputs: Vec<String>,
     /// No screen: events as JSON lines on stdout.
     #[arg(long)]
     headless: bool,
-    /// Colour palette of the console.
-    #[arg(long, global = true, value_parser = ["day", "dusk", "night"])]
-    palette: Option<String>,
-    /// Replay speed of file inputs (1 = recorded pace).
-    #[arg(long, default_value_t = 1.0)]
+    /// Replay speed of file inputs (1 = recorded pace); a positive number.
+    #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
     speed: f64,
-    /// Record everything received to FILE (receive-time tag blocks added).
+    /// Record everything received to FILE (data-time tag blocks added).
     #[arg(long)]
     record: Option<PathBuf>,
+}
+
+/// Options of the console, headless and demo modes.
+#[derive(clap::Args)]
+struct Common {
+    /// Configuration file (see config.example.toml); without it, the
+    /// platform's config.toml is read when it exists.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Colour palette of the console.
+    #[arg(long, value_parser = ["day", "dusk", "night"])]
+    palette: Option<String>,
+    /// Detail of the diagnostics log (bridgewatch.log in the data directory).
+    #[arg(long, default_value = "info", value_parser = ["error", "warn", "info", "debug", "trace"])]
+    log_level: String,
 }
 
 #[derive(Subcommand)]
@@ -45,9 +64,11 @@ enum Command {
         /// Events as JSON lines instead of the console.
         #[arg(long)]
         headless: bool,
-        /// Replay speed (1 = real time).
-        #[arg(long, default_value_t = 1.0)]
+        /// Replay speed (1 = real time); a positive number.
+        #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
         speed: f64,
+        #[command(flatten)]
+        common: Common,
     },
     /// Decode NMEA/AIS to gpsd-compatible JSON lines (stdin if no file).
     Decode {
@@ -67,8 +88,36 @@ enum Command {
     },
 }
 
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a replay speed: give a positive number such as 1, 4 or 0.5"
+        )),
+    }
+}
+
+/// Where the files are, for `--help`.
+fn files_help() -> String {
+    let show = |p: Option<PathBuf>| {
+        p.map_or("(none on this platform)".to_string(), |p| {
+            p.display().to_string()
+        })
+    };
+    let data = default_data_dir();
+    format!(
+        "Files:\n  configuration  {} (read when it exists and no --config is given)\n  data directory {} (alarm log alarms.jsonl; diagnostics log bridgewatch.log; set with data_dir or BRIDGEWATCH_DATA_DIR)\n\n{EXIT_STATUS}",
+        show(default_config_path()),
+        show(data),
+    )
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cmd = Cli::command().after_help(files_help());
+    let cli = match Cli::from_arg_matches(&cmd.get_matches()) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
     match cli.command {
         Some(Command::Decode {
             files,
@@ -83,58 +132,97 @@ fn main() -> ExitCode {
             },
             summary,
         ),
-        Some(Command::Demo { headless, speed }) => demo(cli.config, headless, speed, cli.palette),
-        None => console(
-            cli.config,
-            &cli.inputs,
-            cli.headless,
-            cli.palette,
-            cli.speed,
-            cli.record,
-        ),
+        Some(Command::Demo {
+            headless,
+            speed,
+            common,
+        }) => {
+            if !cli.inputs.is_empty() {
+                eprintln!(
+                    "bridgewatch: demo plays its own scenario; --input belongs to the console without demo"
+                );
+                return ExitCode::from(2);
+            }
+            // `bridgewatch --headless demo` means what `demo --headless` does.
+            let common = merge(cli.common, common);
+            demo(common, headless || cli.headless, speed)
+        }
+        None => console(cli.common, &cli.inputs, cli.headless, cli.speed, cli.record),
     }
 }
 
-fn load_config(config: Option<PathBuf>) -> Result<Config, ExitCode> {
-    match config {
-        Some(p) => Config::load(&p).map_err(|e| {
-            eprintln!("bridgewatch: {e}");
-            ExitCode::from(2)
-        }),
-        None => Ok(Config::default()),
+/// Options given before the subcommand count as given after it.
+fn merge(top: Common, sub: Common) -> Common {
+    Common {
+        config: sub.config.or(top.config),
+        palette: sub.palette.or(top.palette),
+        log_level: if sub.log_level != "info" {
+            sub.log_level
+        } else {
+            top.log_level
+        },
     }
 }
 
-fn demo(
-    config: Option<PathBuf>,
-    headless_mode: bool,
-    speed: f64,
-    palette: Option<String>,
-) -> ExitCode {
-    let config = match load_config(config) {
+fn load_config(given: Option<&Path>) -> Result<(Config, ConfigSource), ExitCode> {
+    Config::find(given).map_err(|e| {
+        eprintln!("bridgewatch: {e}");
+        ExitCode::from(2)
+    })
+}
+
+/// Diagnostics go to `bridgewatch.log` in the data directory, never onto
+/// the screen. A log that cannot be opened leaves diagnostics off (the
+/// alarm log and the screen still say what matters).
+fn start_logging(config: &Config, level: &str) {
+    let Some(dir) = config.data_dir() else {
+        return;
+    };
+    let file = std::fs::create_dir_all(&dir).and_then(|_| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("bridgewatch.log"))
+    });
+    let Ok(file) = file else {
+        return;
+    };
+    let level = level.parse().unwrap_or(tracing::Level::INFO);
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_max_level(level)
+        .try_init();
+}
+
+fn demo(common: Common, headless_mode: bool, speed: f64) -> ExitCode {
+    let (config, source) = match load_config(common.config.as_deref()) {
         Ok(c) => c,
         Err(code) => return code,
     };
+    start_logging(&config, &common.log_level);
+    tracing::info!("demo with {}", source.label());
     if !headless_mode {
-        let palette = palette.as_deref().and_then(Palette::parse);
-        return finish(run::run(&config, run::Source::Demo, speed, palette));
+        let palette = common.palette.as_deref().and_then(Palette::parse);
+        return finish(run::run(
+            &config,
+            &source,
+            run::Source::Demo,
+            speed,
+            palette,
+        ));
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    match headless::run_demo(&config, &mut out, &mut io::stderr()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bridgewatch: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    finish(headless::run_demo(&config, &mut out, &mut io::stderr()))
 }
 
 fn finish(r: io::Result<()>) -> ExitCode {
     match r {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
+            tracing::error!("ended: {e}");
             eprintln!("bridgewatch: {e}");
             ExitCode::FAILURE
         }
@@ -142,14 +230,13 @@ fn finish(r: io::Result<()>) -> ExitCode {
 }
 
 fn console(
-    config: Option<PathBuf>,
+    common: Common,
     inputs: &[String],
     headless_mode: bool,
-    palette: Option<String>,
     speed: f64,
     record: Option<PathBuf>,
 ) -> ExitCode {
-    let mut config = match load_config(config) {
+    let (mut config, source) = match load_config(common.config.as_deref()) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -166,14 +253,32 @@ fn console(
             }
         }
     }
-    if specs.is_empty() {
-        eprintln!("bridgewatch: no input; give --input file:PATH or udp:ADDR:PORT");
-        return ExitCode::from(2);
+    match headless::check_inputs(&specs) {
+        Ok(()) => {}
+        Err(headless::InputProblem::Usage(e)) => {
+            eprintln!("bridgewatch: {e}");
+            return ExitCode::from(2);
+        }
+        Err(headless::InputProblem::Unreadable(e)) => {
+            eprintln!("bridgewatch: {e}");
+            return ExitCode::FAILURE;
+        }
     }
+    start_logging(&config, &common.log_level);
+    tracing::info!(
+        "started with {}; inputs: {}",
+        source.label(),
+        specs
+            .iter()
+            .map(InputSpec::name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     if !headless_mode {
-        let palette = palette.as_deref().and_then(Palette::parse);
+        let palette = common.palette.as_deref().and_then(Palette::parse);
         return finish(run::run(
             &config,
+            &source,
             run::Source::Inputs(specs),
             speed,
             palette,
@@ -182,14 +287,7 @@ fn console(
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr();
-    match headless::run(&config, &specs, &mut out, &mut err) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bridgewatch: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    finish(headless::run(&config, &specs, speed, &mut out, &mut err))
 }
 
 fn decode(files: &[String], opts: DecodeOptions, summary: bool) -> ExitCode {

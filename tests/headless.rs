@@ -76,7 +76,14 @@ fn every_real_log_replays_with_a_checked_summary() {
     for f in &files {
         let mut out = Vec::new();
         let mut err = Vec::new();
-        headless::run(&config, &[InputSpec::File(f.clone())], &mut out, &mut err).expect("run");
+        headless::run(
+            &config,
+            &[InputSpec::File(f.clone())],
+            1.0,
+            &mut out,
+            &mut err,
+        )
+        .expect("run");
         let text = String::from_utf8(out).expect("utf8");
         let events: Vec<Value> = text
             .lines()

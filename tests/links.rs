@@ -3,15 +3,16 @@
 //! TCP feed that drops and comes back.
 
 use bridgewatch::link::InputSpec;
-use bridgewatch::link::tasks::{self, LinkMsg};
+use bridgewatch::link::tasks::{self, LinkMsg, Pace};
 use std::io::Write;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
+const PACE: Pace = Pace::Recorded { speed: 1.0 };
 const SENTENCE: &str = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
 
-async fn next_line(rx: &mut mpsc::UnboundedReceiver<LinkMsg>) -> Vec<u8> {
+async fn next_line(rx: &mut mpsc::Receiver<LinkMsg>) -> Vec<u8> {
     loop {
         match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
             Ok(Some(LinkMsg::Line { line: Some(l), .. })) => return l,
@@ -22,7 +23,7 @@ async fn next_line(rx: &mut mpsc::UnboundedReceiver<LinkMsg>) -> Vec<u8> {
     }
 }
 
-async fn next_state(rx: &mut mpsc::UnboundedReceiver<LinkMsg>) -> (bool, String) {
+async fn next_state(rx: &mut mpsc::Receiver<LinkMsg>) -> (bool, String) {
     loop {
         match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
             Ok(Some(LinkMsg::State { up, detail, .. })) => return (up, detail),
@@ -46,9 +47,9 @@ async fn serial_port_on_a_pseudo_terminal_pair() {
         .expect("openpty");
     let path = pair.master.tty_name().expect("slave path");
     let mut writer = pair.master.take_writer().expect("writer");
-    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);
     let spec = InputSpec::parse(&format!("serial:{}@38400", path.display())).unwrap();
-    let task = tasks::spawn(spec, 0, 1.0, tx);
+    let task = tasks::spawn(spec, 0, PACE, tx);
     let (up, detail) = next_state(&mut rx).await;
     assert!(up, "{detail}");
     // The transponder talks: two sentences, one split across writes.
@@ -72,8 +73,8 @@ async fn udp_on_loopback() {
     let probe = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = probe.local_addr().unwrap();
     drop(probe);
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let task = tasks::spawn(InputSpec::Udp(addr), 0, 1.0, tx);
+    let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);
+    let task = tasks::spawn(InputSpec::Udp(addr), 0, PACE, tx);
     assert!(next_state(&mut rx).await.0);
     let sender = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
     // Two sentences in one datagram, the last without a terminator.
@@ -90,8 +91,8 @@ async fn udp_on_loopback() {
 async fn tcp_feed_that_drops_and_comes_back() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let task = tasks::spawn(InputSpec::Tcp(addr.to_string()), 0, 1.0, tx);
+    let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);
+    let task = tasks::spawn(InputSpec::Tcp(addr.to_string()), 0, PACE, tx);
     let (mut conn, _) = listener.accept().await.unwrap();
     assert!(next_state(&mut rx).await.0);
     conn.write_all(format!("{SENTENCE}\r\n").as_bytes())
@@ -120,8 +121,8 @@ async fn tcp_target_not_listening_is_retried_not_fatal() {
     let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = probe.local_addr().unwrap();
     drop(probe);
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let task = tasks::spawn(InputSpec::Tcp(addr.to_string()), 0, 1.0, tx);
+    let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);
+    let task = tasks::spawn(InputSpec::Tcp(addr.to_string()), 0, PACE, tx);
     let (up, detail) = next_state(&mut rx).await;
     assert!(!up && !detail.is_empty());
     // Now the server appears; the next attempt connects.
@@ -151,9 +152,11 @@ async fn file_replay_keeps_the_recorded_pace() {
         mk(1_700_000_060_000),
         mk(1_700_000_120_000)
     );
-    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);
     let start = tokio::time::Instant::now();
-    let h = tokio::spawn(async move { tasks::replay_lines(text.as_bytes(), 0, 60.0, &tx).await });
+    let h = tokio::spawn(async move {
+        tasks::replay_bytes(text.as_bytes(), 0, Pace::Recorded { speed: 60.0 }, &tx).await
+    });
     let mut at = Vec::new();
     for _ in 0..3 {
         next_line(&mut rx).await;

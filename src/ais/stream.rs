@@ -81,6 +81,9 @@ pub struct StreamStats {
 #[derive(Debug, Default)]
 pub struct AisStream {
     reassembler: Reassembler,
+    /// Tag-block groups (`g:`) whose first sentence named its source (`s:`)
+    /// while the others do not: (link, group id) → source. Bounded.
+    group_sources: Vec<((u32, u32), u64)>,
     stats: StreamStats,
     last_tag_problem: Option<nmea::TagProblem>,
 }
@@ -114,6 +117,35 @@ impl AisStream {
             None => self.stats.rejected_by_kind.push((k, 1)),
         }
         e
+    }
+
+    /// The reassembly source of a sentence: its link and tag-block source;
+    /// a sentence of a tag-block group takes the source its group named.
+    fn source_of(&mut self, link: u32, tag: Option<&nmea::TagBlock<'_>>) -> u64 {
+        let group = tag
+            .and_then(|t| t.group)
+            .and_then(|g| g.rsplit('-').next())
+            .and_then(|id| id.parse::<u32>().ok())
+            .map(|id| (link, id));
+        match (tag.and_then(|t| t.source), group) {
+            (Some(src), g) => {
+                let key = source_key(link, Some(src));
+                if let Some(g) = g {
+                    self.group_sources.retain(|(k, _)| *k != g);
+                    if self.group_sources.len() >= 64 {
+                        self.group_sources.remove(0);
+                    }
+                    self.group_sources.push((g, key));
+                }
+                key
+            }
+            (None, Some(g)) => self
+                .group_sources
+                .iter()
+                .find(|(k, _)| *k == g)
+                .map_or(u64::from(link), |(_, v)| *v),
+            (None, None) => u64::from(link),
+        }
     }
 
     /// Count a valid sentence the caller handles itself (GNSS, ALR).
@@ -160,6 +192,19 @@ impl AisStream {
         s: Sentence<'a>,
         now_ms: i64,
     ) -> Result<Outcome<'a>, LineError> {
+        self.push_sentence_from(0, s, now_ms)
+    }
+
+    /// [`push_sentence`](Self::push_sentence) for a sentence received on
+    /// input `link`: multi-sentence messages are joined per link and per
+    /// tag-block source (`s:`), so two receivers' fragments are never glued
+    /// into one message.
+    pub fn push_sentence_from<'a>(
+        &mut self,
+        link: u32,
+        s: Sentence<'a>,
+        now_ms: i64,
+    ) -> Result<Outcome<'a>, LineError> {
         self.stats.sentences += 1;
         self.note_tag(&s);
         if s.formatter != "VDM" && s.formatter != "VDO" {
@@ -170,7 +215,11 @@ impl AisStream {
             Ok(v) => v,
             Err(e) => return Err(self.reject(LineError::Vdm(e))),
         };
-        let assembled = match self.reassembler.push(&v, time_ms.unwrap_or(now_ms)) {
+        let source = self.source_of(link, s.tag.as_ref());
+        let assembled = match self
+            .reassembler
+            .push_from(source, &v, time_ms.unwrap_or(now_ms))
+        {
             Ok(Some(a)) => a,
             Ok(None) => return Ok(Outcome::Fragment),
             Err(e) => return Err(self.reject(LineError::Vdm(e))),
@@ -188,6 +237,20 @@ impl AisStream {
             Err(e) => Err(self.reject(LineError::Decode(e))),
         }
     }
+}
+
+/// The reassembly source of a sentence: its link and tag-block source.
+fn source_key(link: u32, tag_source: Option<&str>) -> u64 {
+    let Some(src) = tag_source else {
+        return u64::from(link);
+    };
+    // FNV-1a over the source text, with the link in the high bits' seed.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ (u64::from(link) << 32);
+    for b in src.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h | 1 << 63
 }
 
 /// Remembers message 24 part A names so a later part B can be reported with

@@ -4,6 +4,8 @@
 
 use super::alarm_log::AlarmLog;
 use super::engine::{Engine, clean};
+pub use super::links::LinkStatus;
+use super::links::{LinkChange, Links};
 use crate::clock::rfc3339;
 use crate::link::tasks::LinkMsg;
 use crate::traffic::alarm::{AlarmId, AlarmState};
@@ -251,23 +253,11 @@ impl Default for ViewState {
     }
 }
 
-/// One input's state for the status bar.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LinkStatus {
-    pub name: String,
-    pub up: bool,
-    pub detail: String,
-    /// Wall time of the last change.
-    pub since_ms: i64,
-    pub lines: u64,
-    pub alarmed: bool,
-}
-
 /// Everything the console shows.
 #[derive(Debug)]
 pub struct App {
     pub engine: Engine,
-    pub links: Vec<LinkStatus>,
+    pub links: Links,
     pub view: ViewState,
     pub keymap: Keymap,
     pub log: AlarmLog,
@@ -276,8 +266,9 @@ pub struct App {
     pub quit: bool,
     /// A new unacknowledged alarm since the last frame: ring the bell.
     pub bell: bool,
-    pub link_alarm_ms: i64,
     pub last_wall_ms: i64,
+    /// Which configuration is in use ("config PATH", "built-in defaults").
+    pub config_label: String,
 }
 
 const RANGES: [f64; 7] = [0.75, 1.5, 3.0, 6.0, 12.0, 24.0, 48.0];
@@ -293,25 +284,15 @@ impl App {
     ) -> App {
         App {
             engine: Engine::new(traffic, live),
-            links: link_names
-                .into_iter()
-                .map(|name| LinkStatus {
-                    name,
-                    up: false,
-                    detail: "starting".into(),
-                    since_ms: 0,
-                    lines: 0,
-                    alarmed: false,
-                })
-                .collect(),
+            links: Links::new(link_names),
             view: ViewState::default(),
             keymap,
             log,
             log_lines: Vec::new(),
             quit: false,
             bell: false,
-            link_alarm_ms: 30_000,
             last_wall_ms: 0,
+            config_label: "built-in defaults".into(),
         }
     }
 
@@ -506,76 +487,34 @@ impl App {
 
     /// A message from a link task.
     pub fn link(&mut self, msg: LinkMsg) {
-        match msg {
-            LinkMsg::Line {
-                link,
-                received_ms,
-                line,
-            } => {
-                self.last_wall_ms = received_ms;
-                if let Some(l) = self.links.get_mut(link) {
-                    l.lines += 1;
-                }
-                self.engine.push_line(line.as_deref(), received_ms);
-            }
-            LinkMsg::State { link, up, detail } => {
-                let now = self.last_wall_ms;
-                if let Some(l) = self.links.get_mut(link) {
-                    if l.up != up || l.since_ms == 0 {
-                        l.since_ms = now;
-                    }
-                    l.up = up;
-                    l.detail = clean(&detail);
-                    if up {
-                        l.alarmed = false;
-                        let id = AlarmId::Link(l.name.clone());
-                        self.engine
-                            .traffic
-                            .alarms
-                            .rectify(&id, self.engine.now_ms(now));
-                    }
-                }
-            }
-            LinkMsg::Finished { link } => {
-                if let Some(l) = self.links.get_mut(link) {
-                    l.up = false;
-                    l.detail = "end of file".into();
-                    l.alarmed = true; // a finished replay is not a failure
-                }
-            }
+        if let LinkMsg::Line { received_ms, .. } = &msg {
+            self.last_wall_ms = *received_ms;
+        }
+        let change = self.links.handle(&mut self.engine, msg, self.last_wall_ms);
+        if let LinkChange::NoClock { link } = change
+            && let Some(l) = self.links.list.get_mut(link)
+        {
+            l.detail = "the file carries no time: replayed on the system clock".into();
         }
         self.after_change();
     }
 
-    /// Once a second of wall time: live engines re-evaluate; links that
-    /// stayed down raise an alarm.
+    /// Once a second of wall time: an engine on the system clock
+    /// re-evaluates; links that stayed down raise an alarm.
     pub fn tick(&mut self, wall_ms: i64) {
         self.last_wall_ms = wall_ms;
-        if self.engine.live {
+        if self.engine.on_wall_clock() {
             self.engine.tick(wall_ms);
         }
-        let now = self.engine.now_ms(wall_ms);
-        for l in &mut self.links {
-            if l.since_ms == 0 {
-                // Counting from start-up: a link that never comes up alarms too.
-                l.since_ms = wall_ms;
-            }
-            if !l.up && !l.alarmed && wall_ms - l.since_ms >= self.link_alarm_ms {
-                l.alarmed = true;
-                self.engine.traffic.alarms.raise(
-                    AlarmId::Link(l.name.clone()),
-                    now,
-                    format!("Link {} down: {}", l.name, l.detail),
-                    None,
-                );
-            }
-        }
+        self.links.check(&mut self.engine, wall_ms);
         self.after_change();
     }
 
     fn after_change(&mut self) {
-        let events = self.engine.traffic.take_events();
-        let transitions = self.engine.traffic.alarms.take_transitions();
+        let super::engine::Drained {
+            events,
+            transitions,
+        } = self.engine.drain(&mut self.log, self.last_wall_ms);
         for t in &transitions {
             if t.state == Some(AlarmState::ActiveUnacknowledged) {
                 self.bell = true;
@@ -604,7 +543,6 @@ impl App {
             let n = self.log_lines.len() - 2000;
             self.log_lines.drain(..n);
         }
-        self.log.write(&transitions, &events);
         // Keep a selection while there are targets, so the minimum display
         // always shows a ship.
         if self.engine.traffic.selected.is_none()

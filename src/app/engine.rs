@@ -4,12 +4,22 @@
 //! way from the same link tasks, so a replayed file gives the same events at
 //! the same data times in both.
 
+use super::alarm_log::AlarmLog;
 use crate::ais::stream::{AisStream, Outcome};
 use crate::clock::{DataClock, rfc3339};
 use crate::nmea::{self, gnss, pi};
+use crate::traffic::alarm::{AlarmId, AlarmTransition};
 use crate::traffic::config::TrafficConfig;
 use crate::traffic::{Event, Traffic};
 use serde_json::{Value, json};
+
+/// What the engine said since it was last asked: for the screen, the bell
+/// and the headless event stream (the alarm log has them already).
+#[derive(Debug, Default)]
+pub struct Drained {
+    pub events: Vec<Event>,
+    pub transitions: Vec<AlarmTransition>,
+}
 
 /// Lines in, traffic events out.
 #[derive(Debug)]
@@ -21,8 +31,11 @@ pub struct Engine {
     /// clock.
     pub live: bool,
     /// Time used before any line carried one (replay: the file's first data
-    /// time, found by a first pass).
+    /// time, found by looking ahead).
     pub start_ms: i64,
+    /// A replay of a file that carries no time at all runs on the system
+    /// clock from the start of the replay.
+    pub wall_fallback: bool,
 }
 
 impl Engine {
@@ -34,6 +47,72 @@ impl Engine {
             clock: DataClock::default(),
             live,
             start_ms: 0,
+            wall_fallback: false,
+        }
+    }
+
+    /// Whether time comes from the system clock (live inputs, or a replay
+    /// whose data carries no time): then the engine is ticked on it.
+    pub fn on_wall_clock(&self) -> bool {
+        self.live || (self.wall_fallback && self.clock.now_ms().is_none())
+    }
+
+    /// A replay starts: its first data time, looked ahead for, stamps the
+    /// reports that come before the first clock sentence. A file without
+    /// any time replays on the system clock (`wall_ms` on). Returns false
+    /// in that case, for the notice.
+    pub fn replay_starts(&mut self, first_ms: Option<i64>, wall_ms: i64) -> bool {
+        if self.live || self.clock.now_ms().is_some() {
+            return true;
+        }
+        match first_ms {
+            Some(t) => {
+                self.start_ms = t;
+                true
+            }
+            None => {
+                if !self.wall_fallback {
+                    self.wall_fallback = true;
+                    self.start_ms = wall_ms;
+                }
+                false
+            }
+        }
+    }
+
+    /// Take the events and alarm transitions, append them to the alarm
+    /// log, and raise (or clear) the storage alarm when the log cannot (or
+    /// again can) be written.
+    pub fn drain(&mut self, log: &mut AlarmLog, wall_ms: i64) -> Drained {
+        let mut d = Drained {
+            events: self.traffic.take_events(),
+            transitions: self.traffic.alarms.take_transitions(),
+        };
+        log.write(&d.transitions, &d.events);
+        let problem = log.problem().map(str::to_string);
+        self.storage_problem("alarm log", problem.as_deref(), wall_ms);
+        d.transitions.extend(self.traffic.alarms.take_transitions());
+        d
+    }
+
+    /// Show a storage failure (`what` cannot be written, and why) as an
+    /// alarm; `None` clears it.
+    pub fn storage_problem(&mut self, what: &str, problem: Option<&str>, wall_ms: i64) {
+        let id = AlarmId::Storage(what.to_string());
+        let now = self.now_ms(wall_ms);
+        match problem {
+            Some(p) => {
+                if self.traffic.alarms.get(&id).is_none() {
+                    self.traffic
+                        .alarms
+                        .raise(id, now, format!("{what} not written: {p}"), None);
+                }
+            }
+            None => {
+                if self.traffic.alarms.get(&id).is_some() {
+                    self.traffic.alarms.rectify(&id, now);
+                }
+            }
         }
     }
 
@@ -43,11 +122,22 @@ impl Engine {
         if self.live {
             return received_ms;
         }
-        self.clock.now_ms().unwrap_or(self.start_ms)
+        match self.clock.now_ms() {
+            Some(t) => t,
+            None if self.wall_fallback => received_ms,
+            None => self.start_ms,
+        }
     }
 
-    /// Process one line (`None`: an over-long line the reader dropped).
+    /// Process one line of the only input (see [`push_link_line`](Self::push_link_line)).
     pub fn push_line(&mut self, line: Option<&[u8]>, received_ms: i64) {
+        self.push_link_line(0, line, received_ms);
+    }
+
+    /// Process one line received on input `link` (`None`: an over-long
+    /// line the reader dropped). Multi-sentence messages are joined per link
+    /// and tag-block source.
+    pub fn push_link_line(&mut self, link: u32, line: Option<&[u8]>, received_ms: i64) {
         let Some(line) = line else {
             self.stream.count_rejected_line();
             return;
@@ -78,7 +168,7 @@ impl Engine {
             }
             return;
         }
-        if let Ok(Outcome::Ais(r)) = self.stream.push_sentence(s, now) {
+        if let Ok(Outcome::Ais(r)) = self.stream.push_sentence_from(link, s, now) {
             self.traffic.ingest(&r, now);
         }
     }

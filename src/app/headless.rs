@@ -1,78 +1,129 @@
-//! Headless mode: the same engine as the console, events as JSON lines on
-//! stdout (contract in ARCHITECTURE.md), alarms and messages appended to the
-//! persistent log in the data directory.
+//! Headless mode: the same link tasks, channel and engine as the console,
+//! events as JSON lines on stdout (contract in ARCHITECTURE.md), alarms and
+//! messages appended to the persistent log in the data directory.
+//!
+//! Files alone are replayed one after the other as fast as the engine takes
+//! them, on the data's own clock, and the run ends with the `summary` line.
+//! With any live input (serial, TCP, UDP) the run goes on until it is
+//! stopped (SIGINT, SIGTERM, or the reader of stdout going away): files
+//! beside live inputs replay at their recorded pace (`--speed`), and the
+//! engine runs on the system clock, ticking once a second even when every
+//! feed is silent, so silence itself raises lost-target and own-position
+//! alarms.
 
 use super::Config;
 use super::alarm_log::AlarmLog;
 use super::engine::{Engine, event_json};
-use crate::clock::{DataClock, rfc3339};
+use super::links::{LinkChange, Links};
+use super::run::Recording;
+use crate::clock::rfc3339;
+use crate::link::tasks::{self, LinkMsg, Pace};
 use crate::link::{self, InputSpec};
-use crate::nmea::{self, gnss};
 use serde_json::json;
 use std::io::{self, Write};
+use std::time::Duration;
+use tokio::sync::mpsc;
 
-fn flush_events<W: Write>(engine: &mut Engine, log: &mut AlarmLog, out: &mut W) -> io::Result<()> {
-    let events = engine.traffic.take_events();
-    let transitions = engine.traffic.alarms.take_transitions();
-    log.write(&transitions, &events);
-    for e in &events {
-        writeln!(out, "{}", event_json(e))?;
+/// Why inputs cannot be used, before anything runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputProblem {
+    /// A usage error (exit status 2): no input, or a kind this mode cannot
+    /// read.
+    Usage(String),
+    /// A file that cannot be read (exit status 1).
+    Unreadable(String),
+}
+
+/// Check that every input can be used: files readable, no unsupported
+/// kind. Live links that cannot open yet are not refused: they are
+/// reported and retried, as at sea a transponder may come up later.
+pub fn check_inputs(inputs: &[InputSpec]) -> Result<(), InputProblem> {
+    if inputs.is_empty() {
+        return Err(InputProblem::Usage(
+            "no input; give --input file:PATH, udp:ADDR:PORT, tcp:HOST:PORT or serial:DEVICE"
+                .into(),
+        ));
+    }
+    for i in inputs {
+        match i {
+            InputSpec::Aiip(_) => {
+                return Err(InputProblem::Usage(format!(
+                    "{}: AI-IP input is not supported by this version of bridgewatch",
+                    i.name()
+                )));
+            }
+            InputSpec::File(p) => {
+                if let Err(e) = std::fs::File::open(p) {
+                    return Err(InputProblem::Unreadable(format!(
+                        "cannot read {}: {e}",
+                        p.display()
+                    )));
+                }
+            }
+            _ => {}
+        }
     }
     Ok(())
 }
 
-/// Find the first data time in a file (tag block, or RMC/ZDA), so a replay
-/// starts its clock there rather than at 1970.
-fn first_data_time(path: &std::path::Path) -> Option<i64> {
-    let file = std::fs::File::open(path).ok()?;
-    let mut clock = DataClock::default();
-    let mut lines = 0u32;
-    let _ = link::read_lines(file, |l| {
-        if clock.now_ms().is_some() || lines > 200_000 {
-            return;
+/// Prints events and link changes as JSON lines.
+struct Printer<'a, W: Write> {
+    out: &'a mut W,
+    err: &'a mut dyn Write,
+    log: AlarmLog,
+}
+
+impl<W: Write> Printer<'_, W> {
+    fn events(&mut self, engine: &mut Engine, wall_ms: i64) -> io::Result<()> {
+        let d = engine.drain(&mut self.log, wall_ms);
+        for e in &d.events {
+            writeln!(self.out, "{}", event_json(e))?;
         }
-        lines += 1;
-        if let Some(Ok(s)) = l.bytes().map(nmea::frame) {
-            clock.observe_tag(&s);
-            if gnss::is_gnss(s.formatter)
-                && let Ok(f) = gnss::parse(&s)
-            {
-                clock.observe_fix(&f);
+        Ok(())
+    }
+
+    fn change(
+        &mut self,
+        engine: &Engine,
+        links: &Links,
+        change: LinkChange,
+        wall_ms: i64,
+    ) -> io::Result<()> {
+        let at = rfc3339(engine.now_ms(wall_ms));
+        match change {
+            LinkChange::None => Ok(()),
+            LinkChange::State { link, up } => {
+                let Some(l) = links.list.get(link) else {
+                    return Ok(());
+                };
+                let state = if up { "up" } else { "down" };
+                if !up {
+                    let _ = writeln!(self.err, "bridgewatch: {} down: {}", l.name, l.detail);
+                }
+                writeln!(
+                    self.out,
+                    "{}",
+                    json!({"time": at, "event": "link", "name": l.name, "state": state, "detail": l.detail})
+                )
+            }
+            LinkChange::NoClock { link } => {
+                let name = links.list.get(link).map_or("", |l| l.name.as_str());
+                let _ = writeln!(
+                    self.err,
+                    "bridgewatch: {name} carries no time (no tag block c:, RMC or ZDA): replayed on the system clock"
+                );
+                Ok(())
             }
         }
-    });
-    clock.now_ms()
-}
+    }
 
-/// Replay one recorded input as fast as possible, with link events.
-fn replay<R: std::io::Read, W: Write>(
-    engine: &mut Engine,
-    log: &mut AlarmLog,
-    name: &str,
-    input: R,
-    out: &mut W,
-) -> io::Result<()> {
-    let link_event = |state: &str, at: i64| json!({"time": rfc3339(at), "event": "link", "name": name, "state": state});
-    writeln!(out, "{}", link_event("up", engine.now_ms(0)))?;
-    let mut result = Ok(());
-    link::read_lines(input, |l| {
-        engine.push_line(l.bytes(), 0);
-        if result.is_ok() {
-            result = flush_events(engine, log, out);
-        }
-    })?;
-    result?;
-    engine.tick(0);
-    flush_events(engine, log, out)?;
-    writeln!(out, "{}", link_event("down", engine.now_ms(0)))
-}
-
-fn summary<W: Write>(engine: &Engine, out: &mut W) -> io::Result<()> {
-    let s = engine.stream.stats();
-    let summary = json!({"time": rfc3339(engine.now_ms(link::wall_ms())), "event": "summary",
-        "sentences": s.sentences, "rejected": s.rejected, "targets": engine.traffic.targets.len()});
-    writeln!(out, "{summary}")?;
-    out.flush()
+    fn summary(&mut self, engine: &Engine) -> io::Result<()> {
+        let s = engine.stream.stats();
+        let summary = json!({"time": rfc3339(engine.now_ms(link::wall_ms())), "event": "summary",
+            "sentences": s.sentences, "rejected": s.rejected, "targets": engine.traffic.targets.len()});
+        writeln!(self.out, "{summary}")?;
+        self.out.flush()
+    }
 }
 
 /// The built-in demo, headless: the same story as events.
@@ -81,105 +132,130 @@ pub fn run_demo<W: Write>(config: &Config, out: &mut W, err: &mut dyn Write) -> 
     traffic.own_ship.mmsi.get_or_insert(super::demo::OWN_MMSI);
     let mut engine = Engine::new(traffic, false);
     engine.start_ms = super::demo::START_MS;
-    let mut log = AlarmLog::open(config.data_dir(), err);
-    let text = super::demo::scenario();
-    replay(&mut engine, &mut log, "demo", text.as_bytes(), out)?;
-    summary(&engine, out)
+    let log = AlarmLog::open(config.data_dir(), err);
+    let mut links = Links::new(vec!["demo".to_string()]);
+    let mut p = Printer { out, err, log };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);
+        tokio::spawn(async move {
+            let text = super::demo::scenario();
+            let up = LinkMsg::State {
+                link: 0,
+                up: true,
+                detail: "built-in scenario".into(),
+            };
+            if tx.send(up).await.is_ok() {
+                tasks::replay_bytes(text.as_bytes(), 0, Pace::Unpaced, &tx).await;
+                let _ = tx.send(LinkMsg::Finished { link: 0 }).await;
+            }
+        });
+        while let Some(msg) = rx.recv().await {
+            let wall = link::wall_ms();
+            let finished = matches!(msg, LinkMsg::Finished { .. });
+            if finished {
+                engine.tick(wall);
+                p.events(&mut engine, wall)?;
+            }
+            let change = links.handle(&mut engine, msg, wall);
+            p.events(&mut engine, wall)?;
+            p.change(&engine, &links, change, wall)?;
+        }
+        p.summary(&engine)
+    })
 }
 
-/// Run headless over `inputs`, writing events to `out`. File inputs are
-/// replayed one after the other as fast as possible and the run ends with
-/// the summary; a UDP input runs until the process is stopped.
+/// Run headless over `inputs` (checked with [`check_inputs`]), writing
+/// events to `out`. `speed` paces files replayed beside live inputs.
 pub fn run<W: Write>(
     config: &Config,
     inputs: &[InputSpec],
+    speed: f64,
     out: &mut W,
     err: &mut dyn Write,
 ) -> io::Result<()> {
-    let live = inputs.iter().any(|i| !matches!(i, InputSpec::File(_)));
-    let mut engine = Engine::new(config.traffic(), live);
-    let mut log = AlarmLog::open(config.data_dir(), err);
-    for input in inputs {
-        let link_event = |state: &str, at: i64| json!({"time": rfc3339(at), "event": "link", "name": input.name(), "state": state});
-        match input {
-            InputSpec::File(path) => {
-                let file = match std::fs::File::open(path) {
-                    Ok(f) => f,
-                    Err(e) => {
-                        writeln!(err, "bridgewatch: cannot read {}: {e}", path.display())?;
-                        writeln!(out, "{}", link_event("down", engine.now_ms(0)))?;
-                        continue;
-                    }
-                };
-                if engine.clock.now_ms().is_none() {
-                    engine.start_ms = first_data_time(path).unwrap_or(0);
-                }
-                replay(&mut engine, &mut log, &input.name(), file, out)?;
+    let files_only = inputs.iter().all(|i| matches!(i, InputSpec::File(_)));
+    let mut engine = Engine::new(config.traffic(), !files_only);
+    let log = AlarmLog::open(config.data_dir(), err);
+    let mut links = Links::new(inputs.iter().map(InputSpec::name).collect());
+    if let Some(s) = config.console.link_alarm_s {
+        links.alarm_after_ms = (s * 1000.0) as i64;
+    }
+    let mut recorder = Recording::open(config.record.as_deref(), &mut engine);
+    let mut p = Printer { out, err, log };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);
+        if files_only {
+            let files = inputs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| match s {
+                    InputSpec::File(p) => Some((i, p.clone())),
+                    _ => None,
+                })
+                .collect();
+            tasks::spawn_replays(files, Pace::Unpaced, tx);
+        } else {
+            for (i, s) in inputs.iter().enumerate() {
+                tasks::spawn(s.clone(), i, Pace::Recorded { speed }, tx.clone());
             }
-            InputSpec::Udp(addr) => {
-                let sock = match link::bind_udp(*addr) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        writeln!(err, "bridgewatch: cannot listen on {addr}: {e}")?;
-                        writeln!(out, "{}", link_event("down", link::wall_ms()))?;
-                        continue;
+            drop(tx);
+        }
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        let mut second = tokio::time::interval(Duration::from_secs(1));
+        second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut files_left = if files_only { inputs.len() } else { 0 };
+        p.events(&mut engine, link::wall_ms())?;
+        loop {
+            tokio::select! {
+                msg = rx.recv() => {
+                    let Some(msg) = msg else { break };
+                    let wall = link::wall_ms();
+                    recorder.record(&mut engine, &msg);
+                    let finished = matches!(msg, LinkMsg::Finished { .. });
+                    if finished && files_only {
+                        // The end of a file is the last data time it
+                        // carries: evaluate once more there.
+                        engine.tick(wall);
+                        p.events(&mut engine, wall)?;
                     }
-                };
-                writeln!(out, "{}", link_event("up", link::wall_ms()))?;
-                out.flush()?;
-                // Stops when stdout goes away (e.g. the reader quit). The
-                // engine ticks once a second of wall time even when the feed
-                // is silent, so silence itself raises lost-target and
-                // own-position alarms.
-                let failed = std::cell::Cell::new(None);
-                let engine = std::cell::RefCell::new(&mut engine);
-                let log = std::cell::RefCell::new(&mut log);
-                let out = std::cell::RefCell::new(&mut *out);
-                let last_tick = std::cell::Cell::new(link::wall_ms());
-                let flush = || {
-                    let mut out = out.borrow_mut();
-                    let r = flush_events(*engine.borrow_mut(), *log.borrow_mut(), &mut **out)
-                        .and_then(|_| out.flush());
-                    if let Err(e) = r {
-                        failed.set(Some(e));
+                    let change = links.handle(&mut engine, msg, wall);
+                    p.events(&mut engine, wall)?;
+                    p.change(&engine, &links, change, wall)?;
+                    if !files_only {
+                        // Live: a reader of the stream sees events at once.
+                        p.out.flush()?;
                     }
-                };
-                let tick = |now: i64| {
-                    if now - last_tick.get() >= 1000 {
-                        engine.borrow_mut().tick(now);
-                        last_tick.set(now);
+                    if finished && files_only {
+                        files_left = files_left.saturating_sub(1);
+                        if files_left == 0 {
+                            break;
+                        }
                     }
-                };
-                link::listen_udp(
-                    &sock,
-                    || {
-                        let f = failed.take();
-                        let ok = f.is_none();
-                        failed.set(f);
-                        ok
-                    },
-                    |l, now| {
-                        engine.borrow_mut().push_line(l, now);
-                        tick(now);
-                        flush();
-                    },
-                    |now| {
-                        tick(now);
-                        flush();
-                    },
-                )?;
-                if let Some(e) = failed.take() {
-                    return Err(e);
                 }
-            }
-            other => {
-                writeln!(
-                    err,
-                    "bridgewatch: {} inputs are not available in headless mode yet (issue 4)",
-                    other.name()
-                )?;
+                _ = second.tick(), if !files_only => {
+                    let wall = link::wall_ms();
+                    if engine.on_wall_clock() {
+                        engine.tick(wall);
+                    }
+                    links.check(&mut engine, wall);
+                    recorder.flush(&mut engine, wall);
+                    p.events(&mut engine, wall)?;
+                    p.out.flush()?;
+                }
+                _ = term.recv() => break,
+                _ = int.recv() => break,
             }
         }
-    }
-    summary(&engine, out)
+        recorder.flush(&mut engine, link::wall_ms());
+        p.events(&mut engine, link::wall_ms())?;
+        p.summary(&engine)
+    })
 }

@@ -7,6 +7,7 @@ pub mod console;
 pub mod demo;
 pub mod engine;
 pub mod headless;
+pub mod links;
 pub mod run;
 
 use crate::traffic::config::{AlarmConfig, LostConfig, OwnShipConfig, TrafficConfig};
@@ -33,12 +34,141 @@ pub struct Config {
     pub keys: std::collections::HashMap<String, String>,
 }
 
+/// Where the configuration came from, for the status bar and `--help`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// Given with `--config`.
+    Given(PathBuf),
+    /// `config.toml` in the platform config directory.
+    Default(PathBuf),
+    /// No file: built-in defaults.
+    BuiltIn,
+}
+
+impl ConfigSource {
+    /// "config PATH" or "built-in defaults".
+    pub fn label(&self) -> String {
+        match self {
+            ConfigSource::Given(p) | ConfigSource::Default(p) => format!("config {}", p.display()),
+            ConfigSource::BuiltIn => "built-in defaults".to_string(),
+        }
+    }
+}
+
+/// `config.toml` in the platform config directory (e.g.
+/// `~/.config/bridgewatch/config.toml`), read when no `--config` is given.
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "bridgewatch")
+        .map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The platform data directory (alarm log, diagnostics log) when neither
+/// the config nor `BRIDGEWATCH_DATA_DIR` names one.
+pub fn default_data_dir() -> Option<PathBuf> {
+    std::env::var_os("BRIDGEWATCH_DATA_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            directories::ProjectDirs::from("", "", "bridgewatch")
+                .map(|d| d.data_dir().to_path_buf())
+        })
+}
+
+/// A numeric setting outside its range: refused with the key, the value
+/// and the allowed range.
+fn check_range(key: &str, value: f64, lo: f64, hi: f64) -> Result<(), String> {
+    if value.is_finite() && (lo..=hi).contains(&value) {
+        Ok(())
+    } else {
+        Err(format!("{key} = {value}: allowed {lo} to {hi}"))
+    }
+}
+
 impl Config {
     /// Read and check a config file.
     pub fn load(path: &Path) -> Result<Config, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+        let c: Config = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        c.validate()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(c)
+    }
+
+    /// The file given, else the platform's `config.toml` when it exists,
+    /// else the built-in defaults; checked the same way in every mode.
+    pub fn find(given: Option<&Path>) -> Result<(Config, ConfigSource), String> {
+        if let Some(p) = given {
+            return Ok((Config::load(p)?, ConfigSource::Given(p.to_path_buf())));
+        }
+        match default_config_path() {
+            Some(p) if p.exists() => Ok((Config::load(&p)?, ConfigSource::Default(p))),
+            _ => Ok((Config::default(), ConfigSource::BuiltIn)),
+        }
+    }
+
+    /// Every numeric setting within its range, the palette and the keys
+    /// known. (Key conflicts are checked when the keymap is built.)
+    pub fn validate(&self) -> Result<(), String> {
+        let o = &self.own_ship;
+        check_range(
+            "[own_ship] own_position_timeout_s",
+            o.own_position_timeout_s,
+            1.0,
+            3600.0,
+        )?;
+        if o.mmsi.is_some_and(|m| !(1..=999_999_999).contains(&m)) {
+            return Err(format!(
+                "[own_ship] mmsi = {}: allowed 1 to 999999999",
+                o.mmsi.unwrap_or(0)
+            ));
+        }
+        let a = &self.alarms;
+        check_range("[alarms] cpa_limit_nm", a.cpa_limit_nm, 0.0, 20.0)?;
+        check_range("[alarms] tcpa_limit_min", a.tcpa_limit_min, 0.0, 120.0)?;
+        check_range("[alarms] cpa_hysteresis_nm", a.cpa_hysteresis_nm, 0.0, 2.0)?;
+        check_range(
+            "[alarms] activation_range_nm",
+            a.activation_range_nm,
+            0.0,
+            100.0,
+        )?;
+        check_range("[alarms] moored_max_sog_kn", a.moored_max_sog_kn, 0.0, 10.0)?;
+        check_range(
+            "[alarms] own_alongside_max_sog_kn",
+            a.own_alongside_max_sog_kn,
+            0.0,
+            10.0,
+        )?;
+        let l = &self.lost;
+        let day = 86_400.0;
+        for (k, v) in [
+            ("class_a_moored_s", l.class_a_moored_s),
+            ("class_a_slow_s", l.class_a_slow_s),
+            ("class_a_fast_s", l.class_a_fast_s),
+            ("class_a_very_fast_s", l.class_a_very_fast_s),
+            ("sar_base_s", l.sar_base_s),
+            ("aton_sart_s", l.aton_sart_s),
+            ("class_b_so_s[0]", l.class_b_so_s[0]),
+            ("class_b_so_s[1]", l.class_b_so_s[1]),
+            ("class_b_so_s[2]", l.class_b_so_s[2]),
+            ("class_b_so_s[3]", l.class_b_so_s[3]),
+            ("class_b_cs_s[0]", l.class_b_cs_s[0]),
+            ("class_b_cs_s[1]", l.class_b_cs_s[1]),
+        ] {
+            check_range(&format!("[lost] {k}"), v, 1.0, day)?;
+        }
+        check_range("[lost] remove_after_s", l.remove_after_s, 0.0, day)?;
+        if let Some(s) = self.console.link_alarm_s {
+            check_range("[console] link_alarm_s", s, 1.0, 3600.0)?;
+        }
+        if let Some(p) = self.console.palette.as_deref()
+            && crate::ui::theme::Palette::parse(p).is_none()
+        {
+            return Err(format!(
+                "[console] palette = {p:?}: allowed day, dusk, night"
+            ));
+        }
+        console::Keymap::new(&self.keys).map(|_| ())
     }
 
     /// The traffic engine's part.
@@ -53,13 +183,7 @@ impl Config {
     /// The data directory: config, then `BRIDGEWATCH_DATA_DIR`, then the
     /// platform's (e.g. `~/.local/share/bridgewatch`).
     pub fn data_dir(&self) -> Option<PathBuf> {
-        self.data_dir
-            .clone()
-            .or_else(|| std::env::var_os("BRIDGEWATCH_DATA_DIR").map(PathBuf::from))
-            .or_else(|| {
-                directories::ProjectDirs::from("", "", "bridgewatch")
-                    .map(|d| d.data_dir().to_path_buf())
-            })
+        self.data_dir.clone().or_else(default_data_dir)
     }
 }
 
@@ -73,5 +197,24 @@ mod tests {
         let c: Config = toml::from_str(text).expect("config.example.toml is valid");
         assert_eq!(c.alarms.cpa_limit_nm, 2.0);
         assert_eq!(c.alarms.tcpa_limit_min, 12.0);
+        c.validate().expect("the example's values are in range");
+    }
+
+    #[test]
+    fn out_of_range_settings_are_refused_with_key_value_and_range() {
+        let c: Config = toml::from_str("[alarms]\ncpa_limit_nm = 35.0\n").unwrap();
+        let e = c.validate().unwrap_err();
+        assert_eq!(e, "[alarms] cpa_limit_nm = 35: allowed 0 to 20");
+        let c: Config = toml::from_str("[lost]\nclass_b_cs_s = [1080.0, -5.0]\n").unwrap();
+        let e = c.validate().unwrap_err();
+        assert!(
+            e.starts_with("[lost] class_b_cs_s[1] = -5: allowed 1 to"),
+            "{e}"
+        );
+        let c: Config = toml::from_str("[console]\nlink_alarm_s = nan\n").unwrap();
+        assert!(c.validate().unwrap_err().contains("link_alarm_s"));
+        let c: Config = toml::from_str("[console]\npalette = \"noon\"\n").unwrap();
+        assert!(c.validate().unwrap_err().contains("noon"));
+        Config::default().validate().expect("defaults are in range");
     }
 }

@@ -8,8 +8,10 @@
 use super::Config;
 use super::alarm_log::AlarmLog;
 use super::console::{App, Keymap};
+use super::engine::Engine;
 use crate::link::InputSpec;
-use crate::link::tasks::{self, LinkMsg};
+use crate::link::recorder::Recorder;
+use crate::link::tasks::{self, LinkMsg, Pace};
 use crate::ui::theme::Palette;
 use crossterm::event::{Event as TermEvent, KeyEventKind};
 use std::io::{self, Write};
@@ -47,7 +49,7 @@ pub fn build_app(config: &Config, source: &Source, log: AlarmLog) -> Result<App,
             .ok_or_else(|| format!("[console] palette {p:?}: day, dusk or night"))?;
     }
     if let Some(s) = config.console.link_alarm_s {
-        app.link_alarm_ms = (s * 1000.0) as i64;
+        app.links.alarm_after_ms = (s * 1000.0) as i64;
     }
     Ok(app)
 }
@@ -55,6 +57,7 @@ pub fn build_app(config: &Config, source: &Source, log: AlarmLog) -> Result<App,
 /// Run the full-screen console until the officer quits.
 pub fn run(
     config: &Config,
+    config_source: &super::ConfigSource,
     source: Source,
     speed: f64,
     palette: Option<Palette>,
@@ -65,28 +68,33 @@ pub fn run(
     if let Some(p) = palette {
         app.view.palette = p;
     }
+    app.config_label = config_source.label();
+    let mut recorder = Recording::open(config.record.as_deref(), &mut app.engine);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let (tx, mut rx) = mpsc::unbounded_channel::<LinkMsg>();
+        let (tx, mut rx) = mpsc::channel::<LinkMsg>(tasks::CHANNEL_CAPACITY);
+        let pace = Pace::Recorded { speed };
         match &source {
             Source::Inputs(specs) => {
                 for (i, s) in specs.iter().enumerate() {
-                    tasks::spawn(s.clone(), i, speed, tx.clone());
+                    tasks::spawn(s.clone(), i, pace, tx.clone());
                 }
             }
             Source::Demo => {
                 let tx = tx.clone();
                 tokio::spawn(async move {
                     let text = super::demo::scenario();
-                    let _ = tx.send(LinkMsg::State {
-                        link: 0,
-                        up: true,
-                        detail: "built-in scenario".into(),
-                    });
-                    tasks::replay_lines(text.as_bytes(), 0, speed, &tx).await;
-                    let _ = tx.send(LinkMsg::Finished { link: 0 });
+                    let _ = tx
+                        .send(LinkMsg::State {
+                            link: 0,
+                            up: true,
+                            detail: "built-in scenario".into(),
+                        })
+                        .await;
+                    tasks::replay_bytes(text.as_bytes(), 0, pace, &tx).await;
+                    let _ = tx.send(LinkMsg::Finished { link: 0 }).await;
                 });
             }
         }
@@ -109,15 +117,9 @@ pub fn run(
                 }
             }
         });
-        let mut recorder = match &config.record {
-            Some(p) => Some(crate::link::recorder::Recorder::open(p)?),
-            None => None,
-        };
         let mut terminal = ratatui::try_init()?;
         let result = event_loop(&mut app, &mut terminal, &mut rx, &mut krx, &mut recorder).await;
-        if let Some(r) = recorder.as_mut() {
-            r.flush()?;
-        }
+        recorder.flush(&mut app.engine, crate::link::wall_ms());
         ratatui::restore();
         result
     })
@@ -126,9 +128,9 @@ pub fn run(
 async fn event_loop(
     app: &mut App,
     terminal: &mut ratatui::DefaultTerminal,
-    rx: &mut mpsc::UnboundedReceiver<LinkMsg>,
+    rx: &mut mpsc::Receiver<LinkMsg>,
     krx: &mut mpsc::UnboundedReceiver<TermEvent>,
-    recorder: &mut Option<crate::link::recorder::Recorder>,
+    recorder: &mut Recording,
 ) -> io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate())?;
@@ -152,14 +154,14 @@ async fn event_loop(
                 dirty = false;
             }
             Some(msg) = rx.recv() => {
-                record(recorder, &msg);
+                recorder.record(&mut app.engine, &msg);
                 app.link(msg);
                 // Coalesce: take what is already waiting, bounded so the
                 // keyboard gets its turn.
                 for _ in 0..5000 {
                     match rx.try_recv() {
                         Ok(m) => {
-                            record(recorder, &m);
+                            recorder.record(&mut app.engine, &m);
                             app.link(m)
                         }
                         Err(_) => break,
@@ -171,9 +173,7 @@ async fn event_loop(
                 let wall = crate::link::wall_ms();
                 if wall / 1000 != last_second {
                     last_second = wall / 1000;
-                    if let Some(r) = recorder.as_mut() {
-                        r.flush()?;
-                    }
+                    recorder.flush(&mut app.engine, wall);
                     app.tick(wall);
                     dirty = true;
                 }
@@ -188,19 +188,72 @@ async fn event_loop(
     }
 }
 
-fn record(recorder: &mut Option<crate::link::recorder::Recorder>, msg: &LinkMsg) {
-    if let (
-        Some(r),
-        LinkMsg::Line {
-            line: Some(l),
-            received_ms,
-            ..
-        },
-    ) = (recorder.as_mut(), msg)
-        && r.write(l, *received_ms).is_err()
-    {
-        // A full disk must not stop the watch: stop recording instead.
-        *recorder = None;
+/// The optional raw recording of everything received (`--record`). A
+/// recording that cannot be written raises a storage alarm and stops; it
+/// never ends the watch.
+pub struct Recording {
+    recorder: Option<Recorder>,
+}
+
+impl Recording {
+    /// Open `path` (none: no recording). Failing to open is an alarm.
+    pub fn open(path: Option<&std::path::Path>, engine: &mut Engine) -> Recording {
+        let Some(path) = path else {
+            return Recording { recorder: None };
+        };
+        match Recorder::open(path) {
+            Ok(r) => {
+                tracing::info!("recording to {}", path.display());
+                Recording { recorder: Some(r) }
+            }
+            Err(e) => {
+                let why = format!("{}: {e}", path.display());
+                tracing::error!("recording not written: {why}");
+                engine.storage_problem("recording", Some(&why), crate::link::wall_ms());
+                Recording { recorder: None }
+            }
+        }
+    }
+
+    /// Record a received line, stamped with the engine's time for it: the
+    /// data time when replaying (so a recording made at `--speed N` replays
+    /// at the true pace), the receive time when live.
+    pub fn record(&mut self, engine: &mut Engine, msg: &LinkMsg) {
+        let (
+            Some(r),
+            LinkMsg::Line {
+                line: Some(l),
+                received_ms,
+                ..
+            },
+        ) = (self.recorder.as_mut(), msg)
+        else {
+            return;
+        };
+        let stamp = engine.now_ms(*received_ms);
+        if let Err(e) = r.write(l, stamp) {
+            self.fail(engine, e, *received_ms);
+        }
+    }
+
+    /// Push what is buffered to disk (once a second, and at the end).
+    pub fn flush(&mut self, engine: &mut Engine, wall_ms: i64) {
+        if let Some(r) = self.recorder.as_mut()
+            && let Err(e) = r.flush()
+        {
+            self.fail(engine, e, wall_ms);
+        }
+    }
+
+    fn fail(&mut self, engine: &mut Engine, e: io::Error, wall_ms: i64) {
+        let path = self
+            .recorder
+            .take()
+            .map(|r| r.path.display().to_string())
+            .unwrap_or_default();
+        let why = format!("{path}: {e}; recording stopped");
+        tracing::error!("recording not written: {why}");
+        engine.storage_problem("recording", Some(&why), wall_ms);
     }
 }
 

@@ -8,9 +8,9 @@ pub mod tasks;
 
 use crate::nmea::reader::{Line, LineFramer};
 use std::io::{self, Read};
-use std::net::{SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// An input as given with `--input` or in the config file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,42 +121,6 @@ pub fn datagram_lines(bytes: &[u8], mut f: impl FnMut(Option<&[u8]>)) {
     if let Some(l) = framer.finish() {
         f(l.bytes());
     }
-}
-
-/// Bind a UDP listening socket.
-pub fn bind_udp(addr: SocketAddr) -> io::Result<UdpSocket> {
-    let sock = UdpSocket::bind(addr)?;
-    sock.set_read_timeout(Some(Duration::from_millis(500)))?;
-    Ok(sock)
-}
-
-/// Listen on a bound UDP socket, calling `f(line, received_ms)` for every
-/// line of every datagram and `idle(now_ms)` at least twice a second (so
-/// time keeps moving when the feed goes silent), until `keep_going`
-/// returns false.
-pub fn listen_udp(
-    sock: &UdpSocket,
-    mut keep_going: impl FnMut() -> bool,
-    mut f: impl FnMut(Option<&[u8]>, i64),
-    mut idle: impl FnMut(i64),
-) -> io::Result<()> {
-    let mut buf = vec![0u8; 65_536];
-    while keep_going() {
-        idle(wall_ms());
-        match sock.recv(&mut buf) {
-            Ok(n) => {
-                let now = wall_ms();
-                datagram_lines(&buf[..n], |l| f(l, now));
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

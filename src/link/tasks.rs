@@ -1,16 +1,26 @@
-//! Tokio tasks for the console's inputs: file replay at the recorded pace,
-//! UDP listening, TCP and serial connections with reconnect and backoff.
+//! Tokio tasks for the inputs of both modes, console and headless: file
+//! replay (at the recorded pace, or as fast as the engine takes it), UDP
+//! listening, TCP and serial connections with reconnect and backoff.
 //! Each task owns its socket or port and sends owned lines and state changes
-//! over a channel; only the app loop mutates state. A failing link reports
-//! itself and is retried; it never stops the console.
+//! over one bounded channel (a fast replay waits for the engine instead of
+//! filling memory); only the app loop mutates state. A failing link reports
+//! itself and is retried; a task that dies is reported and restarted. Nothing
+//! here stops the watch.
 
 use super::{InputSpec, wall_ms};
 use crate::clock::DataClock;
 use crate::nmea::reader::{Line, LineFramer};
 use crate::nmea::{self, gnss};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt};
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::Sender;
+
+/// How many messages may wait for the app loop before a link task waits.
+pub const CHANNEL_CAPACITY: usize = 4096;
+
+/// Lines a replay looks ahead for its first data time.
+const LOOK_AHEAD_LINES: u32 = 200_000;
 
 /// What a link task reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +37,23 @@ pub enum LinkMsg {
         up: bool,
         detail: String,
     },
+    /// Sent by a replay before its first line: the first data time in the
+    /// file (tag block `c:`, else RMC/ZDA), found by looking ahead, so that
+    /// reports before the first clock sentence are stamped with it; `None`
+    /// when the file carries no time at all.
+    ReplayClock { link: usize, first_ms: Option<i64> },
     /// A file replay reached its end.
     Finished { link: usize },
+}
+
+/// How a replay is paced.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Pace {
+    /// At the pace of the data times, `speed` times faster (console, and
+    /// headless mode beside live inputs).
+    Recorded { speed: f64 },
+    /// As fast as the engine takes the lines (headless replay of files).
+    Unpaced,
 }
 
 /// Backoff between reconnects: 1, 2, 4 … 30 s.
@@ -36,54 +61,147 @@ pub fn backoff(attempt: u32) -> Duration {
     Duration::from_secs(1u64 << attempt.min(5)).min(Duration::from_secs(30))
 }
 
-/// Start the task for one input; `speed` scales file replay.
+/// Aborts the task it holds when dropped, so aborting a supervisor also
+/// ends the link task it watches.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Run `start()` as a task and watch it: a task that panics is reported
+/// (link down, with the panic's message) and, when `restart` is set,
+/// started again after the backoff. Returns when the task ends normally or
+/// the app loop has gone.
+pub async fn supervise<F, Fut>(link: usize, tx: Sender<LinkMsg>, restart: bool, mut start: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let mut attempt = 0;
+    loop {
+        let mut task = AbortOnDrop(tokio::spawn(start()));
+        let ended = (&mut task.0).await;
+        let Err(e) = ended else {
+            return;
+        };
+        if !e.is_panic() {
+            return;
+        }
+        let why = panic_message(e.into_panic());
+        tracing::error!(link, "link task failed: {why}");
+        let detail = if restart {
+            format!("link task failed ({why}); restarting")
+        } else {
+            format!("link task failed ({why})")
+        };
+        if tx
+            .send(LinkMsg::State {
+                link,
+                up: false,
+                detail,
+            })
+            .await
+            .is_err()
+            || !restart
+        {
+            return;
+        }
+        tokio::time::sleep(backoff(attempt)).await;
+        attempt += 1;
+    }
+}
+
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+/// Start the supervised task for one input. A file is replayed once (a
+/// replay that dies is reported, not replayed twice); live links are
+/// restarted.
 pub fn spawn(
     spec: InputSpec,
     link: usize,
-    speed: f64,
-    tx: UnboundedSender<LinkMsg>,
+    pace: Pace,
+    tx: Sender<LinkMsg>,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        match spec {
-            InputSpec::File(path) => replay(path, link, speed, tx).await,
-            InputSpec::Udp(addr) => retrying(link, &tx, || udp(addr, link, &tx)).await,
-            InputSpec::Tcp(addr) => {
-                let (addr, tx) = (&addr, &tx);
-                retrying(link, tx, || async move {
-                    let s = tokio::net::TcpStream::connect(addr)
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    Ok(serve(s, link, tx, format!("connected to {addr}")).await)
-                })
-                .await
-            }
-            InputSpec::Serial { path, baud } => {
-                use tokio_serial::SerialPortBuilderExt;
-                let (path, tx) = (&path, &tx);
-                retrying(link, tx, || async move {
-                    let port = tokio_serial::new(path, baud)
-                        .open_native_async()
-                        .map_err(|e| e.to_string())?;
-                    Ok(serve(port, link, tx, format!("{path} at {baud} baud")).await)
-                })
-                .await
-            }
-            InputSpec::Aiip(_) => {
-                let _ = tx.send(LinkMsg::State {
-                    link,
-                    up: false,
-                    detail: "AI-IP is not implemented yet".into(),
-                });
-            }
-        }
-    })
+    let restart = !matches!(spec, InputSpec::File(_));
+    let sup_tx = tx.clone();
+    tokio::spawn(supervise(link, sup_tx, restart, move || {
+        let (spec, tx) = (spec.clone(), tx.clone());
+        async move { run_link(spec, link, pace, tx).await }
+    }))
 }
 
-/// Run a link session again and again for as long as the console listens:
+/// Replay files one after the other, in order, on one task: headless mode
+/// over files alone, where the order of the lines must be the files' order.
+pub fn spawn_replays(
+    files: Vec<(usize, PathBuf)>,
+    pace: Pace,
+    tx: Sender<LinkMsg>,
+) -> tokio::task::JoinHandle<()> {
+    let first = files.first().map_or(0, |f| f.0);
+    let sup_tx = tx.clone();
+    tokio::spawn(supervise(first, sup_tx, false, move || {
+        let (files, tx) = (files.clone(), tx.clone());
+        async move {
+            for (link, path) in files {
+                replay(path, link, pace, &tx).await;
+            }
+        }
+    }))
+}
+
+async fn run_link(spec: InputSpec, link: usize, pace: Pace, tx: Sender<LinkMsg>) {
+    match spec {
+        InputSpec::File(path) => replay(path, link, pace, &tx).await,
+        InputSpec::Udp(addr) => retrying(link, &tx, || udp(addr, link, &tx)).await,
+        InputSpec::Tcp(addr) => {
+            let (addr, tx) = (&addr, &tx);
+            retrying(link, tx, || async move {
+                let s = tokio::net::TcpStream::connect(addr)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(serve(s, link, tx, format!("connected to {addr}")).await)
+            })
+            .await
+        }
+        InputSpec::Serial { path, baud } => {
+            use tokio_serial::SerialPortBuilderExt;
+            let (path, tx) = (&path, &tx);
+            retrying(link, tx, || async move {
+                let port = tokio_serial::new(path, baud)
+                    .open_native_async()
+                    .map_err(|e| e.to_string())?;
+                Ok(serve(port, link, tx, format!("{path} at {baud} baud")).await)
+            })
+            .await
+        }
+        InputSpec::Aiip(_) => {
+            let _ = tx
+                .send(LinkMsg::State {
+                    link,
+                    up: false,
+                    detail: "AI-IP input is not supported by this version".into(),
+                })
+                .await;
+        }
+    }
+}
+
+/// Run a link session again and again for as long as the app listens:
 /// `session` opens its port or socket, reports itself up and serves until
 /// it fails, returning why (`Ok`), or fails to open (`Err`); either way the
 /// link is reported down and retried after the backoff.
-async fn retrying<F, Fut>(link: usize, tx: &UnboundedSender<LinkMsg>, mut session: F)
+async fn retrying<F, Fut>(link: usize, tx: &Sender<LinkMsg>, mut session: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<String, String>>,
@@ -97,12 +215,16 @@ where
             }
             Err(e) => e,
         };
-        let _ = tx.send(LinkMsg::State {
-            link,
-            up: false,
-            detail,
-        });
-        if tx.is_closed() {
+        tracing::warn!(link, "link down: {detail}");
+        if tx
+            .send(LinkMsg::State {
+                link,
+                up: false,
+                detail,
+            })
+            .await
+            .is_err()
+        {
             return;
         }
         tokio::time::sleep(backoff(attempt)).await;
@@ -110,25 +232,34 @@ where
     }
 }
 
+async fn state_up(tx: &Sender<LinkMsg>, link: usize, detail: String) -> bool {
+    tracing::info!(link, "link up: {detail}");
+    tx.send(LinkMsg::State {
+        link,
+        up: true,
+        detail,
+    })
+    .await
+    .is_ok()
+}
+
 /// Report the link up, then read lines from the stream until it ends.
 async fn serve<R: AsyncRead + Unpin>(
     r: R,
     link: usize,
-    tx: &UnboundedSender<LinkMsg>,
+    tx: &Sender<LinkMsg>,
     detail: String,
 ) -> String {
-    let _ = tx.send(LinkMsg::State {
-        link,
-        up: true,
-        detail,
-    });
+    if !state_up(tx, link, detail).await {
+        return "console closed".into();
+    }
     pump(r, link, tx).await
 }
 
 /// Hand one received line (`None`: over-long, dropped) to the app loop;
-/// false once the console has gone.
-fn send_line(
-    tx: &UnboundedSender<LinkMsg>,
+/// false once the app loop has gone.
+async fn send_line(
+    tx: &Sender<LinkMsg>,
     link: usize,
     received_ms: i64,
     line: Option<Vec<u8>>,
@@ -138,15 +269,19 @@ fn send_line(
         received_ms,
         line,
     })
+    .await
     .is_ok()
 }
 
+fn owned(l: Line<'_>) -> Option<Vec<u8>> {
+    match l {
+        Line::Complete(b) => Some(b.to_vec()),
+        Line::Overlong { .. } => None,
+    }
+}
+
 /// Read lines from a stream until it ends; returns why it ended.
-async fn pump<R: AsyncRead + Unpin>(
-    mut r: R,
-    link: usize,
-    tx: &UnboundedSender<LinkMsg>,
-) -> String {
+async fn pump<R: AsyncRead + Unpin>(mut r: R, link: usize, tx: &Sender<LinkMsg>) -> String {
     let mut framer = LineFramer::default();
     let mut buf = vec![0u8; 16 * 1024];
     loop {
@@ -155,12 +290,12 @@ async fn pump<R: AsyncRead + Unpin>(
             Ok(n) => {
                 let now = wall_ms();
                 framer.push(&buf[..n]);
+                let mut lines = Vec::new();
                 while let Some(l) = framer.next() {
-                    let line = match l {
-                        Line::Complete(b) => Some(b.to_vec()),
-                        Line::Overlong { .. } => None,
-                    };
-                    if !send_line(tx, link, now, line) {
+                    lines.push(owned(l));
+                }
+                for line in lines {
+                    if !send_line(tx, link, now, line).await {
                         return "console closed".into();
                     }
                 }
@@ -173,16 +308,14 @@ async fn pump<R: AsyncRead + Unpin>(
 async fn udp(
     addr: std::net::SocketAddr,
     link: usize,
-    tx: &UnboundedSender<LinkMsg>,
+    tx: &Sender<LinkMsg>,
 ) -> Result<String, String> {
     let sock = tokio::net::UdpSocket::bind(addr)
         .await
         .map_err(|e| e.to_string())?;
-    let _ = tx.send(LinkMsg::State {
-        link,
-        up: true,
-        detail: format!("listening on {addr}"),
-    });
+    if !state_up(tx, link, format!("listening on {addr}")).await {
+        return Ok("console closed".into());
+    }
     let mut buf = vec![0u8; 65_536];
     loop {
         let n = match sock.recv(&mut buf).await {
@@ -193,39 +326,88 @@ async fn udp(
         let mut lines = Vec::new();
         super::datagram_lines(&buf[..n], |l| lines.push(l.map(<[u8]>::to_vec)));
         for line in lines {
-            if !send_line(tx, link, now, line) {
+            if !send_line(tx, link, now, line).await {
                 return Ok("console closed".into());
             }
         }
     }
 }
 
-/// Replay a file at the pace of its data times (tag blocks, RMC/ZDA),
-/// `speed` times faster, reading it as a stream (a log of any size).
-async fn replay(path: std::path::PathBuf, link: usize, speed: f64, tx: UnboundedSender<LinkMsg>) {
+/// Replay a file, reading it as a stream (a log of any size): first its
+/// first data time (look-ahead), then its lines, then `Finished`.
+async fn replay(path: PathBuf, link: usize, pace: Pace, tx: &Sender<LinkMsg>) {
+    let first_ms = first_data_time(&path);
     let file = match tokio::fs::File::open(&path).await {
         Ok(f) => f,
         Err(e) => {
-            let _ = tx.send(LinkMsg::State {
-                link,
-                up: false,
-                detail: format!("{}: {e}", path.display()),
-            });
+            let _ = tx
+                .send(LinkMsg::State {
+                    link,
+                    up: false,
+                    detail: format!("{}: {e}", path.display()),
+                })
+                .await;
+            let _ = tx.send(LinkMsg::Finished { link }).await;
             return;
         }
     };
-    let _ = tx.send(LinkMsg::State {
-        link,
-        up: true,
-        detail: format!("replaying {}", path.display()),
-    });
-    replay_stream(file, link, speed, &tx).await;
-    let _ = tx.send(LinkMsg::Finished { link });
+    if !state_up(tx, link, format!("replaying {}", path.display())).await {
+        return;
+    }
+    if tx
+        .send(LinkMsg::ReplayClock { link, first_ms })
+        .await
+        .is_err()
+    {
+        return;
+    }
+    replay_stream(file, link, pace, tx).await;
+    let _ = tx.send(LinkMsg::Finished { link }).await;
 }
 
-/// Send the lines of `bytes` paced by their data times.
-pub async fn replay_lines(bytes: &[u8], link: usize, speed: f64, tx: &UnboundedSender<LinkMsg>) {
-    replay_stream(bytes, link, speed, tx).await;
+/// Replay lines held in memory (the built-in demo), like a file.
+pub async fn replay_bytes(bytes: &[u8], link: usize, pace: Pace, tx: &Sender<LinkMsg>) {
+    let first_ms = first_data_time_in(bytes);
+    if tx
+        .send(LinkMsg::ReplayClock { link, first_ms })
+        .await
+        .is_err()
+    {
+        return;
+    }
+    replay_stream(bytes, link, pace, tx).await;
+}
+
+/// The first data time in a file (tag block, or RMC/ZDA), looked for in
+/// its first lines.
+pub fn first_data_time(path: &Path) -> Option<i64> {
+    let file = std::fs::File::open(path).ok()?;
+    first_data_time_in(file)
+}
+
+/// [`first_data_time`] of any reader.
+pub fn first_data_time_in<R: std::io::Read>(input: R) -> Option<i64> {
+    let mut clock = DataClock::default();
+    let mut lines = 0u32;
+    let _ = super::read_lines(input, |l| {
+        if clock.now_ms().is_some() || lines > LOOK_AHEAD_LINES {
+            return;
+        }
+        lines += 1;
+        observe(&mut clock, l.bytes());
+    });
+    clock.now_ms()
+}
+
+fn observe(clock: &mut DataClock, line: Option<&[u8]>) {
+    if let Some(Ok(s)) = line.map(nmea::frame) {
+        clock.observe_tag(&s);
+        if gnss::is_gnss(s.formatter)
+            && let Ok(f) = gnss::parse(&s)
+        {
+            clock.observe_fix(&f);
+        }
+    }
 }
 
 /// Paces lines by the data time they carry.
@@ -239,14 +421,7 @@ struct Pacer {
 impl Pacer {
     /// When `line` is due, relative to the start of the replay.
     fn due(&mut self, line: &[u8]) -> Option<tokio::time::Instant> {
-        if let Ok(s) = nmea::frame(line) {
-            self.clock.observe_tag(&s);
-            if gnss::is_gnss(s.formatter)
-                && let Ok(f) = gnss::parse(&s)
-            {
-                self.clock.observe_fix(&f);
-            }
-        }
+        observe(&mut self.clock, Some(line));
         let t = self.clock.now_ms()?;
         let first = *self.first.get_or_insert(t);
         Some(self.start + Duration::from_millis(((t - first).max(0) as f64 / self.speed) as u64))
@@ -256,14 +431,21 @@ impl Pacer {
 async fn replay_stream<R: AsyncRead + Unpin>(
     mut r: R,
     link: usize,
-    speed: f64,
-    tx: &UnboundedSender<LinkMsg>,
+    pace: Pace,
+    tx: &Sender<LinkMsg>,
 ) {
-    let mut pacer = Pacer {
-        clock: DataClock::default(),
-        speed: if speed > 0.0 { speed } else { 1.0 },
-        start: tokio::time::Instant::now(),
-        first: None,
+    let mut pacer = match pace {
+        Pace::Recorded { speed } => Some(Pacer {
+            clock: DataClock::default(),
+            speed: if speed.is_finite() && speed > 0.0 {
+                speed
+            } else {
+                1.0
+            },
+            start: tokio::time::Instant::now(),
+            first: None,
+        }),
+        Pace::Unpaced => None,
     };
     let mut framer = LineFramer::default();
     let mut buf = vec![0u8; 64 * 1024];
@@ -271,11 +453,9 @@ async fn replay_stream<R: AsyncRead + Unpin>(
     loop {
         // Take one line out of the framer (owned), then wait for its time.
         let item = match framer.next() {
-            Some(Line::Complete(b)) => Some(Some(b.to_vec())),
-            Some(Line::Overlong { .. }) => Some(None),
+            Some(l) => Some(owned(l)),
             None if at_end => match framer.finish() {
-                Some(Line::Complete(b)) => Some(Some(b.to_vec())),
-                Some(Line::Overlong { .. }) => Some(None),
+                Some(l) => Some(owned(l)),
                 None => return,
             },
             None => None,
@@ -287,13 +467,72 @@ async fn replay_stream<R: AsyncRead + Unpin>(
             }
             continue;
         };
-        if let Some(l) = &line
-            && let Some(due) = pacer.due(l)
+        if let (Some(p), Some(l)) = (pacer.as_mut(), &line)
+            && let Some(due) = p.due(l)
         {
             tokio::time::sleep_until(due).await;
         }
-        if !send_line(tx, link, wall_ms(), line) {
+        if !send_line(tx, link, wall_ms(), line).await {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_task_that_dies_is_reported_and_restarted() {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let runs = Arc::new(AtomicU32::new(0));
+        let (r, line_tx) = (runs.clone(), tx.clone());
+        let sup = tokio::spawn(supervise(3, tx, true, move || {
+            let (r, tx) = (r.clone(), line_tx.clone());
+            async move {
+                if r.fetch_add(1, Ordering::SeqCst) == 0 {
+                    panic!("port driver fault");
+                }
+                let _ = send_line(&tx, 3, 0, Some(b"second life".to_vec())).await;
+            }
+        }));
+        match rx.recv().await {
+            Some(LinkMsg::State { link, up, detail }) => {
+                assert_eq!((link, up), (3, false));
+                assert!(detail.contains("port driver fault"), "{detail}");
+                assert!(detail.contains("restarting"), "{detail}");
+            }
+            other => panic!("expected the failure report, got {other:?}"),
+        }
+        match rx.recv().await {
+            Some(LinkMsg::Line { line, .. }) => {
+                assert_eq!(line.as_deref(), Some(&b"second life"[..]))
+            }
+            other => panic!("expected the restarted task's line, got {other:?}"),
+        }
+        sup.await.expect("supervisor ends when the task ends");
+        assert_eq!(runs.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_replay_that_dies_is_reported_once_and_not_replayed() {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let runs = Arc::new(AtomicU32::new(0));
+        let r = runs.clone();
+        supervise(0, tx, false, move || {
+            let r = r.clone();
+            async move {
+                r.fetch_add(1, Ordering::SeqCst);
+                panic!("bad block");
+            }
+        })
+        .await;
+        assert!(matches!(
+            rx.recv().await,
+            Some(LinkMsg::State { up: false, .. })
+        ));
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
     }
 }

@@ -158,7 +158,11 @@ pub struct Assembled {
     pub fragments: u8,
 }
 
-type Key = (bool, Option<u8>, Option<u8>);
+/// Which fragments belong together: the source (input link and tag-block
+/// `s:` source, hashed by the caller; 0 when there is only one), VDM or
+/// VDO, radio channel and sequential message identifier. Two receivers'
+/// fragments with the same identifier are never joined.
+type Key = (u64, bool, Option<u8>, Option<u8>);
 
 #[derive(Debug)]
 struct Partial {
@@ -227,6 +231,17 @@ impl Reassembler {
     /// Add one fragment received at `now_ms`; returns the payload when a
     /// message is complete.
     pub fn push(&mut self, v: &Vdm<'_>, now_ms: i64) -> Result<Option<Assembled>, VdmError> {
+        self.push_from(0, v, now_ms)
+    }
+
+    /// [`push`](Self::push) for a fragment from `source` (see the key):
+    /// fragments are joined only with fragments of the same source.
+    pub fn push_from(
+        &mut self,
+        source: u64,
+        v: &Vdm<'_>,
+        now_ms: i64,
+    ) -> Result<Option<Assembled>, VdmError> {
         if v.total == 1 {
             let payload = Payload::from_armored(v.payload.as_bytes(), v.fill)?;
             return Ok(Some(Assembled {
@@ -237,7 +252,7 @@ impl Reassembler {
             }));
         }
         self.expire(now_ms);
-        let key = (v.own, v.channel, v.seq_id);
+        let key = (source, v.own, v.channel, v.seq_id);
         let idx = usize::from(v.number - 1);
         let existing = self.partials.iter().position(|p| p.key == key);
         let slot = match existing {
@@ -289,8 +304,8 @@ impl Reassembler {
         payload.finish(fill)?;
         Ok(Some(Assembled {
             payload,
-            own: p.key.0,
-            channel: p.key.1,
+            own: p.key.1,
+            channel: p.key.2,
             fragments: p.total,
         }))
     }
@@ -320,6 +335,19 @@ mod tests {
         assert!(r.push(&vdm(A2), 0).unwrap().is_none());
         let b = r.push(&vdm(A1), 0).unwrap().unwrap();
         assert_eq!(a.payload.bytes(), b.payload.bytes());
+    }
+
+    #[test]
+    fn fragments_of_two_sources_are_never_joined() {
+        let mut r = Reassembler::default();
+        assert!(r.push_from(1, &vdm(A1), 0).unwrap().is_none());
+        // The second fragment from another receiver completes nothing…
+        assert!(r.push_from(2, &vdm(A2), 0).unwrap().is_none());
+        assert_eq!(r.in_flight(), 2);
+        // …and each source's own second fragment completes its message.
+        assert!(r.push_from(1, &vdm(A2), 0).unwrap().is_some());
+        assert!(r.push_from(2, &vdm(A1), 0).unwrap().is_some());
+        assert_eq!(r.in_flight(), 0);
     }
 
     #[test]

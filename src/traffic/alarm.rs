@@ -23,6 +23,9 @@ pub enum AlarmId {
     Transponder(String),
     /// An input link that stayed down, by its name.
     Link(String),
+    /// A file the watch keeps (the alarm log, a recording) cannot be
+    /// written, by what it is.
+    Storage(String),
     /// A target no longer reporting.
     Lost(u32),
 }
@@ -36,6 +39,7 @@ impl AlarmId {
             AlarmId::OwnPositionLost => "own_position_lost",
             AlarmId::Transponder(_) => "transponder",
             AlarmId::Link(_) => "link",
+            AlarmId::Storage(_) => "storage",
             AlarmId::Lost(_) => "lost",
         }
     }
@@ -251,7 +255,7 @@ impl Alarms {
                 AlarmId::Distress(_) => 0,
                 AlarmId::Dangerous(_) => 1,
                 AlarmId::OwnPositionLost => 2,
-                AlarmId::Transponder(_) | AlarmId::Link(_) => 3,
+                AlarmId::Transponder(_) | AlarmId::Link(_) | AlarmId::Storage(_) => 3,
                 AlarmId::Lost(_) => 4,
             };
             rank(a).cmp(&rank(b)).then_with(|| {

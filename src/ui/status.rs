@@ -43,7 +43,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         l1.push(Span::styled(format!("({}) ", h.source.label()), th.dim()));
     }
     let mut l2 = vec![Span::styled(format!(" UTC {} ", rfc3339(now)), th.base())];
-    for link in &app.links {
+    for link in &app.links.list {
         let (mark, style) = if link.up {
             ("●", th.ok())
         } else {
@@ -62,7 +62,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         ));
     }
     l2.push(Span::styled(
-        format!("  {} targets", t.targets.len()),
+        format!("  {} targets · {}", t.targets.len(), app.config_label),
         th.dim(),
     ));
     f.render_widget(

@@ -1,0 +1,146 @@
+//! The inputs' states as both modes track them: what each link task last
+//! said, since when, and the `link` alarm for a link that stays down
+//! (`[console] link_alarm_s`), including one that never comes up. One piece
+//! of code, so the console and headless mode agree on every link event.
+
+use super::engine::{Engine, clean};
+use crate::link::tasks::LinkMsg;
+use crate::traffic::alarm::AlarmId;
+
+/// One input's state (status bar, headless `link` events).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkStatus {
+    pub name: String,
+    pub up: bool,
+    pub detail: String,
+    /// Wall time of the last change.
+    pub since_ms: i64,
+    pub lines: u64,
+    /// The link alarm was raised (or is not wanted: a finished replay).
+    pub alarmed: bool,
+    /// A replay of a file that carries no time (runs on the system clock).
+    pub no_clock: bool,
+}
+
+/// What a link message changed, for headless mode's `link` events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkChange {
+    /// Nothing to report (a line, or the same state again).
+    None,
+    /// The link went up or down.
+    State { link: usize, up: bool },
+    /// A replayed file carries no time and runs on the system clock.
+    NoClock { link: usize },
+}
+
+/// The links of a run.
+#[derive(Debug, Clone)]
+pub struct Links {
+    pub list: Vec<LinkStatus>,
+    /// A link down this long raises the link alarm.
+    pub alarm_after_ms: i64,
+}
+
+impl Links {
+    /// Links named as the inputs, all starting.
+    pub fn new(names: Vec<String>) -> Links {
+        Links {
+            list: names
+                .into_iter()
+                .map(|name| LinkStatus {
+                    name,
+                    up: false,
+                    detail: "starting".into(),
+                    since_ms: 0,
+                    lines: 0,
+                    alarmed: false,
+                    no_clock: false,
+                })
+                .collect(),
+            alarm_after_ms: 30_000,
+        }
+    }
+
+    /// Feed a link message to the engine and note what it changed.
+    pub fn handle(&mut self, engine: &mut Engine, msg: LinkMsg, wall_ms: i64) -> LinkChange {
+        match msg {
+            LinkMsg::Line {
+                link,
+                received_ms,
+                line,
+            } => {
+                if let Some(l) = self.list.get_mut(link) {
+                    l.lines += 1;
+                }
+                let link = u32::try_from(link).unwrap_or(u32::MAX);
+                engine.push_link_line(link, line.as_deref(), received_ms);
+                LinkChange::None
+            }
+            LinkMsg::State { link, up, detail } => {
+                let Some(l) = self.list.get_mut(link) else {
+                    return LinkChange::None;
+                };
+                let changed = l.up != up || l.since_ms == 0;
+                if changed {
+                    l.since_ms = wall_ms;
+                }
+                l.up = up;
+                l.detail = clean(&detail);
+                if up {
+                    l.alarmed = false;
+                    let id = AlarmId::Link(l.name.clone());
+                    engine.traffic.alarms.rectify(&id, engine.now_ms(wall_ms));
+                }
+                if changed {
+                    LinkChange::State { link, up }
+                } else {
+                    LinkChange::None
+                }
+            }
+            LinkMsg::ReplayClock { link, first_ms } => {
+                if engine.replay_starts(first_ms, wall_ms) {
+                    return LinkChange::None;
+                }
+                if let Some(l) = self.list.get_mut(link) {
+                    l.no_clock = true;
+                }
+                LinkChange::NoClock { link }
+            }
+            LinkMsg::Finished { link } => {
+                let Some(l) = self.list.get_mut(link) else {
+                    return LinkChange::None;
+                };
+                l.detail = "end of file".into();
+                l.alarmed = true; // a finished replay is not a failure
+                if l.up {
+                    l.up = false;
+                    l.since_ms = wall_ms;
+                    LinkChange::State { link, up: false }
+                } else {
+                    LinkChange::None
+                }
+            }
+        }
+    }
+
+    /// Once a second of wall time: a link down for longer than the alarm
+    /// time raises the link alarm (counting from start-up, so a link that
+    /// never comes up alarms too).
+    pub fn check(&mut self, engine: &mut Engine, wall_ms: i64) {
+        let now = engine.now_ms(wall_ms);
+        for l in &mut self.list {
+            if l.since_ms == 0 {
+                l.since_ms = wall_ms;
+            }
+            if !l.up && !l.alarmed && wall_ms - l.since_ms >= self.alarm_after_ms {
+                l.alarmed = true;
+                engine.traffic.alarms.raise(
+                    AlarmId::Link(l.name.clone()),
+                    now,
+                    format!("Link {} down: {}", l.name, l.detail),
+                    None,
+                );
+            }
+        }
+    }
+}
