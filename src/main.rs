@@ -35,7 +35,7 @@ struct Cli {
     #[arg(long)]
     headless: bool,
     /// Replay speed of file inputs (1 = recorded pace); a positive number.
-    #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
+    #[arg(long, default_value_t = 1.0, value_parser = parse_speed, allow_hyphen_values = true)]
     speed: f64,
     /// Record everything received to FILE (data-time tag blocks added).
     #[arg(long)]
@@ -65,7 +65,7 @@ enum Command {
         #[arg(long)]
         headless: bool,
         /// Replay speed (1 = real time); a positive number.
-        #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
+        #[arg(long, default_value_t = 1.0, value_parser = parse_speed, allow_hyphen_values = true)]
         speed: f64,
         #[command(flatten)]
         common: Common,

@@ -4,7 +4,10 @@
 //! data from the air.
 
 use crate::ais::encode::{encode, to_vdm};
-use crate::ais::messages::{AisMessage, Body, ClassBPosition, PositionReport};
+use crate::ais::messages::{
+    AisMessage, Body, ClassBPosition, Dimensions, PositionReport, StaticVoyageData,
+};
+use crate::nmea::armour::Text;
 use crate::nmea::{build, checksum};
 
 /// Prefix a sentence with an IEC 61162-450 tag block carrying `ms` as its
@@ -140,6 +143,47 @@ pub fn class_b(mmsi: u32, pos: (f64, f64), cog: f64, sog: f64, second: u8) -> Ai
             raim: false,
             radio: 0,
         }),
+    }
+}
+
+/// Message 5 (static and voyage data) of a cargo ship with `name` bound
+/// for `destination`: long enough to take two sentences.
+pub fn static_voyage(mmsi: u32, name: &str, destination: &str) -> AisMessage {
+    AisMessage {
+        msg_type: 5,
+        repeat: 0,
+        mmsi,
+        body: Body::StaticVoyage(Box::new(StaticVoyageData {
+            ais_version: 0,
+            imo: 9_000_001,
+            callsign: Text::from_str_lossy("PD1234"),
+            shipname: Text::from_str_lossy(name),
+            shiptype: 70,
+            dim: Dimensions {
+                to_bow: 80,
+                to_stern: 20,
+                to_port: 5,
+                to_starboard: 6,
+            },
+            epfd: 1,
+            month: 6,
+            day: 21,
+            hour: 12,
+            minute: 0,
+            draught: 45,
+            destination: Text::from_str_lossy(destination),
+            dte: false,
+        })),
+    }
+}
+
+/// Encode a message into VDM sentences without tag blocks (the way a
+/// transponder's serial port sends them). Messages we cannot encode give
+/// no sentences.
+pub fn untagged(m: &AisMessage, channel: char, seq: u8) -> Vec<String> {
+    match encode(m) {
+        Ok(bits) => to_vdm(&bits, "AI", false, Some(channel), seq),
+        Err(_) => Vec::new(),
     }
 }
 

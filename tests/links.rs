@@ -155,7 +155,14 @@ async fn file_replay_keeps_the_recorded_pace() {
     let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);
     let start = tokio::time::Instant::now();
     let h = tokio::spawn(async move {
-        tasks::replay_bytes(text.as_bytes(), 0, Pace::Recorded { speed: 60.0 }, &tx).await
+        tasks::replay_bytes(
+            text.as_bytes(),
+            0,
+            Pace::Recorded { speed: 60.0 },
+            "test",
+            &tx,
+        )
+        .await
     });
     let mut at = Vec::new();
     for _ in 0..3 {

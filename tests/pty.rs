@@ -76,6 +76,17 @@ impl Screen {
         }
     }
 
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let end = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(st) = self.child.try_wait().expect("wait") {
+                return st;
+            }
+            assert!(Instant::now() < end, "did not quit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn key(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).expect("write key");
         self.writer.flush().expect("flush");
@@ -125,16 +136,22 @@ fn console_in_a_real_terminal() {
     s.key(b"x"); // any key closes help
     std::thread::sleep(Duration::from_millis(300));
     assert!(!s.text().contains("[quit]"));
-    // Quit restores the terminal (alternate screen left) and exits 0.
+    // Other dangerous targets are still unacknowledged: quitting asks
+    // first, and any key but "y" goes back to the watch.
     s.key(b"q");
-    let end = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(st) = s.child.try_wait().expect("wait") {
-            break st;
-        }
-        assert!(Instant::now() < end, "did not quit");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    s.wait_for("Quit the watch anyway?");
+    s.key(b"n");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!s.text().contains("Quit the watch anyway?"));
+    assert!(
+        s.child.try_wait().expect("wait").is_none(),
+        "still on watch"
+    );
+    // "y" quits; the terminal is restored (alternate screen left), exit 0.
+    s.key(b"q");
+    s.wait_for("Quit the watch anyway?");
+    s.key(b"y");
+    let status = s.wait_exit();
     assert!(status.success());
     let alarm_log = std::fs::read_to_string(dir.join("alarms.jsonl")).expect("alarm log");
     assert!(alarm_log.contains("active_acknowledged"), "{alarm_log}");
@@ -168,4 +185,38 @@ fn sigterm_restores_the_terminal() {
     let p = s.parser.lock().unwrap();
     assert!(!p.screen().alternate_screen(), "alternate screen left");
     assert!(!p.screen().hide_cursor(), "cursor shown again");
+}
+
+#[test]
+fn an_alarm_log_that_cannot_be_written_is_an_alarm_and_the_watch_goes_on() {
+    let dir = tempfile::Builder::new()
+        .prefix("bridgewatch-pty-ro-")
+        .tempdir()
+        .expect("temp dir");
+    let dir = dir.path();
+    // The alarm log's place is taken by a directory, so it cannot be
+    // opened even by root (a read-only directory does not stop root, and
+    // CI may run as root); without root, the directory is read-only too.
+    std::fs::create_dir(dir.join("alarms.jsonl")).expect("blocker");
+    let mut s = Screen::start(&["demo", "--speed", "10"], dir);
+    let screen = s.wait_for("alarm log not written");
+    assert!(
+        screen.contains("NORDIC STAR") || screen.contains("targets"),
+        "{screen}"
+    );
+    // The watch goes on: the demo's dangerous crossing ship still comes up
+    // (at 0:34 of the scenario, 3.4 s at this speed) and keys still act.
+    s.wait_for("Dangerous target");
+    s.key(b"?");
+    s.wait_for("[quit]");
+    s.key(b"x");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(s.child.try_wait().expect("wait").is_none(), "still running");
+    s.key(b"q");
+    s.wait_for("Quit the watch anyway?");
+    s.key(b"y");
+    assert!(s.wait_exit().success());
+    // What was not logged is not lost from view: the diagnostics log says why.
+    let diag = std::fs::read_to_string(dir.join("bridgewatch.log")).expect("diagnostics log");
+    assert!(diag.contains("alarm log"), "{diag}");
 }

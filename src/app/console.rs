@@ -149,26 +149,36 @@ fn parse_key(s: &str) -> Option<KeyCode> {
 }
 
 impl Keymap {
-    /// Defaults with `overrides` (action name → key name) on top.
+    /// Defaults with `overrides` (action name → key name) on top. Two
+    /// actions on one key are refused, naming both, so the help always
+    /// shows keys that really act.
     pub fn new(overrides: &HashMap<String, String>) -> Result<Keymap, String> {
-        let mut km = Keymap {
-            map: HashMap::new(),
-            names: HashMap::new(),
-        };
+        let mut names: HashMap<Action, String> = Action::ALL
+            .iter()
+            .map(|(a, _, key, _)| (*a, key.to_string()))
+            .collect();
         let action = |name: &str| Action::ALL.iter().find(|a| a.1 == name).map(|a| a.0);
-        for (a, _, key, _) in Action::ALL {
-            let k = parse_key(key).ok_or_else(|| format!("bad default key {key}"))?;
-            km.map.insert(k, a);
-            km.names.insert(a, key.to_string());
-        }
         for (name, key) in overrides {
             let a = action(name).ok_or_else(|| format!("[keys]: unknown action {name:?}"))?;
-            let k = parse_key(key).ok_or_else(|| format!("[keys] {name}: unknown key {key:?}"))?;
-            km.map.retain(|_, v| *v != a);
-            km.map.insert(k, a);
-            km.names.insert(a, key.to_string());
+            parse_key(key).ok_or_else(|| format!("[keys] {name}: unknown key {key:?}"))?;
+            names.insert(a, key.clone());
         }
-        Ok(km)
+        let mut map: HashMap<KeyCode, Action> = HashMap::new();
+        // In help order, so the message is the same at every start.
+        for (a, name, _, _) in Action::ALL {
+            let key = &names[&a];
+            let k = parse_key(key).ok_or_else(|| format!("[keys] {name}: unknown key {key:?}"))?;
+            if let Some(other) = map.insert(k, a) {
+                let other_name = Action::ALL
+                    .iter()
+                    .find(|x| x.0 == other)
+                    .map_or("?", |x| x.1);
+                return Err(format!(
+                    "[keys]: key {key:?} is bound to both {other_name} and {name}; give one of them another key"
+                ));
+            }
+        }
+        Ok(Keymap { map, names })
     }
 
     /// The action of a key press.
@@ -235,6 +245,8 @@ pub struct ViewState {
     pub range_nm: f64,
     pub head_up: bool,
     pub palette: Palette,
+    /// Quit was asked while an alarm is unacknowledged: confirm first.
+    pub confirm_quit: bool,
 }
 
 impl Default for ViewState {
@@ -249,6 +261,7 @@ impl Default for ViewState {
             range_nm: 6.0,
             head_up: false,
             palette: Palette::Night,
+            confirm_quit: false,
         }
     }
 }
@@ -381,7 +394,15 @@ impl App {
     pub fn update(&mut self, a: Action) {
         let now = self.now_ms();
         match a {
-            Action::Quit => self.quit = true,
+            Action::Quit => {
+                // Leaving the watch with an alarm nobody answered is asked
+                // for once more.
+                if self.unacknowledged_alarms() > 0 {
+                    self.view.confirm_quit = true;
+                } else {
+                    self.quit = true;
+                }
+            }
             Action::NextTarget => self.move_selection(1),
             Action::PrevTarget => self.move_selection(-1),
             Action::ScrollRight => self.view.hscroll += 1,
@@ -473,8 +494,33 @@ impl App {
         self.after_change();
     }
 
+    /// Alarms active and not acknowledged (silenced ones included).
+    pub fn unacknowledged_alarms(&self) -> usize {
+        self.engine
+            .traffic
+            .alarms
+            .ranked()
+            .iter()
+            .filter(|a| {
+                matches!(
+                    a.state,
+                    AlarmState::ActiveUnacknowledged | AlarmState::ActiveSilenced { .. }
+                )
+            })
+            .count()
+    }
+
     /// A key press.
     pub fn key(&mut self, k: &KeyEvent) {
+        // The quit question takes the next key: "y" quits, anything else
+        // goes back to the watch.
+        if self.view.confirm_quit {
+            self.view.confirm_quit = false;
+            if k.code == KeyCode::Char('y') || k.code == KeyCode::Char('Y') {
+                self.quit = true;
+            }
+            return;
+        }
         // Popups take input first: any key closes the help.
         if self.view.help && self.keymap.action(k) != Some(Action::Quit) {
             self.view.help = false;
@@ -573,6 +619,29 @@ mod tests {
         assert_eq!(km.key_of(Action::Acknowledge), "k");
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(km.action(&ctrl_c), Some(Action::Quit));
+    }
+
+    #[test]
+    fn conflicting_bindings_are_refused_naming_both_actions() {
+        // "s" is silence's default key: ack cannot take it unless silence
+        // moves too.
+        let e = Keymap::new(&HashMap::from([("ack".to_string(), "s".to_string())])).unwrap_err();
+        assert!(
+            e.contains("\"s\"") && e.contains("ack") && e.contains("silence"),
+            "{e}"
+        );
+        let swapped = HashMap::from([
+            ("ack".to_string(), "s".to_string()),
+            ("silence".to_string(), "a".to_string()),
+        ]);
+        let km = Keymap::new(&swapped).unwrap();
+        assert_eq!(km.action(&key('s')), Some(Action::Acknowledge));
+        assert_eq!(km.action(&key('a')), Some(Action::Silence));
+        // Every key the help shows acts as the help says.
+        for (a, _, _, _) in Action::ALL {
+            let k = parse_key(km.key_of(a)).unwrap();
+            assert_eq!(km.map.get(&k), Some(&a));
+        }
     }
 
     #[test]

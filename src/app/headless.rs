@@ -142,15 +142,7 @@ pub fn run_demo<W: Write>(config: &Config, out: &mut W, err: &mut dyn Write) -> 
         let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);
         tokio::spawn(async move {
             let text = super::demo::scenario();
-            let up = LinkMsg::State {
-                link: 0,
-                up: true,
-                detail: "built-in scenario".into(),
-            };
-            if tx.send(up).await.is_ok() {
-                tasks::replay_bytes(text.as_bytes(), 0, Pace::Unpaced, &tx).await;
-                let _ = tx.send(LinkMsg::Finished { link: 0 }).await;
-            }
+            tasks::replay_bytes(text.as_bytes(), 0, Pace::Unpaced, "built-in scenario", &tx).await;
         });
         while let Some(msg) = rx.recv().await {
             let wall = link::wall_ms();

@@ -86,15 +86,7 @@ pub fn run(
                 let tx = tx.clone();
                 tokio::spawn(async move {
                     let text = super::demo::scenario();
-                    let _ = tx
-                        .send(LinkMsg::State {
-                            link: 0,
-                            up: true,
-                            detail: "built-in scenario".into(),
-                        })
-                        .await;
-                    tasks::replay_bytes(text.as_bytes(), 0, pace, &tx).await;
-                    let _ = tx.send(LinkMsg::Finished { link: 0 }).await;
+                    tasks::replay_bytes(text.as_bytes(), 0, pace, "built-in scenario", &tx).await;
                 });
             }
         }

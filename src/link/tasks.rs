@@ -351,13 +351,12 @@ async fn replay(path: PathBuf, link: usize, pace: Pace, tx: &Sender<LinkMsg>) {
             return;
         }
     };
-    if !state_up(tx, link, format!("replaying {}", path.display())).await {
-        return;
-    }
+    // The clock first, so the link's own event is stamped with data time.
     if tx
         .send(LinkMsg::ReplayClock { link, first_ms })
         .await
         .is_err()
+        || !state_up(tx, link, format!("replaying {}", path.display())).await
     {
         return;
     }
@@ -365,17 +364,26 @@ async fn replay(path: PathBuf, link: usize, pace: Pace, tx: &Sender<LinkMsg>) {
     let _ = tx.send(LinkMsg::Finished { link }).await;
 }
 
-/// Replay lines held in memory (the built-in demo), like a file.
-pub async fn replay_bytes(bytes: &[u8], link: usize, pace: Pace, tx: &Sender<LinkMsg>) {
+/// Replay lines held in memory (the built-in demo) like a file: its first
+/// data time, the link up (`detail`), the lines, `Finished`.
+pub async fn replay_bytes(
+    bytes: &[u8],
+    link: usize,
+    pace: Pace,
+    detail: &str,
+    tx: &Sender<LinkMsg>,
+) {
     let first_ms = first_data_time_in(bytes);
     if tx
         .send(LinkMsg::ReplayClock { link, first_ms })
         .await
         .is_err()
+        || !state_up(tx, link, detail.to_string()).await
     {
         return;
     }
     replay_stream(bytes, link, pace, tx).await;
+    let _ = tx.send(LinkMsg::Finished { link }).await;
 }
 
 /// The first data time in a file (tag block, or RMC/ZDA), looked for in

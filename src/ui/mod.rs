@@ -66,6 +66,43 @@ pub fn draw(f: &mut Frame, app: &App) {
         f.render_widget(Clear, a);
         help::render(f, a, app, &th);
     }
+    if app.view.confirm_quit {
+        confirm_quit(f, area, app, &th);
+    }
+}
+
+/// "Quit with N alarms unacknowledged?" over everything else.
+fn confirm_quit(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
+    use ratatui::text::Line;
+    use ratatui::widgets::{Borders, Paragraph, Wrap};
+    let n = app.unacknowledged_alarms();
+    let text = vec![
+        Line::styled(
+            format!("{n} alarm(s) not acknowledged. Quit the watch anyway?"),
+            th.danger(),
+        ),
+        Line::styled("y quits · any other key goes back", th.base()),
+    ];
+    let w = area.width.min(60);
+    let h = area.height.min(4);
+    let a = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, a);
+    f.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(th.danger()),
+            )
+            .style(th.base()),
+        a,
+    );
 }
 
 /// A centred rectangle `w`% × `h`% of `area`.
