@@ -146,11 +146,6 @@ pub fn run_demo<W: Write>(config: &Config, out: &mut W, err: &mut dyn Write) -> 
         });
         while let Some(msg) = rx.recv().await {
             let wall = link::wall_ms();
-            let finished = matches!(msg, LinkMsg::Finished { .. });
-            if finished {
-                engine.tick(wall);
-                p.events(&mut engine, wall)?;
-            }
             let change = links.handle(&mut engine, msg, wall);
             p.events(&mut engine, wall)?;
             p.change(&engine, &links, change, wall)?;
@@ -212,12 +207,6 @@ pub fn run<W: Write>(
                     let wall = link::wall_ms();
                     recorder.record(&mut engine, &msg);
                     let finished = matches!(msg, LinkMsg::Finished { .. });
-                    if finished && files_only {
-                        // The end of a file is the last data time it
-                        // carries: evaluate once more there.
-                        engine.tick(wall);
-                        p.events(&mut engine, wall)?;
-                    }
                     let change = links.handle(&mut engine, msg, wall);
                     p.events(&mut engine, wall)?;
                     p.change(&engine, &links, change, wall)?;

@@ -107,6 +107,11 @@ impl Links {
                 LinkChange::NoClock { link }
             }
             LinkMsg::Finished { link } => {
+                // The end of a replayed file is the last data time it
+                // carries: evaluate once more there (both modes alike).
+                if !engine.live {
+                    engine.tick(wall_ms);
+                }
                 let Some(l) = self.list.get_mut(link) else {
                     return LinkChange::None;
                 };
