@@ -394,7 +394,9 @@ fn anchored_ship_reporting_every_three_minutes_is_never_lost() {
         sim.feed(&[rmc(&own(), ms)]);
     }
     assert!(!sim.has(|e| matches!(e, Event::Lost { .. })));
-    // At anchor: no CPA alarm even when it lies close ahead.
+    // It lies abaft the beam (bearing 120°, own ship heading 000°): TCPA is
+    // negative, so no CPA alarm. Anchored ships ahead do alarm by default
+    // (tests/alarm_rules.rs).
     assert!(!sim.has(|e| matches!(
         e,
         Event::Dangerous {

@@ -129,6 +129,18 @@ fn alarms_switched_off_are_always_flagged() {
 }
 
 #[test]
+fn moored_suppression_is_flagged_like_an_alarm_switched_off() {
+    let screen = render(&demo_app(10), 140, 44);
+    assert!(!screen.contains("ALARMS OFF"), "{screen}");
+    let mut config = Config::default();
+    config.alarms.suppress_moored = true;
+    let mut sink = Vec::new();
+    let app = build_app(&config, &Source::Demo, AlarmLog::open(None, &mut sink)).unwrap();
+    let screen = render(&app, 140, 44);
+    assert!(screen.contains("ALARMS OFF: cpa_from_moored"), "{screen}");
+}
+
+#[test]
 fn acknowledge_changes_the_alarm_bar() {
     let mut app = demo_app(60);
     assert!(render(&app, 140, 44).contains("▲ ALARM "));

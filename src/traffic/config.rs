@@ -45,7 +45,10 @@ pub struct AlarmConfig {
     /// Lost-target alarms on.
     pub lost: bool,
     /// No CPA alarm from targets moored, at anchor or aground (nav status
-    /// 1, 5, 6) moving slower than `moored_max_sog_kn`.
+    /// 1, 5, 6) moving slower than `moored_max_sog_kn`. Off by default: an
+    /// anchored ship in the fairway is a collision risk, and A.1106 §30
+    /// defines a dangerous target by CPA/TCPA alone. When on, it is flagged
+    /// on screen as an alarm switched off.
     pub suppress_moored: bool,
     pub moored_max_sog_kn: f64,
     /// No CPA alarms while own ship is slower than this (alongside);
@@ -63,7 +66,7 @@ impl Default for AlarmConfig {
             sleeping_targets: false,
             dangerous: true,
             lost: true,
-            suppress_moored: true,
+            suppress_moored: false,
             moored_max_sog_kn: 0.5,
             own_alongside_max_sog_kn: 0.0,
         }
@@ -138,5 +141,22 @@ mod tests {
         assert_eq!(c.alarms.cpa_limit_nm, 1.5);
         assert_eq!(c.alarms.tcpa_limit_min, 12.0);
         assert_eq!(c.lost.class_a_slow_s, 60.0);
+    }
+
+    #[test]
+    fn safe_defaults_at_sea() {
+        let c = AlarmConfig::default();
+        assert!(c.dangerous && c.lost);
+        assert!(!c.suppress_moored, "an anchored ship in the fairway alarms");
+        assert_eq!(c.own_alongside_max_sog_kn, 0.0);
+    }
+
+    #[test]
+    fn example_config_shows_the_defaults() {
+        let text = include_str!("../../config.example.toml");
+        let mut v: toml::Table = toml::from_str(text).expect("config.example.toml is valid");
+        v.retain(|k, _| matches!(k, "own_ship" | "alarms" | "lost"));
+        let c: TrafficConfig = v.try_into().expect("traffic tables are valid");
+        assert_eq!(c, TrafficConfig::default());
     }
 }

@@ -535,6 +535,9 @@ impl Traffic {
         if !self.config.alarms.lost {
             v.push("lost");
         }
+        if self.config.alarms.suppress_moored {
+            v.push("cpa_from_moored");
+        }
         if self.config.alarms.own_alongside_max_sog_kn > 0.0 {
             v.push("cpa_when_alongside");
         }

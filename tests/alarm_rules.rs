@@ -1,0 +1,136 @@
+//! Alarm rules of PRODUCT.md and A.1106 §30, each driven through the engine
+//! with sentences our own encoders make and tag-block data times. Positions
+//! are placed with a great-circle destination written here, independent of
+//! the engine's geometry; the expected figures (ranges, TCPAs) are worked
+//! out by hand in the comments of each test.
+
+use bridgewatch::ais::messages::AisMessage;
+use bridgewatch::app::engine::Engine;
+use bridgewatch::sim::tagged;
+use bridgewatch::traffic::Event;
+use bridgewatch::traffic::alarm::{AlarmId, AlarmState};
+use bridgewatch::traffic::config::TrafficConfig;
+
+const R_NM: f64 = 3440.065;
+const T0: i64 = 1_795_000_000_000; // 2026-11-18, ms
+const OWN: (f64, f64) = (54.5, 11.0);
+/// Own ship steams north at 12 kn.
+const OWN_SOG: f64 = 12.0;
+
+/// Great-circle destination from `p`, `course` degrees true, `dist_nm`.
+fn destination(p: (f64, f64), course: f64, dist_nm: f64) -> (f64, f64) {
+    let (lat1, lon1) = (p.0.to_radians(), p.1.to_radians());
+    let d = dist_nm / R_NM;
+    let c = course.to_radians();
+    let lat2 = (lat1.sin() * d.cos() + lat1.cos() * d.sin() * c.cos()).asin();
+    let lon2 = lon1 + (c.sin() * d.sin() * lat1.cos()).atan2(d.cos() - lat1.sin() * lat2.sin());
+    (lat2.to_degrees(), lon2.to_degrees())
+}
+
+/// Own position at `ms` (north along the meridian at `OWN_SOG`).
+fn own_at(ms: i64) -> (f64, f64) {
+    destination(OWN, 0.0, OWN_SOG * (ms - T0) as f64 / 3.6e6)
+}
+
+fn rmc(ms: i64) -> String {
+    tagged(&bridgewatch::sim::rmc(ms, own_at(ms), 0.0, OWN_SOG), ms)
+}
+
+fn send(m: &AisMessage, ms: i64) -> Vec<String> {
+    bridgewatch::sim::vdm(m, ms, false, 'A', 0)
+}
+
+/// A Class A position report from `mmsi` at `pos`.
+fn class_a(
+    mmsi: u32,
+    pos: (f64, f64),
+    cog: Option<f64>,
+    sog: f64,
+    status: u8,
+    ms: i64,
+) -> Vec<String> {
+    let m = bridgewatch::sim::class_a(mmsi, pos, cog, sog, status, ((ms / 1000) % 60) as u8);
+    send(&m, ms)
+}
+
+struct Sim {
+    engine: Engine,
+    events: Vec<Event>,
+}
+
+impl Sim {
+    fn with(config: TrafficConfig) -> Sim {
+        Sim {
+            engine: Engine::new(config, false),
+            events: Vec::new(),
+        }
+    }
+    fn feed(&mut self, lines: &[String]) {
+        for l in lines {
+            self.engine.push_line(Some(l.as_bytes()), 0);
+        }
+        self.events.extend(self.engine.traffic.take_events());
+    }
+    /// Own ship's fix every second from `from_s` to `to_s` (inclusive).
+    fn steam(&mut self, from_s: i64, to_s: i64) {
+        for s in from_s..=to_s {
+            self.feed(&[rmc(T0 + s * 1000)]);
+        }
+    }
+    fn count(&self, f: impl Fn(&Event) -> bool) -> usize {
+        self.events.iter().filter(|e| f(e)).count()
+    }
+    fn has(&self, f: impl Fn(&Event) -> bool) -> bool {
+        self.count(f) > 0
+    }
+    fn alarm(&self, id: &AlarmId) -> Option<AlarmState> {
+        self.engine.traffic.alarms.get(id).map(|a| a.state)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// suppress_moored: off by default, flagged when on.
+
+/// An anchored ship (nav status 1, SOG 0) 1.5 NM dead ahead: own ship closes
+/// at 12 kn, so CPA 0 and TCPA 7.5 min — inside 2 NM / 12 min.
+fn anchored_ahead(config: TrafficConfig) -> Sim {
+    let mut sim = Sim::with(config);
+    sim.feed(&[rmc(T0)]);
+    let anchored = destination(OWN, 0.0, 1.5);
+    sim.feed(&class_a(244100001, anchored, None, 0.0, 1, T0));
+    sim.steam(1, 10);
+    sim
+}
+
+#[test]
+fn anchored_ship_in_the_fairway_alarms_by_default() {
+    let sim = anchored_ahead(TrafficConfig::default());
+    assert!(sim.has(|e| matches!(
+        e,
+        Event::Dangerous { mmsi: 244100001, tcpa_min, cpa_nm, .. }
+            if (*tcpa_min - 7.5).abs() < 0.2 && *cpa_nm < 0.05
+    )));
+    assert_eq!(
+        sim.alarm(&AlarmId::Dangerous(244100001)),
+        Some(AlarmState::ActiveUnacknowledged)
+    );
+    assert!(
+        !sim.engine
+            .traffic
+            .disabled_alarm_classes()
+            .contains(&"cpa_from_moored")
+    );
+}
+
+#[test]
+fn suppressing_moored_ships_is_a_flagged_choice() {
+    let mut config = TrafficConfig::default();
+    config.alarms.suppress_moored = true;
+    let sim = anchored_ahead(config);
+    assert!(!sim.has(|e| matches!(e, Event::Dangerous { .. })));
+    assert!(sim.alarm(&AlarmId::Dangerous(244100001)).is_none());
+    assert_eq!(
+        sim.engine.traffic.disabled_alarm_classes(),
+        ["cpa_from_moored"]
+    );
+}
