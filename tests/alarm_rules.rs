@@ -59,6 +59,9 @@ struct Sim {
 }
 
 impl Sim {
+    fn new() -> Sim {
+        Sim::with(TrafficConfig::default())
+    }
     fn with(config: TrafficConfig) -> Sim {
         Sim {
             engine: Engine::new(config, false),
@@ -133,4 +136,76 @@ fn suppressing_moored_ships_is_a_flagged_choice() {
         sim.engine.traffic.disabled_alarm_classes(),
         ["cpa_from_moored"]
     );
+}
+
+// ---------------------------------------------------------------------------
+// Distress alarms come back when the distress begins again.
+
+fn sart_events(sim: &Sim, mmsi: u32) -> usize {
+    sim.count(|e| matches!(e, Event::Sart { mmsi: m, .. } if *m == mmsi))
+}
+
+fn distress_alarms(sim: &Sim, mmsi: u32) -> usize {
+    sim.engine
+        .traffic
+        .alarms
+        .ranked()
+        .iter()
+        .filter(|a| a.id == AlarmId::Distress(mmsi))
+        .count()
+}
+
+#[test]
+fn nav_status_14_set_again_raises_the_distress_alarm_again() {
+    let mmsi = 244100002;
+    let id = AlarmId::Distress(mmsi);
+    // A drifting ship 4 NM on the beam: no CPA alarm applies.
+    let pos = destination(OWN, 90.0, 4.0);
+    let mut sim = Sim::new();
+    sim.feed(&[rmc(T0)]);
+    for s in [0, 10, 20] {
+        sim.feed(&class_a(mmsi, pos, None, 0.0, 14, T0 + s * 1000));
+        sim.feed(&[rmc(T0 + s * 1000 + 500)]);
+    }
+    // Status 14 repeated: one alarm, raised once.
+    assert_eq!(sart_events(&sim, mmsi), 1);
+    assert_eq!(distress_alarms(&sim, mmsi), 1);
+    assert_eq!(sim.alarm(&id), Some(AlarmState::ActiveUnacknowledged));
+    // Back to "under way using engine": the condition is gone.
+    sim.feed(&class_a(mmsi, pos, None, 0.0, 0, T0 + 30_000));
+    assert_eq!(sim.alarm(&id), Some(AlarmState::RectifiedUnacknowledged));
+    // Status 14 again, before anyone acknowledged: the same alarm is active
+    // again, not a second one.
+    sim.feed(&class_a(mmsi, pos, None, 0.0, 14, T0 + 40_000));
+    assert_eq!(sart_events(&sim, mmsi), 2);
+    assert_eq!(distress_alarms(&sim, mmsi), 1);
+    assert_eq!(sim.alarm(&id), Some(AlarmState::ActiveUnacknowledged));
+    // Acknowledged, cleared, and set a third time: a new alarm.
+    assert!(sim.engine.traffic.alarms.acknowledge(&id, T0 + 45_000));
+    sim.feed(&class_a(mmsi, pos, None, 0.0, 0, T0 + 50_000));
+    assert_eq!(sim.alarm(&id), None);
+    sim.feed(&class_a(mmsi, pos, None, 0.0, 14, T0 + 60_000));
+    assert_eq!(sart_events(&sim, mmsi), 3);
+    assert_eq!(sim.alarm(&id), Some(AlarmState::ActiveUnacknowledged));
+}
+
+#[test]
+fn ais_sart_removed_and_heard_again_alarms_again() {
+    let mmsi = 970100003;
+    let id = AlarmId::Distress(mmsi);
+    let pos = destination(OWN, 270.0, 5.0);
+    let mut sim = Sim::new();
+    sim.feed(&[rmc(T0)]);
+    sim.feed(&class_a(mmsi, pos, None, 0.0, 14, T0));
+    assert_eq!(sart_events(&sim, mmsi), 1);
+    // Silent: lost after 1080 s, removed 600 s after that.
+    sim.steam(1, 1700);
+    assert!(sim.has(|e| matches!(e, Event::Lost { mmsi: m, .. } if *m == mmsi)));
+    assert!(sim.has(|e| matches!(e, Event::Removed { mmsi: m, .. } if *m == mmsi)));
+    assert!(!sim.engine.traffic.targets.contains_key(&mmsi));
+    // It transmits again.
+    sim.feed(&class_a(mmsi, pos, None, 0.0, 14, T0 + 1_701_000));
+    assert_eq!(sart_events(&sim, mmsi), 2);
+    assert_eq!(distress_alarms(&sim, mmsi), 1);
+    assert_eq!(sim.alarm(&id), Some(AlarmState::ActiveUnacknowledged));
 }

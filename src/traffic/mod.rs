@@ -130,6 +130,8 @@ pub struct Traffic {
     started_ms: Option<i64>,
     last_tick_ms: Option<i64>,
     own_lost: bool,
+    /// Targets whose distress (device or nav status 14) has been alarmed;
+    /// cleared when the distress ends or the target is removed.
     distress_seen: HashSet<u32>,
 }
 
@@ -189,6 +191,7 @@ impl Traffic {
             self.own.apply_vdo(m, now_ms, t);
             // Our own echo heard before we knew our MMSI is not a target.
             if self.targets.remove(&m.mmsi).is_some() {
+                self.distress_seen.remove(&m.mmsi);
                 self.alarms.forget_target(m.mmsi, now_ms);
                 self.events.push(Event::Removed {
                     at_ms: now_ms,
@@ -351,6 +354,7 @@ impl Traffic {
         if let Some(since) = t.lost_since_ms {
             if (now_ms - since) as f64 >= cfg.remove_after_s * 1000.0 {
                 self.targets.remove(&mmsi);
+                self.distress_seen.remove(&mmsi);
                 self.alarms.forget_target(mmsi, now_ms);
                 if self.selected == Some(mmsi) {
                     self.selected = None;
@@ -414,8 +418,16 @@ impl Traffic {
         if t.lost_since_ms.is_some() {
             return;
         }
-        // Distress devices and nav status 14 always alert.
-        if (t.kind.is_distress() || t.sart_status()) && self.distress_seen.insert(mmsi) {
+        // Distress devices and nav status 14 always alert: once for each
+        // time the distress begins. A ship that leaves status 14 has its
+        // alarm rectified and is forgotten here, so that setting status 14
+        // again raises the alarm again; a removed target likewise. An alarm
+        // still in the list is raised again in place, never duplicated.
+        let distress = t.kind.is_distress() || t.sart_status();
+        if !distress && self.distress_seen.remove(&mmsi) {
+            self.alarms.rectify(&AlarmId::Distress(mmsi), now_ms);
+        }
+        if distress && self.distress_seen.insert(mmsi) {
             self.events.push(Event::Sart {
                 at_ms: now_ms,
                 mmsi,
