@@ -4,8 +4,9 @@
 //! the engine's geometry; the expected figures (ranges, TCPAs) are worked
 //! out by hand in the comments of each test.
 
-use bridgewatch::ais::messages::AisMessage;
+use bridgewatch::ais::messages::{AisMessage, Body};
 use bridgewatch::app::engine::Engine;
+use bridgewatch::nmea::armour::Text;
 use bridgewatch::sim::tagged;
 use bridgewatch::traffic::Event;
 use bridgewatch::traffic::alarm::{AlarmId, AlarmState};
@@ -50,6 +51,19 @@ fn class_a(
     ms: i64,
 ) -> Vec<String> {
     let m = bridgewatch::sim::class_a(mmsi, pos, cog, sog, status, ((ms / 1000) % 60) as u8);
+    send(&m, ms)
+}
+
+/// A safety-related broadcast (message 14) from `mmsi`.
+fn safety_broadcast(mmsi: u32, text: &str, ms: i64) -> Vec<String> {
+    let m = AisMessage {
+        msg_type: 14,
+        repeat: 0,
+        mmsi,
+        body: Body::SafetyBroadcast {
+            text: Text::from_str_lossy(text),
+        },
+    };
     send(&m, ms)
 }
 
@@ -208,4 +222,155 @@ fn ais_sart_removed_and_heard_again_alarms_again() {
     assert_eq!(sart_events(&sim, mmsi), 2);
     assert_eq!(distress_alarms(&sim, mmsi), 1);
     assert_eq!(sim.alarm(&id), Some(AlarmState::ActiveUnacknowledged));
+}
+
+// ---------------------------------------------------------------------------
+// Test transmissions of AIS-SART, MOB and EPIRB-AIS (SN.1/Circ.322).
+
+fn target(sim: &Sim, mmsi: u32) -> &bridgewatch::traffic::target::Target {
+    &sim.engine.traffic.targets[&mmsi]
+}
+
+#[test]
+fn sart_in_test_mode_is_shown_as_a_test_without_alarm() {
+    let sart = 970100004;
+    let ship = 244100004;
+    let mut sim = Sim::new();
+    sim.feed(&[rmc(T0)]);
+    // A SART in test mode: nav status 15 and "SART TEST" (IEC 61097-14).
+    sim.feed(&class_a(
+        sart,
+        destination(OWN, 45.0, 3.0),
+        None,
+        0.0,
+        15,
+        T0,
+    ));
+    sim.feed(&safety_broadcast(sart, "SART TEST", T0 + 500));
+    // An ordinary ship sending nav status 15 ("not defined") is no test.
+    sim.feed(&class_a(
+        ship,
+        destination(OWN, 135.0, 3.0),
+        Some(90.0),
+        8.0,
+        15,
+        T0,
+    ));
+    sim.steam(1, 20);
+    sim.feed(&class_a(
+        sart,
+        destination(OWN, 45.0, 3.0),
+        None,
+        0.0,
+        15,
+        T0 + 20_500,
+    ));
+    sim.steam(21, 30);
+
+    assert!(!sim.has(|e| matches!(e, Event::Sart { .. })));
+    assert!(sim.alarm(&AlarmId::Distress(sart)).is_none());
+    assert!(sim.engine.traffic.alarms.is_empty());
+    let tests: Vec<&Event> = sim
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::SartTest { .. }))
+        .collect();
+    assert_eq!(tests.len(), 1, "announced once");
+    let json = bridgewatch::app::engine::event_json(tests[0]);
+    assert_eq!(json["event"], "sart_test");
+    assert_eq!(json["mmsi"], sart);
+    assert!(target(&sim, sart).is_test_transmission());
+    assert!(!target(&sim, sart).is_distress_alert());
+    assert_eq!(
+        bridgewatch::ui::format::state(target(&sim, sart), false),
+        "TEST"
+    );
+    assert!(!target(&sim, ship).is_test_transmission());
+    assert_ne!(
+        bridgewatch::ui::format::state(target(&sim, ship), false),
+        "TEST"
+    );
+}
+
+#[test]
+fn epirb_test_text_before_any_position_raises_no_alarm() {
+    let epirb = 974100005;
+    let mut sim = Sim::new();
+    sim.feed(&[rmc(T0)]);
+    // The text comes first: the target exists before its first position.
+    sim.feed(&safety_broadcast(epirb, "EPIRB TEST", T0));
+    sim.feed(&class_a(
+        epirb,
+        destination(OWN, 300.0, 2.0),
+        None,
+        0.0,
+        15,
+        T0 + 1000,
+    ));
+    sim.steam(1, 5);
+    assert!(!sim.has(|e| matches!(e, Event::Sart { .. })));
+    assert!(sim.alarm(&AlarmId::Distress(epirb)).is_none());
+    assert!(target(&sim, epirb).is_test_transmission());
+}
+
+#[test]
+fn test_device_that_turns_active_alarms() {
+    let sart = 970100006;
+    let mob = 972100006;
+    let mut sim = Sim::new();
+    sim.feed(&[rmc(T0)]);
+    for s in [0, 10] {
+        sim.feed(&class_a(
+            sart,
+            destination(OWN, 10.0, 4.0),
+            None,
+            0.0,
+            15,
+            T0 + s * 1000,
+        ));
+        sim.feed(&class_a(
+            mob,
+            destination(OWN, 20.0, 4.0),
+            None,
+            0.0,
+            15,
+            T0 + s * 1000,
+        ));
+        sim.feed(&[rmc(T0 + s * 1000 + 500)]);
+    }
+    sim.feed(&safety_broadcast(mob, "MOB TEST", T0 + 11_000));
+    assert!(!sim.has(|e| matches!(e, Event::Sart { .. })));
+    // The SART goes active by nav status 14, the MOB by its text.
+    sim.feed(&class_a(
+        sart,
+        destination(OWN, 10.0, 4.0),
+        None,
+        0.0,
+        14,
+        T0 + 20_000,
+    ));
+    sim.feed(&safety_broadcast(mob, "MOB ACTIVE", T0 + 21_000));
+    // Even a later status 15 does not make an active device a test again.
+    sim.feed(&class_a(
+        mob,
+        destination(OWN, 20.0, 4.0),
+        None,
+        0.0,
+        15,
+        T0 + 22_000,
+    ));
+    sim.steam(23, 25);
+    for m in [sart, mob] {
+        assert_eq!(sart_events(&sim, m), 1, "{m}");
+        assert_eq!(
+            sim.alarm(&AlarmId::Distress(m)),
+            Some(AlarmState::ActiveUnacknowledged),
+            "{m}"
+        );
+        assert!(!target(&sim, m).is_test_transmission(), "{m}");
+        assert_eq!(
+            bridgewatch::ui::format::state(target(&sim, m), false),
+            "SART"
+        );
+    }
 }

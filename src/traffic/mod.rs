@@ -82,6 +82,11 @@ pub enum Event {
         at_ms: i64,
         mmsi: u32,
     },
+    /// An AIS-SART, MOB or EPIRB-AIS heard in test mode: shown, no alarm.
+    SartTest {
+        at_ms: i64,
+        mmsi: u32,
+    },
     SafetyMessage(SafetyMessage),
     Rta(RtaReceived),
     OwnPositionLost {
@@ -133,6 +138,8 @@ pub struct Traffic {
     /// Targets whose distress (device or nav status 14) has been alarmed;
     /// cleared when the distress ends or the target is removed.
     distress_seen: HashSet<u32>,
+    /// Distress devices announced as test transmissions.
+    test_seen: HashSet<u32>,
 }
 
 impl Traffic {
@@ -156,6 +163,7 @@ impl Traffic {
             last_tick_ms: None,
             own_lost: false,
             distress_seen: HashSet::new(),
+            test_seen: HashSet::new(),
         }
     }
 
@@ -192,6 +200,7 @@ impl Traffic {
             // Our own echo heard before we knew our MMSI is not a target.
             if self.targets.remove(&m.mmsi).is_some() {
                 self.distress_seen.remove(&m.mmsi);
+                self.test_seen.remove(&m.mmsi);
                 self.alarms.forget_target(m.mmsi, now_ms);
                 self.events.push(Event::Removed {
                     at_ms: now_ms,
@@ -355,6 +364,7 @@ impl Traffic {
             if (now_ms - since) as f64 >= cfg.remove_after_s * 1000.0 {
                 self.targets.remove(&mmsi);
                 self.distress_seen.remove(&mmsi);
+                self.test_seen.remove(&mmsi);
                 self.alarms.forget_target(mmsi, now_ms);
                 if self.selected == Some(mmsi) {
                     self.selected = None;
@@ -373,7 +383,7 @@ impl Traffic {
         if now_ms - last <= limit_ms {
             return;
         }
-        let eligible = self.config.alarms.lost && (self.alarm_eligible(t) || t.kind.is_distress());
+        let eligible = self.config.alarms.lost && (self.alarm_eligible(t) || t.is_distress_alert());
         let who = label(mmsi, t.name());
         let was_dangerous = t.dangerous;
         if let Some(t) = self.targets.get_mut(&mmsi) {
@@ -423,7 +433,7 @@ impl Traffic {
         // alarm rectified and is forgotten here, so that setting status 14
         // again raises the alarm again; a removed target likewise. An alarm
         // still in the list is raised again in place, never duplicated.
-        let distress = t.kind.is_distress() || t.sart_status();
+        let distress = t.is_distress_alert();
         if !distress && self.distress_seen.remove(&mmsi) {
             self.alarms.rectify(&AlarmId::Distress(mmsi), now_ms);
         }
@@ -443,6 +453,12 @@ impl Traffic {
                 format!("{what} {mmsi} active"),
                 None,
             );
+        }
+        if t.is_test_transmission() && self.test_seen.insert(mmsi) {
+            self.events.push(Event::SartTest {
+                at_ms: now_ms,
+                mmsi,
+            });
         }
         let Some(own) = own_pos else {
             // No own position: CPA is not available; the state stays as it
