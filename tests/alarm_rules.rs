@@ -374,3 +374,142 @@ fn test_device_that_turns_active_alarms() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Lost-target alarm within a preset range (A.1106 §30); state for all.
+
+fn lost_event(sim: &Sim, mmsi: u32) -> bool {
+    sim.has(|e| matches!(e, Event::Lost { mmsi: m, .. } if *m == mmsi))
+}
+
+#[test]
+fn lost_alarm_only_within_the_preset_range() {
+    let near = 244100007; // 5 NM on the beam: activated, alarms
+    let sleeping = 244100008; // 10 NM, sleeping: inside 12 NM, alarms
+    let far = 244100009; // 15 NM: lost, no alarm
+    let closing = 244100010; // reported at 12.3 NM, reckoned inside 12 NM when lost
+    let mut sim = Sim::new();
+    sim.feed(&[rmc(T0)]);
+    sim.feed(&class_a(
+        near,
+        destination(OWN, 90.0, 5.0),
+        Some(90.0),
+        10.0,
+        0,
+        T0,
+    ));
+    sim.feed(&class_a(
+        sleeping,
+        destination(OWN, 270.0, 10.0),
+        Some(270.0),
+        10.0,
+        0,
+        T0,
+    ));
+    sim.feed(&class_a(
+        far,
+        destination(OWN, 180.0, 15.0),
+        Some(180.0),
+        10.0,
+        0,
+        T0,
+    ));
+    // Dead ahead, 12.3 NM, steaming south at 22 kn: Class A 14–23 kn is
+    // lost 36 s after its report, at 37 s on the one-second check. By then
+    // it has run 0.226 NM towards us and we 0.123 NM towards it: 11.95 NM
+    // (its last reported position would still be 12.18 NM away).
+    sim.feed(&class_a(
+        closing,
+        destination(OWN, 0.0, 12.3),
+        Some(180.0),
+        22.0,
+        0,
+        T0,
+    ));
+    sim.steam(1, 70);
+    for m in [near, sleeping, far, closing] {
+        assert!(lost_event(&sim, m), "{m} lost");
+        assert_eq!(
+            bridgewatch::ui::format::state(target(&sim, m), false),
+            "LOST"
+        );
+    }
+    for m in [near, sleeping, closing] {
+        assert_eq!(
+            sim.alarm(&AlarmId::Lost(m)),
+            Some(AlarmState::ActiveUnacknowledged),
+            "{m} alarms"
+        );
+    }
+    assert!(sim.alarm(&AlarmId::Lost(far)).is_none());
+}
+
+#[test]
+fn lost_alarm_range_is_configurable() {
+    let mut config = TrafficConfig::default();
+    config.alarms.lost_alarm_range_nm = 20.0;
+    let mut sim = Sim::with(config);
+    sim.feed(&[rmc(T0)]);
+    sim.feed(&class_a(
+        244100011,
+        destination(OWN, 180.0, 15.0),
+        Some(180.0),
+        10.0,
+        0,
+        T0,
+    ));
+    sim.steam(1, 70);
+    assert!(sim.alarm(&AlarmId::Lost(244100011)).is_some());
+}
+
+#[test]
+fn distant_distress_target_lost_always_alarms() {
+    let sart = 970100012;
+    let mut sim = Sim::new();
+    sim.feed(&[rmc(T0)]);
+    sim.feed(&class_a(
+        sart,
+        destination(OWN, 180.0, 25.0),
+        None,
+        0.0,
+        14,
+        T0,
+    ));
+    // AIS-SART: lost after 1080 s.
+    sim.steam(1, 1090);
+    assert!(lost_event(&sim, sart));
+    assert!(sim.alarm(&AlarmId::Lost(sart)).is_some());
+}
+
+#[test]
+fn lost_alarm_while_own_position_is_unknown() {
+    let far = 244100013; // 15 NM: beyond the range, if we knew where we are
+    let beacon = 244100014; // another ship 30 NM off, keeping the data clock going
+    let mut sim = Sim::new();
+    sim.feed(&[rmc(T0)]);
+    sim.feed(&class_a(
+        far,
+        destination(OWN, 180.0, 15.0),
+        Some(180.0),
+        10.0,
+        0,
+        T0,
+    ));
+    // No more fixes: own position is lost after 10 s.
+    for s in 1..=70 {
+        sim.feed(&class_a(
+            beacon,
+            destination(OWN, 0.0, 30.0),
+            None,
+            0.0,
+            0,
+            T0 + s * 1000,
+        ));
+    }
+    assert!(sim.has(|e| matches!(e, Event::OwnPositionLost { .. })));
+    assert!(lost_event(&sim, far));
+    assert_eq!(
+        sim.alarm(&AlarmId::Lost(far)),
+        Some(AlarmState::ActiveUnacknowledged)
+    );
+}

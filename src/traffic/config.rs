@@ -44,6 +44,13 @@ pub struct AlarmConfig {
     pub dangerous: bool,
     /// Lost-target alarms on.
     pub lost: bool,
+    /// A lost target raises its alarm only when it was closer than this at
+    /// the moment it was lost (A.1106 §30: "at a distance of less than a
+    /// preset value"), measured from its dead-reckoned position. Distress
+    /// targets, and any target while own position is unknown, always alarm.
+    /// Must be more than 0; `lost = false` switches the alarm off.
+    #[serde(deserialize_with = "positive_range")]
+    pub lost_alarm_range_nm: f64,
     /// No CPA alarm from targets moored, at anchor or aground (nav status
     /// 1, 5, 6) moving slower than `moored_max_sog_kn`. Off by default: an
     /// anchored ship in the fairway is a collision risk, and A.1106 §30
@@ -66,10 +73,25 @@ impl Default for AlarmConfig {
             sleeping_targets: false,
             dangerous: true,
             lost: true,
+            lost_alarm_range_nm: 12.0,
             suppress_moored: false,
             moored_max_sog_kn: 0.5,
             own_alongside_max_sog_kn: 0.0,
         }
+    }
+}
+
+/// A range in NM that must be a finite number above 0: a 0 that silently
+/// meant "never alarm" would hide an alarm.
+fn positive_range<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    let v = f64::deserialize(d)?;
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "lost_alarm_range_nm must be more than 0 NM (got {v}); \
+             to switch lost-target alarms off, set lost = false"
+        )))
     }
 }
 
@@ -141,6 +163,19 @@ mod tests {
         assert_eq!(c.alarms.cpa_limit_nm, 1.5);
         assert_eq!(c.alarms.tcpa_limit_min, 12.0);
         assert_eq!(c.lost.class_a_slow_s, 60.0);
+    }
+
+    #[test]
+    fn lost_alarm_range_must_be_positive() {
+        for bad in ["0", "0.0", "-3.0", "nan", "inf"] {
+            let e = toml::from_str::<TrafficConfig>(&format!(
+                "[alarms]\nlost_alarm_range_nm = {bad}\n"
+            ))
+            .unwrap_err();
+            assert!(e.to_string().contains("lost = false"), "{bad}: {e}");
+        }
+        let c: TrafficConfig = toml::from_str("[alarms]\nlost_alarm_range_nm = 6\n").unwrap();
+        assert_eq!(c.alarms.lost_alarm_range_nm, 6.0);
     }
 
     #[test]

@@ -351,10 +351,6 @@ impl Traffic {
         }
     }
 
-    fn alarm_eligible(&self, t: &Target) -> bool {
-        t.activation == Activation::Activated || self.config.alarms.sleeping_targets
-    }
-
     fn check_lost(&mut self, mmsi: u32, now_ms: i64) {
         let Some(t) = self.targets.get(&mmsi) else {
             return;
@@ -383,7 +379,22 @@ impl Traffic {
         if now_ms - last <= limit_ms {
             return;
         }
-        let eligible = self.config.alarms.lost && (self.alarm_eligible(t) || t.is_distress_alert());
+        // A.1106 §30: the lost alarm for targets "at a distance of less
+        // than a preset value", taken from where the target is reckoned to
+        // be now; unknown range (no own position, no target position) is
+        // taken as near, and distress always alarms.
+        let timeout = self.timeout_ms();
+        let own_pos = (!self.own.position_lost(now_ms, timeout))
+            .then(|| self.own.position_at(now_ms))
+            .flatten();
+        let target_pos = t.position_at(now_ms).or(t.position.map(|p| p.value));
+        let near = match (own_pos, target_pos) {
+            (Some(o), Some(p)) => {
+                geo::bearing_range(o, p).1 < self.config.alarms.lost_alarm_range_nm
+            }
+            _ => true,
+        };
+        let eligible = self.config.alarms.lost && (near || t.is_distress_alert());
         let who = label(mmsi, t.name());
         let was_dangerous = t.dangerous;
         if let Some(t) = self.targets.get_mut(&mmsi) {
