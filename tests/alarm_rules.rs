@@ -513,3 +513,50 @@ fn lost_alarm_while_own_position_is_unknown() {
         Some(AlarmState::ActiveUnacknowledged)
     );
 }
+
+// ---------------------------------------------------------------------------
+// Dangerous "activated or not" (A.1106 §30).
+
+/// A 30 kn craft 8 NM dead ahead on the reciprocal course: closing at 42 kn,
+/// CPA 0, TCPA 8 / 42 h = 11.4 min — inside 12 min, outside the 6 NM
+/// activation range.
+fn fast_craft_ahead(config: TrafficConfig) -> Sim {
+    let mut sim = Sim::with(config);
+    sim.feed(&[rmc(T0)]);
+    sim.feed(&class_a(
+        244100015,
+        destination(OWN, 0.0, 8.0),
+        Some(180.0),
+        30.0,
+        0,
+        T0,
+    ));
+    sim
+}
+
+#[test]
+fn fast_craft_beyond_activation_range_alarms_on_its_first_report() {
+    let sim = fast_craft_ahead(TrafficConfig::default());
+    assert!(sim.has(|e| matches!(
+        e,
+        Event::Dangerous { mmsi: 244100015, tcpa_min, cpa_nm, .. }
+            if (*tcpa_min - 11.43).abs() < 0.1 && *cpa_nm < 0.05
+    )));
+    assert_eq!(
+        sim.alarm(&AlarmId::Dangerous(244100015)),
+        Some(AlarmState::ActiveUnacknowledged)
+    );
+    assert!(sim.engine.traffic.disabled_alarm_classes().is_empty());
+}
+
+#[test]
+fn cpa_alarms_for_activated_targets_only_is_a_flagged_choice() {
+    let mut config = TrafficConfig::default();
+    config.alarms.sleeping_targets = false;
+    let sim = fast_craft_ahead(config);
+    assert!(!sim.has(|e| matches!(e, Event::Dangerous { .. })));
+    assert_eq!(
+        sim.engine.traffic.disabled_alarm_classes(),
+        ["cpa_for_sleeping"]
+    );
+}

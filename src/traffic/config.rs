@@ -38,7 +38,8 @@ pub struct AlarmConfig {
     pub cpa_hysteresis_nm: f64,
     /// Targets inside this range are activated automatically (0 = off).
     pub activation_range_nm: f64,
-    /// Raise CPA alarms for sleeping targets too (default: activated only).
+    /// CPA alarms for sleeping targets too. On by default: A.1106 §30, a
+    /// target is dangerous "activated or not". Off is flagged on screen.
     pub sleeping_targets: bool,
     /// Dangerous-target alarms on.
     pub dangerous: bool,
@@ -70,7 +71,7 @@ impl Default for AlarmConfig {
             tcpa_limit_min: 12.0,
             cpa_hysteresis_nm: 0.1,
             activation_range_nm: 6.0,
-            sleeping_targets: false,
+            sleeping_targets: true,
             dangerous: true,
             lost: true,
             lost_alarm_range_nm: 12.0,
@@ -183,6 +184,7 @@ mod tests {
         let c = AlarmConfig::default();
         assert!(c.dangerous && c.lost);
         assert!(!c.suppress_moored, "an anchored ship in the fairway alarms");
+        assert!(c.sleeping_targets, "dangerous activated or not");
         assert_eq!(c.own_alongside_max_sog_kn, 0.0);
     }
 

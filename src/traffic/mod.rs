@@ -574,6 +574,9 @@ impl Traffic {
         if !self.config.alarms.lost {
             v.push("lost");
         }
+        if !self.config.alarms.sleeping_targets {
+            v.push("cpa_for_sleeping");
+        }
         if self.config.alarms.suppress_moored {
             v.push("cpa_from_moored");
         }
