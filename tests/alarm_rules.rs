@@ -560,3 +560,66 @@ fn cpa_alarms_for_activated_targets_only_is_a_flagged_choice() {
         ["cpa_for_sleeping"]
     );
 }
+
+// ---------------------------------------------------------------------------
+// Nothing vanishes unacknowledged: a removed target's alarms.
+
+#[test]
+fn removed_sart_keeps_its_unacknowledged_alarms_until_acknowledged() {
+    let sart = 970100016;
+    let mut sim = Sim::new();
+    sim.feed(&[rmc(T0)]);
+    // Heard for two minutes, then silent: lost 1080 s after its last
+    // report, removed 600 s later (about 30 minutes in all).
+    for s in (0..=120).step_by(60) {
+        sim.feed(&class_a(
+            sart,
+            destination(OWN, 90.0, 3.0),
+            None,
+            0.0,
+            14,
+            T0 + s * 1000,
+        ));
+    }
+    sim.steam(1, 1900);
+    assert!(sim.has(|e| matches!(e, Event::Removed { mmsi: m, .. } if *m == sart)));
+    assert!(!sim.engine.traffic.targets.contains_key(&sart));
+    for id in [AlarmId::Distress(sart), AlarmId::Lost(sart)] {
+        assert_eq!(
+            sim.alarm(&id),
+            Some(AlarmState::RectifiedUnacknowledged),
+            "{id:?}"
+        );
+    }
+    // No transition says "cleared" before anyone acknowledged.
+    let log = sim.engine.traffic.alarms.take_transitions();
+    assert!(log.iter().all(|t| t.state.is_some()), "{log:?}");
+    // Acknowledged: now they go.
+    let now = T0 + 1_901_000;
+    for id in [AlarmId::Distress(sart), AlarmId::Lost(sart)] {
+        assert!(sim.engine.traffic.alarms.acknowledge(&id, now));
+        assert_eq!(sim.alarm(&id), None);
+    }
+}
+
+#[test]
+fn removed_target_with_acknowledged_alarm_leaves_the_list() {
+    let ship = 244100017;
+    let mut sim = Sim::new();
+    sim.feed(&[rmc(T0)]);
+    sim.feed(&class_a(
+        ship,
+        destination(OWN, 90.0, 3.0),
+        Some(90.0),
+        10.0,
+        0,
+        T0,
+    ));
+    sim.steam(1, 65);
+    let id = AlarmId::Lost(ship);
+    assert_eq!(sim.alarm(&id), Some(AlarmState::ActiveUnacknowledged));
+    assert!(sim.engine.traffic.alarms.acknowledge(&id, T0 + 65_500));
+    sim.steam(66, 700);
+    assert!(sim.has(|e| matches!(e, Event::Removed { mmsi: m, .. } if *m == ship)));
+    assert_eq!(sim.alarm(&id), None);
+}

@@ -601,12 +601,15 @@ fn lost_target_is_removed_after_the_removal_time() {
         removed - T0
     );
     assert!(!sim.engine.traffic.targets.contains_key(&244000013));
-    assert!(
+    // Nobody acknowledged the lost alarm: it stays, rectified, until
+    // someone does (tests/alarm_rules.rs covers the acknowledged case).
+    assert_eq!(
         sim.engine
             .traffic
             .alarms
             .get(&AlarmId::Lost(244000013))
-            .is_none()
+            .map(|a| a.state),
+        Some(bridgewatch::traffic::alarm::AlarmState::RectifiedUnacknowledged)
     );
 }
 

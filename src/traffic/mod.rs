@@ -201,7 +201,7 @@ impl Traffic {
             if self.targets.remove(&m.mmsi).is_some() {
                 self.distress_seen.remove(&m.mmsi);
                 self.test_seen.remove(&m.mmsi);
-                self.alarms.forget_target(m.mmsi, now_ms);
+                self.alarms.drop_target(m.mmsi, now_ms);
                 self.events.push(Event::Removed {
                     at_ms: now_ms,
                     mmsi: m.mmsi,
