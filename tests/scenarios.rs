@@ -394,7 +394,9 @@ fn anchored_ship_reporting_every_three_minutes_is_never_lost() {
         sim.feed(&[rmc(&own(), ms)]);
     }
     assert!(!sim.has(|e| matches!(e, Event::Lost { .. })));
-    // At anchor: no CPA alarm even when it lies close ahead.
+    // It lies abaft the beam (bearing 120°, own ship heading 000°): TCPA is
+    // negative, so no CPA alarm. Anchored ships ahead do alarm by default
+    // (tests/alarm_rules.rs).
     assert!(!sim.has(|e| matches!(
         e,
         Event::Dangerous {
@@ -599,12 +601,15 @@ fn lost_target_is_removed_after_the_removal_time() {
         removed - T0
     );
     assert!(!sim.engine.traffic.targets.contains_key(&244000013));
-    assert!(
+    // Nobody acknowledged the lost alarm: it stays, rectified, until
+    // someone does (tests/alarm_rules.rs covers the acknowledged case).
+    assert_eq!(
         sim.engine
             .traffic
             .alarms
             .get(&AlarmId::Lost(244000013))
-            .is_none()
+            .map(|a| a.state),
+        Some(bridgewatch::traffic::alarm::AlarmState::RectifiedUnacknowledged)
     );
 }
 

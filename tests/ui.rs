@@ -129,6 +129,49 @@ fn alarms_switched_off_are_always_flagged() {
 }
 
 #[test]
+fn moored_suppression_is_flagged_like_an_alarm_switched_off() {
+    let screen = render(&demo_app(10), 140, 44);
+    assert!(!screen.contains("ALARMS OFF"), "{screen}");
+    let mut config = Config::default();
+    config.alarms.suppress_moored = true;
+    let mut sink = Vec::new();
+    let app = build_app(&config, &Source::Demo, AlarmLog::open(None, &mut sink)).unwrap();
+    let screen = render(&app, 140, 44);
+    assert!(screen.contains("ALARMS OFF: cpa_from_moored"), "{screen}");
+}
+
+#[test]
+fn sart_test_transmission_is_marked_as_a_test_in_the_list() {
+    let mut app = demo_app(30);
+    let now = app.now_ms() + 1000;
+    let own = app
+        .engine
+        .traffic
+        .own
+        .position
+        .map(|p| p.value.value)
+        .expect("demo own position");
+    let sart = 970_999_001;
+    let pos = (own.0 + 0.02, own.1);
+    let report = bridgewatch::sim::class_a(sart, pos, None, 0.0, 15, 0);
+    for line in bridgewatch::sim::vdm(&report, now, false, 'A', 0) {
+        app.link(LinkMsg::Line {
+            link: 0,
+            received_ms: 0,
+            line: Some(line.into_bytes()),
+        });
+    }
+    app.engine.traffic.select(Some(sart));
+    let screen = render(&app, 140, 44);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("970999001") && l.contains("SART"))
+        .unwrap_or_else(|| panic!("no list row for the SART: {screen}"));
+    assert!(row.contains("⊘T") && row.contains("TEST"), "{row}");
+    assert!(!screen.contains("AIS-SART 970999001"), "{screen}");
+}
+
+#[test]
 fn acknowledge_changes_the_alarm_bar() {
     let mut app = demo_app(60);
     assert!(render(&app, 140, 44).contains("▲ ALARM "));

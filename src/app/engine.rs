@@ -221,6 +221,9 @@ pub fn event_json(e: &Event) -> Value {
         Event::Sart { at_ms, mmsi } => {
             json!({"time": rfc3339(*at_ms), "event": "sart", "mmsi": mmsi})
         }
+        Event::SartTest { at_ms, mmsi } => {
+            json!({"time": rfc3339(*at_ms), "event": "sart_test", "mmsi": mmsi})
+        }
         Event::SafetyMessage(m) => json!({"time": rfc3339(m.at_ms), "event": "safety_message",
                                          "from": m.from, "to": m.to, "text": clean(&m.text)}),
         Event::Rta(r) => {

@@ -287,8 +287,26 @@ impl Alarms {
         std::mem::take(&mut self.transitions)
     }
 
-    /// Drop alarms about a removed target.
+    /// A target was removed (lost, then not heard for the removal time):
+    /// its conditions are gone. Acknowledged alarms leave; unacknowledged
+    /// ones stay, rectified, until acknowledged — nothing vanishes
+    /// unacknowledged (MSC.302(87)). Its snooze ends.
     pub fn forget_target(&mut self, mmsi: u32, now_ms: i64) {
+        let ids: Vec<AlarmId> = self
+            .list
+            .iter()
+            .filter(|a| a.id.mmsi() == Some(mmsi))
+            .map(|a| a.id.clone())
+            .collect();
+        for id in ids {
+            self.rectify(&id, now_ms);
+        }
+        self.snoozed.remove(&mmsi);
+    }
+
+    /// Drop every alarm about a station that was never a target (our own
+    /// echo heard before own MMSI was known).
+    pub fn drop_target(&mut self, mmsi: u32, now_ms: i64) {
         let gone: Vec<(AlarmId, String)> = self
             .list
             .iter()
@@ -332,6 +350,22 @@ mod tests {
         assert!(a.raise(id.clone(), 20, "lost".into(), None));
         a.rectify(&id, 30);
         a.acknowledge(&id, 40);
+        assert!(a.is_empty());
+    }
+
+    #[test]
+    fn removed_target_keeps_its_unacknowledged_alarms() {
+        let mut a = Alarms::default();
+        a.raise(AlarmId::Distress(9), 0, "sart".into(), None);
+        a.raise(AlarmId::Lost(9), 10, "lost".into(), None);
+        a.acknowledge(&AlarmId::Lost(9), 20);
+        a.forget_target(9, 30);
+        assert!(a.get(&AlarmId::Lost(9)).is_none());
+        assert_eq!(
+            a.get(&AlarmId::Distress(9)).map(|x| x.state),
+            Some(AlarmState::RectifiedUnacknowledged)
+        );
+        assert!(a.acknowledge(&AlarmId::Distress(9), 40));
         assert!(a.is_empty());
     }
 

@@ -38,14 +38,25 @@ pub struct AlarmConfig {
     pub cpa_hysteresis_nm: f64,
     /// Targets inside this range are activated automatically (0 = off).
     pub activation_range_nm: f64,
-    /// Raise CPA alarms for sleeping targets too (default: activated only).
+    /// CPA alarms for sleeping targets too. On by default: A.1106 §30, a
+    /// target is dangerous "activated or not". Off is flagged on screen.
     pub sleeping_targets: bool,
     /// Dangerous-target alarms on.
     pub dangerous: bool,
     /// Lost-target alarms on.
     pub lost: bool,
+    /// A lost target raises its alarm only when it was closer than this at
+    /// the moment it was lost (A.1106 §30: "at a distance of less than a
+    /// preset value"), measured from its dead-reckoned position. Distress
+    /// targets, and any target while own position is unknown, always alarm.
+    /// Must be more than 0; `lost = false` switches the alarm off.
+    #[serde(deserialize_with = "positive_range")]
+    pub lost_alarm_range_nm: f64,
     /// No CPA alarm from targets moored, at anchor or aground (nav status
-    /// 1, 5, 6) moving slower than `moored_max_sog_kn`.
+    /// 1, 5, 6) moving slower than `moored_max_sog_kn`. Off by default: an
+    /// anchored ship in the fairway is a collision risk, and A.1106 §30
+    /// defines a dangerous target by CPA/TCPA alone. When on, it is flagged
+    /// on screen as an alarm switched off.
     pub suppress_moored: bool,
     pub moored_max_sog_kn: f64,
     /// No CPA alarms while own ship is slower than this (alongside);
@@ -60,13 +71,28 @@ impl Default for AlarmConfig {
             tcpa_limit_min: 12.0,
             cpa_hysteresis_nm: 0.1,
             activation_range_nm: 6.0,
-            sleeping_targets: false,
+            sleeping_targets: true,
             dangerous: true,
             lost: true,
-            suppress_moored: true,
+            lost_alarm_range_nm: 12.0,
+            suppress_moored: false,
             moored_max_sog_kn: 0.5,
             own_alongside_max_sog_kn: 0.0,
         }
+    }
+}
+
+/// A range in NM that must be a finite number above 0: a 0 that silently
+/// meant "never alarm" would hide an alarm.
+fn positive_range<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    let v = f64::deserialize(d)?;
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "lost_alarm_range_nm must be more than 0 NM (got {v}); \
+             to switch lost-target alarms off, set lost = false"
+        )))
     }
 }
 
@@ -138,5 +164,36 @@ mod tests {
         assert_eq!(c.alarms.cpa_limit_nm, 1.5);
         assert_eq!(c.alarms.tcpa_limit_min, 12.0);
         assert_eq!(c.lost.class_a_slow_s, 60.0);
+    }
+
+    #[test]
+    fn lost_alarm_range_must_be_positive() {
+        for bad in ["0", "0.0", "-3.0", "nan", "inf"] {
+            let e = toml::from_str::<TrafficConfig>(&format!(
+                "[alarms]\nlost_alarm_range_nm = {bad}\n"
+            ))
+            .unwrap_err();
+            assert!(e.to_string().contains("lost = false"), "{bad}: {e}");
+        }
+        let c: TrafficConfig = toml::from_str("[alarms]\nlost_alarm_range_nm = 6\n").unwrap();
+        assert_eq!(c.alarms.lost_alarm_range_nm, 6.0);
+    }
+
+    #[test]
+    fn safe_defaults_at_sea() {
+        let c = AlarmConfig::default();
+        assert!(c.dangerous && c.lost);
+        assert!(!c.suppress_moored, "an anchored ship in the fairway alarms");
+        assert!(c.sleeping_targets, "dangerous activated or not");
+        assert_eq!(c.own_alongside_max_sog_kn, 0.0);
+    }
+
+    #[test]
+    fn example_config_shows_the_defaults() {
+        let text = include_str!("../../config.example.toml");
+        let mut v: toml::Table = toml::from_str(text).expect("config.example.toml is valid");
+        v.retain(|k, _| matches!(k, "own_ship" | "alarms" | "lost"));
+        let c: TrafficConfig = v.try_into().expect("traffic tables are valid");
+        assert_eq!(c, TrafficConfig::default());
     }
 }

@@ -82,6 +82,11 @@ pub enum Event {
         at_ms: i64,
         mmsi: u32,
     },
+    /// An AIS-SART, MOB or EPIRB-AIS heard in test mode: shown, no alarm.
+    SartTest {
+        at_ms: i64,
+        mmsi: u32,
+    },
     SafetyMessage(SafetyMessage),
     Rta(RtaReceived),
     OwnPositionLost {
@@ -130,7 +135,11 @@ pub struct Traffic {
     started_ms: Option<i64>,
     last_tick_ms: Option<i64>,
     own_lost: bool,
+    /// Targets whose distress (device or nav status 14) has been alarmed;
+    /// cleared when the distress ends or the target is removed.
     distress_seen: HashSet<u32>,
+    /// Distress devices announced as test transmissions.
+    test_seen: HashSet<u32>,
 }
 
 impl Traffic {
@@ -154,6 +163,7 @@ impl Traffic {
             last_tick_ms: None,
             own_lost: false,
             distress_seen: HashSet::new(),
+            test_seen: HashSet::new(),
         }
     }
 
@@ -189,7 +199,9 @@ impl Traffic {
             self.own.apply_vdo(m, now_ms, t);
             // Our own echo heard before we knew our MMSI is not a target.
             if self.targets.remove(&m.mmsi).is_some() {
-                self.alarms.forget_target(m.mmsi, now_ms);
+                self.distress_seen.remove(&m.mmsi);
+                self.test_seen.remove(&m.mmsi);
+                self.alarms.drop_target(m.mmsi, now_ms);
                 self.events.push(Event::Removed {
                     at_ms: now_ms,
                     mmsi: m.mmsi,
@@ -339,10 +351,6 @@ impl Traffic {
         }
     }
 
-    fn alarm_eligible(&self, t: &Target) -> bool {
-        t.activation == Activation::Activated || self.config.alarms.sleeping_targets
-    }
-
     fn check_lost(&mut self, mmsi: u32, now_ms: i64) {
         let Some(t) = self.targets.get(&mmsi) else {
             return;
@@ -351,6 +359,8 @@ impl Traffic {
         if let Some(since) = t.lost_since_ms {
             if (now_ms - since) as f64 >= cfg.remove_after_s * 1000.0 {
                 self.targets.remove(&mmsi);
+                self.distress_seen.remove(&mmsi);
+                self.test_seen.remove(&mmsi);
                 self.alarms.forget_target(mmsi, now_ms);
                 if self.selected == Some(mmsi) {
                     self.selected = None;
@@ -369,7 +379,22 @@ impl Traffic {
         if now_ms - last <= limit_ms {
             return;
         }
-        let eligible = self.config.alarms.lost && (self.alarm_eligible(t) || t.kind.is_distress());
+        // A.1106 §30: the lost alarm for targets "at a distance of less
+        // than a preset value", taken from where the target is reckoned to
+        // be now; unknown range (no own position, no target position) is
+        // taken as near, and distress always alarms.
+        let timeout = self.timeout_ms();
+        let own_pos = (!self.own.position_lost(now_ms, timeout))
+            .then(|| self.own.position_at(now_ms))
+            .flatten();
+        let target_pos = t.position_at(now_ms).or(t.position.map(|p| p.value));
+        let near = match (own_pos, target_pos) {
+            (Some(o), Some(p)) => {
+                geo::bearing_range(o, p).1 < self.config.alarms.lost_alarm_range_nm
+            }
+            _ => true,
+        };
+        let eligible = self.config.alarms.lost && (near || t.is_distress_alert());
         let who = label(mmsi, t.name());
         let was_dangerous = t.dangerous;
         if let Some(t) = self.targets.get_mut(&mmsi) {
@@ -414,8 +439,16 @@ impl Traffic {
         if t.lost_since_ms.is_some() {
             return;
         }
-        // Distress devices and nav status 14 always alert.
-        if (t.kind.is_distress() || t.sart_status()) && self.distress_seen.insert(mmsi) {
+        // Distress devices and nav status 14 always alert: once for each
+        // time the distress begins. A ship that leaves status 14 has its
+        // alarm rectified and is forgotten here, so that setting status 14
+        // again raises the alarm again; a removed target likewise. An alarm
+        // still in the list is raised again in place, never duplicated.
+        let distress = t.is_distress_alert();
+        if !distress && self.distress_seen.remove(&mmsi) {
+            self.alarms.rectify(&AlarmId::Distress(mmsi), now_ms);
+        }
+        if distress && self.distress_seen.insert(mmsi) {
             self.events.push(Event::Sart {
                 at_ms: now_ms,
                 mmsi,
@@ -431,6 +464,12 @@ impl Traffic {
                 format!("{what} {mmsi} active"),
                 None,
             );
+        }
+        if t.is_test_transmission() && self.test_seen.insert(mmsi) {
+            self.events.push(Event::SartTest {
+                at_ms: now_ms,
+                mmsi,
+            });
         }
         let Some(own) = own_pos else {
             // No own position: CPA is not available; the state stays as it
@@ -534,6 +573,12 @@ impl Traffic {
         }
         if !self.config.alarms.lost {
             v.push("lost");
+        }
+        if !self.config.alarms.sleeping_targets {
+            v.push("cpa_for_sleeping");
+        }
+        if self.config.alarms.suppress_moored {
+            v.push("cpa_from_moored");
         }
         if self.config.alarms.own_alongside_max_sog_kn > 0.0 {
             v.push("cpa_when_alongside");

@@ -131,6 +131,29 @@ pub struct Target {
     pending_jump: Option<(f64, f64)>,
     /// Number of messages received.
     pub messages: u64,
+    /// A distress device (97x MMSI) said it is in test mode: nav status 15,
+    /// or "SART TEST" / "MOB TEST" / "EPIRB TEST" in message 14.
+    device_test_seen: bool,
+    /// A distress device said it is active: nav status 14, or "SART ACTIVE"
+    /// / "MOB ACTIVE" / "EPIRB ACTIVE" in message 14. Once seen it holds for
+    /// as long as the target is tracked (the safe side).
+    device_active_seen: bool,
+}
+
+/// What a message-14 text from a distress device says about its mode
+/// (IEC 61097-14, SN.1/Circ.322): `Some(true)` test, `Some(false)` active.
+fn device_text_mode(text: &str) -> Option<bool> {
+    let t = text.trim().to_ascii_uppercase();
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    ["SART", "MOB", "EPIRB"].iter().find_map(|d| {
+        if t.starts_with(&format!("{d} TEST")) {
+            Some(true)
+        } else if t.starts_with(&format!("{d} ACTIVE")) {
+            Some(false)
+        } else {
+            None
+        }
+    })
 }
 
 /// Fastest plausible speed for a jump check, knots.
@@ -165,6 +188,8 @@ impl Target {
             rejected_positions: 0,
             pending_jump: None,
             messages: 0,
+            device_test_seen: false,
+            device_active_seen: false,
         }
     }
 
@@ -267,6 +292,7 @@ impl Target {
                     at_ms: now_ms,
                 });
                 self.nav_status = Some(st(r.status));
+                self.device_status(r.status);
                 self.report(now_ms);
             }
             Body::ClassB(r) => {
@@ -402,6 +428,13 @@ impl Target {
                     }
                 }
             },
+            Body::SafetyBroadcast { text } if self.kind.is_distress() => {
+                match device_text_mode(text.as_str()) {
+                    Some(true) => self.device_test_seen = true,
+                    Some(false) => self.device_active_seen = true,
+                    None => {}
+                }
+            }
             Body::BroadcastBinary(b) => {
                 if let BroadcastApp::InlandStatic(i) = &b.app {
                     self.statics.inland = Some(Stamped {
@@ -493,5 +526,28 @@ impl Target {
     /// Nav status 14 (AIS-SART active) was reported.
     pub fn sart_status(&self) -> bool {
         self.nav_status.is_some_and(|s| s.value == 14)
+    }
+
+    fn device_status(&mut self, status: u8) {
+        if self.kind.is_distress() {
+            match status {
+                14 => self.device_active_seen = true,
+                15 => self.device_test_seen = true,
+                _ => {}
+            }
+        }
+    }
+
+    /// An AIS-SART, MOB or EPIRB-AIS transmitting in test mode (nav status
+    /// 15 from a 97x MMSI, or its "… TEST" text) and never yet active:
+    /// shown as a test, no distress alarm (SN.1/Circ.322).
+    pub fn is_test_transmission(&self) -> bool {
+        self.kind.is_distress() && self.device_test_seen && !self.device_active_seen
+    }
+
+    /// A distress alert: an AIS-SART, MOB or EPIRB-AIS not in test mode, or
+    /// any station reporting nav status 14. Always alarms.
+    pub fn is_distress_alert(&self) -> bool {
+        (self.kind.is_distress() && !self.is_test_transmission()) || self.sart_status()
     }
 }

@@ -67,7 +67,9 @@ pub fn kind(t: &Target) -> &'static str {
 pub fn state(t: &Target, selected: bool) -> &'static str {
     if t.lost_since_ms.is_some() {
         "LOST"
-    } else if t.kind.is_distress() || t.sart_status() {
+    } else if t.is_test_transmission() {
+        "TEST"
+    } else if t.is_distress_alert() {
         "SART"
     } else if t.dangerous {
         "DANGER"

@@ -28,6 +28,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             "DANGER" => "▲!",
             "LOST" => "✕ ",
             "SART" => "⊗!",
+            "TEST" => "⊘T",
             _ if is_sel => "▶ ",
             _ => "  ",
         };
@@ -48,6 +49,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         let style = match state {
             "DANGER" | "SART" => th.danger(),
             "LOST" => th.warn().add_modifier(Modifier::CROSSED_OUT),
+            "TEST" => th.warn(),
             "sleeping" => th.dim(),
             _ => th.base(),
         };

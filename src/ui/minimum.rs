@@ -78,7 +78,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         f.render_widget(Paragraph::new(Span::styled(" no target", th.dim())), fixed);
         return;
     };
-    let style = if t.dangerous || t.kind.is_distress() {
+    let style = if t.dangerous || t.is_distress_alert() {
         th.danger()
     } else {
         th.base()

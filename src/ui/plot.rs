@@ -2,7 +2,7 @@
 //! with range rings, north-up or head-up. Symbols: sleeping △, activated ▲
 //! with a 6-minute COG/SOG vector and heading line, selected in [ ],
 //! dangerous in the danger colour with "!", lost ✕ at its last position,
-//! AIS-SART/MOB/EPIRB ⊗, AtoN ◇, base station ⌂.
+//! AIS-SART/MOB/EPIRB ⊗ (⊘ while in test mode), AtoN ◇, base station ⌂.
 
 use super::theme::Theme;
 use crate::app::console::App;
@@ -119,7 +119,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
                 let selected = t.selected == Some(tg.mmsi);
                 let lost = tg.lost_since_ms.is_some();
                 let activated = tg.activation == Activation::Activated;
-                let colour = if tg.dangerous || tg.kind.is_distress() {
+                let colour = if tg.dangerous || tg.is_distress_alert() {
                     th.danger
                 } else if lost {
                     th.warn
@@ -156,6 +156,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
                 }
                 let sym = match tg.kind {
                     _ if lost => "✕",
+                    _ if tg.is_test_transmission() => "⊘",
                     TargetKind::Sart | TargetKind::Mob | TargetKind::Epirb => "⊗",
                     _ if tg.sart_status() => "⊗",
                     TargetKind::AidToNavigation { .. } => "◇",
