@@ -12,10 +12,26 @@ use tokio::sync::mpsc;
 const PACE: Pace = Pace::Recorded { speed: 1.0 };
 const SENTENCE: &str = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
 
+thread_local! {
+    static PENDING: std::cell::RefCell<std::collections::VecDeque<Vec<u8>>> =
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+}
+
 async fn next_line(rx: &mut mpsc::Receiver<LinkMsg>) -> Vec<u8> {
+    if let Some(l) = PENDING.with(|p| p.borrow_mut().pop_front()) {
+        return l;
+    }
     loop {
         match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
             Ok(Some(LinkMsg::Line { line: Some(l), .. })) => return l,
+            Ok(Some(LinkMsg::Lines { lines, .. })) => {
+                // Lines received together: hand the rest back one by one.
+                let mut it = lines.into_iter().flatten();
+                if let Some(first) = it.next() {
+                    PENDING.with(|p| p.borrow_mut().extend(it));
+                    return first;
+                }
+            }
             Ok(Some(_)) => continue,
             Ok(None) => panic!("link task ended"),
             Err(_) => panic!("no line within 10 s"),

@@ -533,10 +533,25 @@ impl App {
 
     /// A message from a link task.
     pub fn link(&mut self, msg: LinkMsg) {
-        if let LinkMsg::Line { received_ms, .. } = &msg {
+        self.link_tapped(msg, &mut |_, _, _| {});
+    }
+
+    /// A message from a link task, each line also written to the recording.
+    pub fn link_recorded(&mut self, msg: LinkMsg, recorder: &mut super::run::Recording) {
+        if recorder.is_on() {
+            self.link_tapped(msg, &mut |e, l, t| recorder.record(e, l, t));
+        } else {
+            self.link(msg);
+        }
+    }
+
+    fn link_tapped(&mut self, msg: LinkMsg, tap: &mut dyn FnMut(&mut Engine, &[u8], i64)) {
+        if let LinkMsg::Line { received_ms, .. } | LinkMsg::Lines { received_ms, .. } = &msg {
             self.last_wall_ms = *received_ms;
         }
-        let change = self.links.handle(&mut self.engine, msg, self.last_wall_ms);
+        let change = self
+            .links
+            .handle_tapped(&mut self.engine, msg, self.last_wall_ms, tap);
         if let LinkChange::NoClock { link } = change
             && let Some(l) = self.links.list.get_mut(link)
         {

@@ -205,9 +205,12 @@ pub fn run<W: Write>(
                 msg = rx.recv() => {
                     let Some(msg) = msg else { break };
                     let wall = link::wall_ms();
-                    recorder.record(&mut engine, &msg);
                     let finished = matches!(msg, LinkMsg::Finished { .. });
-                    let change = links.handle(&mut engine, msg, wall);
+                    let change = if recorder.is_on() {
+                        links.handle_tapped(&mut engine, msg, wall, &mut |e, l, t| recorder.record(e, l, t))
+                    } else {
+                        links.handle(&mut engine, msg, wall)
+                    };
                     p.events(&mut engine, wall)?;
                     p.change(&engine, &links, change, wall)?;
                     if !files_only {

@@ -63,6 +63,27 @@ impl Links {
 
     /// Feed a link message to the engine and note what it changed.
     pub fn handle(&mut self, engine: &mut Engine, msg: LinkMsg, wall_ms: i64) -> LinkChange {
+        self.handle_tapped(engine, msg, wall_ms, &mut |_, _, _| {})
+    }
+
+    /// [`handle`](Self::handle), calling `tap(engine, line, time)` after each
+    /// line with the engine's time for it (the recorder's stamp: data time
+    /// when replaying, receive time when live).
+    pub fn handle_tapped(
+        &mut self,
+        engine: &mut Engine,
+        msg: LinkMsg,
+        wall_ms: i64,
+        tap: &mut dyn FnMut(&mut Engine, &[u8], i64),
+    ) -> LinkChange {
+        let mut push = |engine: &mut Engine, link: usize, line: Option<&[u8]>, received_ms: i64| {
+            let link = u32::try_from(link).unwrap_or(u32::MAX);
+            engine.push_link_line(link, line, received_ms);
+            if let Some(l) = line {
+                let t = engine.now_ms(received_ms);
+                tap(engine, l, t);
+            }
+        };
         match msg {
             LinkMsg::Line {
                 link,
@@ -72,8 +93,20 @@ impl Links {
                 if let Some(l) = self.list.get_mut(link) {
                     l.lines += 1;
                 }
-                let link = u32::try_from(link).unwrap_or(u32::MAX);
-                engine.push_link_line(link, line.as_deref(), received_ms);
+                push(engine, link, line.as_deref(), received_ms);
+                LinkChange::None
+            }
+            LinkMsg::Lines {
+                link,
+                received_ms,
+                lines,
+            } => {
+                if let Some(l) = self.list.get_mut(link) {
+                    l.lines += lines.len() as u64;
+                }
+                for line in &lines {
+                    push(engine, link, line.as_deref(), received_ms);
+                }
                 LinkChange::None
             }
             LinkMsg::State { link, up, detail } => {

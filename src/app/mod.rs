@@ -132,6 +132,12 @@ impl Config {
             0.0,
             100.0,
         )?;
+        check_range(
+            "[alarms] lost_alarm_range_nm",
+            a.lost_alarm_range_nm,
+            0.1,
+            500.0,
+        )?;
         check_range("[alarms] moored_max_sog_kn", a.moored_max_sog_kn, 0.0, 10.0)?;
         check_range(
             "[alarms] own_alongside_max_sog_kn",

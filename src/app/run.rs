@@ -146,16 +146,12 @@ async fn event_loop(
                 dirty = false;
             }
             Some(msg) = rx.recv() => {
-                recorder.record(&mut app.engine, &msg);
-                app.link(msg);
+                app.link_recorded(msg, recorder);
                 // Coalesce: take what is already waiting, bounded so the
                 // keyboard gets its turn.
                 for _ in 0..5000 {
                     match rx.try_recv() {
-                        Ok(m) => {
-                            recorder.record(&mut app.engine, &m);
-                            app.link(m)
-                        }
+                        Ok(m) => app.link_recorded(m, recorder),
                         Err(_) => break,
                     }
                 }
@@ -207,25 +203,22 @@ impl Recording {
         }
     }
 
-    /// Record a received line, stamped with the engine's time for it: the
-    /// data time when replaying (so a recording made at `--speed N` replays
-    /// at the true pace), the receive time when live.
-    pub fn record(&mut self, engine: &mut Engine, msg: &LinkMsg) {
-        let (
-            Some(r),
-            LinkMsg::Line {
-                line: Some(l),
-                received_ms,
-                ..
-            },
-        ) = (self.recorder.as_mut(), msg)
-        else {
+    /// Record one received line with its stamp (see
+    /// [`Links::handle_tapped`](super::links::Links::handle_tapped)): the
+    /// data time when replaying, so a recording made at `--speed N` replays
+    /// at the true pace; the receive time when live.
+    pub fn record(&mut self, engine: &mut Engine, line: &[u8], stamp_ms: i64) {
+        let Some(r) = self.recorder.as_mut() else {
             return;
         };
-        let stamp = engine.now_ms(*received_ms);
-        if let Err(e) = r.write(l, stamp) {
-            self.fail(engine, e, *received_ms);
+        if let Err(e) = r.write(line, stamp_ms) {
+            self.fail(engine, e, crate::link::wall_ms());
         }
+    }
+
+    /// Whether anything is being recorded.
+    pub fn is_on(&self) -> bool {
+        self.recorder.is_some()
     }
 
     /// Push what is buffered to disk (once a second, and at the end).

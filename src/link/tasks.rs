@@ -17,7 +17,9 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::mpsc::Sender;
 
 /// How many messages may wait for the app loop before a link task waits.
-pub const CHANNEL_CAPACITY: usize = 4096;
+/// A message holds at most one read (16 KiB), so what waits is bounded to
+/// about 16 MiB however fast a replay reads.
+pub const CHANNEL_CAPACITY: usize = 1024;
 
 /// Lines a replay looks ahead for its first data time.
 const LOOK_AHEAD_LINES: u32 = 200_000;
@@ -30,6 +32,14 @@ pub enum LinkMsg {
         link: usize,
         received_ms: i64,
         line: Option<Vec<u8>>,
+    },
+    /// Several lines received together (one read, one datagram, or a
+    /// stretch of an unpaced replay): one message instead of many, so a
+    /// fast feed costs the channel little.
+    Lines {
+        link: usize,
+        received_ms: i64,
+        lines: Vec<Option<Vec<u8>>>,
     },
     /// The link went up or down; `detail` says why.
     State {
@@ -280,6 +290,28 @@ fn owned(l: Line<'_>) -> Option<Vec<u8>> {
     }
 }
 
+/// Hand the lines received together to the app loop (nothing for none);
+/// false once the app loop has gone.
+async fn send_lines(
+    tx: &Sender<LinkMsg>,
+    link: usize,
+    received_ms: i64,
+    mut lines: Vec<Option<Vec<u8>>>,
+) -> bool {
+    match lines.len() {
+        0 => true,
+        1 => send_line(tx, link, received_ms, lines.pop().flatten()).await,
+        _ => tx
+            .send(LinkMsg::Lines {
+                link,
+                received_ms,
+                lines,
+            })
+            .await
+            .is_ok(),
+    }
+}
+
 /// Read lines from a stream until it ends; returns why it ended.
 async fn pump<R: AsyncRead + Unpin>(mut r: R, link: usize, tx: &Sender<LinkMsg>) -> String {
     let mut framer = LineFramer::default();
@@ -294,10 +326,8 @@ async fn pump<R: AsyncRead + Unpin>(mut r: R, link: usize, tx: &Sender<LinkMsg>)
                 while let Some(l) = framer.next() {
                     lines.push(owned(l));
                 }
-                for line in lines {
-                    if !send_line(tx, link, now, line).await {
-                        return "console closed".into();
-                    }
+                if !send_lines(tx, link, now, lines).await {
+                    return "console closed".into();
                 }
             }
             Err(e) => return e.to_string(),
@@ -325,10 +355,8 @@ async fn udp(
         let now = wall_ms();
         let mut lines = Vec::new();
         super::datagram_lines(&buf[..n], |l| lines.push(l.map(<[u8]>::to_vec)));
-        for line in lines {
-            if !send_line(tx, link, now, line).await {
-                return Ok("console closed".into());
-            }
+        if !send_lines(tx, link, now, lines).await {
+            return Ok("console closed".into());
         }
     }
 }
@@ -456,7 +484,28 @@ async fn replay_stream<R: AsyncRead + Unpin>(
         Pace::Unpaced => None,
     };
     let mut framer = LineFramer::default();
-    let mut buf = vec![0u8; 64 * 1024];
+    let mut buf = vec![0u8; 16 * 1024];
+    if pacer.is_none() {
+        // Unpaced: whatever one read holds goes as one message.
+        loop {
+            let n = match r.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            framer.push(&buf[..n]);
+            let mut lines = Vec::new();
+            while let Some(l) = framer.next() {
+                lines.push(owned(l));
+            }
+            if !send_lines(tx, link, wall_ms(), lines).await {
+                return;
+            }
+        }
+        if let Some(l) = framer.finish() {
+            send_line(tx, link, wall_ms(), owned(l)).await;
+        }
+        return;
+    }
     let mut at_end = false;
     loop {
         // Take one line out of the framer (owned), then wait for its time.
