@@ -252,7 +252,7 @@ impl Traffic {
             // Evaluated first, so the event carries bearing and range; the
             // event still comes before any alarm event of the same target.
             let at = self.events.len();
-            self.evaluate(m.mmsi, now_ms);
+            self.evaluate(m.mmsi, now_ms, self.own_now(now_ms));
             let bearing_range = self.targets.get(&m.mmsi).and_then(|t| t.bearing_range);
             self.events.insert(
                 at,
@@ -263,7 +263,7 @@ impl Traffic {
                 },
             );
         } else {
-            self.evaluate(m.mmsi, now_ms);
+            self.evaluate(m.mmsi, now_ms, self.own_now(now_ms));
         }
     }
 
@@ -345,9 +345,11 @@ impl Traffic {
             self.alarms.rectify(&AlarmId::OwnPositionLost, now_ms);
         }
         let mmsis: Vec<u32> = self.targets.keys().copied().collect();
+        // Own ship dead-reckoned once for the whole picture.
+        let own_pos = self.own_now(now_ms);
         for mmsi in mmsis {
             self.check_lost(mmsi, now_ms);
-            self.evaluate(mmsi, now_ms);
+            self.evaluate(mmsi, now_ms, own_pos);
         }
     }
 
@@ -423,12 +425,17 @@ impl Traffic {
         }
     }
 
-    /// Compute bearing, range and CPA of one target and update its state.
-    fn evaluate(&mut self, mmsi: u32, now_ms: i64) {
-        let timeout = self.timeout_ms();
-        let own_pos = (!self.own.position_lost(now_ms, timeout))
+    /// Own position dead-reckoned to `now_ms`; `None` while the fix is lost
+    /// (CPA is then not available).
+    fn own_now(&self, now_ms: i64) -> Option<(f64, f64)> {
+        (!self.own.position_lost(now_ms, self.timeout_ms()))
             .then(|| self.own.position_at(now_ms))
-            .flatten();
+            .flatten()
+    }
+
+    /// Compute bearing, range and CPA of one target and update its state;
+    /// `own_pos` is `own_now(now_ms)`.
+    fn evaluate(&mut self, mmsi: u32, now_ms: i64, own_pos: Option<(f64, f64)>) {
         let v_own = self.own.velocity();
         let own_sog = self.own.sog_kn.map(|s| s.value.value);
         let cfg = self.config.alarms.clone();
@@ -485,15 +492,16 @@ impl Traffic {
             return;
         };
         // Bring the target to the same instant as own ship.
-        let at_now = t.position_at(now_ms).unwrap_or(tpos);
+        let dead_reckoned = t.position_at(now_ms);
+        let at_now = dead_reckoned.unwrap_or(tpos);
         let br = geo::bearing_range(own, at_now);
         t.bearing_range = Some(br);
         if cfg.activation_range_nm > 0.0 && br.1 <= cfg.activation_range_nm {
             t.activation = Activation::Activated;
         }
         t.cpa = match (t.velocity(), v_own) {
-            (Some(v), Some(vo)) if t.position_at(now_ms).is_some() => {
-                Some(geo::cpa(geo::project(own, at_now), vo, v))
+            (Some(v), Some(vo)) if dead_reckoned.is_some() => {
+                Some(geo::cpa_between(own, vo, at_now, v))
             }
             _ => None,
         };

@@ -33,7 +33,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             stamped(&t.position, now, |p| format!("{} {}", lat(p.0), lon(p.1))),
         ),
         ("SOG", stamped(&t.sog_kn, now, |v| format!("{v:.1} kn"))),
-        ("COG", stamped(&t.cog_deg, now, |v| format!("{v:.1}°"))),
+        (
+            "COG",
+            stamped(&t.cog_deg, now, |v| format!("{}°", format::bearing(*v))),
+        ),
         ("Heading", stamped(&t.heading_deg, now, |v| format!("{v}°"))),
         (
             "Rate of turn",
@@ -73,7 +76,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             (
                 t.bearing_range.map_or_else(
                     || "not available".into(),
-                    |(b, r)| format!("{b:05.1}° {r:.2} NM"),
+                    |(b, r)| format!("{}° {r:.2} NM", format::bearing(b)),
                 ),
                 String::new(),
             ),

@@ -35,7 +35,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         let (brg, rng) = t
             .bearing_range
             .map_or(("---".into(), "---".into()), |(b, r)| {
-                (format!("{b:05.1}"), format!("{r:5.2}"))
+                (format::bearing(b), format!("{r:5.2}"))
             });
         let (cpa, tcpa) = t.cpa.map_or(("---".into(), "---".into()), |c| {
             (format!("{:5.2}", c.cpa_nm), format!("{:5.1}", c.tcpa_min))
@@ -43,9 +43,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         let sog = t
             .sog_kn
             .map_or("---".into(), |s| format!("{:4.1}", s.value));
-        let cog = t
-            .cog_deg
-            .map_or("---".into(), |s| format!("{:05.1}", s.value));
+        let cog = t.cog_deg.map_or("---".into(), |s| format::bearing(s.value));
         let style = match state {
             "DANGER" | "SART" => th.danger(),
             "LOST" => th.warn().add_modifier(Modifier::CROSSED_OUT),

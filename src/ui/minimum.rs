@@ -30,7 +30,10 @@ pub fn fields(app: &App) -> Vec<(&'static str, String)> {
                 .map_or_else(|| "n/a".into(), |c| format!("{:.1} min", c.tcpa_min)),
         ),
         ("SOG", m(t.sog_kn.map(|s| format!("{:.1} kn", s.value)))),
-        ("COG", m(t.cog_deg.map(|s| format!("{:.1}°", s.value)))),
+        (
+            "COG",
+            m(t.cog_deg.map(|s| format!("{}°", format::bearing(s.value)))),
+        ),
         ("HDG", m(t.heading_deg.map(|s| format!("{}°", s.value)))),
         ("MMSI", t.mmsi.to_string()),
         (
@@ -86,7 +89,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let (brg, rng) = t
         .bearing_range
         .map_or(("n/a".to_string(), "n/a".to_string()), |(b, r)| {
-            (format!("{b:05.1}°"), format!("{r:.2} NM"))
+            (format!("{}°", format::bearing(b)), format!("{r:.2} NM"))
         });
     let lines = vec![
         Line::from(vec![

@@ -18,42 +18,90 @@ use ratatui::widgets::{Block, Borders};
 /// Vector length in minutes.
 const VECTOR_MIN: f64 = 6.0;
 
+/// Which way the plot is turned, and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Orientation {
+    /// North at the top.
+    NorthUp,
+    /// Own heading at the top.
+    HeadUp(f64),
+    /// Head-up asked for, no heading: own COG at the top.
+    HeadUpByCog(f64),
+    /// Head-up asked for with neither heading nor COG: north at the top.
+    NorthUpNoHeading,
+}
+
+impl Orientation {
+    /// The orientation for the view's choice and own ship's heading/COG.
+    pub fn choose(head_up: bool, heading: Option<f64>, cog: Option<f64>) -> Orientation {
+        match (head_up, heading, cog) {
+            (false, _, _) => Orientation::NorthUp,
+            (true, Some(h), _) => Orientation::HeadUp(h),
+            (true, None, Some(c)) => Orientation::HeadUpByCog(c),
+            (true, None, None) => Orientation::NorthUpNoHeading,
+        }
+    }
+
+    /// The true direction drawn at the top of the plot, degrees.
+    pub fn up_deg(self) -> f64 {
+        match self {
+            Orientation::HeadUp(d) | Orientation::HeadUpByCog(d) => d,
+            Orientation::NorthUp | Orientation::NorthUpNoHeading => 0.0,
+        }
+    }
+
+    /// Words for the title.
+    pub fn label(self) -> &'static str {
+        match self {
+            Orientation::NorthUp => "north-up",
+            Orientation::HeadUp(_) => "head-up",
+            Orientation::HeadUpByCog(_) => "head-up (COG)",
+            Orientation::NorthUpNoHeading => "north-up (no heading or COG)",
+        }
+    }
+}
+
+/// Plot coordinates (x right, y up, NM) of a point `enu` east/north of own
+/// ship, with the true direction `up_deg` at the top: the point is drawn at
+/// its relative bearing (true bearing − `up_deg`), 0° up and 90° right.
+pub fn screen_xy(enu: geo::Enu, up_deg: f64) -> (f64, f64) {
+    let (s, c) = up_deg.to_radians().sin_cos();
+    (enu.east * c - enu.north * s, enu.east * s + enu.north * c)
+}
+
 pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let t = &app.engine.traffic;
     let now = app.now_ms();
     let range = app.view.range_nm;
-    let rot = if app.view.head_up {
-        t.own
-            .heading_deg
-            .or(t.own.cog_deg)
-            .map_or(0.0, |h| h.value.value)
-    } else {
-        0.0
-    };
+    let orientation = Orientation::choose(
+        app.view.head_up,
+        t.own.heading_deg.map(|h| h.value.value),
+        t.own.cog_deg.map(|c| c.value.value),
+    );
+    let up = orientation.up_deg();
     let inner_w = f64::from(area.width.saturating_sub(2)).max(1.0);
     let inner_h = f64::from(area.height.saturating_sub(2)).max(1.0);
     // Terminal cells are about twice as tall as wide.
     let aspect = inner_w / (inner_h * 2.0);
     let xr = range * aspect.max(0.2);
-    let own = t.own.position.map(|p| p.value.value);
-    let rotate = |e: geo::Enu| {
-        let a = (-rot).to_radians();
-        (
-            e.east * a.cos() - e.north * a.sin(),
-            e.east * a.sin() + e.north * a.cos(),
-        )
-    };
+    // Own ship where the engine has it: dead-reckoned to now, and marked so
+    // while the fix is lost.
+    let timeout = (t.config.own_ship.own_position_timeout_s * 1000.0) as i64;
+    let own = t.own.position_at(now);
+    let own_dr = own.is_some() && t.own.position_lost(now, timeout);
+    let rotate = |e: geo::Enu| screen_xy(e, up);
     let title = Span::styled(
         format!(
-            " plot {range} NM · rings {} NM · {} ",
+            " plot {range} NM · rings {} NM · {}{} ",
             range / 2.0,
-            if app.view.head_up {
-                "head-up"
+            orientation.label(),
+            if own_dr {
+                " · own ship DR, fix lost"
             } else {
-                "north-up"
+                ""
             }
         ),
-        th.accent(),
+        if own_dr { th.danger() } else { th.accent() },
     );
     let canvas = Canvas::default()
         .block(
@@ -177,6 +225,69 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
                 );
             }
             ctx.print(0.0, 0.0, Span::styled("◉", th.accent()));
+            if own_dr {
+                ctx.print(xr * 0.06, 0.0, Span::styled("DR", th.danger()));
+            }
         });
     f.render_widget(canvas, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A point at true bearing `brg`, 1 NM away.
+    fn at(brg: f64) -> geo::Enu {
+        geo::velocity(brg, 1.0)
+    }
+
+    fn close(a: (f64, f64), b: (f64, f64)) -> bool {
+        (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9
+    }
+
+    #[test]
+    fn north_up_draws_true_bearings() {
+        assert!(close(screen_xy(at(0.0), 0.0), (0.0, 1.0)));
+        assert!(close(screen_xy(at(90.0), 0.0), (1.0, 0.0)));
+        assert!(close(screen_xy(at(270.0), 0.0), (-1.0, 0.0)));
+    }
+
+    /// Head-up: a target is drawn at its relative bearing, whatever the
+    /// heading — dead ahead up, 35° to starboard up and right by sin 35°,
+    /// abeam to port left, astern down.
+    #[test]
+    fn head_up_draws_relative_bearings() {
+        let s35 = 35f64.to_radians().sin();
+        let c35 = 35f64.to_radians().cos();
+        for hdg in [0.0, 90.0, 200.0, 315.0, 359.0] {
+            assert!(close(screen_xy(at(hdg), hdg), (0.0, 1.0)), "ahead at {hdg}");
+            assert!(
+                close(screen_xy(at(hdg + 35.0), hdg), (s35, c35)),
+                "35° to starboard at {hdg}"
+            );
+            assert!(
+                close(screen_xy(at(hdg - 90.0), hdg), (-1.0, 0.0)),
+                "port at {hdg}"
+            );
+            assert!(
+                close(screen_xy(at(hdg + 180.0), hdg), (0.0, -1.0)),
+                "astern at {hdg}"
+            );
+        }
+    }
+
+    #[test]
+    fn head_up_falls_back_to_cog_then_north() {
+        assert_eq!(
+            Orientation::choose(true, Some(90.0), Some(80.0)),
+            Orientation::HeadUp(90.0)
+        );
+        let by_cog = Orientation::choose(true, None, Some(80.0));
+        assert_eq!(by_cog.up_deg(), 80.0);
+        assert_eq!(by_cog.label(), "head-up (COG)");
+        let none = Orientation::choose(true, None, None);
+        assert_eq!(none.up_deg(), 0.0);
+        assert!(none.label().starts_with("north-up"));
+        assert_eq!(Orientation::choose(false, Some(90.0), None).up_deg(), 0.0);
+    }
 }

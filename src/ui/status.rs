@@ -1,10 +1,11 @@
 //! Status bar: own position, COG/SOG/HDG with their sources, each link's
 //! state, data time (UTC), and a permanent flag when any alarm class is off.
 
-use super::format::{lat, lon};
+use super::format::{self, lat, lon};
 use super::theme::Theme;
 use crate::app::console::App;
 use crate::clock::rfc3339;
+use crate::traffic::own_ship::Sourced;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -29,16 +30,25 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             th.danger(),
         )),
     }
-    let v = |x: Option<crate::traffic::own_ship::Sourced<f64>>, unit: &str, prec: usize| match x {
-        Some(s) => format!("{:.prec$}{unit} ", s.value.value),
+    let v = |x: Option<Sourced<f64>>, f: fn(f64) -> String, unit: &str| match x {
+        Some(s) => format!("{}{unit} ", f(s.value.value)),
         None => "--- ".to_string(),
     };
     l1.push(Span::styled("COG ", th.dim()));
-    l1.push(Span::styled(v(own.cog_deg, "°", 1), th.base()));
+    l1.push(Span::styled(
+        v(own.cog_deg, format::bearing, "°"),
+        th.base(),
+    ));
     l1.push(Span::styled("SOG ", th.dim()));
-    l1.push(Span::styled(v(own.sog_kn, " kn", 1), th.base()));
+    l1.push(Span::styled(
+        v(own.sog_kn, |s| format!("{s:.1}"), " kn"),
+        th.base(),
+    ));
     l1.push(Span::styled("HDG ", th.dim()));
-    l1.push(Span::styled(v(own.heading_deg, "°", 0), th.base()));
+    l1.push(Span::styled(
+        v(own.heading_deg, format::heading, "°"),
+        th.base(),
+    ));
     if let Some(h) = own.heading_deg {
         l1.push(Span::styled(format!("({}) ", h.source.label()), th.dim()));
     }
