@@ -243,7 +243,7 @@ impl Alarms {
 
     /// Is the target snoozed at `now_ms`?
     pub fn is_snoozed(&self, mmsi: u32, now_ms: i64) -> bool {
-        self.snoozed.get(&mmsi).is_some_and(|&u| now_ms < u)
+        !self.snoozed.is_empty() && self.snoozed.get(&mmsi).is_some_and(|&u| now_ms < u)
     }
 
     /// Alarms in display order: distress first, then dangerous targets by

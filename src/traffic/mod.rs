@@ -110,6 +110,8 @@ pub struct TrafficStats {
     pub own_reports: u64,
     pub fixes: u64,
     pub rejected_positions: u64,
+    /// Full re-evaluations of the picture.
+    pub ticks: u64,
 }
 
 /// "244123456 RIJNSTROOM", or the MMSI alone when no name was received.
@@ -253,7 +255,13 @@ impl Traffic {
             // event still comes before any alarm event of the same target.
             let at = self.events.len();
             self.evaluate(m.mmsi, now_ms, self.own_now(now_ms));
-            let bearing_range = self.targets.get(&m.mmsi).and_then(|t| t.bearing_range);
+            // The geodesic between the positions the evaluation used.
+            let own = self.own_now(now_ms);
+            let bearing_range = self.targets.get(&m.mmsi).and_then(|t| {
+                t.bearing_range?;
+                let p = t.position_at_fast(now_ms).or(t.position.map(|p| p.value))?;
+                Some(geo::bearing_range(own?, p))
+            });
             self.events.insert(
                 at,
                 Event::TargetNew {
@@ -324,6 +332,7 @@ impl Traffic {
     /// target, lost and removed targets, silenced alarms.
     pub fn tick(&mut self, now_ms: i64) {
         self.last_tick_ms = Some(now_ms);
+        self.stats.ticks += 1;
         self.alarms.tick(now_ms);
         let timeout = self.timeout_ms();
         let started = self.started_ms.unwrap_or(now_ms);
@@ -346,10 +355,10 @@ impl Traffic {
         }
         let mmsis: Vec<u32> = self.targets.keys().copied().collect();
         // Own ship dead-reckoned once for the whole picture.
-        let own_pos = self.own_now(now_ms);
+        let own = self.own_now(now_ms).map(|p| (p, geo::Plane::at(p)));
         for mmsi in mmsis {
             self.check_lost(mmsi, now_ms);
-            self.evaluate(mmsi, now_ms, own_pos);
+            self.evaluate_in(mmsi, now_ms, own);
         }
     }
 
@@ -429,13 +438,19 @@ impl Traffic {
     /// (CPA is then not available).
     fn own_now(&self, now_ms: i64) -> Option<(f64, f64)> {
         (!self.own.position_lost(now_ms, self.timeout_ms()))
-            .then(|| self.own.position_at(now_ms))
+            .then(|| self.own.position_at_fast(now_ms))
             .flatten()
     }
 
     /// Compute bearing, range and CPA of one target and update its state;
     /// `own_pos` is `own_now(now_ms)`.
     fn evaluate(&mut self, mmsi: u32, now_ms: i64, own_pos: Option<(f64, f64)>) {
+        self.evaluate_in(mmsi, now_ms, own_pos.map(|p| (p, geo::Plane::at(p))));
+    }
+
+    /// [`evaluate`](Self::evaluate) with own ship's plane set up (once a
+    /// tick for every target).
+    fn evaluate_in(&mut self, mmsi: u32, now_ms: i64, own: Option<((f64, f64), geo::Plane)>) {
         let v_own = self.own.velocity();
         let own_sog = self.own.sog_kn.map(|s| s.value.value);
         let cfg = self.config.alarms.clone();
@@ -452,7 +467,7 @@ impl Traffic {
         // again raises the alarm again; a removed target likewise. An alarm
         // still in the list is raised again in place, never duplicated.
         let distress = t.is_distress_alert();
-        if !distress && self.distress_seen.remove(&mmsi) {
+        if !distress && !self.distress_seen.is_empty() && self.distress_seen.remove(&mmsi) {
             self.alarms.rectify(&AlarmId::Distress(mmsi), now_ms);
         }
         if distress && self.distress_seen.insert(mmsi) {
@@ -478,7 +493,7 @@ impl Traffic {
                 mmsi,
             });
         }
-        let Some(own) = own_pos else {
+        let Some((own, own_plane)) = own else {
             // No own position: CPA is not available; the state stays as it
             // was last computed and the own-position alarm says why. The
             // alarm list must not go on showing the last numbers as if they
@@ -491,17 +506,19 @@ impl Traffic {
         let Some(tpos) = t.position.map(|p| p.value) else {
             return;
         };
-        // Bring the target to the same instant as own ship.
-        let dead_reckoned = t.position_at(now_ms);
+        // Bring the target to the same instant as own ship (the fast
+        // ellipsoidal forms: this runs for every target every second; what
+        // is shown is the geodesic, see `shown_bearing_range`).
+        let dead_reckoned = t.position_at_fast(now_ms);
         let at_now = dead_reckoned.unwrap_or(tpos);
-        let br = geo::bearing_range(own, at_now);
+        let br = geo::bearing_range_fast(own, at_now);
         t.bearing_range = Some(br);
         if cfg.activation_range_nm > 0.0 && br.1 <= cfg.activation_range_nm {
             t.activation = Activation::Activated;
         }
         t.cpa = match (t.velocity(), v_own) {
             (Some(v), Some(vo)) if dead_reckoned.is_some() => {
-                Some(geo::cpa_between(own, vo, at_now, v))
+                Some(geo::cpa_in(&own_plane, vo, at_now, v))
             }
             _ => None,
         };
@@ -533,7 +550,7 @@ impl Traffic {
                 mmsi,
                 cpa_nm: c.cpa_nm,
                 tcpa_min: c.tcpa_min,
-                bearing_range: t.bearing_range,
+                bearing_range: Some(geo::bearing_range(own, at_now)),
             });
         } else if !dangerous_now && t.dangerous {
             t.dangerous = false;
@@ -554,6 +571,19 @@ impl Traffic {
             };
             self.alarms.raise(AlarmId::Dangerous(mmsi), now_ms, text, c);
         }
+    }
+
+    /// Bearing (degrees true) and range (NM) of a target as the officer
+    /// reads them: along the WGS-84 geodesic from own ship to the target,
+    /// both dead-reckoned to `now_ms` on the geodesic. `None` while either
+    /// position is unknown (own fix lost included).
+    pub fn shown_bearing_range(&self, t: &Target, now_ms: i64) -> Option<(f64, f64)> {
+        t.bearing_range?;
+        let own = (!self.own.position_lost(now_ms, self.timeout_ms()))
+            .then(|| self.own.position_at(now_ms))
+            .flatten()?;
+        let p = t.position_at(now_ms).or(t.position.map(|p| p.value))?;
+        Some(geo::bearing_range(own, p))
     }
 
     /// Activate a target (A.1106: show vector, heading, ROT).

@@ -163,6 +163,22 @@ impl OwnShip {
         }
     }
 
+    /// [`position_at`](Self::position_at) by constant-course sailing on the
+    /// ellipsoid, for the engine's evaluation of every report (within
+    /// metres of the geodesic over the seconds between fixes).
+    pub fn position_at_fast(&self, now_ms: i64) -> Option<(f64, f64)> {
+        let p = self.position?;
+        let hours = (now_ms - p.value.at_ms) as f64 / 3_600_000.0;
+        match (self.sog_kn, self.cog_deg) {
+            (Some(s), Some(c)) => Some(geo::sail_short(
+                p.value.value,
+                geo::velocity(c.value.value, s.value.value),
+                hours,
+            )),
+            _ => Some(p.value.value),
+        }
+    }
+
     /// Own velocity (knots, east/north); `None` when SOG is unknown, or COG
     /// is unknown while moving — CPA is then not available, never computed
     /// as if own ship stood still.

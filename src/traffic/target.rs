@@ -220,13 +220,13 @@ impl Target {
         }
         if let Some(last) = self.position {
             let dt_h = ((now_ms - last.at_ms) as f64 / 3.6e6).max(1.0 / 3600.0);
-            let (_, dist) = geo::bearing_range(last.value, p);
+            let (_, dist) = geo::bearing_range_fast(last.value, p);
             let allowed = 1.0 + max_plausible_kn(self.kind) * dt_h;
             if dist > allowed {
                 // Accept only when a second report confirms the new place.
                 let confirmed = self
                     .pending_jump
-                    .is_some_and(|q| geo::bearing_range(q, p).1 <= allowed);
+                    .is_some_and(|q| geo::bearing_range_fast(q, p).1 <= allowed);
                 if !confirmed {
                     self.pending_jump = Some(p);
                     self.rejected_positions += 1;
@@ -494,10 +494,26 @@ impl Target {
     /// Position dead-reckoned to `now_ms` with COG/SOG, when both are known
     /// (or SOG is zero). Never uses heading in place of COG.
     pub fn position_at(&self, now_ms: i64) -> Option<(f64, f64)> {
+        self.reckon(now_ms, false)
+    }
+
+    /// [`position_at`](Self::position_at) by constant-course sailing on the
+    /// ellipsoid ([`geo::sail`]), for the once-a-second recompute of every
+    /// target; within metres of the geodesic over minutes.
+    pub fn position_at_fast(&self, now_ms: i64) -> Option<(f64, f64)> {
+        self.reckon(now_ms, true)
+    }
+
+    fn reckon(&self, now_ms: i64, fast: bool) -> Option<(f64, f64)> {
         let p = self.position?;
         let dt = (now_ms - p.at_ms) as f64 / 1000.0;
         match (self.sog_kn, self.cog_deg) {
             (Some(s), _) if s.value == 0.0 => Some(p.value),
+            (Some(s), Some(c)) if fast => Some(geo::sail_short(
+                p.value,
+                geo::velocity(c.value, s.value),
+                dt / 3600.0,
+            )),
             (Some(s), Some(c)) => Some(geo::extrapolate(p.value, c.value, s.value, dt)),
             _ => None,
         }

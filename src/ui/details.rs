@@ -74,7 +74,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         (
             "Bearing/range",
             (
-                t.bearing_range.map_or_else(
+                app.engine.traffic.shown_bearing_range(t, now).map_or_else(
                     || "not available".into(),
                     |(b, r)| format!("{}° {r:.2} NM", format::bearing(b)),
                 ),

@@ -32,8 +32,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             _ if is_sel => "▶ ",
             _ => "  ",
         };
-        let (brg, rng) = t
-            .bearing_range
+        let (brg, rng) = app
+            .engine
+            .traffic
+            .shown_bearing_range(t, app.now_ms())
             .map_or(("---".into(), "---".into()), |(b, r)| {
                 (format::bearing(b), format!("{r:5.2}"))
             });

@@ -86,8 +86,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     } else {
         th.base()
     };
-    let (brg, rng) = t
-        .bearing_range
+    let (brg, rng) = app
+        .engine
+        .traffic
+        .shown_bearing_range(t, app.now_ms())
         .map_or(("n/a".to_string(), "n/a".to_string()), |(b, r)| {
             (format!("{}°", format::bearing(b)), format!("{r:.2} NM"))
         });
