@@ -555,7 +555,7 @@ impl App {
         if let LinkChange::NoClock { link } = change
             && let Some(l) = self.links.list.get_mut(link)
         {
-            l.detail = "the file carries no time: replayed on the system clock".into();
+            l.detail = "the file carries no time: replaying on the system clock".into();
         }
         self.after_change();
     }

@@ -148,7 +148,11 @@ impl Links {
                 let Some(l) = self.list.get_mut(link) else {
                     return LinkChange::None;
                 };
-                l.detail = "end of file".into();
+                l.detail = if l.no_clock {
+                    "end of file; it carried no time: replayed on the system clock".into()
+                } else {
+                    "end of file".into()
+                };
                 l.alarmed = true; // a finished replay is not a failure
                 if l.up {
                     l.up = false;

@@ -353,7 +353,10 @@ impl Traffic {
                 .push(Event::OwnPositionRestored { at_ms: now_ms });
             self.alarms.rectify(&AlarmId::OwnPositionLost, now_ms);
         }
-        let mmsis: Vec<u32> = self.targets.keys().copied().collect();
+        // In MMSI order: the same events in the same order in every run
+        // and mode (a HashMap's order differs from process to process).
+        let mut mmsis: Vec<u32> = self.targets.keys().copied().collect();
+        mmsis.sort_unstable();
         // Own ship dead-reckoned once for the whole picture.
         let own = self.own_now(now_ms).map(|p| (p, geo::Plane::at(p)));
         for mmsi in mmsis {
