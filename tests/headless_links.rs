@@ -390,3 +390,47 @@ fn fragments_from_two_links_are_never_glued_together() {
     assert_eq!(new, 2);
     assert_eq!(e.stream.stats().rejected, 0);
 }
+
+#[test]
+fn a_recording_that_cannot_be_written_is_an_alarm_and_the_run_goes_on() {
+    let log = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/signalk/nais300-merrimac.log"
+    );
+    for (target, why) in [
+        // A full disk: every write fails (ENOSPC), even as root.
+        ("/dev/full", "No space left on device"),
+        // A directory that does not exist: the recording cannot be opened.
+        ("/nonexistent/dir/rec.nmea", "No such file or directory"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+            .args([
+                "--headless",
+                "--record",
+                target,
+                "--input",
+                &format!("file:{log}"),
+            ])
+            .env("BRIDGEWATCH_DATA_DIR", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let last: Value = serde_json::from_str(stdout.lines().last().unwrap_or("{}")).unwrap();
+        assert_eq!(last["event"], "summary");
+        assert_eq!(last["sentences"], 579, "the whole watch went on");
+        let alarms = std::fs::read_to_string(dir.path().join("alarms.jsonl")).unwrap();
+        let storage = alarms
+            .lines()
+            .find(|l| l.contains("\"alarm\":\"storage\""))
+            .unwrap_or_else(|| panic!("{target}: no storage alarm in {alarms}"));
+        assert!(storage.contains("recording not written"), "{storage}");
+        assert!(storage.contains(why), "{storage}");
+    }
+}
