@@ -126,6 +126,13 @@ impl<W: Write> Printer<'_, W> {
     }
 }
 
+/// One thread runs the link tasks and the engine, as in the console.
+fn runtime() -> io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
 /// The built-in demo, headless: the same story as events.
 pub fn run_demo<W: Write>(config: &Config, out: &mut W, err: &mut dyn Write) -> io::Result<()> {
     let mut traffic = config.traffic();
@@ -135,10 +142,7 @@ pub fn run_demo<W: Write>(config: &Config, out: &mut W, err: &mut dyn Write) -> 
     let log = AlarmLog::open(config.data_dir(), err);
     let mut links = Links::new(vec!["demo".to_string()]);
     let mut p = Printer { out, err, log };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async {
+    runtime()?.block_on(async {
         let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);
         tokio::spawn(async move {
             let text = super::demo::scenario();
@@ -172,10 +176,7 @@ pub fn run<W: Write>(
     }
     let mut recorder = Recording::open(config.record.as_deref(), &mut engine);
     let mut p = Printer { out, err, log };
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async {
+    runtime()?.block_on(async {
         let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);
         if files_only {
             let files = inputs

@@ -107,16 +107,7 @@ where
         } else {
             format!("link task failed ({why})")
         };
-        if tx
-            .send(LinkMsg::State {
-                link,
-                up: false,
-                detail,
-            })
-            .await
-            .is_err()
-            || !restart
-        {
+        if !state_down(&tx, link, detail).await || !restart {
             return;
         }
         tokio::time::sleep(backoff(attempt)).await;
@@ -196,13 +187,8 @@ async fn run_link(spec: InputSpec, link: usize, pace: Pace, tx: Sender<LinkMsg>)
             .await
         }
         InputSpec::Aiip(_) => {
-            let _ = tx
-                .send(LinkMsg::State {
-                    link,
-                    up: false,
-                    detail: "AI-IP input is not supported by this version".into(),
-                })
-                .await;
+            let why = "AI-IP input is not supported by this version";
+            state_down(&tx, link, why.into()).await;
         }
     }
 }
@@ -226,20 +212,23 @@ where
             Err(e) => e,
         };
         tracing::warn!(link, "link down: {detail}");
-        if tx
-            .send(LinkMsg::State {
-                link,
-                up: false,
-                detail,
-            })
-            .await
-            .is_err()
-        {
+        if !state_down(tx, link, detail).await {
             return;
         }
         tokio::time::sleep(backoff(attempt)).await;
         attempt += 1;
     }
+}
+
+/// Report the link down and why; false once the app loop has gone.
+async fn state_down(tx: &Sender<LinkMsg>, link: usize, detail: String) -> bool {
+    tx.send(LinkMsg::State {
+        link,
+        up: false,
+        detail,
+    })
+    .await
+    .is_ok()
 }
 
 async fn state_up(tx: &Sender<LinkMsg>, link: usize, detail: String) -> bool {
@@ -368,13 +357,7 @@ async fn replay(path: PathBuf, link: usize, pace: Pace, tx: &Sender<LinkMsg>) {
     let file = match tokio::fs::File::open(&path).await {
         Ok(f) => f,
         Err(e) => {
-            let _ = tx
-                .send(LinkMsg::State {
-                    link,
-                    up: false,
-                    detail: format!("{}: {e}", path.display()),
-                })
-                .await;
+            state_down(tx, link, format!("{}: {e}", path.display())).await;
             let _ = tx.send(LinkMsg::Finished { link }).await;
             return;
         }
