@@ -19,7 +19,16 @@ pub struct AlarmLog {
     file: Option<std::fs::File>,
     pub path: Option<PathBuf>,
     problem: Option<String>,
+    /// Lines not yet written while the log could not be written: they go
+    /// out first when it can again (bounded; the oldest are dropped past
+    /// that, and counted).
+    pending: String,
+    /// Lines dropped because the log stayed unwritable too long.
+    pub dropped: u64,
 }
+
+/// At most this much waits for an unwritable log.
+const PENDING_MAX: usize = 4 * 1024 * 1024;
 
 impl AlarmLog {
     /// Open (create) the log in `dir` (`None`: no log is kept). A log that
@@ -29,6 +38,8 @@ impl AlarmLog {
             file: None,
             path: dir.map(|d| d.join("alarms.jsonl")),
             problem: None,
+            pending: String::new(),
+            dropped: 0,
         };
         log.reopen();
         if let (Some(p), Some(path)) = (&log.problem, &log.path) {
@@ -93,16 +104,72 @@ impl AlarmLog {
                 buf.push('\n');
             }
         }
-        if buf.is_empty() {
+        if buf.is_empty() && self.pending.is_empty() {
             return;
+        }
+        self.pending.push_str(&buf);
+        if self.pending.len() > PENDING_MAX {
+            // Keep the newest whole lines.
+            let cut = self.pending.len() - PENDING_MAX;
+            let at = self.pending[cut..]
+                .find('\n')
+                .map_or(self.pending.len(), |i| cut + i + 1);
+            self.dropped += self.pending[..at].matches('\n').count() as u64;
+            self.pending.drain(..at);
         }
         if self.file.is_none() {
             self.reopen();
         }
-        if let Some(f) = self.file.as_mut()
-            && let Err(e) = f.write_all(buf.as_bytes())
-        {
-            self.fail(e);
+        let Some(f) = self.file.as_mut() else {
+            return;
+        };
+        match f.write_all(self.pending.as_bytes()) {
+            Ok(()) => self.pending.clear(),
+            // Lines may be written twice after a partial write; never lost.
+            Err(e) => self.fail(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::traffic::alarm::{AlarmId, AlarmState};
+
+    fn transition(mmsi: u32) -> AlarmTransition {
+        AlarmTransition {
+            at_ms: 1_781_000_000_000,
+            id: AlarmId::Dangerous(mmsi),
+            state: Some(AlarmState::ActiveUnacknowledged),
+            text: format!("Dangerous target {mmsi}"),
+        }
+    }
+
+    #[test]
+    fn lines_written_while_the_log_fails_come_out_when_it_works_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("alarms.jsonl");
+        // Its place taken by a directory: cannot be opened, even by root.
+        std::fs::create_dir(&blocker).unwrap();
+        let mut log = AlarmLog::open(Some(dir.path().to_path_buf()), &mut Vec::new());
+        assert!(log.problem().is_some());
+        log.write(&[transition(1)], &[]);
+        log.write(&[transition(2)], &[]);
+        assert!(log.problem().is_some(), "still failing");
+        // The place is free again: the next write brings everything.
+        std::fs::remove_dir(&blocker).unwrap();
+        log.write(&[transition(3)], &[]);
+        assert_eq!(log.problem(), None);
+        let text = std::fs::read_to_string(&blocker).unwrap();
+        let mmsis: Vec<u64> = text
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["mmsi"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(mmsis, [1, 2, 3]);
+        assert_eq!(log.dropped, 0);
     }
 }

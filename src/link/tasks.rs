@@ -353,7 +353,12 @@ async fn udp(
 /// Replay a file, reading it as a stream (a log of any size): first its
 /// first data time (look-ahead), then its lines, then `Finished`.
 async fn replay(path: PathBuf, link: usize, pace: Pace, tx: &Sender<LinkMsg>) {
-    let first_ms = first_data_time(&path);
+    // The look-ahead reads the file: off the thread that serves the keys
+    // and the other links.
+    let ahead = path.clone();
+    let first_ms = tokio::task::spawn_blocking(move || first_data_time(&ahead))
+        .await
+        .unwrap_or(None);
     let file = match tokio::fs::File::open(&path).await {
         Ok(f) => f,
         Err(e) => {
