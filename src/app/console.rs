@@ -247,6 +247,10 @@ pub struct ViewState {
     pub palette: Palette,
     /// Quit was asked while an alarm is unacknowledged: confirm first.
     pub confirm_quit: bool,
+    /// The officer chose the selected ship himself (↑/↓): it is never
+    /// moved automatically until it is removed. Until then the selection
+    /// follows the nearest ship (not while its window is open).
+    pub officer_selected: bool,
 }
 
 impl Default for ViewState {
@@ -262,6 +266,7 @@ impl Default for ViewState {
             head_up: false,
             palette: Palette::Night,
             confirm_quit: false,
+            officer_selected: false,
         }
     }
 }
@@ -316,6 +321,17 @@ impl App {
 
     /// Targets in list order (sorted and filtered).
     pub fn list(&self) -> Vec<&Target> {
+        self.list_by(self.view.sort)
+    }
+
+    /// The nearest target the list shows, whatever the list's sort: the
+    /// first of the range sort (range unknown goes last).
+    pub fn nearest(&self) -> Option<u32> {
+        self.list_by(SortKey::Range).first().map(|t| t.mmsi)
+    }
+
+    /// Targets filtered as the list shows them, in `sort` order.
+    fn list_by(&self, sort: SortKey) -> Vec<&Target> {
         let t = &self.engine.traffic;
         let mut v: Vec<&Target> = t
             .targets
@@ -331,7 +347,7 @@ impl App {
             })
             .collect();
         let range = |x: &Target| x.bearing_range.map_or(f64::MAX, |b| b.1);
-        match self.view.sort {
+        match sort {
             SortKey::Range => {
                 v.sort_by(|a, b| range(a).total_cmp(&range(b)).then(a.mmsi.cmp(&b.mmsi)))
             }
@@ -357,7 +373,7 @@ impl App {
         v
     }
 
-    /// The selected target, or the nearest one when nothing is selected.
+    /// The selected target (the nearest one until the officer picks one).
     pub fn selected(&self) -> Option<&Target> {
         let t = &self.engine.traffic;
         t.selected.and_then(|m| t.targets.get(&m))
@@ -378,6 +394,7 @@ impl App {
             Some(i) => (i as i64 + delta).clamp(0, list.len() as i64 - 1) as usize,
         };
         self.engine.traffic.select(Some(list[next]));
+        self.view.officer_selected = true;
         self.view.hscroll = 0;
     }
 
@@ -605,11 +622,19 @@ impl App {
             self.log_lines.drain(..n);
         }
         // Keep a selection while there are targets, so the minimum display
-        // always shows a ship.
-        if self.engine.traffic.selected.is_none()
-            && let Some(first) = self.list().first().map(|t| t.mmsi)
+        // always shows a ship: the nearest, until the officer picks one; his
+        // pick stays until that ship is removed, then the nearest again. An
+        // open selected-target window does not change ship under his eyes
+        // unless its ship is gone.
+        let none = self.engine.traffic.selected.is_none();
+        if none {
+            self.view.officer_selected = false;
+        }
+        if (none || !(self.view.officer_selected || self.view.details))
+            && let Some(nearest) = self.nearest()
+            && self.engine.traffic.selected != Some(nearest)
         {
-            self.engine.traffic.select(Some(first));
+            self.engine.traffic.select(Some(nearest));
         }
     }
 }
