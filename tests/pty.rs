@@ -124,7 +124,7 @@ fn console_in_a_real_terminal() {
     assert_ne!(name_line(&before), name_line(&after), "selection moved");
     // Open the selected-target window and close it.
     s.key(b"\r");
-    s.wait_for("selected target — Esc closes");
+    s.wait_for("selected target — esc closes");
     s.key(b"\x1b");
     std::thread::sleep(Duration::from_millis(300));
     // Acknowledge: each press answers the top unacknowledged alarm (an
@@ -138,10 +138,10 @@ fn console_in_a_real_terminal() {
         std::thread::sleep(Duration::from_millis(200));
     }
     s.wait_for("▲ ack");
-    // Help lists the keys.
+    // Help lists the keys; a key it does not name closes it.
     s.key(b"?");
     s.wait_for("[quit]");
-    s.key(b"x"); // any key closes help
+    s.key(b"x");
     std::thread::sleep(Duration::from_millis(300));
     assert!(!s.text().contains("[quit]"));
     // Other dangerous targets are still unacknowledged: quitting asks

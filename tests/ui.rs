@@ -7,6 +7,7 @@ use bridgewatch::app::alarm_log::AlarmLog;
 use bridgewatch::app::console::{Action, App};
 use bridgewatch::app::run::{Source, build_app};
 use bridgewatch::link::tasks::LinkMsg;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -266,4 +267,245 @@ fn snoozed_dangerous_target_is_marked_in_the_list() {
     app.update(Action::Snooze);
     let screen = render(&app, 140, 44);
     assert!(screen.contains("DANGER z"), "{screen}");
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.key(&KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+/// The "more (shown/total)" of a window's bottom border, if any.
+fn more(screen: &str) -> Option<(usize, usize)> {
+    let at = screen.find(" more (")?;
+    let rest = &screen[at + 7..];
+    let (shown, rest) = rest.split_once('/')?;
+    let (total, _) = rest.split_once(')')?;
+    Some((shown.parse().ok()?, total.parse().ok()?))
+}
+
+/// Every screen of an open window from its top to its end, scrolling with
+/// `key` (the window must show "more" first: it is cut off).
+fn every_scroll_position(app: &mut App, w: u16, h: u16, key: KeyCode) -> Vec<String> {
+    press(app, KeyCode::Home);
+    let mut screens = vec![render(app, w, h)];
+    let (_, total) = more(&screens[0]).expect("the window is cut off at this size");
+    loop {
+        let last = screens.last().map(|s| more(s)).unwrap_or_default();
+        if last.map(|m| m.0) == Some(total) {
+            return screens;
+        }
+        assert!(screens.len() <= total, "the end is never reached");
+        press(app, key);
+        screens.push(render(app, w, h));
+    }
+}
+
+#[test]
+fn help_scrolls_at_80x24_and_every_entry_is_reachable() {
+    let mut app = demo_app(60);
+    let selected = app.selected().map(|t| t.mmsi);
+    press(&mut app, KeyCode::Char('?'));
+    assert!(app.view.help);
+    let top = render(&app, 80, 24);
+    insta::assert_snapshot!(top);
+    // Cut off at this size, with the indicator; the alarm bar stays in view.
+    assert!(top.contains("↓ more ("), "{top}");
+    assert!(top.contains("ALARM"), "{top}");
+    let screens = every_scroll_position(&mut app, 80, 24, KeyCode::Down);
+    let all = screens.concat();
+    for (_, name, _, text) in Action::ALL {
+        assert!(all.contains(&format!("[{name}]")), "{name} never shown");
+        assert!(all.contains(text), "{text:?} never shown");
+    }
+    // The last line is reachable, and the indicator says so.
+    let end = screens.last().expect("screens");
+    assert!(end.contains("closes this help."), "{end}");
+    assert!(end.contains("↑ more ("), "{end}");
+    assert_eq!(more(end).map(|m| m.0 == m.1), Some(true), "{end}");
+    // Down scrolled the help, not the ship selection.
+    assert_eq!(app.selected().map(|t| t.mmsi), selected);
+    // Home, End and the page keys go where they say.
+    press(&mut app, KeyCode::Home);
+    assert_eq!(render(&app, 80, 24), top);
+    press(&mut app, KeyCode::End);
+    assert_eq!(&render(&app, 80, 24), end);
+    press(&mut app, KeyCode::PageUp);
+    let (shown, total) = more(&render(&app, 80, 24)).expect("more");
+    assert!(shown < total);
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(&render(&app, 80, 24), end);
+    // Pressing past the end changes nothing, and Up comes back at once.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Up);
+    assert_ne!(&render(&app, 80, 24), end);
+}
+
+#[test]
+fn selected_target_window_scrolls_at_80x24_and_every_field_is_reachable() {
+    let mut app = demo_app(60);
+    // The dangerous ship: every static and voyage field received.
+    while app.selected().map(|t| t.mmsi) != Some(230_123_000) {
+        let before = app.selected().map(|t| t.mmsi);
+        press(&mut app, KeyCode::Down);
+        assert_ne!(app.selected().map(|t| t.mmsi), before, "not in the list");
+    }
+    press(&mut app, KeyCode::Enter);
+    assert!(app.view.details);
+    let top = render(&app, 80, 24);
+    insta::assert_snapshot!(top);
+    assert!(top.contains("↓ more ("), "{top}");
+    let screens = every_scroll_position(&mut app, 80, 24, KeyCode::Down);
+    let all = screens.concat();
+    for field in [
+        "Name          NORDIC STAR",
+        "MMSI          230123000",
+        "Class",
+        "State",
+        "Position",
+        "SOG",
+        "COG",
+        "Heading",
+        "Rate of turn",
+        "Nav status    Under way using engine",
+        "CPA",
+        "TCPA",
+        "Bearing/range",
+        "Call sign     OJAB2",
+        "IMO           9123000",
+        "Ship type     70 Cargo",
+        "Dimensions    150 m × 22 m",
+        "Draught       7.2 m",
+        "Destination   GDANSK",
+        "ETA           06-22 06:00 UTC",
+        "Inland data   missing",
+    ] {
+        assert!(all.contains(field), "{field:?} never shown");
+    }
+    let end = screens.last().expect("screens");
+    assert!(end.contains("Inland data"), "the last line: {end}");
+    assert_eq!(more(end).map(|m| m.0 == m.1), Some(true), "{end}");
+    // Scrolling the window left the selection where it was.
+    assert_eq!(app.selected().map(|t| t.mmsi), Some(230_123_000));
+    // Esc closes it; then Down moves the selection again.
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.view.details);
+    press(&mut app, KeyCode::Down);
+    assert_ne!(app.selected().map(|t| t.mmsi), Some(230_123_000));
+}
+
+#[test]
+fn popups_on_a_large_screen_fit_without_scrolling() {
+    let mut app = demo_app(60);
+    app.update(Action::ToggleHelp);
+    for (w, h) in [(140, 44), (100, 40), (200, 24)] {
+        let screen = render(&app, w, h);
+        assert!(more(&screen).is_none(), "{w}×{h}: {screen}");
+        for (_, name, _, text) in Action::ALL {
+            assert!(screen.contains(&format!("[{name}]")), "{w}×{h}: {name}");
+            assert!(screen.contains(text), "{w}×{h}: {text}");
+        }
+    }
+    // 200×24 is low for one column: two, side by side.
+    let wide = render(&app, 200, 24);
+    assert!(
+        wide.lines()
+            .any(|l| l.contains("[next]") && l.contains("[filter]")),
+        "{wide}"
+    );
+    app.update(Action::ToggleHelp);
+    app.update(Action::ToggleDetails);
+    for (w, h) in [(140, 44), (100, 40)] {
+        let screen = render(&app, w, h);
+        assert!(more(&screen).is_none(), "{w}×{h}: {screen}");
+        assert!(screen.contains("Inland data"), "{w}×{h}: {screen}");
+    }
+}
+
+fn help_text(app: &App) -> String {
+    // Wide enough for the help's own line to stand on one line.
+    render(app, 300, 60)
+}
+
+#[test]
+fn the_help_says_which_keys_scroll_close_and_quit_and_they_do() {
+    // Default keys.
+    let mut app = demo_app(60);
+    assert!(app.unacknowledged_alarms() > 0);
+    press(&mut app, KeyCode::Char('?'));
+    let text = help_text(&app);
+    assert!(
+        text.contains(
+            "In this help: up/down/pageup/pagedown/home/end scroll; q or ctrl-c quits (asking \
+             first while an alarm is unacknowledged); esc, ? or any other key closes this help."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("any key closes"), "{text}");
+    // The scroll keys scroll (at 80×24 the help is cut off) and keep it open.
+    let _ = render(&app, 80, 24);
+    for (code, back) in [
+        (KeyCode::Down, KeyCode::Up),
+        (KeyCode::PageDown, KeyCode::PageUp),
+        (KeyCode::End, KeyCode::Home),
+    ] {
+        press(&mut app, code);
+        assert!(app.view.help, "{code:?} closed the help");
+        assert!(app.view.help_scroll.offset > 0, "{code:?} did not scroll");
+        press(&mut app, back);
+        assert!(app.view.help, "{back:?} closed the help");
+        assert_eq!(app.view.help_scroll.offset, 0, "{back:?} did not scroll");
+    }
+    // q quits, asking first while an alarm is unacknowledged.
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.view.confirm_quit && !app.quit);
+    press(&mut app, KeyCode::Char('n'));
+    assert!(!app.quit && app.view.help, "back to the help");
+    // esc and ? close it; so does another key, which does nothing else.
+    for code in [KeyCode::Esc, KeyCode::Char('?'), KeyCode::Char('a')] {
+        if !app.view.help {
+            press(&mut app, KeyCode::Char('?'));
+        }
+        assert!(app.view.help);
+        let unacknowledged = app.unacknowledged_alarms();
+        press(&mut app, code);
+        assert!(!app.view.help, "{code:?} did not close the help");
+        assert_eq!(app.unacknowledged_alarms(), unacknowledged);
+    }
+
+    // Rebound keys: the words follow them.
+    let mut config = Config::default();
+    for (action, key) in [
+        ("quit", "x"),
+        ("close", "c"),
+        ("help", "i"),
+        ("next", "j"),
+        ("prev", "k"),
+    ] {
+        config.keys.insert(action.into(), key.into());
+    }
+    let mut sink = Vec::new();
+    let mut app = build_app(&config, &Source::Demo, AlarmLog::open(None, &mut sink)).unwrap();
+    press(&mut app, KeyCode::Char('i'));
+    assert!(app.view.help);
+    let text = help_text(&app);
+    assert!(
+        text.contains(
+            "In this help: k/j/up/down/pageup/pagedown/home/end scroll; x or ctrl-c quits \
+             (asking first while an alarm is unacknowledged); c, i or any other key closes \
+             this help."
+        ),
+        "{text}"
+    );
+    let _ = render(&app, 80, 24);
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.view.help_scroll.offset, 1, "j scrolls");
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.view.help_scroll.offset, 0, "k scrolls back");
+    press(&mut app, KeyCode::Char('c'));
+    assert!(!app.view.help, "c closes");
+    press(&mut app, KeyCode::Char('i'));
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!app.view.help && !app.quit, "q is another key here: closes");
+    press(&mut app, KeyCode::Char('i'));
+    press(&mut app, KeyCode::Char('x'));
+    assert!(app.quit, "x quits (no alarm to ask about)");
 }

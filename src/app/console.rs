@@ -14,6 +14,7 @@ use crate::traffic::{Event, config::TrafficConfig};
 use crate::ui::theme::Palette;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// What the officer asked for.
@@ -193,6 +194,99 @@ impl Keymap {
     pub fn key_of(&self, a: Action) -> &str {
         self.names.get(&a).map_or("-", String::as_str)
     }
+
+    /// What a key does in a window that scrolls (help, selected-target
+    /// window): the previous/next-target keys and [`SCROLL_KEYS`] scroll it,
+    /// but the keys that quit or open and close windows keep their meaning.
+    pub fn scroll_of(&self, k: &KeyEvent) -> Option<Scroll> {
+        match self.action(k) {
+            Some(Action::PrevTarget) => Some(Scroll::LineUp),
+            Some(Action::NextTarget) => Some(Scroll::LineDown),
+            Some(Action::Quit | Action::Close | Action::ToggleHelp | Action::ToggleDetails) => None,
+            _ => SCROLL_KEYS.iter().find(|s| s.0 == k.code).map(|s| s.2),
+        }
+    }
+
+    /// The names of the keys that scroll a window, as [`Keymap::scroll_of`]
+    /// answers them, for the help's own text.
+    pub fn scroll_key_names(&self) -> Vec<&str> {
+        let mut v = vec![
+            self.key_of(Action::PrevTarget),
+            self.key_of(Action::NextTarget),
+        ];
+        for (code, name, _) in SCROLL_KEYS {
+            if !v.contains(&name)
+                && self
+                    .scroll_of(&KeyEvent::new(code, KeyModifiers::NONE))
+                    .is_some()
+            {
+                v.push(name);
+            }
+        }
+        v
+    }
+}
+
+/// One step of a window's scroll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scroll {
+    LineUp,
+    LineDown,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+}
+
+/// Keys that scroll a window while it is on top, besides the
+/// previous/next-target keys: (key, name as the help writes it, step).
+pub const SCROLL_KEYS: [(KeyCode, &str, Scroll); 6] = [
+    (KeyCode::Up, "up", Scroll::LineUp),
+    (KeyCode::Down, "down", Scroll::LineDown),
+    (KeyCode::PageUp, "pageup", Scroll::PageUp),
+    (KeyCode::PageDown, "pagedown", Scroll::PageDown),
+    (KeyCode::Home, "home", Scroll::Top),
+    (KeyCode::End, "end", Scroll::Bottom),
+];
+
+/// Scroll position of a window (help, selected-target window). The view
+/// writes back at each draw how far the window can scroll and how high it
+/// is — the one thing a view records, as a ratatui `StatefulWidget` keeps
+/// its offset — so the keys stop at the last line and page by its height.
+#[derive(Debug, Clone, Default)]
+pub struct PopupScroll {
+    /// First line shown.
+    pub offset: usize,
+    /// The largest offset that still fills the window, at the last draw.
+    pub max: Cell<usize>,
+    /// Lines the window shows, at the last draw.
+    pub page: Cell<usize>,
+}
+
+impl PopupScroll {
+    /// Move by one step, within what the last draw showed.
+    pub fn apply(&mut self, s: Scroll) {
+        let max = self.max.get();
+        let page = self.page.get().saturating_sub(1).max(1);
+        let o = self.offset.min(max);
+        self.offset = match s {
+            Scroll::LineUp => o.saturating_sub(1),
+            Scroll::LineDown => (o + 1).min(max),
+            Scroll::PageUp => o.saturating_sub(page),
+            Scroll::PageDown => (o + page).min(max),
+            Scroll::Top => 0,
+            Scroll::Bottom => max,
+        };
+    }
+
+    /// For the view: the first line to show of `lines` in a window
+    /// `height` lines high; records both for the keys.
+    pub fn fit(&self, lines: usize, height: usize) -> usize {
+        let max = lines.saturating_sub(height);
+        self.max.set(max);
+        self.page.set(height);
+        self.offset.min(max)
+    }
 }
 
 /// Console settings in the config file (`[console]`, `[keys]`).
@@ -247,6 +341,14 @@ pub struct ViewState {
     pub palette: Palette,
     /// Quit was asked while an alarm is unacknowledged: confirm first.
     pub confirm_quit: bool,
+    /// The officer chose the selected ship himself (↑/↓): it is never
+    /// moved automatically until it is removed. Until then the selection
+    /// follows the nearest ship (not while its window is open).
+    pub officer_selected: bool,
+    /// Scroll of the help.
+    pub help_scroll: PopupScroll,
+    /// Scroll of the selected-target window.
+    pub details_scroll: PopupScroll,
 }
 
 impl Default for ViewState {
@@ -262,6 +364,9 @@ impl Default for ViewState {
             head_up: false,
             palette: Palette::Night,
             confirm_quit: false,
+            officer_selected: false,
+            help_scroll: PopupScroll::default(),
+            details_scroll: PopupScroll::default(),
         }
     }
 }
@@ -316,6 +421,17 @@ impl App {
 
     /// Targets in list order (sorted and filtered).
     pub fn list(&self) -> Vec<&Target> {
+        self.list_by(self.view.sort)
+    }
+
+    /// The nearest target the list shows, whatever the list's sort: the
+    /// first of the range sort (range unknown goes last).
+    pub fn nearest(&self) -> Option<u32> {
+        self.list_by(SortKey::Range).first().map(|t| t.mmsi)
+    }
+
+    /// Targets filtered as the list shows them, in `sort` order.
+    fn list_by(&self, sort: SortKey) -> Vec<&Target> {
         let t = &self.engine.traffic;
         let mut v: Vec<&Target> = t
             .targets
@@ -331,7 +447,7 @@ impl App {
             })
             .collect();
         let range = |x: &Target| x.bearing_range.map_or(f64::MAX, |b| b.1);
-        match self.view.sort {
+        match sort {
             SortKey::Range => {
                 v.sort_by(|a, b| range(a).total_cmp(&range(b)).then(a.mmsi.cmp(&b.mmsi)))
             }
@@ -357,7 +473,7 @@ impl App {
         v
     }
 
-    /// The selected target, or the nearest one when nothing is selected.
+    /// The selected target (the nearest one until the officer picks one).
     pub fn selected(&self) -> Option<&Target> {
         let t = &self.engine.traffic;
         t.selected.and_then(|m| t.targets.get(&m))
@@ -378,6 +494,7 @@ impl App {
             Some(i) => (i as i64 + delta).clamp(0, list.len() as i64 - 1) as usize,
         };
         self.engine.traffic.select(Some(list[next]));
+        self.view.officer_selected = true;
         self.view.hscroll = 0;
     }
 
@@ -408,7 +525,8 @@ impl App {
             Action::ScrollRight => self.view.hscroll += 1,
             Action::ScrollLeft => self.view.hscroll = self.view.hscroll.saturating_sub(1),
             Action::ToggleDetails => {
-                self.view.details = !self.view.details && self.selected().is_some()
+                self.view.details = !self.view.details && self.selected().is_some();
+                self.view.details_scroll.offset = 0;
             }
             Action::ToggleActivate => {
                 if let Some(t) = self.selected() {
@@ -479,7 +597,10 @@ impl App {
             }
             Action::ToggleHeadUp => self.view.head_up = !self.view.head_up,
             Action::ToggleAlarmLog => self.view.alarm_log = !self.view.alarm_log,
-            Action::ToggleHelp => self.view.help = !self.view.help,
+            Action::ToggleHelp => {
+                self.view.help = !self.view.help;
+                self.view.help_scroll.offset = 0;
+            }
             Action::CyclePalette => self.view.palette = self.view.palette.next(),
             Action::Close => {
                 if self.view.help {
@@ -521,9 +642,26 @@ impl App {
             }
             return;
         }
-        // Popups take input first: any key closes the help.
-        if self.view.help && self.keymap.action(k) != Some(Action::Quit) {
-            self.view.help = false;
+        // Popups take input first, the topmost first. The help, as its last
+        // lines say: the scroll keys scroll it, the quit key quits (asking
+        // first while an alarm is unacknowledged), any other key closes it.
+        if self.view.help {
+            if self.keymap.action(k) == Some(Action::Quit) {
+                self.update(Action::Quit);
+            } else if let Some(s) = self.keymap.scroll_of(k) {
+                self.view.help_scroll.apply(s);
+            } else {
+                self.view.help = false;
+            }
+            return;
+        }
+        // The selected-target window on top scrolls with the same keys (they
+        // do not move the selection); its other keys act as everywhere.
+        if self.view.details
+            && !self.view.alarm_log
+            && let Some(s) = self.keymap.scroll_of(k)
+        {
+            self.view.details_scroll.apply(s);
             return;
         }
         if let Some(a) = self.keymap.action(k) {
@@ -605,11 +743,19 @@ impl App {
             self.log_lines.drain(..n);
         }
         // Keep a selection while there are targets, so the minimum display
-        // always shows a ship.
-        if self.engine.traffic.selected.is_none()
-            && let Some(first) = self.list().first().map(|t| t.mmsi)
+        // always shows a ship: the nearest, until the officer picks one; his
+        // pick stays until that ship is removed, then the nearest again. An
+        // open selected-target window does not change ship under his eyes
+        // unless its ship is gone.
+        let none = self.engine.traffic.selected.is_none();
+        if none {
+            self.view.officer_selected = false;
+        }
+        if (none || !(self.view.officer_selected || self.view.details))
+            && let Some(nearest) = self.nearest()
+            && self.engine.traffic.selected != Some(nearest)
         {
-            self.engine.traffic.select(Some(first));
+            self.engine.traffic.select(Some(nearest));
         }
     }
 }

@@ -1,25 +1,51 @@
 //! Selected-target window: every field received, with its age; CPA/TCPA;
 //! nav status text; static, voyage and inland data. What was never received
-//! reads "missing", never a made-up value.
+//! reads "missing", never a made-up value. Where the window is too narrow
+//! a row wraps under its value; where it is too low it scrolls.
 
 use super::format::{self, MISSING, lat, lon, stamped};
 use super::theme::Theme;
 use crate::ais::legends;
-use crate::app::console::App;
+use crate::app::console::{Action, App};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+/// The label column.
+const LABEL: usize = 15;
+/// The value column.
+const VALUE: usize = 40;
+/// Width of the window that shows a row on one line: label, value, age
+/// ("  59 min ago"), borders.
+pub const WIDTH: u16 = (LABEL + VALUE + 14 + 2) as u16;
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.accent())
-        .title(Span::styled(" selected target — Esc closes ", th.accent()))
+        .title(Span::styled(
+            format!(
+                " selected target — {} closes ",
+                app.keymap.key_of(Action::Close)
+            ),
+            th.accent(),
+        ))
         .style(th.base());
-    let Some(t) = app.selected() else {
+    let width = block.inner(area).width as usize;
+    let lines = lines(app, th, width);
+    if lines.is_empty() {
         f.render_widget(Paragraph::new("no target selected").block(block), area);
         return;
+    }
+    super::scrolled(f, area, block, lines, &app.view.details_scroll, th.accent());
+}
+
+/// Every line of the window `width` columns wide; none when no target is
+/// selected.
+pub fn lines<'a>(app: &App, th: &Theme, width: usize) -> Vec<Line<'a>> {
+    let Some(t) = app.selected() else {
+        return Vec::new();
     };
     let now = app.now_ms();
     let s = &t.statics;
@@ -151,28 +177,24 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         }
         None => rows.push(("Inland data", (MISSING.to_string(), String::new()))),
     }
-    let lines: Vec<Line> = rows
-        .into_iter()
-        .map(|(k, (v, age))| {
+    rows.into_iter()
+        .flat_map(|(k, (v, age))| {
             let vs = if v == MISSING { th.dim() } else { th.base() };
-            Line::from(vec![
-                Span::styled(format!(" {k:<14}"), th.dim()),
-                Span::styled(format!("{v:<40}"), vs),
-                Span::styled(
-                    if age.is_empty() {
-                        String::new()
-                    } else {
-                        format!("  {age} ago")
-                    },
-                    th.dim(),
-                ),
-            ])
+            super::row(
+                Span::styled(format!(" {k:<w$}", w = LABEL - 1), th.dim()),
+                vec![
+                    Span::styled(format!("{v:<VALUE$}"), vs),
+                    Span::styled(
+                        if age.is_empty() {
+                            String::new()
+                        } else {
+                            format!("  {age} ago")
+                        },
+                        th.dim(),
+                    ),
+                ],
+                width,
+            )
         })
-        .collect();
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+        .collect()
 }

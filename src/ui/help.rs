@@ -1,41 +1,144 @@
 //! Help overlay listing every key, and the one-line key hints.
+//!
+//! The help is built from the keymap, so a key rebound in `[keys]` shows
+//! as it acts; its last lines say which keys scroll, close it and quit,
+//! from the same keymap the console answers with. When it does not fit it
+//! goes to two columns if the window is wide enough, and scrolls.
 
 use super::theme::Theme;
 use crate::app::console::{Action, App};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders};
+
+/// The key column: " {key:>6}  ".
+const LEAD: usize = 9;
+
+/// Columns a help entry needs to stand on one line, aligned: key, the
+/// longest text, its config name.
+fn column_width(app: &App) -> usize {
+    let key = Action::ALL
+        .iter()
+        .map(|a| Span::raw(app.keymap.key_of(a.0)).width())
+        .max()
+        .unwrap_or(0);
+    let text = Action::ALL
+        .iter()
+        .map(|a| Span::raw(a.3).width())
+        .max()
+        .unwrap_or(0);
+    let name = Action::ALL.iter().map(|a| a.1.len() + 2).max().unwrap_or(0);
+    LEAD.max(key + 3) + text + 2 + name
+}
+
+/// Width of the help window that shows every entry on one line.
+pub fn width(app: &App) -> u16 {
+    u16::try_from(column_width(app) + 2).unwrap_or(u16::MAX)
+}
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
-    let mut lines = vec![
-        Line::from(Span::styled(
-            " Keys (change them in the config file's [keys] table)",
-            th.accent(),
-        )),
-        Line::from(""),
-    ];
-    for (a, name, _, text) in Action::ALL {
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {:>6}  ", app.keymap.key_of(a)), th.accent()),
-            Span::styled(format!("{text:<58}"), th.base()),
-            Span::styled(format!("[{name}]"), th.dim()),
-        ]));
-    }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        format!(
-            " palette: {} · any key closes this help",
-            app.view.palette.name()
-        ),
-        th.dim(),
-    )));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.accent())
         .title(Span::styled(" help ", th.accent()))
         .style(th.base());
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = block.inner(area);
+    let lines = lines(app, th, inner.width as usize, inner.height as usize);
+    super::scrolled(f, area, block, lines, &app.view.help_scroll, th.accent());
+}
+
+/// One entry: key, what it does, its name in `[keys]`; the text padded to
+/// `text_w` when given (aligned columns).
+fn entry<'a>(
+    app: &'a App,
+    th: &Theme,
+    (a, name, _, text): (Action, &str, &str, &str),
+    text_w: Option<usize>,
+    width: usize,
+) -> Vec<Line<'a>> {
+    let text = match text_w {
+        Some(w) => format!("{text:<w$}"),
+        None => format!("{text} "),
+    };
+    super::row(
+        Span::styled(format!(" {:>6}  ", app.keymap.key_of(a)), th.accent()),
+        vec![
+            Span::styled(text, th.base()),
+            Span::styled(format!("[{name}]"), th.dim()),
+        ],
+        width,
+    )
+}
+
+/// What the help's own keys do, in words made from the keymap.
+pub fn own_keys_text(app: &App) -> String {
+    let k = |a| app.keymap.key_of(a);
+    format!(
+        "In this help: {} scroll; {} or ctrl-c quits (asking first while an alarm is \
+         unacknowledged); {}, {} or any other key closes this help.",
+        app.keymap.scroll_key_names().join("/"),
+        k(Action::Quit),
+        k(Action::Close),
+        k(Action::ToggleHelp),
+    )
+}
+
+/// Every line of the help for a window `width` × `height`: one column, or
+/// two when one does not fit the height and two fit the width.
+pub fn lines<'a>(app: &'a App, th: &Theme, width: usize, height: usize) -> Vec<Line<'a>> {
+    let plain = |s: String, style| super::row(Span::raw(" "), vec![Span::styled(s, style)], width);
+    let mut out = plain(
+        "Keys (change them in the config file's [keys] table)".into(),
+        th.accent(),
+    );
+    out.push(Line::from(""));
+    let mut footer = vec![Line::from("")];
+    footer.extend(plain(
+        format!("palette: {}", app.view.palette.name()),
+        th.dim(),
+    ));
+    footer.extend(plain(own_keys_text(app), th.dim()));
+
+    let col = column_width(app);
+    let text_w = Action::ALL
+        .iter()
+        .map(|a| Span::raw(a.3).width())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let one = |width: usize| -> Vec<Vec<Line<'a>>> {
+        let aligned = (width >= col).then_some(text_w);
+        Action::ALL
+            .into_iter()
+            .map(|e| entry(app, th, e, aligned, width))
+            .collect()
+    };
+    let single = one(width);
+    let single_len: usize = single.iter().map(Vec::len).sum();
+    const GAP: usize = 2;
+    if out.len() + single_len + footer.len() > height && width >= 2 * col + GAP {
+        // Two columns side by side, the first half on the left.
+        let half = width.saturating_sub(GAP) / 2;
+        let entries = one(half);
+        let (left, right) = entries.split_at(entries.len().div_ceil(2));
+        for (i, l) in left.iter().enumerate() {
+            let r = right.get(i).map_or(&[][..], Vec::as_slice);
+            for j in 0..l.len().max(r.len()) {
+                let mut spans: Vec<Span> = l.get(j).map(|x| x.spans.clone()).unwrap_or_default();
+                let used: usize = spans.iter().map(Span::width).sum();
+                spans.push(Span::raw(" ".repeat((half + GAP).saturating_sub(used))));
+                if let Some(x) = r.get(j) {
+                    spans.extend(x.spans.iter().cloned());
+                }
+                out.push(Line::from(spans));
+            }
+        }
+    } else {
+        out.extend(single.into_iter().flatten());
+    }
+    out.extend(footer);
+    out
 }
 
 pub fn hints(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
@@ -55,7 +158,7 @@ pub fn hints(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         k(Action::Quit)
     );
     f.render_widget(
-        Paragraph::new(Span::styled(text, th.dim())).style(th.base()),
+        ratatui::widgets::Paragraph::new(Span::styled(text, th.dim())).style(th.base()),
         area,
     );
 }
