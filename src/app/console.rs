@@ -202,6 +202,9 @@ pub struct ConsoleConfig {
     pub palette: Option<String>,
     /// Seconds after which a link that stays down raises an alarm.
     pub link_alarm_s: Option<f64>,
+    /// Seconds between repeats of the audible signal while an alarm is
+    /// active and unacknowledged (default 5).
+    pub bell_repeat_s: Option<f64>,
 }
 
 /// Sort order of the target list.
@@ -277,8 +280,9 @@ pub struct App {
     /// Recent alarm-log lines for the log view (newest last).
     pub log_lines: Vec<String>,
     pub quit: bool,
-    /// A new unacknowledged alarm since the last frame: ring the bell.
-    pub bell: bool,
+    /// The audible signal: rings for a new unacknowledged alarm and
+    /// repeats while one stays unacknowledged.
+    pub bell: super::bell::Bell,
     pub last_wall_ms: i64,
     /// Which configuration is in use ("config PATH", "built-in defaults").
     pub config_label: String,
@@ -303,7 +307,7 @@ impl App {
             log,
             log_lines: Vec::new(),
             quit: false,
-            bell: false,
+            bell: super::bell::Bell::default(),
             last_wall_ms: 0,
             config_label: "built-in defaults".into(),
         }
@@ -494,6 +498,11 @@ impl App {
         self.after_change();
     }
 
+    /// Whether the bell rings at this frame (`wall_ms`: the system clock).
+    pub fn ring_bell(&mut self, wall_ms: i64) -> bool {
+        self.bell.ring(self.engine.traffic.alarms.ranked(), wall_ms)
+    }
+
     /// Alarms active and not acknowledged (silenced ones included).
     pub fn unacknowledged_alarms(&self) -> usize {
         self.engine
@@ -578,7 +587,7 @@ impl App {
         } = self.engine.drain(&mut self.log, self.last_wall_ms);
         for t in &transitions {
             if t.state == Some(AlarmState::ActiveUnacknowledged) {
-                self.bell = true;
+                self.bell.alarm_sounding();
             }
             let state = t.state.map_or("cleared", |s| s.name());
             self.log_lines.push(format!(

@@ -16,12 +16,15 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     if alarms.is_empty() {
         lines.push(Line::from(Span::styled(" no alarms", th.dim())));
     }
+    let now = app.now_ms();
     for a in alarms.iter().take(rows) {
         let (tag, style) = match a.state {
-            AlarmState::ActiveUnacknowledged => ("ALARM  ", th.danger()),
-            AlarmState::ActiveSilenced { .. } => ("SILENCED", th.warn()),
-            AlarmState::ActiveAcknowledged => ("ack    ", th.warn()),
-            AlarmState::RectifiedUnacknowledged => ("cleared", th.dim()),
+            AlarmState::ActiveUnacknowledged => ("ALARM  ".to_string(), th.danger()),
+            AlarmState::ActiveSilenced { until_ms } => {
+                (format!("silenced {}", left(until_ms, now)), th.warn())
+            }
+            AlarmState::ActiveAcknowledged => ("ack    ".to_string(), th.warn()),
+            AlarmState::RectifiedUnacknowledged => ("cleared".to_string(), th.dim()),
         };
         // Dangerous targets show the CPA/TCPA of the latest recompute, not
         // the values at the moment the alarm was raised.
@@ -52,4 +55,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         .borders(Borders::BOTTOM)
         .border_style(th.dim());
     f.render_widget(Paragraph::new(lines).block(block).style(th.base()), area);
+}
+
+/// Time left until `until_ms`, whole seconds rounded up: "23 s", "9 min 32 s".
+pub fn left(until_ms: i64, now_ms: i64) -> String {
+    let s = ((until_ms - now_ms).max(0) + 999) / 1000;
+    if s < 60 {
+        format!("{s} s")
+    } else {
+        format!("{} min {:02} s", s / 60, s % 60)
+    }
 }
