@@ -393,3 +393,43 @@ fn bell_repeats_while_an_alarm_is_unacknowledged_and_stops_when_acknowledged() {
     s.key(b"q");
     assert!(s.wait_exit().success());
 }
+
+#[test]
+fn silence_mutes_both_sounding_alarms_until_it_runs_out() {
+    let dir = tempfile::Builder::new()
+        .prefix("bridgewatch-pty-silence-")
+        .tempdir()
+        .expect("temp dir");
+    let dir = dir.path();
+    let mut s = two_ships(dir, "bell_repeat_s = 1\nsilence_s = 5\n");
+    s.wait_until("two alarms", |t| alarm_bar_tags(t, "ALARM ") == 2);
+    s.wait_bells(2);
+    // One press silences both, with the time left shown.
+    s.key(b"s");
+    let screen = s.wait_until("both silenced", |t| {
+        alarm_bar_tags(t, "silenced ") == 2 && alarm_bar_tags(t, "ALARM ") == 0
+    });
+    assert!(
+        screen.contains("▲ silenced 5 s") || screen.contains("▲ silenced 4 s"),
+        "{screen}"
+    );
+    let before = s.bells().len();
+    // The silence runs out (5 s of data time, replayed at its pace): both
+    // sound again, and the bell with them.
+    s.wait_until("both sounding again", |t| alarm_bar_tags(t, "ALARM ") == 2);
+    let bells = s.wait_bells(before + 2);
+    for b in &bells {
+        assert_eq!(
+            alarm_bar_tags(b, "silenced "),
+            0,
+            "rang while silenced:\n{b}"
+        );
+    }
+    for b in &bells[before..] {
+        assert_eq!(alarm_bar_tags(b, "ALARM "), 2, "{b}");
+    }
+    s.key(b"q");
+    s.wait_for("Quit the watch anyway?");
+    s.key(b"y");
+    assert!(s.wait_exit().success());
+}

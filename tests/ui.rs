@@ -267,3 +267,84 @@ fn snoozed_dangerous_target_is_marked_in_the_list() {
     let screen = render(&app, 140, 44);
     assert!(screen.contains("DANGER z"), "{screen}");
 }
+
+/// The alarms of the demo at 4:10: the dangerous crossing ship, the lost
+/// fishing vessel, the AIS-SART, all sounding.
+fn sounding(app: &App) -> Vec<bridgewatch::traffic::alarm::AlarmId> {
+    app.engine
+        .traffic
+        .alarms
+        .ranked()
+        .iter()
+        .filter(|a| a.state.audible())
+        .map(|a| a.id.clone())
+        .collect()
+}
+
+#[test]
+fn silence_mutes_every_sounding_alarm_and_shows_the_time_left() {
+    use bridgewatch::traffic::alarm::AlarmState;
+    let mut app = demo_app(250);
+    let before = sounding(&app);
+    assert!(before.len() >= 2, "{before:?}");
+    app.update(Action::Silence);
+    assert!(sounding(&app).is_empty());
+    let now = app.now_ms();
+    for id in &before {
+        assert_eq!(
+            app.engine.traffic.alarms.get(id).map(|a| a.state),
+            Some(AlarmState::ActiveSilenced {
+                until_ms: now + 30_000
+            }),
+            "{id:?}"
+        );
+    }
+    let screen = render(&app, 140, 44);
+    assert_eq!(
+        screen.matches("silenced 30 s").count(),
+        before.len().min(4),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_chosen_alarm_is_acknowledged_and_the_top_one_is_left() {
+    use bridgewatch::traffic::alarm::AlarmState;
+    let mut app = demo_app(250);
+    let ranked: Vec<_> = app
+        .engine
+        .traffic
+        .alarms
+        .ranked()
+        .iter()
+        .map(|a| a.id.clone())
+        .collect();
+    assert!(ranked.len() >= 2);
+    app.update(Action::ChooseAlarm);
+    app.update(Action::ChooseAlarm);
+    assert_eq!(app.chosen_alarm().as_ref(), Some(&ranked[1]));
+    let screen = render(&app, 140, 44);
+    let row = screen
+        .lines()
+        .find(|l| l.contains(" ▶ "))
+        .unwrap_or_else(|| panic!("no chosen row: {screen}"));
+    let top = screen.lines().find(|l| l.contains(" ▲ ")).unwrap_or("");
+    assert_ne!(row, top);
+    app.update(Action::Acknowledge);
+    let state = |app: &App, id| app.engine.traffic.alarms.get(id).map(|a| a.state);
+    assert_eq!(
+        state(&app, &ranked[1]),
+        Some(AlarmState::ActiveAcknowledged)
+    );
+    assert_eq!(
+        state(&app, &ranked[0]),
+        Some(AlarmState::ActiveUnacknowledged)
+    );
+    // The choice is used up: the next press answers the top one.
+    assert_eq!(app.chosen_alarm(), None);
+    app.update(Action::Acknowledge);
+    assert_eq!(
+        state(&app, &ranked[0]),
+        Some(AlarmState::ActiveAcknowledged)
+    );
+}

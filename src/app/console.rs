@@ -27,6 +27,7 @@ pub enum Action {
     ToggleDetails,
     ToggleActivate,
     Acknowledge,
+    ChooseAlarm,
     Silence,
     Snooze,
     CycleSort,
@@ -44,7 +45,7 @@ impl Action {
     /// Every action: (action, config name, default key, help text), in
     /// help order — the one table the keymap, the help and the config
     /// names come from.
-    pub const ALL: [(Action, &'static str, &'static str, &'static str); 19] = [
+    pub const ALL: [(Action, &'static str, &'static str, &'static str); 20] = [
         (
             Action::NextTarget,
             "next",
@@ -76,12 +77,23 @@ impl Action {
             "v",
             "activate / sleep the selected target",
         ),
-        (Action::Acknowledge, "ack", "a", "acknowledge the top alarm"),
+        (
+            Action::Acknowledge,
+            "ack",
+            "a",
+            "acknowledge the chosen alarm, else the top unacknowledged",
+        ),
+        (
+            Action::ChooseAlarm,
+            "choose_alarm",
+            "tab",
+            "choose an alarm in the bar (cycles) for ack and snooze",
+        ),
         (
             Action::Silence,
             "silence",
             "s",
-            "silence the top alarm for 60 s",
+            "silence every sounding alarm ([console] silence_s, 30 s)",
         ),
         (
             Action::Snooze,
@@ -205,6 +217,18 @@ pub struct ConsoleConfig {
     /// Seconds between repeats of the audible signal while an alarm is
     /// active and unacknowledged (default 5).
     pub bell_repeat_s: Option<f64>,
+    /// Seconds a silence lasts (default 30, as IEC 62923-1).
+    pub silence_s: Option<f64>,
+}
+
+/// Not yet acknowledged by the officer (silenced and rectified included).
+fn unacknowledged(s: AlarmState) -> bool {
+    matches!(
+        s,
+        AlarmState::ActiveUnacknowledged
+            | AlarmState::ActiveSilenced { .. }
+            | AlarmState::RectifiedUnacknowledged
+    )
 }
 
 /// Sort order of the target list.
@@ -250,6 +274,9 @@ pub struct ViewState {
     pub palette: Palette,
     /// Quit was asked while an alarm is unacknowledged: confirm first.
     pub confirm_quit: bool,
+    /// The alarm the officer chose in the alarm bar (acknowledge and
+    /// snooze act on it); `None`: the top one.
+    pub chosen_alarm: Option<AlarmId>,
 }
 
 impl Default for ViewState {
@@ -265,6 +292,7 @@ impl Default for ViewState {
             head_up: false,
             palette: Palette::Night,
             confirm_quit: false,
+            chosen_alarm: None,
         }
     }
 }
@@ -286,7 +314,12 @@ pub struct App {
     pub last_wall_ms: i64,
     /// Which configuration is in use ("config PATH", "built-in defaults").
     pub config_label: String,
+    /// How long a silence lasts, ms.
+    pub silence_ms: i64,
 }
+
+/// Default length of a silence, seconds (IEC 62923-1: 30 s).
+pub const DEFAULT_SILENCE_S: f64 = 30.0;
 
 const RANGES: [f64; 7] = [0.75, 1.5, 3.0, 6.0, 12.0, 24.0, 48.0];
 
@@ -310,6 +343,7 @@ impl App {
             bell: super::bell::Bell::default(),
             last_wall_ms: 0,
             config_label: "built-in defaults".into(),
+            silence_ms: (DEFAULT_SILENCE_S * 1000.0) as i64,
         }
     }
 
@@ -385,13 +419,12 @@ impl App {
         self.view.hscroll = 0;
     }
 
-    fn top_alarm(&self) -> Option<AlarmId> {
-        self.engine
-            .traffic
-            .alarms
-            .ranked()
-            .first()
-            .map(|a| a.id.clone())
+    /// The alarm chosen in the alarm bar, while it is still listed.
+    pub fn chosen_alarm(&self) -> Option<AlarmId> {
+        self.view
+            .chosen_alarm
+            .clone()
+            .filter(|id| self.engine.traffic.alarms.get(id).is_some())
     }
 
     /// Apply an action.
@@ -424,23 +457,42 @@ impl App {
                 }
             }
             Action::Acknowledge => {
-                // The top unacknowledged alarm first.
-                let id = self
+                // The chosen alarm, else the top unacknowledged one.
+                let id = match self.chosen_alarm() {
+                    Some(id) => Some(id),
+                    None => self
+                        .engine
+                        .traffic
+                        .alarms
+                        .ranked()
+                        .iter()
+                        .find(|x| unacknowledged(x.state))
+                        .map(|x| x.id.clone()),
+                };
+                if let Some(id) = id {
+                    self.engine.traffic.alarms.acknowledge(&id, now);
+                }
+                self.view.chosen_alarm = None;
+            }
+            Action::ChooseAlarm => {
+                // Cycle through the alarm bar, then back to "the top one".
+                let ids: Vec<AlarmId> = self
                     .engine
                     .traffic
                     .alarms
                     .ranked()
                     .iter()
-                    .find(|x| x.state != AlarmState::ActiveAcknowledged)
-                    .map(|x| x.id.clone());
-                if let Some(id) = id {
-                    self.engine.traffic.alarms.acknowledge(&id, now);
-                }
+                    .map(|a| a.id.clone())
+                    .collect();
+                let next = match self.chosen_alarm() {
+                    None => 0,
+                    Some(c) => ids.iter().position(|x| *x == c).map_or(0, |i| i + 1),
+                };
+                self.view.chosen_alarm = ids.get(next).cloned();
             }
             Action::Silence => {
-                if let Some(id) = self.top_alarm() {
-                    self.engine.traffic.alarms.silence(&id, now, 60_000);
-                }
+                let ms = self.silence_ms;
+                self.engine.traffic.alarms.silence_all(now, ms);
             }
             Action::Snooze => {
                 if let Some(m) = self.selected().map(|t| t.mmsi) {

@@ -54,6 +54,9 @@ pub fn build_app(config: &Config, source: &Source, log: AlarmLog) -> Result<App,
     if let Some(s) = config.console.bell_repeat_s {
         app.bell.repeat_ms = (s * 1000.0) as i64;
     }
+    if let Some(s) = config.console.silence_s {
+        app.silence_ms = (s * 1000.0) as i64;
+    }
     Ok(app)
 }
 

@@ -220,6 +220,21 @@ impl Alarms {
         true
     }
 
+    /// Silence every sounding alarm (active-unacknowledged) for `for_ms`;
+    /// returns how many were silenced.
+    pub fn silence_all(&mut self, now_ms: i64, for_ms: i64) -> usize {
+        let sounding: Vec<AlarmId> = self
+            .list
+            .iter()
+            .filter(|a| a.state == AlarmState::ActiveUnacknowledged)
+            .map(|a| a.id.clone())
+            .collect();
+        for id in &sounding {
+            self.silence(id, now_ms, for_ms);
+        }
+        sounding.len()
+    }
+
     /// Silenced alarms whose time is up sound again.
     pub fn tick(&mut self, now_ms: i64) {
         let mut back = Vec::new();
@@ -403,5 +418,28 @@ mod tests {
         assert!(!a.get(&AlarmId::Lost(3)).unwrap().state.audible());
         a.tick(60_000);
         assert!(a.get(&AlarmId::Lost(3)).unwrap().state.audible());
+    }
+
+    #[test]
+    fn silence_all_mutes_every_sounding_alarm_and_nothing_else() {
+        let mut a = Alarms::default();
+        a.raise(AlarmId::Dangerous(1), 0, "d1".into(), Some((1.0, 9.0)));
+        a.raise(AlarmId::Dangerous(2), 0, "d2".into(), Some((1.0, 3.0)));
+        a.raise(AlarmId::Lost(3), 0, "l".into(), None);
+        a.acknowledge(&AlarmId::Lost(3), 1);
+        assert_eq!(a.silence_all(1_000, 30_000), 2);
+        for m in [1, 2] {
+            assert_eq!(
+                a.get(&AlarmId::Dangerous(m)).unwrap().state,
+                AlarmState::ActiveSilenced { until_ms: 31_000 }
+            );
+        }
+        assert_eq!(
+            a.get(&AlarmId::Lost(3)).unwrap().state,
+            AlarmState::ActiveAcknowledged
+        );
+        assert_eq!(a.silence_all(2_000, 30_000), 0, "nothing left sounding");
+        a.tick(31_000);
+        assert!(a.ranked().iter().filter(|x| x.state.audible()).count() == 2);
     }
 }

@@ -6,6 +6,7 @@ use crate::app::console::App;
 use crate::traffic::alarm::{AlarmId, AlarmState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -17,7 +18,17 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         lines.push(Line::from(Span::styled(" no alarms", th.dim())));
     }
     let now = app.now_ms();
-    for a in alarms.iter().take(rows) {
+    let chosen = app.chosen_alarm();
+    // The chosen alarm stays in view: it takes the last row if it would
+    // be below it.
+    let mut shown: Vec<_> = alarms.iter().take(rows).collect();
+    if let Some(c) = &chosen
+        && !shown.iter().any(|a| &a.id == c)
+        && let (Some(last), Some(a)) = (shown.last_mut(), alarms.iter().find(|a| &a.id == c))
+    {
+        *last = a;
+    }
+    for a in shown {
         let (tag, style) = match a.state {
             AlarmState::ActiveUnacknowledged => ("ALARM  ".to_string(), th.danger()),
             AlarmState::ActiveSilenced { until_ms } => {
@@ -34,8 +45,13 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             (AlarmId::Dangerous(_), _, _) => format!("{subject}: CPA not available"),
             _ => a.text.clone(),
         };
+        let (mark, style) = if chosen.as_ref() == Some(&a.id) {
+            ("▶", style.add_modifier(Modifier::REVERSED))
+        } else {
+            ("▲", style)
+        };
         lines.push(Line::from(vec![
-            Span::styled(format!(" ▲ {tag} "), style),
+            Span::styled(format!(" {mark} {tag} "), style),
             Span::styled(super::format::sanitize(&text), style),
         ]));
     }
