@@ -13,7 +13,11 @@ use ratatui::backend::TestBackend;
 /// The demo app fed up to `secs` seconds of its scenario.
 fn demo_app(secs: i64) -> App {
     let mut sink = Vec::new();
-    let log = AlarmLog::open(None, &mut sink);
+    demo_app_with(secs, AlarmLog::open(None, &mut sink))
+}
+
+/// [`demo_app`] writing its alarm log with `log`.
+fn demo_app_with(secs: i64, log: AlarmLog) -> App {
     let mut app = build_app(&Config::default(), &Source::Demo, log).expect("app");
     app.link(LinkMsg::State {
         link: 0,
@@ -347,4 +351,59 @@ fn a_chosen_alarm_is_acknowledged_and_the_top_one_is_left() {
         state(&app, &ranked[0]),
         Some(AlarmState::ActiveAcknowledged)
     );
+}
+
+#[test]
+fn snooze_is_logged_as_snoozed_and_shown_with_the_time_left() {
+    let dir = tempfile::Builder::new()
+        .prefix("bridgewatch-ui-snooze-")
+        .tempdir()
+        .expect("temp dir");
+    let mut sink = Vec::new();
+    let log = AlarmLog::open(Some(dir.path().to_path_buf()), &mut sink);
+    let mut app = demo_app_with(60, log);
+    let star = bridgewatch::traffic::alarm::AlarmId::Dangerous(230_123_000);
+    // Whatever ship is selected, z snoozes the alarmed ship at the top.
+    app.engine.traffic.select(Some(219_000_111));
+    app.update(Action::Snooze);
+    let now = app.now_ms();
+    assert_eq!(
+        app.engine.traffic.alarms.get(&star).map(|a| a.state),
+        Some(bridgewatch::traffic::alarm::AlarmState::Snoozed {
+            until_ms: now + 600_000
+        })
+    );
+    let screen = render(&app, 140, 44);
+    assert!(!screen.contains("no alarms"), "{screen}");
+    assert!(
+        screen.contains("z 1 snoozed: Dangerous target 230123000 NORDIC STAR: CPA"),
+        "{screen}"
+    );
+    assert!(screen.contains("· 10 min 00 s left"), "{screen}");
+    assert!(screen.contains("DANGER z"), "{screen}");
+    let text = std::fs::read_to_string(dir.path().join("alarms.jsonl")).expect("alarm log");
+    let snoozed: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["state"] == "snoozed")
+        .collect();
+    assert_eq!(snoozed.len(), 1, "{text}");
+    let until = bridgewatch::clock::rfc3339(now + 600_000);
+    assert_eq!(snoozed[0]["until"], until.as_str(), "{text}");
+    assert_eq!(snoozed[0]["by"], "officer");
+    assert_eq!(snoozed[0]["mmsi"], 230_123_000);
+    assert!(!text.contains("\"cleared\""), "{text}");
+    // z again cancels: logged, and the alarm is listed as acknowledged.
+    app.update(Action::Snooze);
+    assert_eq!(
+        app.engine.traffic.alarms.get(&star).map(|a| a.state),
+        Some(bridgewatch::traffic::alarm::AlarmState::ActiveAcknowledged)
+    );
+    assert!(!app.engine.traffic.alarms.is_snoozed(230_123_000, now));
+    let text = std::fs::read_to_string(dir.path().join("alarms.jsonl")).expect("alarm log");
+    let last: serde_json::Value =
+        serde_json::from_str(text.lines().last().expect("a line")).expect("json");
+    assert_eq!(last["state"], "active_acknowledged");
+    assert_eq!(last["reason"], "snooze cancelled");
+    assert_eq!(last["by"], "officer");
 }

@@ -99,7 +99,7 @@ impl Action {
             Action::Snooze,
             "snooze",
             "z",
-            "no CPA alarm from the selected target for 10 min",
+            "snooze chosen (else top) CPA alarm 10 min; again cancels",
         ),
         (
             Action::CycleSort,
@@ -318,6 +318,9 @@ pub struct App {
     pub silence_ms: i64,
 }
 
+/// How long a snooze holds (unless the encounter gets worse), ms.
+pub const SNOOZE_MS: i64 = 600_000;
+
 /// Default length of a silence, seconds (IEC 62923-1: 30 s).
 pub const DEFAULT_SILENCE_S: f64 = 30.0;
 
@@ -495,12 +498,37 @@ impl App {
                 self.engine.traffic.alarms.silence_all(now, ms);
             }
             Action::Snooze => {
-                if let Some(m) = self.selected().map(|t| t.mmsi) {
-                    self.engine.traffic.alarms.snooze(m, now + 600_000);
-                    self.engine
-                        .traffic
-                        .alarms
-                        .rectify(&AlarmId::Dangerous(m), now);
+                // The chosen dangerous-target alarm, else the top one not
+                // snoozed, else the top snoozed one; on a snoozed alarm the
+                // key cancels the snooze.
+                let alarms = &self.engine.traffic.alarms;
+                let ranked = alarms.ranked();
+                let dangerous =
+                    |a: &&&crate::traffic::alarm::Alarm| matches!(a.id, AlarmId::Dangerous(_));
+                let snoozed = |a: &crate::traffic::alarm::Alarm| {
+                    matches!(a.state, AlarmState::Snoozed { .. })
+                };
+                let chosen = self
+                    .chosen_alarm()
+                    .and_then(|c| ranked.iter().find(|a| a.id == c))
+                    .filter(dangerous);
+                let target = chosen
+                    .or_else(|| {
+                        ranked
+                            .iter()
+                            .filter(dangerous)
+                            .find(|a| !snoozed(a) && a.state != AlarmState::RectifiedUnacknowledged)
+                    })
+                    .or_else(|| ranked.iter().filter(dangerous).find(|a| snoozed(a)))
+                    .map(|a| (a.id.mmsi(), snoozed(a)));
+                match target {
+                    Some((Some(m), true)) => {
+                        self.engine.traffic.alarms.cancel_snooze(m, now);
+                    }
+                    Some((Some(m), false)) => {
+                        self.engine.traffic.alarms.snooze(m, now, now + SNOOZE_MS);
+                    }
+                    _ => {}
                 }
             }
             Action::CycleSort => {
@@ -642,8 +670,15 @@ impl App {
                 self.bell.alarm_sounding();
             }
             let state = t.state.map_or("cleared", |s| s.name());
+            let mut note = String::new();
+            if let Some(AlarmState::Snoozed { until_ms }) = t.state {
+                note.push_str(&format!(" (until {})", rfc3339(until_ms)));
+            }
+            if let Some(r) = &t.reason {
+                note.push_str(&format!(" ({})", clean(r)));
+            }
             self.log_lines.push(format!(
-                "{}  {:<22} {}",
+                "{}  {:<22} {}{note}",
                 rfc3339(t.at_ms),
                 state,
                 clean(&t.text)

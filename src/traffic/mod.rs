@@ -454,7 +454,6 @@ impl Traffic {
         let v_own = self.own.velocity();
         let own_sog = self.own.sog_kn.map(|s| s.value.value);
         let cfg = self.config.alarms.clone();
-        let snoozed = self.alarms.is_snoozed(mmsi, now_ms);
         let Some(t) = self.targets.get_mut(&mmsi) else {
             return;
         };
@@ -560,7 +559,7 @@ impl Traffic {
             });
             self.alarms.rectify(&AlarmId::Dangerous(mmsi), now_ms);
         }
-        if t.dangerous && cfg.dangerous && !snoozed {
+        if t.dangerous && cfg.dangerous {
             let who = label(mmsi, t.name());
             let c = t.cpa.map(|c| (c.cpa_nm, c.tcpa_min));
             let text = match c {

@@ -1,27 +1,51 @@
 //! Alarm bar: every active alarm at once, ranked (distress, then dangerous
-//! targets by TCPA), with its state in words as well as colour.
+//! targets by TCPA), with its state in words as well as colour; snoozed
+//! alarms on one line with the time left.
 
 use super::theme::Theme;
 use crate::app::console::App;
-use crate::traffic::alarm::{AlarmId, AlarmState};
+use crate::traffic::alarm::{Alarm, AlarmId, AlarmState};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
+/// At most this many alarm rows; the rest are counted, the log has them.
+const MAX_ROWS: usize = 4;
+
+fn is_snoozed(a: &Alarm) -> bool {
+    matches!(a.state, AlarmState::Snoozed { .. })
+}
+
+/// Lines the bar needs (without its border): the alarm rows (at least
+/// one, "no alarms"), and a line for snoozed alarms when there are any.
+pub fn height(app: &App) -> u16 {
     let alarms = app.engine.traffic.alarms.ranked();
-    let rows = area.height.saturating_sub(1) as usize;
+    let snoozed = alarms.iter().filter(|a| is_snoozed(a)).count();
+    let active = alarms.len() - snoozed;
+    let rows = if active == 0 && snoozed > 0 {
+        0
+    } else {
+        active.clamp(1, MAX_ROWS)
+    };
+    (rows + usize::from(snoozed > 0)) as u16
+}
+
+pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
+    let all = app.engine.traffic.alarms.ranked();
+    let (snoozed, alarms): (Vec<&Alarm>, Vec<&Alarm>) = all.iter().partition(|a| is_snoozed(a));
+    let extra = usize::from(!snoozed.is_empty());
+    let rows = (area.height.saturating_sub(1) as usize).saturating_sub(extra);
     let mut lines = Vec::new();
-    if alarms.is_empty() {
+    if all.is_empty() {
         lines.push(Line::from(Span::styled(" no alarms", th.dim())));
     }
     let now = app.now_ms();
     let chosen = app.chosen_alarm();
     // The chosen alarm stays in view: it takes the last row if it would
     // be below it.
-    let mut shown: Vec<_> = alarms.iter().take(rows).collect();
+    let mut shown: Vec<&Alarm> = alarms.iter().take(rows).copied().collect();
     if let Some(c) = &chosen
         && !shown.iter().any(|a| &a.id == c)
         && let (Some(last), Some(a)) = (shown.last_mut(), alarms.iter().find(|a| &a.id == c))
@@ -36,14 +60,9 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             }
             AlarmState::ActiveAcknowledged => ("ack    ".to_string(), th.warn()),
             AlarmState::RectifiedUnacknowledged => ("cleared".to_string(), th.dim()),
-        };
-        // Dangerous targets show the CPA/TCPA of the latest recompute, not
-        // the values at the moment the alarm was raised.
-        let subject = a.text.split(':').next().unwrap_or(&a.text);
-        let text = match (&a.id, a.cpa_nm, a.tcpa_min) {
-            (_, Some(c), Some(t)) => format!("{subject}: CPA {c:.2} NM  TCPA {t:.1} min"),
-            (AlarmId::Dangerous(_), _, _) => format!("{subject}: CPA not available"),
-            _ => a.text.clone(),
+            AlarmState::Snoozed { until_ms } => {
+                (format!("snoozed {}", left(until_ms, now)), th.warn())
+            }
         };
         let (mark, style) = if chosen.as_ref() == Some(&a.id) {
             ("▶", style.add_modifier(Modifier::REVERSED))
@@ -52,7 +71,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         };
         lines.push(Line::from(vec![
             Span::styled(format!(" {mark} {tag} "), style),
-            Span::styled(super::format::sanitize(&text), style),
+            Span::styled(super::format::sanitize(&figures(a)), style),
         ]));
     }
     if alarms.len() > rows
@@ -67,10 +86,49 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             th.dim(),
         ));
     }
+    if !snoozed.is_empty() {
+        let is_chosen = chosen
+            .as_ref()
+            .is_some_and(|c| snoozed.iter().any(|a| &a.id == c));
+        let (mark, style) = if is_chosen {
+            ("▶", th.warn().add_modifier(Modifier::REVERSED))
+        } else {
+            ("z", th.warn())
+        };
+        let each: Vec<String> = snoozed
+            .iter()
+            .map(|a| {
+                let until = match a.state {
+                    AlarmState::Snoozed { until_ms } => until_ms,
+                    _ => now,
+                };
+                format!("{} · {} left", figures(a), left(until, now))
+            })
+            .collect();
+        lines.push(Line::from(Span::styled(
+            super::format::sanitize(&format!(
+                " {mark} {} snoozed: {}",
+                snoozed.len(),
+                each.join(" | ")
+            )),
+            style,
+        )));
+    }
     let block = Block::default()
         .borders(Borders::BOTTOM)
         .border_style(th.dim());
     f.render_widget(Paragraph::new(lines).block(block).style(th.base()), area);
+}
+
+/// "244123456 NAME: CPA 0.23 NM  TCPA 8.1 min": dangerous targets show the
+/// CPA/TCPA of the latest recompute, not the values when raised.
+fn figures(a: &Alarm) -> String {
+    let subject = a.text.split(':').next().unwrap_or(&a.text);
+    match (&a.id, a.cpa_nm, a.tcpa_min) {
+        (_, Some(c), Some(t)) => format!("{subject}: CPA {c:.2} NM  TCPA {t:.1} min"),
+        (AlarmId::Dangerous(_), _, _) => format!("{subject}: CPA not available"),
+        _ => a.text.clone(),
+    }
 }
 
 /// Time left until `until_ms`, whole seconds rounded up: "23 s", "9 min 32 s".
