@@ -975,3 +975,64 @@ mod random_geometry {
         }
     }
 }
+
+/// A ship 3 NM on the starboard beam on a parallel course (000° at 12 kn,
+/// like own ship): inside the 6 NM activation range and never dangerous.
+/// At 1:00 it turns to 270° at 20 kn: relative motion (−20, −12) kn from
+/// (3, 0) NM, CPA 3·12 / 23.3 ≈ 1.54 NM, TCPA 3·20 / 544 h ≈ 6.6 min —
+/// dangerous.
+#[test]
+fn a_manual_sleep_holds_inside_the_activation_range_until_dangerous() {
+    use bridgewatch::traffic::target::Activation;
+    let mmsi = 244000017;
+    let mut sim = Sim::new();
+    let beam = target(90.0, 3.0, 0.0, 12.0);
+    let turned = Track {
+        p: beam.at(T0 + 60_000),
+        t_ms: T0 + 60_000,
+        cog: 270.0,
+        sog: 20.0,
+    };
+    let activation = |sim: &Sim| sim.engine.traffic.targets[&mmsi].activation;
+    let mut step = |sim: &mut Sim, s: i64| {
+        let ms = T0 + s * 1000;
+        sim.feed(&[rmc(&own(), ms)]);
+        if s % 2 == 0 {
+            let leg = if ms >= turned.t_ms { turned } else { beam };
+            sim.feed(&class_a(mmsi, &leg, ms, 0, Some(leg.cog)));
+        }
+    };
+    step(&mut sim, 0);
+    assert_eq!(
+        activation(&sim),
+        Activation::Activated,
+        "activated by range"
+    );
+    sim.engine.traffic.activate(mmsi, false);
+    for s in 1..=20 {
+        step(&mut sim, s);
+    }
+    assert_eq!(activation(&sim), Activation::Sleeping, "the sleep holds");
+    assert!(!sim.engine.traffic.targets[&mmsi].dangerous);
+    // The officer activates it, then sleeps it again: it holds again.
+    sim.engine.traffic.activate(mmsi, true);
+    step(&mut sim, 21);
+    assert_eq!(activation(&sim), Activation::Activated);
+    sim.engine.traffic.activate(mmsi, false);
+    for s in 22..=59 {
+        step(&mut sim, s);
+    }
+    assert_eq!(activation(&sim), Activation::Sleeping);
+    // Dangerous: the range activates it again.
+    for s in 60..=64 {
+        step(&mut sim, s);
+    }
+    let (cpa, tcpa) = sim.cpa(mmsi).expect("CPA");
+    assert!(
+        (cpa - 1.54).abs() < 0.05 && (tcpa - 6.5).abs() < 0.2,
+        "{cpa} {tcpa}"
+    );
+    assert!(sim.engine.traffic.targets[&mmsi].dangerous);
+    assert_eq!(activation(&sim), Activation::Activated);
+    assert!(!sim.engine.traffic.targets[&mmsi].slept_by_officer);
+}

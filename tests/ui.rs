@@ -407,3 +407,58 @@ fn snooze_is_logged_as_snoozed_and_shown_with_the_time_left() {
     assert_eq!(last["reason"], "snooze cancelled");
     assert_eq!(last["by"], "officer");
 }
+
+#[test]
+fn the_selected_row_shows_the_ships_state_and_a_manual_sleep_holds() {
+    let mut app = demo_app(60);
+    // BALTIC TRADER, 3.2 NM away: inside the 6 NM activation range.
+    let trader = 219_000_111;
+    app.engine.traffic.select(Some(trader));
+    let row = |app: &App| {
+        let screen = render(app, 140, 44);
+        screen
+            .lines()
+            .find(|l| l.contains("BALTIC TRADER") && l.contains("▶"))
+            .unwrap_or_else(|| panic!("no selected row: {screen}"))
+            .to_string()
+    };
+    assert!(row(&app).contains("active"), "{}", row(&app));
+    app.update(Action::ToggleActivate);
+    assert!(row(&app).contains("sleeping"), "{}", row(&app));
+    // Twenty more seconds of the demo (re-evaluated every second): the
+    // range does not wake it.
+    let mut more = demo_app_lines(60, 80);
+    for l in more.drain(..) {
+        app.link(LinkMsg::Line {
+            link: 0,
+            received_ms: 0,
+            line: Some(l.into_bytes()),
+        });
+    }
+    assert!(app.now_ms() >= bridgewatch::app::demo::START_MS + 79_000);
+    let r = row(&app);
+    assert!(r.contains("sleeping") && !r.contains("selected"), "{r}");
+}
+
+/// The demo's lines with data times after `from_s` up to `to_s`.
+fn demo_app_lines(from_s: i64, to_s: i64) -> Vec<String> {
+    let start = bridgewatch::app::demo::START_MS;
+    let mut t = start;
+    let mut out = Vec::new();
+    for line in bridgewatch::app::demo::scenario().lines() {
+        if let Some(ms) = line
+            .strip_prefix("\\c:")
+            .and_then(|r| r.split('*').next())
+            .and_then(|t| t.parse::<i64>().ok())
+        {
+            t = ms;
+        }
+        if t > start + to_s * 1000 {
+            break;
+        }
+        if t > start + from_s * 1000 {
+            out.push(line.to_string());
+        }
+    }
+    out
+}
