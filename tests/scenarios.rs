@@ -994,7 +994,7 @@ fn a_manual_sleep_holds_inside_the_activation_range_until_dangerous() {
         sog: 20.0,
     };
     let activation = |sim: &Sim| sim.engine.traffic.targets[&mmsi].activation;
-    let mut step = |sim: &mut Sim, s: i64| {
+    let step = |sim: &mut Sim, s: i64| {
         let ms = T0 + s * 1000;
         sim.feed(&[rmc(&own(), ms)]);
         if s % 2 == 0 {
