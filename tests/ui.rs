@@ -462,3 +462,48 @@ fn demo_app_lines(from_s: i64, to_s: i64) -> Vec<String> {
     }
     out
 }
+
+#[test]
+fn the_newest_unread_safety_message_is_shown_in_the_alarm_bar() {
+    // 4:10: the coast station's broadcast (2190047, never a target with a
+    // name) is unread.
+    let mut app = demo_app(250);
+    let screen = render(&app, 140, 44);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("✉"))
+        .unwrap_or_else(|| panic!("no message line: {screen}"));
+    assert!(
+        line.contains("✉  from 2190047 to all 21:04Z: SECURITE SAR OPERATION"),
+        "{line}"
+    );
+    // 5:10: NORDIC STAR has called us; the newest is shown, flagged as
+    // ours, with the sender's name, and the older one counted.
+    let mut app2 = demo_app(310);
+    let screen = render(&app2, 140, 44);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("✉"))
+        .unwrap_or_else(|| panic!("no message line: {screen}"));
+    assert!(
+        line.contains(
+            "✉! from NORDIC STAR (230123000) to us 21:05Z: NORDIC STAR ALTERING COURSE TO STARBOARD"
+        ),
+        "{line}"
+    );
+    assert!(line.contains("(1 more unread, l log, m read)"), "{line}");
+    // Read by the dismiss key, or by opening the alarm log.
+    app2.update(Action::DismissMessage);
+    assert!(!render(&app2, 140, 44).contains("✉"));
+    app.update(Action::ToggleAlarmLog);
+    app.update(Action::ToggleAlarmLog);
+    assert!(!render(&app, 140, 44).contains("✉"));
+    // A narrow terminal cuts the text, not the hint.
+    let app3 = demo_app(310);
+    let narrow = render(&app3, 90, 30);
+    let line = narrow
+        .lines()
+        .find(|l| l.contains("✉!"))
+        .unwrap_or_else(|| panic!("no message line: {narrow}"));
+    assert!(line.contains("…") && line.contains("m read)"), "{line}");
+}

@@ -36,6 +36,7 @@ pub enum Action {
     ZoomOut,
     ToggleHeadUp,
     ToggleAlarmLog,
+    DismissMessage,
     ToggleHelp,
     CyclePalette,
     Close,
@@ -45,7 +46,7 @@ impl Action {
     /// Every action: (action, config name, default key, help text), in
     /// help order — the one table the keymap, the help and the config
     /// names come from.
-    pub const ALL: [(Action, &'static str, &'static str, &'static str); 20] = [
+    pub const ALL: [(Action, &'static str, &'static str, &'static str); 21] = [
         (
             Action::NextTarget,
             "next",
@@ -116,7 +117,18 @@ impl Action {
         (Action::ZoomIn, "zoom_in", "+", "plot range smaller"),
         (Action::ZoomOut, "zoom_out", "-", "plot range larger"),
         (Action::ToggleHeadUp, "head_up", "h", "north-up / head-up"),
-        (Action::ToggleAlarmLog, "alarm_log", "l", "alarm log"),
+        (
+            Action::ToggleAlarmLog,
+            "alarm_log",
+            "l",
+            "alarm log (marks received messages read)",
+        ),
+        (
+            Action::DismissMessage,
+            "dismiss",
+            "m",
+            "mark received messages read (clears the alarm bar's ✉)",
+        ),
         (
             Action::CyclePalette,
             "palette",
@@ -316,6 +328,9 @@ pub struct App {
     pub config_label: String,
     /// How long a silence lasts, ms.
     pub silence_ms: i64,
+    /// Received safety messages the officer has seen (the first this many
+    /// of `engine.traffic.safety_messages`).
+    pub messages_read: usize,
 }
 
 /// How long a snooze holds (unless the encounter gets worse), ms.
@@ -347,6 +362,7 @@ impl App {
             last_wall_ms: 0,
             config_label: "built-in defaults".into(),
             silence_ms: (DEFAULT_SILENCE_S * 1000.0) as i64,
+            messages_read: 0,
         }
     }
 
@@ -562,7 +578,15 @@ impl App {
                 self.view.range_nm = RANGES[(i + 1).min(RANGES.len() - 1)];
             }
             Action::ToggleHeadUp => self.view.head_up = !self.view.head_up,
-            Action::ToggleAlarmLog => self.view.alarm_log = !self.view.alarm_log,
+            Action::ToggleAlarmLog => {
+                self.view.alarm_log = !self.view.alarm_log;
+                if self.view.alarm_log {
+                    self.messages_read = self.engine.traffic.safety_messages.len();
+                }
+            }
+            Action::DismissMessage => {
+                self.messages_read = self.engine.traffic.safety_messages.len();
+            }
             Action::ToggleHelp => self.view.help = !self.view.help,
             Action::CyclePalette => self.view.palette = self.view.palette.next(),
             Action::Close => {
@@ -576,6 +600,23 @@ impl App {
             }
         }
         self.after_change();
+    }
+
+    /// Received safety messages not yet read.
+    pub fn unread_messages(&self) -> usize {
+        self.engine
+            .traffic
+            .safety_messages
+            .len()
+            .saturating_sub(self.messages_read)
+    }
+
+    /// The newest unread safety message, for the alarm bar (the log view
+    /// has them all).
+    pub fn unread_message(&self) -> Option<&crate::traffic::SafetyMessage> {
+        (self.unread_messages() > 0)
+            .then(|| self.engine.traffic.safety_messages.last())
+            .flatten()
     }
 
     /// Whether the bell rings at this frame (`wall_ms`: the system clock).

@@ -29,13 +29,70 @@ pub fn height(app: &App) -> u16 {
     } else {
         active.clamp(1, MAX_ROWS)
     };
-    (rows + usize::from(snoozed > 0)) as u16
+    (rows + usize::from(snoozed > 0) + usize::from(app.unread_message().is_some())) as u16
+}
+
+/// "✉ from NORDIC STAR (230123000) to us 21:05Z: ALTERING COURSE…": the
+/// newest unread safety message, the sender's name when known; one
+/// addressed to own ship is flagged.
+fn message_line<'a>(app: &App, th: &Theme, width: usize) -> Option<Line<'a>> {
+    let m = app.unread_message()?;
+    let t = &app.engine.traffic;
+    let own = t.config.own_ship.mmsi.or(t.own.mmsi);
+    let from = match t.targets.get(&m.from).and_then(|x| x.name()) {
+        Some(n) => format!("{} ({})", super::format::sanitize(n), m.from),
+        None => m.from.to_string(),
+    };
+    let to_us = m.to.is_some() && m.to == own;
+    let to = match m.to {
+        _ if to_us => "us".to_string(),
+        Some(d) => d.to_string(),
+        None => "all".to_string(),
+    };
+    let time = chrono::DateTime::from_timestamp_millis(m.at_ms)
+        .map_or_else(String::new, |d| d.format(" %H:%MZ").to_string());
+    let unread = app.unread_messages();
+    let key = |a| app.keymap.key_of(a).to_string();
+    use crate::app::console::Action;
+    let tail = if unread > 1 {
+        format!(
+            "   ({} more unread, {} log, {} read)",
+            unread - 1,
+            key(Action::ToggleAlarmLog),
+            key(Action::DismissMessage)
+        )
+    } else {
+        format!("   ({} read)", key(Action::DismissMessage))
+    };
+    let mark = if to_us { "✉!" } else { "✉ " };
+    let head = format!(" {mark} from {from} to {to}{time}: ");
+    let text = super::format::sanitize(m.text.trim());
+    // The message is cut to the width, the key hint kept.
+    let room = width.saturating_sub(head.chars().count() + tail.chars().count());
+    let text = if text.chars().count() > room {
+        let mut s: String = text.chars().take(room.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    } else {
+        text
+    };
+    let style = if to_us {
+        th.warn().add_modifier(Modifier::BOLD)
+    } else {
+        th.accent()
+    };
+    Some(Line::from(vec![
+        Span::styled(head, style),
+        Span::styled(text, style),
+        Span::styled(tail, th.dim()),
+    ]))
 }
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let all = app.engine.traffic.alarms.ranked();
     let (snoozed, alarms): (Vec<&Alarm>, Vec<&Alarm>) = all.iter().partition(|a| is_snoozed(a));
-    let extra = usize::from(!snoozed.is_empty());
+    let message = message_line(app, th, area.width as usize);
+    let extra = usize::from(!snoozed.is_empty()) + usize::from(message.is_some());
     let rows = (area.height.saturating_sub(1) as usize).saturating_sub(extra);
     let mut lines = Vec::new();
     if all.is_empty() {
@@ -114,6 +171,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             style,
         )));
     }
+    lines.extend(message);
     let block = Block::default()
         .borders(Borders::BOTTOM)
         .border_style(th.dim());
