@@ -1,6 +1,8 @@
 //! The real binary in a real pseudo-terminal: start on a replayed log,
 //! scroll, select, acknowledge an alarm, open help, quit — reading the
-//! screen with a VT100 parser at each step.
+//! screen with a VT100 parser at each step. The terminal bell (BEL, 0x07)
+//! is counted from the raw bytes, each with the screen as it stood when the
+//! bell came.
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -9,6 +11,8 @@ use std::time::{Duration, Instant};
 
 struct Screen {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// One entry per BEL received: the screen's text at that moment.
+    bells: Arc<Mutex<Vec<String>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
 }
@@ -38,6 +42,8 @@ impl Screen {
             0,
         )));
         let p = parser.clone();
+        let bells = Arc::new(Mutex::new(Vec::new()));
+        let b = bells.clone();
         std::thread::spawn(move || {
             let _master = pair.master;
             let mut buf = [0u8; 8192];
@@ -46,12 +52,22 @@ impl Screen {
                     break;
                 }
                 if let Ok(mut p) = p.lock() {
-                    p.process(&buf[..n]);
+                    // Feed up to each BEL, then note the screen it rang on.
+                    let mut rest = &buf[..n];
+                    while let Some(i) = rest.iter().position(|&c| c == 0x07) {
+                        p.process(&rest[..=i]);
+                        if let Ok(mut b) = b.lock() {
+                            b.push(p.screen().contents());
+                        }
+                        rest = &rest[i + 1..];
+                    }
+                    p.process(rest);
                 }
             }
         });
         Screen {
             parser,
+            bells,
             writer,
             child,
         }
@@ -72,6 +88,42 @@ impl Screen {
                 return t;
             }
             assert!(Instant::now() < end, "screen never showed {what:?}:\n{t}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Wait until the screen satisfies `ok` (generous timeout).
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + Duration::from_secs(30);
+        loop {
+            let t = self.text();
+            if ok(&t) {
+                return t;
+            }
+            assert!(Instant::now() < end, "screen never showed {what}:\n{t}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Screens at each BEL so far.
+    fn bells(&self) -> Vec<String> {
+        self.bells.lock().map(|b| b.clone()).unwrap_or_default()
+    }
+
+    /// Wait until at least `n` BELs have come (generous timeout).
+    fn wait_bells(&self, n: usize) -> Vec<String> {
+        let end = Instant::now() + Duration::from_secs(30);
+        loop {
+            let b = self.bells();
+            if b.len() >= n {
+                return b;
+            }
+            assert!(
+                Instant::now() < end,
+                "only {} bell(s), expected {n}:\n{}",
+                b.len(),
+                self.text()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -227,4 +279,157 @@ fn an_alarm_log_that_cannot_be_written_is_an_alarm_and_the_watch_goes_on() {
     // What was not logged is not lost from view: the diagnostics log says why.
     let diag = std::fs::read_to_string(dir.join("bridgewatch.log")).expect("diagnostics log");
     assert!(diag.contains("alarm log"), "{diag}");
+}
+
+/// A recording of twenty minutes in which two ships close on own ship
+/// (northbound at 12 kn) from ahead, both dangerous from their first report
+/// for about ten minutes: NORTHBOUND ONE 4 NM at 005° heading 185° at 10 kn,
+/// SOUTHBOUND TWO 3.5 NM at 355° heading 175° at 8 kn (CPA about 0.35 and
+/// 0.3 NM, TCPA about 11 and 10.5 min).
+fn two_ships_closing(path: &std::path::Path) {
+    use bridgewatch::sim;
+    use bridgewatch::traffic::geo::extrapolate;
+    let t0: i64 = 1_795_000_000_000;
+    let own0 = (54.5, 11.0);
+    let ships = [
+        (
+            244_000_101u32,
+            "NORTHBOUND ONE",
+            extrapolate(own0, 5.0, 4.0, 3600.0),
+            185.0,
+            10.0,
+        ),
+        (
+            244_000_102u32,
+            "SOUTHBOUND TWO",
+            extrapolate(own0, 355.0, 3.5, 3600.0),
+            175.0,
+            8.0,
+        ),
+    ];
+    let mut out = String::new();
+    for s in 0..1200i64 {
+        let ms = t0 + s * 1000;
+        let own = extrapolate(own0, 0.0, 12.0, s as f64);
+        out.push_str(&sim::tagged(&sim::rmc(ms, own, 0.0, 12.0), ms));
+        out.push_str("\r\n");
+        for (i, (mmsi, name, p0, cog, sog)) in ships.iter().enumerate() {
+            let mut lines = Vec::new();
+            if s % 5 == i as i64 {
+                let p = extrapolate(*p0, *cog, *sog, s as f64);
+                let m = sim::class_a(*mmsi, p, Some(*cog), *sog, 0, (s % 60) as u8);
+                lines.extend(sim::vdm(&m, ms, false, 'A', 0));
+            }
+            if s % 60 == i as i64 {
+                lines.extend(sim::vdm(
+                    &sim::static_voyage(*mmsi, name, "KIEL"),
+                    ms,
+                    false,
+                    'B',
+                    (i + 1) as u8,
+                ));
+            }
+            for l in lines {
+                out.push_str(&l);
+                out.push_str("\r\n");
+            }
+        }
+    }
+    std::fs::write(path, out).expect("write recording");
+}
+
+/// Start the console on [`two_ships_closing`] at the recorded pace with
+/// `console` as the `[console]` table of its config.
+fn two_ships(dir: &std::path::Path, console: &str) -> Screen {
+    let log = dir.join("two-ships.nmea");
+    two_ships_closing(&log);
+    let config = dir.join("config.toml");
+    std::fs::write(&config, format!("[console]\n{console}")).expect("config");
+    Screen::start(
+        &[
+            "--config",
+            config.to_str().expect("utf-8 path"),
+            "--input",
+            &format!("file:{}", log.display()),
+            "--speed",
+            "1",
+        ],
+        dir,
+    )
+}
+
+fn alarm_bar_tags(screen: &str, tag: &str) -> usize {
+    screen.matches(&format!("▲ {tag}")).count()
+}
+
+#[test]
+fn bell_repeats_while_an_alarm_is_unacknowledged_and_stops_when_acknowledged() {
+    let dir = tempfile::Builder::new()
+        .prefix("bridgewatch-pty-bell-")
+        .tempdir()
+        .expect("temp dir");
+    let dir = dir.path();
+    let mut s = two_ships(dir, "bell_repeat_s = 1\n");
+    s.wait_until("two alarms", |t| alarm_bar_tags(t, "ALARM ") == 2);
+    // Rings at once, then again every second while nobody acknowledges.
+    let bells = s.wait_bells(3);
+    for b in &bells {
+        assert!(
+            alarm_bar_tags(b, "ALARM ") > 0,
+            "rang with nothing sounding:\n{b}"
+        );
+    }
+    // Acknowledge both (each press answers the top unacknowledged one).
+    s.key(b"a");
+    s.wait_until("one acknowledged", |t| alarm_bar_tags(t, "ack ") == 1);
+    s.key(b"a");
+    s.wait_until("both acknowledged", |t| alarm_bar_tags(t, "ack ") == 2);
+    let rung = s.bells().len();
+    // Four repeat intervals: no bell, the alarms still standing.
+    std::thread::sleep(Duration::from_secs(4));
+    let screen = s.text();
+    assert_eq!(alarm_bar_tags(&screen, "ack "), 2, "{screen}");
+    assert_eq!(s.bells().len(), rung, "the bell rang after acknowledgement");
+    s.key(b"q");
+    assert!(s.wait_exit().success());
+}
+
+#[test]
+fn silence_mutes_both_sounding_alarms_until_it_runs_out() {
+    let dir = tempfile::Builder::new()
+        .prefix("bridgewatch-pty-silence-")
+        .tempdir()
+        .expect("temp dir");
+    let dir = dir.path();
+    let mut s = two_ships(dir, "bell_repeat_s = 1\nsilence_s = 5\n");
+    s.wait_until("two alarms", |t| alarm_bar_tags(t, "ALARM ") == 2);
+    s.wait_bells(2);
+    // One press silences both, with the time left shown.
+    s.key(b"s");
+    let screen = s.wait_until("both silenced", |t| {
+        alarm_bar_tags(t, "silenced ") == 2 && alarm_bar_tags(t, "ALARM ") == 0
+    });
+    assert!(
+        screen.contains("▲ silenced 5 s") || screen.contains("▲ silenced 4 s"),
+        "{screen}"
+    );
+    let before = s.bells().len();
+    // The silence runs out (5 s of data time, replayed at its pace): both
+    // sound again, and the bell with them.
+    s.wait_until("both sounding again", |t| alarm_bar_tags(t, "ALARM ") == 2);
+    let bells = s.wait_bells(before + 2);
+    for b in &bells {
+        assert_eq!(
+            alarm_bar_tags(b, "silenced "),
+            0,
+            "rang while silenced:\n{b}"
+        );
+    }
+    for b in &bells[before..] {
+        assert_eq!(alarm_bar_tags(b, "ALARM "), 2, "{b}");
+    }
+    s.key(b"q");
+    s.wait_for("Quit the watch anyway?");
+    s.key(b"y");
+    assert!(s.wait_exit().success());
 }

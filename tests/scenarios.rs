@@ -13,7 +13,7 @@ use bridgewatch::nmea::armour::Text;
 use bridgewatch::nmea::checksum;
 use bridgewatch::sim::tagged;
 use bridgewatch::traffic::Event;
-use bridgewatch::traffic::alarm::AlarmId;
+use bridgewatch::traffic::alarm::{AlarmId, AlarmState};
 use bridgewatch::traffic::config::TrafficConfig;
 use geo::{Destination, Distance, Geodesic, Point};
 
@@ -641,10 +641,10 @@ fn lost_target_is_removed_after_the_removal_time() {
 }
 
 #[test]
-fn snoozed_target_is_dangerous_without_an_alarm() {
+fn snoozed_target_is_dangerous_with_a_silent_snoozed_alarm() {
     let mut sim = Sim::new();
     sim.feed(&[rmc(&own(), T0)]);
-    sim.engine.traffic.alarms.snooze(244000014, T0 + 60_000);
+    sim.engine.traffic.alarms.snooze(244000014, T0, T0 + 60_000);
     let t = target(45.0, 3.0, 270.0, 10.0);
     sim.feed(&class_a(244000014, &t, T0, 0, Some(270.0)));
     assert!(sim.has(|e| matches!(
@@ -654,23 +654,107 @@ fn snoozed_target_is_dangerous_without_an_alarm() {
             ..
         }
     )));
-    assert!(
+    // Listed as snoozed, not sounding.
+    let state = |sim: &Sim| {
         sim.engine
             .traffic
             .alarms
             .get(&AlarmId::Dangerous(244000014))
-            .is_none()
+            .map(|a| a.state)
+    };
+    assert_eq!(
+        state(&sim),
+        Some(AlarmState::Snoozed {
+            until_ms: T0 + 60_000
+        })
     );
-    // After the snooze the alarm comes.
+    // After the snooze the alarm sounds.
     sim.feed(&[rmc(&own(), T0 + 61_000)]);
     sim.feed(&class_a(244000014, &t, T0 + 61_000, 0, Some(270.0)));
-    assert!(
-        sim.engine
-            .traffic
-            .alarms
-            .get(&AlarmId::Dangerous(244000014))
-            .is_some()
+    assert_eq!(state(&sim), Some(AlarmState::ActiveUnacknowledged));
+}
+
+/// A ship 3 NM ahead and 1 NM to starboard of own ship's track, heading
+/// 180° at 10 kn: a head-on passing at CPA 1.0 NM, TCPA 3 / 22 h = 8.2 min.
+/// At 0:40 it alters to 183°: closing across our track at 10·sin 3° =
+/// 0.52 kn with 2.76 NM (3 − 22·40/3600) still to run at 21.99 kn; CPA
+/// |21.99·1.0 − 0.52·2.76| / 22.0 ≈ 0.94 NM — 0.06 NM worse, not material.
+/// At 1:00 it alters to 200° from (1.0 − 0.52·20/3600 ≈ 0.997 NM across,
+/// 3 − 22·60/3600 = 2.63 NM ahead): relative motion (−3.42, −21.40) kn,
+/// CPA |0.997·21.40 − 2.63·3.42| / 21.67 ≈ 0.57 NM — 0.43 NM worse than
+/// when snoozed, more than 0.2 NM: the snooze ends and the alarm sounds.
+#[test]
+fn snooze_ends_when_the_cpa_gets_materially_worse() {
+    let mmsi = 244000016;
+    let id = AlarmId::Dangerous(mmsi);
+    let mut sim = Sim::new();
+    let leg0 = Track {
+        p: destination(destination(OWN_START, 0.0, 3.0), 90.0, 1.0),
+        t_ms: T0,
+        cog: 180.0,
+        sog: 10.0,
+    };
+    let leg1 = Track {
+        p: leg0.at(T0 + 40_000),
+        t_ms: T0 + 40_000,
+        cog: 183.0,
+        sog: 10.0,
+    };
+    let leg2 = Track {
+        p: leg1.at(T0 + 60_000),
+        t_ms: T0 + 60_000,
+        cog: 200.0,
+        sog: 10.0,
+    };
+    let state = |sim: &Sim| sim.engine.traffic.alarms.get(&id).map(|a| a.state);
+    for s in 0..=90 {
+        let ms = T0 + s * 1000;
+        sim.feed(&[rmc(&own(), ms)]);
+        if s % 5 == 0 {
+            let leg = [leg2, leg1, leg0]
+                .into_iter()
+                .find(|l| l.t_ms <= ms)
+                .expect("a leg");
+            sim.feed(&class_a(mmsi, &leg, ms, 0, Some(leg.cog)));
+        }
+        if s == 30 {
+            let (cpa, tcpa) = sim.cpa(mmsi).expect("CPA");
+            assert!((cpa - 1.0).abs() < 0.03, "{cpa}");
+            assert!((tcpa - (8.18 - 0.5)).abs() < 0.1, "{tcpa}");
+            assert_eq!(state(&sim), Some(AlarmState::ActiveUnacknowledged));
+            sim.engine.traffic.alarms.snooze(mmsi, ms, ms + 600_000);
+            sim.engine.traffic.alarms.take_transitions();
+        }
+        if (31..60).contains(&s) {
+            assert!(
+                matches!(state(&sim), Some(AlarmState::Snoozed { .. })),
+                "snooze holds at {s} s: {:?} CPA {:?}",
+                state(&sim),
+                sim.cpa(mmsi)
+            );
+        }
+    }
+    let (cpa, _) = sim.cpa(mmsi).expect("CPA");
+    assert!((cpa - 0.57).abs() < 0.05, "{cpa}");
+    assert_eq!(state(&sim), Some(AlarmState::ActiveUnacknowledged));
+    let ended: Vec<_> = sim
+        .engine
+        .traffic
+        .alarms
+        .take_transitions()
+        .into_iter()
+        .filter(|t| t.id == id)
+        .collect();
+    assert_eq!(ended.len(), 1, "{ended:?}");
+    assert_eq!(
+        ended[0].at_ms,
+        T0 + 60_000,
+        "at the report that made it worse"
     );
+    let why = ended[0].reason.as_deref().unwrap_or("");
+    assert!(why.starts_with("snooze ended: CPA 0.5"), "{why}");
+    // The snooze is gone: the target is no longer marked snoozed.
+    assert!(!sim.engine.traffic.alarms.is_snoozed(mmsi, T0 + 90_000));
 }
 
 #[test]
@@ -890,4 +974,65 @@ mod random_geometry {
             }
         }
     }
+}
+
+/// A ship 3 NM on the starboard beam on a parallel course (000° at 12 kn,
+/// like own ship): inside the 6 NM activation range and never dangerous.
+/// At 1:00 it turns to 270° at 20 kn: relative motion (−20, −12) kn from
+/// (3, 0) NM, CPA 3·12 / 23.3 ≈ 1.54 NM, TCPA 3·20 / 544 h ≈ 6.6 min —
+/// dangerous.
+#[test]
+fn a_manual_sleep_holds_inside_the_activation_range_until_dangerous() {
+    use bridgewatch::traffic::target::Activation;
+    let mmsi = 244000017;
+    let mut sim = Sim::new();
+    let beam = target(90.0, 3.0, 0.0, 12.0);
+    let turned = Track {
+        p: beam.at(T0 + 60_000),
+        t_ms: T0 + 60_000,
+        cog: 270.0,
+        sog: 20.0,
+    };
+    let activation = |sim: &Sim| sim.engine.traffic.targets[&mmsi].activation;
+    let step = |sim: &mut Sim, s: i64| {
+        let ms = T0 + s * 1000;
+        sim.feed(&[rmc(&own(), ms)]);
+        if s % 2 == 0 {
+            let leg = if ms >= turned.t_ms { turned } else { beam };
+            sim.feed(&class_a(mmsi, &leg, ms, 0, Some(leg.cog)));
+        }
+    };
+    step(&mut sim, 0);
+    assert_eq!(
+        activation(&sim),
+        Activation::Activated,
+        "activated by range"
+    );
+    sim.engine.traffic.activate(mmsi, false);
+    for s in 1..=20 {
+        step(&mut sim, s);
+    }
+    assert_eq!(activation(&sim), Activation::Sleeping, "the sleep holds");
+    assert!(!sim.engine.traffic.targets[&mmsi].dangerous);
+    // The officer activates it, then sleeps it again: it holds again.
+    sim.engine.traffic.activate(mmsi, true);
+    step(&mut sim, 21);
+    assert_eq!(activation(&sim), Activation::Activated);
+    sim.engine.traffic.activate(mmsi, false);
+    for s in 22..=59 {
+        step(&mut sim, s);
+    }
+    assert_eq!(activation(&sim), Activation::Sleeping);
+    // Dangerous: the range activates it again.
+    for s in 60..=64 {
+        step(&mut sim, s);
+    }
+    let (cpa, tcpa) = sim.cpa(mmsi).expect("CPA");
+    assert!(
+        (cpa - 1.54).abs() < 0.05 && (tcpa - 6.5).abs() < 0.2,
+        "{cpa} {tcpa}"
+    );
+    assert!(sim.engine.traffic.targets[&mmsi].dangerous);
+    assert_eq!(activation(&sim), Activation::Activated);
+    assert!(!sim.engine.traffic.targets[&mmsi].slept_by_officer);
 }

@@ -14,7 +14,11 @@ use ratatui::backend::TestBackend;
 /// The demo app fed up to `secs` seconds of its scenario.
 fn demo_app(secs: i64) -> App {
     let mut sink = Vec::new();
-    let log = AlarmLog::open(None, &mut sink);
+    demo_app_with(secs, AlarmLog::open(None, &mut sink))
+}
+
+/// [`demo_app`] writing its alarm log with `log`.
+fn demo_app_with(secs: i64, log: AlarmLog) -> App {
     let mut app = build_app(&Config::default(), &Source::Demo, log).expect("app");
     app.link(LinkMsg::State {
         link: 0,
@@ -508,4 +512,240 @@ fn the_help_says_which_keys_scroll_close_and_quit_and_they_do() {
     press(&mut app, KeyCode::Char('i'));
     press(&mut app, KeyCode::Char('x'));
     assert!(app.quit, "x quits (no alarm to ask about)");
+}
+
+/// The alarms of the demo at 4:10: the dangerous crossing ship, the lost
+/// fishing vessel, the AIS-SART, all sounding.
+fn sounding(app: &App) -> Vec<bridgewatch::traffic::alarm::AlarmId> {
+    app.engine
+        .traffic
+        .alarms
+        .ranked()
+        .iter()
+        .filter(|a| a.state.audible())
+        .map(|a| a.id.clone())
+        .collect()
+}
+
+#[test]
+fn silence_mutes_every_sounding_alarm_and_shows_the_time_left() {
+    use bridgewatch::traffic::alarm::AlarmState;
+    let mut app = demo_app(250);
+    let before = sounding(&app);
+    assert!(before.len() >= 2, "{before:?}");
+    app.update(Action::Silence);
+    assert!(sounding(&app).is_empty());
+    let now = app.now_ms();
+    for id in &before {
+        assert_eq!(
+            app.engine.traffic.alarms.get(id).map(|a| a.state),
+            Some(AlarmState::ActiveSilenced {
+                until_ms: now + 30_000
+            }),
+            "{id:?}"
+        );
+    }
+    let screen = render(&app, 140, 44);
+    assert_eq!(
+        screen.matches("silenced 30 s").count(),
+        before.len().min(4),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_chosen_alarm_is_acknowledged_and_the_top_one_is_left() {
+    use bridgewatch::traffic::alarm::AlarmState;
+    let mut app = demo_app(250);
+    let ranked: Vec<_> = app
+        .engine
+        .traffic
+        .alarms
+        .ranked()
+        .iter()
+        .map(|a| a.id.clone())
+        .collect();
+    assert!(ranked.len() >= 2);
+    app.update(Action::ChooseAlarm);
+    app.update(Action::ChooseAlarm);
+    assert_eq!(app.chosen_alarm().as_ref(), Some(&ranked[1]));
+    let screen = render(&app, 140, 44);
+    let row = screen
+        .lines()
+        .find(|l| l.contains(" ▶ "))
+        .unwrap_or_else(|| panic!("no chosen row: {screen}"));
+    let top = screen.lines().find(|l| l.contains(" ▲ ")).unwrap_or("");
+    assert_ne!(row, top);
+    app.update(Action::Acknowledge);
+    let state = |app: &App, id| app.engine.traffic.alarms.get(id).map(|a| a.state);
+    assert_eq!(
+        state(&app, &ranked[1]),
+        Some(AlarmState::ActiveAcknowledged)
+    );
+    assert_eq!(
+        state(&app, &ranked[0]),
+        Some(AlarmState::ActiveUnacknowledged)
+    );
+    // The choice is used up: the next press answers the top one.
+    assert_eq!(app.chosen_alarm(), None);
+    app.update(Action::Acknowledge);
+    assert_eq!(
+        state(&app, &ranked[0]),
+        Some(AlarmState::ActiveAcknowledged)
+    );
+}
+
+#[test]
+fn snooze_is_logged_as_snoozed_and_shown_with_the_time_left() {
+    let dir = tempfile::Builder::new()
+        .prefix("bridgewatch-ui-snooze-")
+        .tempdir()
+        .expect("temp dir");
+    let mut sink = Vec::new();
+    let log = AlarmLog::open(Some(dir.path().to_path_buf()), &mut sink);
+    let mut app = demo_app_with(60, log);
+    let star = bridgewatch::traffic::alarm::AlarmId::Dangerous(230_123_000);
+    // Whatever ship is selected, z snoozes the alarmed ship at the top.
+    app.engine.traffic.select(Some(219_000_111));
+    app.update(Action::Snooze);
+    let now = app.now_ms();
+    assert_eq!(
+        app.engine.traffic.alarms.get(&star).map(|a| a.state),
+        Some(bridgewatch::traffic::alarm::AlarmState::Snoozed {
+            until_ms: now + 600_000
+        })
+    );
+    let screen = render(&app, 140, 44);
+    assert!(!screen.contains("no alarms"), "{screen}");
+    assert!(
+        screen.contains("z 1 snoozed: Dangerous target 230123000 NORDIC STAR: CPA"),
+        "{screen}"
+    );
+    assert!(screen.contains("· 10 min 00 s left"), "{screen}");
+    assert!(screen.contains("DANGER z"), "{screen}");
+    let text = std::fs::read_to_string(dir.path().join("alarms.jsonl")).expect("alarm log");
+    let snoozed: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["state"] == "snoozed")
+        .collect();
+    assert_eq!(snoozed.len(), 1, "{text}");
+    let until = bridgewatch::clock::rfc3339(now + 600_000);
+    assert_eq!(snoozed[0]["until"], until.as_str(), "{text}");
+    assert_eq!(snoozed[0]["by"], "officer");
+    assert_eq!(snoozed[0]["mmsi"], 230_123_000);
+    assert!(!text.contains("\"cleared\""), "{text}");
+    // z again cancels: logged, and the alarm is listed as acknowledged.
+    app.update(Action::Snooze);
+    assert_eq!(
+        app.engine.traffic.alarms.get(&star).map(|a| a.state),
+        Some(bridgewatch::traffic::alarm::AlarmState::ActiveAcknowledged)
+    );
+    assert!(!app.engine.traffic.alarms.is_snoozed(230_123_000, now));
+    let text = std::fs::read_to_string(dir.path().join("alarms.jsonl")).expect("alarm log");
+    let last: serde_json::Value =
+        serde_json::from_str(text.lines().last().expect("a line")).expect("json");
+    assert_eq!(last["state"], "active_acknowledged");
+    assert_eq!(last["reason"], "snooze cancelled");
+    assert_eq!(last["by"], "officer");
+}
+
+#[test]
+fn the_selected_row_shows_the_ships_state_and_a_manual_sleep_holds() {
+    let mut app = demo_app(60);
+    // BALTIC TRADER, 3.2 NM away: inside the 6 NM activation range.
+    let trader = 219_000_111;
+    app.select(trader);
+    let row = |app: &App| {
+        let screen = render(app, 140, 44);
+        screen
+            .lines()
+            .find(|l| l.contains("BALTIC TRADER") && l.contains("▶"))
+            .unwrap_or_else(|| panic!("no selected row: {screen}"))
+            .to_string()
+    };
+    assert!(row(&app).contains("active"), "{}", row(&app));
+    app.update(Action::ToggleActivate);
+    assert!(row(&app).contains("sleeping"), "{}", row(&app));
+    // Twenty more seconds of the demo (re-evaluated every second): the
+    // range does not wake it.
+    let mut more = demo_app_lines(60, 80);
+    for l in more.drain(..) {
+        app.link(LinkMsg::Line {
+            link: 0,
+            received_ms: 0,
+            line: Some(l.into_bytes()),
+        });
+    }
+    assert!(app.now_ms() >= bridgewatch::app::demo::START_MS + 79_000);
+    let r = row(&app);
+    assert!(r.contains("sleeping") && !r.contains("selected"), "{r}");
+}
+
+/// The demo's lines with data times after `from_s` up to `to_s`.
+fn demo_app_lines(from_s: i64, to_s: i64) -> Vec<String> {
+    let start = bridgewatch::app::demo::START_MS;
+    let mut t = start;
+    let mut out = Vec::new();
+    for line in bridgewatch::app::demo::scenario().lines() {
+        if let Some(ms) = line
+            .strip_prefix("\\c:")
+            .and_then(|r| r.split('*').next())
+            .and_then(|t| t.parse::<i64>().ok())
+        {
+            t = ms;
+        }
+        if t > start + to_s * 1000 {
+            break;
+        }
+        if t > start + from_s * 1000 {
+            out.push(line.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn the_newest_unread_safety_message_is_shown_in_the_alarm_bar() {
+    // 4:10: the coast station's broadcast (2190047, never a target with a
+    // name) is unread.
+    let mut app = demo_app(250);
+    let screen = render(&app, 140, 44);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("✉"))
+        .unwrap_or_else(|| panic!("no message line: {screen}"));
+    assert!(
+        line.contains("✉  from 2190047 to all 21:04Z: SECURITE SAR OPERATION"),
+        "{line}"
+    );
+    // 5:10: NORDIC STAR has called us; the newest is shown, flagged as
+    // ours, with the sender's name, and the older one counted.
+    let mut app2 = demo_app(310);
+    let screen = render(&app2, 140, 44);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("✉"))
+        .unwrap_or_else(|| panic!("no message line: {screen}"));
+    assert!(
+        line.contains(
+            "✉! from NORDIC STAR (230123000) to us 21:05Z: NORDIC STAR ALTERING COURSE TO STARBOARD"
+        ),
+        "{line}"
+    );
+    assert!(line.contains("(1 more unread, l log, m read)"), "{line}");
+    // Read by the dismiss key, or by opening the alarm log.
+    app2.update(Action::DismissMessage);
+    assert!(!render(&app2, 140, 44).contains("✉"));
+    app.update(Action::ToggleAlarmLog);
+    app.update(Action::ToggleAlarmLog);
+    assert!(!render(&app, 140, 44).contains("✉"));
+    // A narrow terminal cuts the text, not the hint.
+    let app3 = demo_app(310);
+    let narrow = render(&app3, 90, 30);
+    let line = narrow
+        .lines()
+        .find(|l| l.contains("✉!"))
+        .unwrap_or_else(|| panic!("no message line: {narrow}"));
+    assert!(line.contains("…") && line.contains("m read)"), "{line}");
 }

@@ -5,7 +5,7 @@
 use super::engine::{clean, event_json};
 use crate::clock::rfc3339;
 use crate::traffic::Event;
-use crate::traffic::alarm::AlarmTransition;
+use crate::traffic::alarm::{AlarmState, AlarmTransition};
 use serde_json::json;
 use std::io::Write;
 use std::path::PathBuf;
@@ -93,8 +93,17 @@ impl AlarmLog {
         }
         let mut buf = String::new();
         for t in transitions {
-            let v = json!({"time": rfc3339(t.at_ms), "alarm": t.id.class(), "mmsi": t.id.mmsi(),
+            let mut v = json!({"time": rfc3339(t.at_ms), "alarm": t.id.class(), "mmsi": t.id.mmsi(),
                            "state": t.state.map_or("cleared", |s| s.name()), "text": clean(&t.text)});
+            if let Some(AlarmState::Snoozed { until_ms }) = t.state {
+                v["until"] = json!(rfc3339(until_ms));
+            }
+            if let Some(by) = t.by {
+                v["by"] = json!(by);
+            }
+            if let Some(r) = &t.reason {
+                v["reason"] = json!(clean(r));
+            }
             buf.push_str(&v.to_string());
             buf.push('\n');
         }
@@ -142,6 +151,8 @@ mod tests {
             id: AlarmId::Dangerous(mmsi),
             state: Some(AlarmState::ActiveUnacknowledged),
             text: format!("Dangerous target {mmsi}"),
+            by: None,
+            reason: None,
         }
     }
 

@@ -28,6 +28,7 @@ pub enum Action {
     ToggleDetails,
     ToggleActivate,
     Acknowledge,
+    ChooseAlarm,
     Silence,
     Snooze,
     CycleSort,
@@ -36,6 +37,7 @@ pub enum Action {
     ZoomOut,
     ToggleHeadUp,
     ToggleAlarmLog,
+    DismissMessage,
     ToggleHelp,
     CyclePalette,
     Close,
@@ -45,7 +47,7 @@ impl Action {
     /// Every action: (action, config name, default key, help text), in
     /// help order — the one table the keymap, the help and the config
     /// names come from.
-    pub const ALL: [(Action, &'static str, &'static str, &'static str); 19] = [
+    pub const ALL: [(Action, &'static str, &'static str, &'static str); 21] = [
         (
             Action::NextTarget,
             "next",
@@ -77,18 +79,29 @@ impl Action {
             "v",
             "activate / sleep the selected target",
         ),
-        (Action::Acknowledge, "ack", "a", "acknowledge the top alarm"),
+        (
+            Action::Acknowledge,
+            "ack",
+            "a",
+            "acknowledge the chosen alarm, else the top unacknowledged",
+        ),
+        (
+            Action::ChooseAlarm,
+            "choose_alarm",
+            "tab",
+            "choose an alarm in the bar (cycles) for ack and snooze",
+        ),
         (
             Action::Silence,
             "silence",
             "s",
-            "silence the top alarm for 60 s",
+            "silence every sounding alarm ([console] silence_s, 30 s)",
         ),
         (
             Action::Snooze,
             "snooze",
             "z",
-            "no CPA alarm from the selected target for 10 min",
+            "snooze chosen (else top) CPA alarm 10 min; again cancels",
         ),
         (
             Action::CycleSort,
@@ -105,7 +118,18 @@ impl Action {
         (Action::ZoomIn, "zoom_in", "+", "plot range smaller"),
         (Action::ZoomOut, "zoom_out", "-", "plot range larger"),
         (Action::ToggleHeadUp, "head_up", "h", "north-up / head-up"),
-        (Action::ToggleAlarmLog, "alarm_log", "l", "alarm log"),
+        (
+            Action::ToggleAlarmLog,
+            "alarm_log",
+            "l",
+            "alarm log (marks received messages read)",
+        ),
+        (
+            Action::DismissMessage,
+            "dismiss",
+            "m",
+            "mark received messages read (clears the alarm bar's ✉)",
+        ),
         (
             Action::CyclePalette,
             "palette",
@@ -296,6 +320,21 @@ pub struct ConsoleConfig {
     pub palette: Option<String>,
     /// Seconds after which a link that stays down raises an alarm.
     pub link_alarm_s: Option<f64>,
+    /// Seconds between repeats of the audible signal while an alarm is
+    /// active and unacknowledged (default 5).
+    pub bell_repeat_s: Option<f64>,
+    /// Seconds a silence lasts (default 30, as IEC 62923-1).
+    pub silence_s: Option<f64>,
+}
+
+/// Not yet acknowledged by the officer (silenced and rectified included).
+fn unacknowledged(s: AlarmState) -> bool {
+    matches!(
+        s,
+        AlarmState::ActiveUnacknowledged
+            | AlarmState::ActiveSilenced { .. }
+            | AlarmState::RectifiedUnacknowledged
+    )
 }
 
 /// Sort order of the target list.
@@ -349,6 +388,9 @@ pub struct ViewState {
     pub help_scroll: PopupScroll,
     /// Scroll of the selected-target window.
     pub details_scroll: PopupScroll,
+    /// The alarm the officer chose in the alarm bar (acknowledge and
+    /// snooze act on it); `None`: the top one.
+    pub chosen_alarm: Option<AlarmId>,
 }
 
 impl Default for ViewState {
@@ -367,6 +409,7 @@ impl Default for ViewState {
             officer_selected: false,
             help_scroll: PopupScroll::default(),
             details_scroll: PopupScroll::default(),
+            chosen_alarm: None,
         }
     }
 }
@@ -382,12 +425,24 @@ pub struct App {
     /// Recent alarm-log lines for the log view (newest last).
     pub log_lines: Vec<String>,
     pub quit: bool,
-    /// A new unacknowledged alarm since the last frame: ring the bell.
-    pub bell: bool,
+    /// The audible signal: rings for a new unacknowledged alarm and
+    /// repeats while one stays unacknowledged.
+    pub bell: super::bell::Bell,
     pub last_wall_ms: i64,
     /// Which configuration is in use ("config PATH", "built-in defaults").
     pub config_label: String,
+    /// How long a silence lasts, ms.
+    pub silence_ms: i64,
+    /// Received safety messages the officer has seen (the first this many
+    /// of `engine.traffic.safety_messages`).
+    pub messages_read: usize,
 }
+
+/// How long a snooze holds (unless the encounter gets worse), ms.
+pub const SNOOZE_MS: i64 = 600_000;
+
+/// Default length of a silence, seconds (IEC 62923-1: 30 s).
+pub const DEFAULT_SILENCE_S: f64 = 30.0;
 
 const RANGES: [f64; 7] = [0.75, 1.5, 3.0, 6.0, 12.0, 24.0, 48.0];
 
@@ -408,9 +463,11 @@ impl App {
             log,
             log_lines: Vec::new(),
             quit: false,
-            bell: false,
+            bell: super::bell::Bell::default(),
             last_wall_ms: 0,
             config_label: "built-in defaults".into(),
+            silence_ms: (DEFAULT_SILENCE_S * 1000.0) as i64,
+            messages_read: 0,
         }
     }
 
@@ -479,6 +536,16 @@ impl App {
         t.selected.and_then(|m| t.targets.get(&m))
     }
 
+    /// The officer selects a ship (from the list, or by its MMSI): it stays
+    /// selected until he moves the selection or the ship is removed.
+    pub fn select(&mut self, mmsi: u32) {
+        if self.engine.traffic.targets.contains_key(&mmsi) {
+            self.engine.traffic.select(Some(mmsi));
+            self.view.officer_selected = true;
+            self.view.hscroll = 0;
+        }
+    }
+
     fn move_selection(&mut self, delta: i64) {
         let list: Vec<u32> = self.list().iter().map(|t| t.mmsi).collect();
         if list.is_empty() {
@@ -493,18 +560,15 @@ impl App {
             None => 0,
             Some(i) => (i as i64 + delta).clamp(0, list.len() as i64 - 1) as usize,
         };
-        self.engine.traffic.select(Some(list[next]));
-        self.view.officer_selected = true;
-        self.view.hscroll = 0;
+        self.select(list[next]);
     }
 
-    fn top_alarm(&self) -> Option<AlarmId> {
-        self.engine
-            .traffic
-            .alarms
-            .ranked()
-            .first()
-            .map(|a| a.id.clone())
+    /// The alarm chosen in the alarm bar, while it is still listed.
+    pub fn chosen_alarm(&self) -> Option<AlarmId> {
+        self.view
+            .chosen_alarm
+            .clone()
+            .filter(|id| self.engine.traffic.alarms.get(id).is_some())
     }
 
     /// Apply an action.
@@ -538,31 +602,75 @@ impl App {
                 }
             }
             Action::Acknowledge => {
-                // The top unacknowledged alarm first.
-                let id = self
+                // The chosen alarm, else the top unacknowledged one.
+                let id = match self.chosen_alarm() {
+                    Some(id) => Some(id),
+                    None => self
+                        .engine
+                        .traffic
+                        .alarms
+                        .ranked()
+                        .iter()
+                        .find(|x| unacknowledged(x.state))
+                        .map(|x| x.id.clone()),
+                };
+                if let Some(id) = id {
+                    self.engine.traffic.alarms.acknowledge(&id, now);
+                }
+                self.view.chosen_alarm = None;
+            }
+            Action::ChooseAlarm => {
+                // Cycle through the alarm bar, then back to "the top one".
+                let ids: Vec<AlarmId> = self
                     .engine
                     .traffic
                     .alarms
                     .ranked()
                     .iter()
-                    .find(|x| x.state != AlarmState::ActiveAcknowledged)
-                    .map(|x| x.id.clone());
-                if let Some(id) = id {
-                    self.engine.traffic.alarms.acknowledge(&id, now);
-                }
+                    .map(|a| a.id.clone())
+                    .collect();
+                let next = match self.chosen_alarm() {
+                    None => 0,
+                    Some(c) => ids.iter().position(|x| *x == c).map_or(0, |i| i + 1),
+                };
+                self.view.chosen_alarm = ids.get(next).cloned();
             }
             Action::Silence => {
-                if let Some(id) = self.top_alarm() {
-                    self.engine.traffic.alarms.silence(&id, now, 60_000);
-                }
+                let ms = self.silence_ms;
+                self.engine.traffic.alarms.silence_all(now, ms);
             }
             Action::Snooze => {
-                if let Some(m) = self.selected().map(|t| t.mmsi) {
-                    self.engine.traffic.alarms.snooze(m, now + 600_000);
-                    self.engine
-                        .traffic
-                        .alarms
-                        .rectify(&AlarmId::Dangerous(m), now);
+                // The chosen dangerous-target alarm, else the top one not
+                // snoozed, else the top snoozed one; on a snoozed alarm the
+                // key cancels the snooze.
+                let alarms = &self.engine.traffic.alarms;
+                let ranked = alarms.ranked();
+                let dangerous =
+                    |a: &&&crate::traffic::alarm::Alarm| matches!(a.id, AlarmId::Dangerous(_));
+                let snoozed = |a: &crate::traffic::alarm::Alarm| {
+                    matches!(a.state, AlarmState::Snoozed { .. })
+                };
+                let chosen = self
+                    .chosen_alarm()
+                    .and_then(|c| ranked.iter().find(|a| a.id == c))
+                    .filter(dangerous);
+                let target = chosen
+                    .or_else(|| {
+                        ranked
+                            .iter()
+                            .filter(dangerous)
+                            .find(|a| !snoozed(a) && a.state != AlarmState::RectifiedUnacknowledged)
+                    })
+                    .or_else(|| ranked.iter().filter(dangerous).find(|a| snoozed(a)))
+                    .map(|a| (a.id.mmsi(), snoozed(a)));
+                match target {
+                    Some((Some(m), true)) => {
+                        self.engine.traffic.alarms.cancel_snooze(m, now);
+                    }
+                    Some((Some(m), false)) => {
+                        self.engine.traffic.alarms.snooze(m, now, now + SNOOZE_MS);
+                    }
+                    _ => {}
                 }
             }
             Action::CycleSort => {
@@ -596,7 +704,15 @@ impl App {
                 self.view.range_nm = RANGES[(i + 1).min(RANGES.len() - 1)];
             }
             Action::ToggleHeadUp => self.view.head_up = !self.view.head_up,
-            Action::ToggleAlarmLog => self.view.alarm_log = !self.view.alarm_log,
+            Action::ToggleAlarmLog => {
+                self.view.alarm_log = !self.view.alarm_log;
+                if self.view.alarm_log {
+                    self.messages_read = self.engine.traffic.safety_messages.len();
+                }
+            }
+            Action::DismissMessage => {
+                self.messages_read = self.engine.traffic.safety_messages.len();
+            }
             Action::ToggleHelp => {
                 self.view.help = !self.view.help;
                 self.view.help_scroll.offset = 0;
@@ -613,6 +729,28 @@ impl App {
             }
         }
         self.after_change();
+    }
+
+    /// Received safety messages not yet read.
+    pub fn unread_messages(&self) -> usize {
+        self.engine
+            .traffic
+            .safety_messages
+            .len()
+            .saturating_sub(self.messages_read)
+    }
+
+    /// The newest unread safety message, for the alarm bar (the log view
+    /// has them all).
+    pub fn unread_message(&self) -> Option<&crate::traffic::SafetyMessage> {
+        (self.unread_messages() > 0)
+            .then(|| self.engine.traffic.safety_messages.last())
+            .flatten()
+    }
+
+    /// Whether the bell rings at this frame (`wall_ms`: the system clock).
+    pub fn ring_bell(&mut self, wall_ms: i64) -> bool {
+        self.bell.ring(self.engine.traffic.alarms.ranked(), wall_ms)
     }
 
     /// Alarms active and not acknowledged (silenced ones included).
@@ -716,11 +854,18 @@ impl App {
         } = self.engine.drain(&mut self.log, self.last_wall_ms);
         for t in &transitions {
             if t.state == Some(AlarmState::ActiveUnacknowledged) {
-                self.bell = true;
+                self.bell.alarm_sounding();
             }
             let state = t.state.map_or("cleared", |s| s.name());
+            let mut note = String::new();
+            if let Some(AlarmState::Snoozed { until_ms }) = t.state {
+                note.push_str(&format!(" (until {})", rfc3339(until_ms)));
+            }
+            if let Some(r) = &t.reason {
+                note.push_str(&format!(" ({})", clean(r)));
+            }
             self.log_lines.push(format!(
-                "{}  {:<22} {}",
+                "{}  {:<22} {}{note}",
                 rfc3339(t.at_ms),
                 state,
                 clean(&t.text)

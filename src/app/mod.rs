@@ -3,6 +3,7 @@
 //! event loop, headless mode and the built-in demo.
 
 pub mod alarm_log;
+pub mod bell;
 pub mod console;
 pub mod demo;
 pub mod engine;
@@ -167,6 +168,12 @@ impl Config {
         if let Some(s) = self.console.link_alarm_s {
             check_range("[console] link_alarm_s", s, 1.0, 3600.0)?;
         }
+        if let Some(s) = self.console.bell_repeat_s {
+            check_range("[console] bell_repeat_s", s, 1.0, 60.0)?;
+        }
+        if let Some(s) = self.console.silence_s {
+            check_range("[console] silence_s", s, 5.0, 600.0)?;
+        }
         if let Some(p) = self.console.palette.as_deref()
             && crate::ui::theme::Palette::parse(p).is_none()
         {
@@ -219,6 +226,16 @@ mod tests {
         );
         let c: Config = toml::from_str("[console]\nlink_alarm_s = nan\n").unwrap();
         assert!(c.validate().unwrap_err().contains("link_alarm_s"));
+        let c: Config = toml::from_str("[console]\nbell_repeat_s = 0.5\n").unwrap();
+        assert_eq!(
+            c.validate().unwrap_err(),
+            "[console] bell_repeat_s = 0.5: allowed 1 to 60"
+        );
+        let c: Config = toml::from_str("[console]\nsilence_s = 1200\n").unwrap();
+        assert_eq!(
+            c.validate().unwrap_err(),
+            "[console] silence_s = 1200: allowed 5 to 600"
+        );
         let c: Config = toml::from_str("[console]\npalette = \"noon\"\n").unwrap();
         assert!(c.validate().unwrap_err().contains("noon"));
         Config::default().validate().expect("defaults are in range");

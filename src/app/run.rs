@@ -51,6 +51,12 @@ pub fn build_app(config: &Config, source: &Source, log: AlarmLog) -> Result<App,
     if let Some(s) = config.console.link_alarm_s {
         app.links.alarm_after_ms = (s * 1000.0) as i64;
     }
+    if let Some(s) = config.console.bell_repeat_s {
+        app.bell.repeat_ms = (s * 1000.0) as i64;
+    }
+    if let Some(s) = config.console.silence_s {
+        app.silence_ms = (s * 1000.0) as i64;
+    }
     Ok(app)
 }
 
@@ -244,8 +250,7 @@ impl Recording {
 
 fn draw(app: &mut App, terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
     terminal.draw(|f| crate::ui::draw(f, app))?;
-    if app.bell {
-        app.bell = false;
+    if app.ring_bell(crate::link::wall_ms()) {
         let mut out = io::stdout();
         out.write_all(b"\x07")?;
         out.flush()?;

@@ -5,8 +5,9 @@
 //!
 //! Acknowledging a dangerous-target alarm holds for as long as the target
 //! stays dangerous (the dangerous state itself has hysteresis, so CPA jitter
-//! around the limit does not re-alarm). Per-target snooze keeps a target
-//! from raising CPA alarms until a data time.
+//! around the limit does not re-alarm). Per-target snooze keeps a target's
+//! CPA alarm snoozed (listed, silent) until a data time, unless its CPA or
+//! TCPA gets materially worse ([`materially_worse`]); it can be cancelled.
 
 use std::collections::HashMap;
 
@@ -64,6 +65,12 @@ pub enum AlarmState {
     ActiveAcknowledged,
     /// The condition is gone but nobody acknowledged it yet.
     RectifiedUnacknowledged,
+    /// A dangerous-target alarm the officer snoozed until the data time:
+    /// listed, silent, back to active-unacknowledged when the time is up or
+    /// the encounter gets materially worse.
+    Snoozed {
+        until_ms: i64,
+    },
 }
 
 impl AlarmState {
@@ -74,6 +81,7 @@ impl AlarmState {
             AlarmState::ActiveSilenced { .. } => "active_silenced",
             AlarmState::ActiveAcknowledged => "active_acknowledged",
             AlarmState::RectifiedUnacknowledged => "rectified_unacknowledged",
+            AlarmState::Snoozed { .. } => "snoozed",
         }
     }
 
@@ -103,24 +111,101 @@ pub struct AlarmTransition {
     /// New state, or `None` when the alarm left the list.
     pub state: Option<AlarmState>,
     pub text: String,
+    /// Snooze transitions: who acted ("officer"), and why a snooze ended.
+    pub by: Option<&'static str>,
+    pub reason: Option<String>,
+}
+
+/// A per-target snooze: until when, and the CPA/TCPA when it was taken.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Snooze {
+    pub at_ms: i64,
+    pub until_ms: i64,
+    /// CPA (NM) and TCPA (min) when snoozed, if known.
+    pub cpa: Option<(f64, f64)>,
+}
+
+/// Whether an encounter got materially worse than when it was snoozed
+/// (`then`: CPA NM, TCPA min; `elapsed_min` since): the CPA came down by
+/// 0.2 NM or by a quarter of its snoozed value, whichever is less (at least
+/// 0.05 NM, so jitter at a near-zero CPA does not count), or the TCPA is
+/// 2 minutes or more sooner than the snoozed TCPA less the time elapsed.
+/// Returns what got worse, for the log.
+pub fn materially_worse(then: (f64, f64), elapsed_min: f64, now: (f64, f64)) -> Option<String> {
+    let (cpa0, tcpa0) = then;
+    let (cpa, tcpa) = now;
+    let drop = (cpa0 / 4.0).clamp(0.05, 0.2);
+    if cpa <= cpa0 - drop {
+        return Some(format!("CPA {cpa:.2} NM, was {cpa0:.2} NM when snoozed"));
+    }
+    let expected = tcpa0 - elapsed_min;
+    if tcpa <= expected - 2.0 {
+        return Some(format!(
+            "TCPA {tcpa:.1} min, {:.1} min sooner than when snoozed",
+            expected - tcpa
+        ));
+    }
+    None
 }
 
 /// The alarm list.
 #[derive(Debug, Clone, Default)]
 pub struct Alarms {
     list: Vec<Alarm>,
-    snoozed: HashMap<u32, i64>,
+    snoozed: HashMap<u32, Snooze>,
     transitions: Vec<AlarmTransition>,
 }
 
 impl Alarms {
     fn log(&mut self, at_ms: i64, id: &AlarmId, state: Option<AlarmState>, text: &str) {
+        self.log_note(at_ms, id, state, text, None, None);
+    }
+
+    fn log_note(
+        &mut self,
+        at_ms: i64,
+        id: &AlarmId,
+        state: Option<AlarmState>,
+        text: &str,
+        by: Option<&'static str>,
+        reason: Option<String>,
+    ) {
         self.transitions.push(AlarmTransition {
             at_ms,
             id: id.clone(),
             state,
             text: text.to_string(),
+            by,
+            reason,
         });
+    }
+
+    /// For a dangerous-target alarm about to be raised with figures `cpa`:
+    /// `Ok(Some(until))` while its snooze holds, `Ok(None)` when there is
+    /// none, `Err(why)` when it just ended because the encounter got
+    /// materially worse (the snooze is then gone).
+    fn snooze_holds(
+        &mut self,
+        id: &AlarmId,
+        now_ms: i64,
+        cpa: Option<(f64, f64)>,
+    ) -> Result<Option<i64>, String> {
+        let AlarmId::Dangerous(m) = id else {
+            return Ok(None);
+        };
+        let Some(z) = self.snoozed.get(m).copied() else {
+            return Ok(None);
+        };
+        if now_ms >= z.until_ms {
+            return Ok(None);
+        }
+        if let (Some(then), Some(now)) = (z.cpa, cpa)
+            && let Some(why) = materially_worse(then, (now_ms - z.at_ms) as f64 / 60_000.0, now)
+        {
+            self.snoozed.remove(m);
+            return Err(why);
+        }
+        Ok(Some(z.until_ms))
     }
 
     /// Raise (or refresh) an alarm whose condition is present. Returns true
@@ -132,18 +217,62 @@ impl Alarms {
         text: String,
         cpa: Option<(f64, f64)>,
     ) -> bool {
+        let snooze = self.snooze_holds(&id, now_ms, cpa);
         if let Some(a) = self.list.iter_mut().find(|a| a.id == id) {
             a.cpa_nm = cpa.map(|c| c.0);
             a.tcpa_min = cpa.map(|c| c.1);
-            if a.state == AlarmState::RectifiedUnacknowledged {
-                a.state = AlarmState::ActiveUnacknowledged;
-                let t = a.text.clone();
-                self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &t);
-                return true;
+            let t = a.text.clone();
+            match (a.state, snooze) {
+                (AlarmState::Snoozed { .. }, Err(why)) => {
+                    a.state = AlarmState::ActiveUnacknowledged;
+                    let s = Some(a.state);
+                    self.log_note(
+                        now_ms,
+                        &id,
+                        s,
+                        &t,
+                        None,
+                        Some(format!("snooze ended: {why}")),
+                    );
+                    return true;
+                }
+                (AlarmState::RectifiedUnacknowledged, Ok(Some(until_ms))) => {
+                    a.state = AlarmState::Snoozed { until_ms };
+                    let s = Some(a.state);
+                    self.log_note(now_ms, &id, s, &t, Some("officer"), None);
+                }
+                (AlarmState::RectifiedUnacknowledged, _) => {
+                    a.state = AlarmState::ActiveUnacknowledged;
+                    self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &t);
+                    return true;
+                }
+                _ => {}
             }
             return false;
         }
-        self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &text);
+        if let Ok(Some(until_ms)) = snooze {
+            // Dangerous again within its snooze: listed as snoozed, silent.
+            let state = AlarmState::Snoozed { until_ms };
+            self.log_note(now_ms, &id, Some(state), &text, Some("officer"), None);
+            self.list.push(Alarm {
+                id,
+                state,
+                raised_ms: now_ms,
+                text,
+                cpa_nm: cpa.map(|c| c.0),
+                tcpa_min: cpa.map(|c| c.1),
+            });
+            return false;
+        }
+        let reason = snooze.err().map(|why| format!("snooze ended: {why}"));
+        self.log_note(
+            now_ms,
+            &id,
+            Some(AlarmState::ActiveUnacknowledged),
+            &text,
+            None,
+            reason,
+        );
         self.list.push(Alarm {
             id,
             state: AlarmState::ActiveUnacknowledged,
@@ -172,7 +301,9 @@ impl Alarms {
         };
         let text = self.list[i].text.clone();
         match self.list[i].state {
-            AlarmState::ActiveAcknowledged => {
+            // A snoozed alarm was seen to: it leaves like an acknowledged
+            // one (its snooze stays for its time).
+            AlarmState::ActiveAcknowledged | AlarmState::Snoozed { .. } => {
                 self.list.remove(i);
                 self.log(now_ms, id, None, &text);
             }
@@ -195,7 +326,7 @@ impl Alarms {
                 self.list.remove(i);
                 self.log(now_ms, id, None, &text);
             }
-            AlarmState::ActiveAcknowledged => return false,
+            AlarmState::ActiveAcknowledged | AlarmState::Snoozed { .. } => return false,
             _ => {
                 self.list[i].state = AlarmState::ActiveAcknowledged;
                 self.log(now_ms, id, Some(AlarmState::ActiveAcknowledged), &text);
@@ -220,6 +351,21 @@ impl Alarms {
         true
     }
 
+    /// Silence every sounding alarm (active-unacknowledged) for `for_ms`;
+    /// returns how many were silenced.
+    pub fn silence_all(&mut self, now_ms: i64, for_ms: i64) -> usize {
+        let sounding: Vec<AlarmId> = self
+            .list
+            .iter()
+            .filter(|a| a.state == AlarmState::ActiveUnacknowledged)
+            .map(|a| a.id.clone())
+            .collect();
+        for id in &sounding {
+            self.silence(id, now_ms, for_ms);
+        }
+        sounding.len()
+    }
+
     /// Silenced alarms whose time is up sound again.
     pub fn tick(&mut self, now_ms: i64) {
         let mut back = Vec::new();
@@ -234,16 +380,84 @@ impl Alarms {
         for (id, t) in back {
             self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &t);
         }
+        // Snoozes whose time is up: their alarms sound again.
+        if self.snoozed.is_empty() {
+            return;
+        }
+        self.snoozed.retain(|_, z| now_ms < z.until_ms);
+        let mut back = Vec::new();
+        for a in &mut self.list {
+            if let AlarmState::Snoozed { until_ms } = a.state
+                && now_ms >= until_ms
+            {
+                a.state = AlarmState::ActiveUnacknowledged;
+                back.push((a.id.clone(), a.text.clone()));
+            }
+        }
+        for (id, t) in back {
+            let why = Some("snooze ended: time up".to_string());
+            self.log_note(
+                now_ms,
+                &id,
+                Some(AlarmState::ActiveUnacknowledged),
+                &t,
+                None,
+                why,
+            );
+        }
     }
 
-    /// Keep target `mmsi` from raising CPA alarms until `until_ms`.
-    pub fn snooze(&mut self, mmsi: u32, until_ms: i64) {
-        self.snoozed.insert(mmsi, until_ms);
+    /// The officer snoozes target `mmsi`'s CPA alarm until `until_ms`: a
+    /// listed dangerous-target alarm becomes snoozed (logged with until and
+    /// by), and one raised again before then is listed as snoozed. The
+    /// figures now are kept to tell when the encounter gets worse.
+    pub fn snooze(&mut self, mmsi: u32, now_ms: i64, until_ms: i64) {
+        let id = AlarmId::Dangerous(mmsi);
+        let cpa = self.get(&id).and_then(|a| Some((a.cpa_nm?, a.tcpa_min?)));
+        self.snoozed.insert(
+            mmsi,
+            Snooze {
+                at_ms: now_ms,
+                until_ms,
+                cpa,
+            },
+        );
+        if let Some(a) = self.list.iter_mut().find(|a| a.id == id)
+            && a.state != AlarmState::RectifiedUnacknowledged
+        {
+            a.state = AlarmState::Snoozed { until_ms };
+            let (s, t) = (Some(a.state), a.text.clone());
+            self.log_note(now_ms, &id, s, &t, Some("officer"), None);
+        }
+    }
+
+    /// The officer cancels target `mmsi`'s snooze: its alarm is listed as
+    /// acknowledged again (the officer has just seen it). Returns false
+    /// when it had none.
+    pub fn cancel_snooze(&mut self, mmsi: u32, now_ms: i64) -> bool {
+        if self.snoozed.remove(&mmsi).is_none() {
+            return false;
+        }
+        let id = AlarmId::Dangerous(mmsi);
+        if let Some(a) = self.list.iter_mut().find(|a| a.id == id)
+            && matches!(a.state, AlarmState::Snoozed { .. })
+        {
+            a.state = AlarmState::ActiveAcknowledged;
+            let (s, t) = (Some(a.state), a.text.clone());
+            let why = Some("snooze cancelled".to_string());
+            self.log_note(now_ms, &id, s, &t, Some("officer"), why);
+        }
+        true
     }
 
     /// Is the target snoozed at `now_ms`?
     pub fn is_snoozed(&self, mmsi: u32, now_ms: i64) -> bool {
-        !self.snoozed.is_empty() && self.snoozed.get(&mmsi).is_some_and(|&u| now_ms < u)
+        !self.snoozed.is_empty() && self.snoozed.get(&mmsi).is_some_and(|z| now_ms < z.until_ms)
+    }
+
+    /// The target's snooze, if any.
+    pub fn snooze_of(&self, mmsi: u32) -> Option<&Snooze> {
+        self.snoozed.get(&mmsi)
     }
 
     /// Alarms in display order: distress first, then dangerous targets by
@@ -403,5 +617,94 @@ mod tests {
         assert!(!a.get(&AlarmId::Lost(3)).unwrap().state.audible());
         a.tick(60_000);
         assert!(a.get(&AlarmId::Lost(3)).unwrap().state.audible());
+    }
+
+    #[test]
+    fn silence_all_mutes_every_sounding_alarm_and_nothing_else() {
+        let mut a = Alarms::default();
+        a.raise(AlarmId::Dangerous(1), 0, "d1".into(), Some((1.0, 9.0)));
+        a.raise(AlarmId::Dangerous(2), 0, "d2".into(), Some((1.0, 3.0)));
+        a.raise(AlarmId::Lost(3), 0, "l".into(), None);
+        a.acknowledge(&AlarmId::Lost(3), 1);
+        assert_eq!(a.silence_all(1_000, 30_000), 2);
+        for m in [1, 2] {
+            assert_eq!(
+                a.get(&AlarmId::Dangerous(m)).unwrap().state,
+                AlarmState::ActiveSilenced { until_ms: 31_000 }
+            );
+        }
+        assert_eq!(
+            a.get(&AlarmId::Lost(3)).unwrap().state,
+            AlarmState::ActiveAcknowledged
+        );
+        assert_eq!(a.silence_all(2_000, 30_000), 0, "nothing left sounding");
+        a.tick(31_000);
+        assert!(a.ranked().iter().filter(|x| x.state.audible()).count() == 2);
+    }
+
+    #[test]
+    fn materially_worse_by_cpa_or_tcpa() {
+        // 0.2 NM or a quarter, whichever is less, at least 0.05 NM.
+        assert!(materially_worse((1.0, 10.0), 0.0, (0.81, 10.0)).is_none());
+        assert!(materially_worse((1.0, 10.0), 0.0, (0.80, 10.0)).is_some());
+        assert!(materially_worse((0.4, 10.0), 0.0, (0.31, 10.0)).is_none());
+        assert!(materially_worse((0.4, 10.0), 0.0, (0.30, 10.0)).is_some());
+        assert!(materially_worse((0.1, 10.0), 0.0, (0.06, 10.0)).is_none());
+        assert!(materially_worse((0.1, 10.0), 0.0, (0.05, 10.0)).is_some());
+        // TCPA: 3 min elapsed of 10 — 7 expected; 5.1 is in time, 5 is 2 min sooner.
+        assert!(materially_worse((1.0, 10.0), 3.0, (1.0, 5.1)).is_none());
+        let why = materially_worse((1.0, 10.0), 3.0, (1.0, 5.0)).unwrap();
+        assert!(why.starts_with("TCPA 5.0 min"), "{why}");
+    }
+
+    #[test]
+    fn snooze_silences_until_time_up_and_cancel_brings_it_back_acknowledged() {
+        let mut a = Alarms::default();
+        let id = AlarmId::Dangerous(4);
+        a.raise(id.clone(), 0, "d".into(), Some((0.5, 8.0)));
+        a.snooze(4, 1_000, 601_000);
+        assert_eq!(
+            a.get(&id).unwrap().state,
+            AlarmState::Snoozed { until_ms: 601_000 }
+        );
+        assert!(!a.get(&id).unwrap().state.audible());
+        assert!(!a.acknowledge(&id, 2_000), "nothing to acknowledge");
+        // Same figures: still snoozed.
+        assert!(!a.raise(id.clone(), 10_000, "d".into(), Some((0.5, 7.9))));
+        a.tick(600_999);
+        assert!(matches!(
+            a.get(&id).unwrap().state,
+            AlarmState::Snoozed { .. }
+        ));
+        a.tick(601_000);
+        assert_eq!(a.get(&id).unwrap().state, AlarmState::ActiveUnacknowledged);
+        let t = a.take_transitions();
+        let last = t.last().unwrap();
+        assert_eq!(last.reason.as_deref(), Some("snooze ended: time up"));
+        // Snooze again and cancel.
+        a.snooze(4, 700_000, 1_300_000);
+        assert!(a.cancel_snooze(4, 710_000));
+        assert_eq!(a.get(&id).unwrap().state, AlarmState::ActiveAcknowledged);
+        assert!(!a.cancel_snooze(4, 720_000), "nothing left to cancel");
+    }
+
+    #[test]
+    fn a_snoozed_target_dangerous_again_within_its_snooze_is_listed_snoozed() {
+        let mut a = Alarms::default();
+        let id = AlarmId::Dangerous(4);
+        a.raise(id.clone(), 0, "d".into(), Some((0.5, 8.0)));
+        a.snooze(4, 0, 600_000);
+        a.rectify(&id, 60_000);
+        assert!(
+            a.get(&id).is_none(),
+            "seen to: leaves like an acknowledged alarm"
+        );
+        a.raise(id.clone(), 120_000, "d".into(), Some((0.5, 6.0)));
+        assert_eq!(
+            a.get(&id).unwrap().state,
+            AlarmState::Snoozed { until_ms: 600_000 }
+        );
+        let t = a.take_transitions();
+        assert_eq!(t.last().unwrap().state.map(|s| s.name()), Some("snoozed"));
     }
 }

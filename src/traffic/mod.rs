@@ -457,7 +457,6 @@ impl Traffic {
         let v_own = self.own.velocity();
         let own_sog = self.own.sog_kn.map(|s| s.value.value);
         let cfg = self.config.alarms.clone();
-        let snoozed = self.alarms.is_snoozed(mmsi, now_ms);
         let Some(t) = self.targets.get_mut(&mmsi) else {
             return;
         };
@@ -516,9 +515,7 @@ impl Traffic {
         let at_now = dead_reckoned.unwrap_or(tpos);
         let br = geo::bearing_range_fast(own, at_now);
         t.bearing_range = Some(br);
-        if cfg.activation_range_nm > 0.0 && br.1 <= cfg.activation_range_nm {
-            t.activation = Activation::Activated;
-        }
+        t.range_activation(cfg.activation_range_nm > 0.0 && br.1 <= cfg.activation_range_nm);
         t.cpa = match (t.velocity(), v_own) {
             (Some(v), Some(vo)) if dead_reckoned.is_some() => {
                 Some(geo::cpa_in(&own_plane, vo, at_now, v))
@@ -563,7 +560,7 @@ impl Traffic {
             });
             self.alarms.rectify(&AlarmId::Dangerous(mmsi), now_ms);
         }
-        if t.dangerous && cfg.dangerous && !snoozed {
+        if t.dangerous && cfg.dangerous {
             let who = label(mmsi, t.name());
             let c = t.cpa.map(|c| (c.cpa_nm, c.tcpa_min));
             let text = match c {
@@ -589,9 +586,11 @@ impl Traffic {
         Some(geo::bearing_range(own, p))
     }
 
-    /// Activate a target (A.1106: show vector, heading, ROT).
+    /// Activate a target (A.1106: show vector, heading, ROT), or put it to
+    /// sleep: a sleep by the officer holds inside the activation range.
     pub fn activate(&mut self, mmsi: u32, on: bool) {
         if let Some(t) = self.targets.get_mut(&mmsi) {
+            t.slept_by_officer = !on;
             t.activation = if on {
                 Activation::Activated
             } else {

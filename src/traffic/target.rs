@@ -117,6 +117,9 @@ pub struct Target {
     /// Data time of the last position report (for the lost rule).
     pub last_report_ms: Option<i64>,
     pub activation: Activation,
+    /// The officer put this target to sleep: the activation range leaves
+    /// it asleep until the officer activates it or it becomes dangerous.
+    pub slept_by_officer: bool,
     /// Lost since this data time.
     pub lost_since_ms: Option<i64>,
     /// CPA/TCPA at the last recompute, `None` when not computable.
@@ -181,6 +184,7 @@ impl Target {
             last_seen_ms: now_ms,
             last_report_ms: None,
             activation: Activation::Sleeping,
+            slept_by_officer: false,
             lost_since_ms: None,
             cpa: None,
             bearing_range: None,
@@ -190,6 +194,17 @@ impl Target {
             messages: 0,
             device_test_seen: false,
             device_active_seen: false,
+        }
+    }
+
+    /// Activation by range (`in_range`: inside the activation range). A
+    /// target the officer put to sleep stays asleep, until it is dangerous.
+    pub fn range_activation(&mut self, in_range: bool) {
+        if self.dangerous {
+            self.slept_by_officer = false;
+        }
+        if in_range && !self.slept_by_officer {
+            self.activation = Activation::Activated;
         }
     }
 

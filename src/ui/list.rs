@@ -22,16 +22,18 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let first = sel_idx.saturating_sub(visible.saturating_sub(1));
     let rows = list.iter().skip(first).take(visible).map(|t| {
         let is_sel = Some(t.mmsi) == selected;
-        let state = format::state(t, is_sel);
+        // The state in words for every row, the selected one too: the
+        // selection is shown by the ▶ mark and the highlight.
+        let state = format::state(t, false);
         let snoozed = app.engine.traffic.alarms.is_snoozed(t.mmsi, app.now_ms());
-        let mark = match state {
+        let symbol = match state {
             "DANGER" => "▲!",
             "LOST" => "✕ ",
             "SART" => "⊗!",
             "TEST" => "⊘T",
-            _ if is_sel => "▶ ",
             _ => "  ",
         };
+        let mark = format!("{}{symbol}", if is_sel { "▶" } else { " " });
         let (brg, rng) = app
             .engine
             .traffic
@@ -108,7 +110,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let table = Table::new(
         rows,
         [
-            Constraint::Length(2),
+            Constraint::Length(3),
             Constraint::Length(20),
             Constraint::Length(5),
             Constraint::Length(5),

@@ -36,7 +36,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     let th = Theme::of(app.view.palette);
     let area = f.area();
     f.render_widget(Block::default().style(th.base()), area);
-    let alarm_rows = app.engine.traffic.alarms.len().clamp(1, 4) as u16;
+    let alarm_rows = alarms::height(app);
     let [status_a, alarms_a, main_a, min_a, hints_a] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(alarm_rows + 1),
