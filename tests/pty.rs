@@ -129,15 +129,15 @@ fn console_in_a_real_terminal() {
     std::thread::sleep(Duration::from_millis(300));
     // Acknowledge: each press answers the top unacknowledged alarm (an
     // alarm whose condition has gone leaves the list when acknowledged), so
-    // an active dangerous target soon reads "ack".
+    // an active dangerous target soon reads "ack" after its priority.
     for _ in 0..12 {
-        if s.text().contains("▲ ack") {
+        if s.text().contains("▲ ALARM   ack") {
             break;
         }
         s.key(b"a");
         std::thread::sleep(Duration::from_millis(200));
     }
-    s.wait_for("▲ ack");
+    s.wait_for("▲ ALARM   ack");
     // Help lists the keys.
     s.key(b"?");
     s.wait_for("[quit]");

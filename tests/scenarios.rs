@@ -385,6 +385,7 @@ fn target_that_stops_transmitting_is_lost_after_the_table_time() {
             Event::Lost {
                 at_ms,
                 mmsi: 244000007,
+                ..
             } => Some(*at_ms),
             _ => None,
         })

@@ -174,10 +174,11 @@ fn sart_test_transmission_is_marked_as_a_test_in_the_list() {
 #[test]
 fn acknowledge_changes_the_alarm_bar() {
     let mut app = demo_app(60);
-    assert!(render(&app, 140, 44).contains("▲ ALARM "));
+    // Unacknowledged: marked "!" before the priority, state in words.
+    assert!(render(&app, 140, 44).contains("!▲ ALARM   UNACK "));
     app.update(Action::Acknowledge);
     let screen = render(&app, 140, 44);
-    assert!(screen.contains("▲ ack "), "{screen}");
+    assert!(screen.contains(" ▲ ALARM   ack "), "{screen}");
 }
 
 #[test]

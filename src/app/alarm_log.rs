@@ -83,6 +83,7 @@ impl AlarmLog {
         let mut buf = String::new();
         for t in transitions {
             let v = json!({"time": rfc3339(t.at_ms), "alarm": t.id.class(), "mmsi": t.id.mmsi(),
+                           "priority": t.priority.name(),
                            "state": t.state.map_or("cleared", |s| s.name()), "text": clean(&t.text)});
             buf.push_str(&v.to_string());
             buf.push('\n');

@@ -3,10 +3,17 @@
 //! rectified-unacknowledged; an alert leaves the list when its condition is
 //! gone and it has been acknowledged.
 //!
+//! Every alert has a priority (alarm, warning, caution); the list is
+//! ranked unacknowledged first, then by priority, then by TCPA.
+//!
 //! Acknowledging a dangerous-target alarm holds for as long as the target
-//! stays dangerous (the dangerous state itself has hysteresis, so CPA jitter
-//! around the limit does not re-alarm). Per-target snooze keeps a target
-//! from raising CPA alarms until a data time.
+//! stays dangerous (the dangerous state itself has hysteresis and a dwell
+//! before it is rectified, so CPA jitter around the limit does not
+//! re-alarm), and for a while after: an acknowledged alarm that rectifies
+//! and returns within the hold time comes back acknowledged, unless its CPA
+//! got materially worse. Per-target snooze keeps a target from raising CPA
+//! alarms until a data time. `docs/alerts.md` gives the rule behind each
+//! behaviour.
 
 use std::collections::HashMap;
 
@@ -28,6 +35,53 @@ pub enum AlarmId {
     Storage(String),
     /// A target no longer reporting.
     Lost(u32),
+    /// A target activated by entering the activation range (a caution).
+    Activated(u32),
+}
+
+/// Alert priority (IMO MSC.302(87) bridge alert management; IEC 62923-1).
+/// Ordered from the most urgent: `Alarm < Warning < Caution`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Priority {
+    /// Immediate attention and action: dangerous target, distress, the
+    /// loss of a dangerous target.
+    Alarm,
+    /// Not immediately hazardous, but may become so: lost target, own
+    /// position lost, link, transponder or storage failure.
+    Warning,
+    /// Awareness only, no sound, no acknowledgement needed: a target
+    /// activated by range.
+    Caution,
+}
+
+impl Priority {
+    /// Name for the log and the headless events.
+    pub fn name(self) -> &'static str {
+        match self {
+            Priority::Alarm => "alarm",
+            Priority::Warning => "warning",
+            Priority::Caution => "caution",
+        }
+    }
+
+    /// Word on screen.
+    pub fn word(self) -> &'static str {
+        match self {
+            Priority::Alarm => "ALARM",
+            Priority::Warning => "WARNING",
+            Priority::Caution => "CAUTION",
+        }
+    }
+
+    /// Symbol on screen, after the shapes of the IEC 62288 alert icons
+    /// (triangle, circle, square): they differ without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Priority::Alarm => "▲",
+            Priority::Warning => "●",
+            Priority::Caution => "■",
+        }
+    }
 }
 
 impl AlarmId {
@@ -41,13 +95,31 @@ impl AlarmId {
             AlarmId::Link(_) => "link",
             AlarmId::Storage(_) => "storage",
             AlarmId::Lost(_) => "lost",
+            AlarmId::Activated(_) => "activated",
+        }
+    }
+
+    /// The priority an alert of this kind has unless raised otherwise (the
+    /// loss of a dangerous target is raised as an alarm).
+    pub fn priority(&self) -> Priority {
+        match self {
+            AlarmId::Distress(_) | AlarmId::Dangerous(_) => Priority::Alarm,
+            AlarmId::OwnPositionLost
+            | AlarmId::Transponder(_)
+            | AlarmId::Link(_)
+            | AlarmId::Storage(_)
+            | AlarmId::Lost(_) => Priority::Warning,
+            AlarmId::Activated(_) => Priority::Caution,
         }
     }
 
     /// The target's MMSI, if the alarm is about one.
     pub fn mmsi(&self) -> Option<u32> {
         match self {
-            AlarmId::Distress(m) | AlarmId::Dangerous(m) | AlarmId::Lost(m) => Some(*m),
+            AlarmId::Distress(m)
+            | AlarmId::Dangerous(m)
+            | AlarmId::Lost(m)
+            | AlarmId::Activated(m) => Some(*m),
             _ => None,
         }
     }
@@ -87,12 +159,23 @@ impl AlarmState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alarm {
     pub id: AlarmId,
+    pub priority: Priority,
     pub state: AlarmState,
     pub raised_ms: i64,
     pub text: String,
     /// For dangerous targets: the latest CPA (NM) and TCPA (min).
     pub cpa_nm: Option<f64>,
     pub tcpa_min: Option<f64>,
+    /// The CPA (NM) the officer acknowledged, for "materially worse".
+    pub acked_cpa_nm: Option<f64>,
+}
+
+impl Alarm {
+    /// Waiting for the officer: not acknowledged (silenced and rectified
+    /// ones included). Cautions never wait: they need no acknowledgement.
+    pub fn unacknowledged(&self) -> bool {
+        self.state != AlarmState::ActiveAcknowledged && self.priority != Priority::Caution
+    }
 }
 
 /// A state change, for the persistent alarm log.
@@ -100,9 +183,42 @@ pub struct Alarm {
 pub struct AlarmTransition {
     pub at_ms: i64,
     pub id: AlarmId,
+    pub priority: Priority,
     /// New state, or `None` when the alarm left the list.
     pub state: Option<AlarmState>,
     pub text: String,
+}
+
+impl AlarmTransition {
+    /// Rings the bell: a new unacknowledged alarm or warning (cautions are
+    /// silent, MSC.302(87)).
+    pub fn rings(&self) -> bool {
+        self.state == Some(AlarmState::ActiveUnacknowledged) && self.priority != Priority::Caution
+    }
+}
+
+/// When a dangerous target's CPA is "materially worse" than what the
+/// officer acknowledged: below the acknowledged CPA (taken as the limit at
+/// most) by more than the hysteresis band.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Materiality {
+    pub limit_nm: f64,
+    pub band_nm: f64,
+}
+
+impl Materiality {
+    fn worse(&self, acked: Option<f64>, now: Option<f64>) -> bool {
+        let reference = acked.unwrap_or(self.limit_nm).min(self.limit_nm);
+        now.is_some_and(|c| c < reference - self.band_nm)
+    }
+}
+
+/// An acknowledged dangerous-target alarm that left the list: when, and
+/// the CPA the officer acknowledged.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Held {
+    left_ms: i64,
+    acked_cpa_nm: Option<f64>,
 }
 
 /// The alarm list.
@@ -111,23 +227,74 @@ pub struct Alarms {
     list: Vec<Alarm>,
     snoozed: HashMap<u32, i64>,
     transitions: Vec<AlarmTransition>,
+    /// Acknowledged dangerous-target alarms that left the list.
+    held: HashMap<AlarmId, Held>,
+    /// How long an acknowledgement is held after the alarm rectified
+    /// (0: not held).
+    pub hold_ms: i64,
+    /// How long a caution is shown unless acknowledged first.
+    pub caution_ms: i64,
 }
 
 impl Alarms {
+    /// An empty list holding acknowledgements for `hold_ms` and showing
+    /// cautions for `caution_ms`.
+    pub fn new(hold_ms: i64, caution_ms: i64) -> Alarms {
+        Alarms {
+            hold_ms,
+            caution_ms,
+            ..Alarms::default()
+        }
+    }
+
     fn log(&mut self, at_ms: i64, id: &AlarmId, state: Option<AlarmState>, text: &str) {
+        let priority = self
+            .list
+            .iter()
+            .find(|a| &a.id == id)
+            .map_or(id.priority(), |a| a.priority);
         self.transitions.push(AlarmTransition {
             at_ms,
             id: id.clone(),
+            priority,
             state,
             text: text.to_string(),
         });
     }
 
-    /// Raise (or refresh) an alarm whose condition is present. Returns true
-    /// when it is new or came back after being rectified.
+    /// Remember an acknowledged dangerous-target alarm leaving the list.
+    fn hold(&mut self, a: &Alarm, now_ms: i64) {
+        if matches!(a.id, AlarmId::Dangerous(_)) && self.hold_ms > 0 {
+            self.held.insert(
+                a.id.clone(),
+                Held {
+                    left_ms: now_ms,
+                    acked_cpa_nm: a.acked_cpa_nm,
+                },
+            );
+        }
+    }
+
+    /// Raise (or refresh) an alarm whose condition is present, with the
+    /// priority of its kind. Returns true when it is new or came back after
+    /// being rectified.
     pub fn raise(
         &mut self,
         id: AlarmId,
+        now_ms: i64,
+        text: String,
+        cpa: Option<(f64, f64)>,
+    ) -> bool {
+        let p = id.priority();
+        self.raise_as(id, p, now_ms, text, cpa)
+    }
+
+    /// [`raise`](Self::raise) with a given priority. An alarm that comes
+    /// back from rectified takes the new priority and text.
+    pub fn raise_as(
+        &mut self,
+        id: AlarmId,
+        priority: Priority,
         now_ms: i64,
         text: String,
         cpa: Option<(f64, f64)>,
@@ -137,22 +304,90 @@ impl Alarms {
             a.tcpa_min = cpa.map(|c| c.1);
             if a.state == AlarmState::RectifiedUnacknowledged {
                 a.state = AlarmState::ActiveUnacknowledged;
-                let t = a.text.clone();
-                self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &t);
+                a.priority = priority;
+                a.text = text.clone();
+                self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &text);
                 return true;
             }
             return false;
         }
-        self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &text);
         self.list.push(Alarm {
-            id,
+            id: id.clone(),
+            priority,
             state: AlarmState::ActiveUnacknowledged,
             raised_ms: now_ms,
-            text,
+            text: text.clone(),
             cpa_nm: cpa.map(|c| c.0),
             tcpa_min: cpa.map(|c| c.1),
+            acked_cpa_nm: None,
         });
+        self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &text);
         true
+    }
+
+    /// Raise (or refresh) a dangerous-target alarm. The acknowledgement
+    /// holds: an acknowledged alarm that rectified less than `hold_ms` ago
+    /// comes back acknowledged, and an acknowledged alarm stays so, unless
+    /// the CPA is now materially worse than the one acknowledged — then it
+    /// is a new unacknowledged alarm. Returns true when it (re)appears.
+    pub fn raise_dangerous(
+        &mut self,
+        id: AlarmId,
+        now_ms: i64,
+        text: String,
+        cpa: Option<(f64, f64)>,
+        worse: Materiality,
+    ) -> bool {
+        let now_cpa = cpa.map(|c| c.0);
+        if let Some(a) = self.list.iter_mut().find(|a| a.id == id) {
+            if a.state == AlarmState::ActiveAcknowledged && worse.worse(a.acked_cpa_nm, now_cpa) {
+                a.state = AlarmState::ActiveUnacknowledged;
+                a.text = text.clone();
+                a.cpa_nm = now_cpa;
+                a.tcpa_min = cpa.map(|c| c.1);
+                a.acked_cpa_nm = None;
+                self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &text);
+                return true;
+            }
+            return self.raise(id, now_ms, text, cpa);
+        }
+        let held = self.held.remove(&id).filter(|h| {
+            (0..=self.hold_ms).contains(&(now_ms - h.left_ms))
+                && !worse.worse(h.acked_cpa_nm, now_cpa)
+        });
+        let Some(h) = held else {
+            return self.raise(id, now_ms, text, cpa);
+        };
+        self.list.push(Alarm {
+            id: id.clone(),
+            priority: id.priority(),
+            state: AlarmState::ActiveAcknowledged,
+            raised_ms: now_ms,
+            text: text.clone(),
+            cpa_nm: now_cpa,
+            tcpa_min: cpa.map(|c| c.1),
+            acked_cpa_nm: h.acked_cpa_nm,
+        });
+        self.log(now_ms, &id, Some(AlarmState::ActiveAcknowledged), &text);
+        true
+    }
+
+    /// Cautions shown for `caution_ms` leave; held acknowledgements older
+    /// than `hold_ms` are forgotten.
+    pub fn expire(&mut self, now_ms: i64) {
+        let (hold, caution) = (self.hold_ms, self.caution_ms);
+        self.held
+            .retain(|_, h| (0..=hold).contains(&(now_ms - h.left_ms)));
+        let old: Vec<(AlarmId, String)> = self
+            .list
+            .iter()
+            .filter(|a| a.priority == Priority::Caution && now_ms - a.raised_ms >= caution)
+            .map(|a| (a.id.clone(), a.text.clone()))
+            .collect();
+        for (id, text) in old {
+            self.log(now_ms, &id, None, &text);
+            self.list.retain(|a| a.id != id);
+        }
     }
 
     /// The figures of an alarm are no longer known (e.g. own position
@@ -173,8 +408,9 @@ impl Alarms {
         let text = self.list[i].text.clone();
         match self.list[i].state {
             AlarmState::ActiveAcknowledged => {
-                self.list.remove(i);
                 self.log(now_ms, id, None, &text);
+                let a = self.list.remove(i);
+                self.hold(&a, now_ms);
             }
             AlarmState::RectifiedUnacknowledged => {}
             _ => {
@@ -184,20 +420,28 @@ impl Alarms {
         }
     }
 
-    /// The officer acknowledges.
+    /// The officer acknowledges. A caution acknowledged leaves the list.
     pub fn acknowledge(&mut self, id: &AlarmId, now_ms: i64) -> bool {
         let Some(i) = self.list.iter().position(|a| &a.id == id) else {
             return false;
         };
         let text = self.list[i].text.clone();
+        let caution = self.list[i].priority == Priority::Caution;
         match self.list[i].state {
             AlarmState::RectifiedUnacknowledged => {
-                self.list.remove(i);
                 self.log(now_ms, id, None, &text);
+                let mut a = self.list.remove(i);
+                a.acked_cpa_nm = a.cpa_nm;
+                self.hold(&a, now_ms);
+            }
+            _ if caution => {
+                self.log(now_ms, id, None, &text);
+                self.list.remove(i);
             }
             AlarmState::ActiveAcknowledged => return false,
             _ => {
                 self.list[i].state = AlarmState::ActiveAcknowledged;
+                self.list[i].acked_cpa_nm = self.list[i].cpa_nm;
                 self.log(now_ms, id, Some(AlarmState::ActiveAcknowledged), &text);
             }
         }
@@ -246,8 +490,10 @@ impl Alarms {
         !self.snoozed.is_empty() && self.snoozed.get(&mmsi).is_some_and(|&u| now_ms < u)
     }
 
-    /// Alarms in display order: distress first, then dangerous targets by
-    /// TCPA (soonest first), own position, transponder, lost targets.
+    /// Alarms in display order: unacknowledged first, then by priority
+    /// (alarm, warning, caution); within a priority distress before
+    /// dangerous targets before the rest, dangerous targets by TCPA
+    /// (soonest first).
     pub fn ranked(&self) -> Vec<&Alarm> {
         let mut v: Vec<&Alarm> = self.list.iter().collect();
         v.sort_by(|a, b| {
@@ -257,8 +503,10 @@ impl Alarms {
                 AlarmId::OwnPositionLost => 2,
                 AlarmId::Transponder(_) | AlarmId::Link(_) | AlarmId::Storage(_) => 3,
                 AlarmId::Lost(_) => 4,
+                AlarmId::Activated(_) => 5,
             };
-            rank(a).cmp(&rank(b)).then_with(|| {
+            let key = |x: &Alarm| (!x.unacknowledged(), x.priority, rank(x));
+            key(a).cmp(&key(b)).then_with(|| {
                 a.tcpa_min
                     .unwrap_or(f64::MAX)
                     .total_cmp(&b.tcpa_min.unwrap_or(f64::MAX))
@@ -301,6 +549,7 @@ impl Alarms {
         for id in ids {
             self.rectify(&id, now_ms);
         }
+        self.held.retain(|id, _| id.mmsi() != Some(mmsi));
         self.snoozed.remove(&mmsi);
     }
 
@@ -313,11 +562,12 @@ impl Alarms {
             .filter(|a| a.id.mmsi() == Some(mmsi))
             .map(|a| (a.id.clone(), a.text.clone()))
             .collect();
-        self.list.retain(|a| a.id.mmsi() != Some(mmsi));
-        self.snoozed.remove(&mmsi);
         for (id, t) in gone {
             self.log(now_ms, &id, None, &t);
         }
+        self.list.retain(|a| a.id.mmsi() != Some(mmsi));
+        self.held.retain(|id, _| id.mmsi() != Some(mmsi));
+        self.snoozed.remove(&mmsi);
     }
 }
 

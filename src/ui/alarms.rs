@@ -1,11 +1,15 @@
-//! Alarm bar: every active alarm at once, ranked (distress, then dangerous
-//! targets by TCPA), with its state in words as well as colour.
+//! Alarm bar: every alert at once, ranked (unacknowledged first, then by
+//! priority, dangerous targets by TCPA), with its priority in a word and a
+//! symbol and its state in words as well as colour. Unacknowledged alerts
+//! are marked with a leading "!" in reverse video: steady, not blinking
+//! (docs/alerts.md).
 
 use super::theme::Theme;
 use crate::app::console::App;
-use crate::traffic::alarm::{AlarmId, AlarmState};
+use crate::traffic::alarm::{AlarmId, AlarmState, Priority};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -18,10 +22,28 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     }
     for a in alarms.iter().take(rows) {
         let (tag, style) = match a.state {
-            AlarmState::ActiveUnacknowledged => ("ALARM  ", th.danger()),
+            AlarmState::ActiveUnacknowledged => ("UNACK", th.danger()),
             AlarmState::ActiveSilenced { .. } => ("SILENCED", th.warn()),
-            AlarmState::ActiveAcknowledged => ("ack    ", th.warn()),
+            AlarmState::ActiveAcknowledged => ("ack", th.warn()),
             AlarmState::RectifiedUnacknowledged => ("cleared", th.dim()),
+        };
+        let style = match (a.priority, a.state) {
+            (_, AlarmState::RectifiedUnacknowledged) => style,
+            (Priority::Alarm, _) => th.danger(),
+            (Priority::Warning, _) => th.warn(),
+            (Priority::Caution, _) => th.accent(),
+        };
+        let unacked = a.unacknowledged();
+        // A caution needs no acknowledgement: no state word.
+        let tag = if a.priority == Priority::Caution {
+            ""
+        } else {
+            tag
+        };
+        let mark_style = if unacked {
+            style.add_modifier(Modifier::REVERSED)
+        } else {
+            style
         };
         // Dangerous targets show the CPA/TCPA of the latest recompute, not
         // the values at the moment the alarm was raised.
@@ -32,7 +54,16 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             _ => a.text.clone(),
         };
         lines.push(Line::from(vec![
-            Span::styled(format!(" ▲ {tag} "), style),
+            Span::styled(
+                format!(
+                    "{}{} {:<7}",
+                    if unacked { "!" } else { " " },
+                    a.priority.symbol(),
+                    a.priority.word()
+                ),
+                mark_style,
+            ),
+            Span::styled(format!(" {tag:<8} "), style),
             Span::styled(super::format::sanitize(&text), style),
         ]));
     }
@@ -43,10 +74,17 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         let key = app
             .keymap
             .key_of(crate::app::console::Action::ToggleAlarmLog);
-        last.spans.push(Span::styled(
-            format!("   (+{} more, {key} for the log)", alarms.len() - rows),
-            th.dim(),
-        ));
+        let hidden = &alarms[rows..];
+        let waiting = hidden.iter().filter(|a| a.unacknowledged()).count();
+        let more = if waiting > 0 {
+            format!(
+                "   (+{} more, {waiting} unacknowledged, {key} for the log)",
+                hidden.len()
+            )
+        } else {
+            format!("   (+{} more, {key} for the log)", hidden.len())
+        };
+        last.spans.push(Span::styled(more, th.dim()));
     }
     let block = Block::default()
         .borders(Borders::BOTTOM)

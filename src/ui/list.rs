@@ -1,6 +1,7 @@
 //! Target list: one row per target with name/MMSI, BRG, RNG, CPA, TCPA, SOG,
 //! COG and state. Dangerous and lost targets are marked in words and
-//! symbols (so they stand out without colour) as well as in colour.
+//! symbols (so they stand out without colour) as well as in colour; a
+//! target lost while dangerous keeps its last CPA/TCPA and the danger mark.
 
 use super::format;
 use super::theme::Theme;
@@ -26,6 +27,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         let snoozed = app.engine.traffic.alarms.is_snoozed(t.mmsi, app.now_ms());
         let mark = match state {
             "DANGER" => "▲!",
+            "LOST" if t.lost_dangerous => "✕!",
             "LOST" => "✕ ",
             "SART" => "⊗!",
             "TEST" => "⊘T",
@@ -48,6 +50,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         let cog = t.cog_deg.map_or("---".into(), |s| format::bearing(s.value));
         let style = match state {
             "DANGER" | "SART" => th.danger(),
+            "LOST" if t.lost_dangerous => th.danger(),
             "LOST" => th.warn().add_modifier(Modifier::CROSSED_OUT),
             "TEST" => th.warn(),
             "sleeping" => th.dim(),
