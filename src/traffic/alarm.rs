@@ -631,6 +631,130 @@ mod tests {
         assert!(x.cpa_nm.is_none());
     }
 
+    const WORSE: Materiality = Materiality {
+        limit_nm: 2.0,
+        band_nm: 0.2,
+    };
+
+    #[test]
+    fn acknowledgement_holds_across_a_short_rectification() {
+        let mut a = Alarms::new(300_000, 60_000);
+        let id = AlarmId::Dangerous(1);
+        assert!(a.raise_dangerous(id.clone(), 0, "d".into(), Some((1.5, 8.0)), WORSE));
+        assert!(a.acknowledge(&id, 1_000));
+        a.rectify(&id, 10_000);
+        assert!(a.is_empty());
+        // Back within the hold time, CPA not materially worse: acknowledged.
+        assert!(a.raise_dangerous(id.clone(), 200_000, "d".into(), Some((1.35, 7.0)), WORSE));
+        assert_eq!(
+            a.get(&id).map(|x| x.state),
+            Some(AlarmState::ActiveAcknowledged)
+        );
+        let log = a.take_transitions();
+        assert_eq!(
+            log.last().map(|t| t.state),
+            Some(Some(AlarmState::ActiveAcknowledged))
+        );
+        assert!(!log.iter().skip(1).any(AlarmTransition::rings), "{log:?}");
+        // Later than the hold time: a new unacknowledged alarm.
+        a.rectify(&id, 210_000);
+        a.expire(600_000);
+        assert!(a.raise_dangerous(id.clone(), 600_000, "d".into(), Some((1.5, 7.0)), WORSE));
+        assert_eq!(
+            a.get(&id).map(|x| x.state),
+            Some(AlarmState::ActiveUnacknowledged)
+        );
+    }
+
+    #[test]
+    fn materially_worse_cpa_alarms_again() {
+        let mut a = Alarms::new(300_000, 60_000);
+        let id = AlarmId::Dangerous(2);
+        a.raise_dangerous(id.clone(), 0, "d".into(), Some((1.5, 8.0)), WORSE);
+        a.acknowledge(&id, 1_000);
+        // 1.31 is within 0.2 NM of the acknowledged 1.5: holds.
+        assert!(!a.raise_dangerous(id.clone(), 2_000, "d".into(), Some((1.31, 7.9)), WORSE));
+        assert_eq!(
+            a.get(&id).map(|x| x.state),
+            Some(AlarmState::ActiveAcknowledged)
+        );
+        // 1.2 is not: unacknowledged again, with the bell.
+        assert!(a.raise_dangerous(id.clone(), 3_000, "d".into(), Some((1.2, 7.8)), WORSE));
+        assert_eq!(
+            a.get(&id).map(|x| x.state),
+            Some(AlarmState::ActiveUnacknowledged)
+        );
+        assert!(
+            a.take_transitions()
+                .last()
+                .is_some_and(AlarmTransition::rings)
+        );
+        // Acknowledged at 2.1 NM (inside the band): the reference is the
+        // limit, so a swing to 1.85 NM is no news.
+        a.acknowledge(&id, 4_000);
+        a.raise_dangerous(id.clone(), 5_000, "d".into(), Some((2.1, 7.0)), WORSE);
+        a.acknowledge(&id, 5_000);
+        a.raise_dangerous(id.clone(), 6_000, "d".into(), Some((1.85, 7.0)), WORSE);
+        assert_eq!(
+            a.get(&id).map(|x| x.state),
+            Some(AlarmState::ActiveAcknowledged)
+        );
+        // Returning after rectification materially worse: unacknowledged.
+        a.rectify(&id, 7_000);
+        assert!(a.raise_dangerous(id.clone(), 8_000, "d".into(), Some((0.5, 6.0)), WORSE));
+        assert_eq!(
+            a.get(&id).map(|x| x.state),
+            Some(AlarmState::ActiveUnacknowledged)
+        );
+    }
+
+    #[test]
+    fn cautions_are_silent_and_leave_by_themselves() {
+        let mut a = Alarms::new(300_000, 60_000);
+        let id = AlarmId::Activated(4);
+        a.raise(id.clone(), 0, "activated".into(), None);
+        let x = a.get(&id).unwrap();
+        assert_eq!(x.priority, Priority::Caution);
+        assert!(!x.unacknowledged());
+        assert!(!a.take_transitions().iter().any(AlarmTransition::rings));
+        a.expire(59_999);
+        assert!(a.get(&id).is_some());
+        a.expire(60_000);
+        assert!(a.is_empty());
+        // Or when acknowledged.
+        a.raise(id.clone(), 70_000, "activated".into(), None);
+        assert!(a.acknowledge(&id, 71_000));
+        assert!(a.is_empty());
+    }
+
+    #[test]
+    fn unacknowledged_first_then_priority_then_tcpa() {
+        let mut a = Alarms::new(300_000, 60_000);
+        a.raise(AlarmId::Activated(5), 0, "c".into(), None);
+        a.raise(AlarmId::Dangerous(1), 0, "d1".into(), Some((1.0, 3.0)));
+        a.raise(AlarmId::Lost(3), 0, "l".into(), None);
+        a.raise(AlarmId::Dangerous(2), 0, "d2".into(), Some((1.0, 9.0)));
+        a.raise_as(AlarmId::Lost(6), Priority::Alarm, 0, "ld".into(), None);
+        a.raise(AlarmId::OwnPositionLost, 0, "own".into(), None);
+        a.acknowledge(&AlarmId::Dangerous(1), 1);
+        a.acknowledge(&AlarmId::OwnPositionLost, 1);
+        let order: Vec<AlarmId> = a.ranked().iter().map(|x| x.id.clone()).collect();
+        assert_eq!(
+            order,
+            [
+                AlarmId::Dangerous(2),
+                AlarmId::Lost(6),
+                AlarmId::Lost(3),
+                AlarmId::Dangerous(1),
+                AlarmId::OwnPositionLost,
+                AlarmId::Activated(5),
+            ]
+        );
+        let log = a.take_transitions();
+        let lost6 = log.iter().find(|t| t.id == AlarmId::Lost(6)).unwrap();
+        assert_eq!(lost6.priority, Priority::Alarm);
+    }
+
     #[test]
     fn silence_expires_and_ranking_by_tcpa() {
         let mut a = Alarms::default();
