@@ -830,6 +830,10 @@ fn dangerous_target_that_goes_silent_is_an_alarm_with_its_last_cpa() {
     let t = &sim.engine.traffic.targets[&244000035];
     assert!(t.lost_dangerous && t.position.is_some());
     assert_eq!(t.cpa.map(|c| c.cpa_nm), Some(cpa));
+    // As shown a minute later: the same CPA, the TCPA a minute less.
+    let shown = t.shown_cpa(lost_at + 60_000).expect("shown");
+    assert_eq!(shown.cpa_nm, cpa);
+    assert!((shown.tcpa_min - (tcpa - 1.0)).abs() < 1e-9);
     // The other ship's loss is a warning, ranked below.
     let other = alarms.get(&AlarmId::Lost(244000036)).expect("lost alarm");
     assert_eq!(other.priority, Priority::Warning);

@@ -268,3 +268,30 @@ fn snoozed_dangerous_target_is_marked_in_the_list() {
     let screen = render(&app, 140, 44);
     assert!(screen.contains("DANGER z"), "{screen}");
 }
+
+#[test]
+fn dangerous_target_gone_silent_keeps_its_cpa_and_the_alarm_mark() {
+    let mut app = demo_app(60);
+    // Nothing heard for 70 s of data time: every ship is lost, the
+    // dangerous NORDIC STAR as an alarm that keeps its last CPA.
+    let now = app.engine.now_ms(0);
+    app.engine.traffic.tick(now + 70_000);
+    let screen = render(&app, 140, 44);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("NORDIC STAR") && l.contains("LOST"))
+        .unwrap_or_else(|| panic!("no lost row: {screen}"));
+    assert!(row.contains("✕!") && row.contains(" 0.23 "), "{row}");
+    assert!(
+        screen.contains(
+            "!▲ ALARM   UNACK    Lost dangerous target 230123000 NORDIC STAR: last CPA 0.23 NM"
+        ),
+        "{screen}"
+    );
+    // More alerts than rows: the bar says how many more, and how many of
+    // them wait for an acknowledgement.
+    assert!(
+        screen.contains("unacknowledged, l for the log)"),
+        "{screen}"
+    );
+}

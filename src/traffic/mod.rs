@@ -460,9 +460,7 @@ impl Traffic {
                 (false, _) => (Priority::Warning, format!("Lost target {who}")),
                 (true, Some((cpa, tcpa))) => (
                     Priority::Alarm,
-                    format!(
-                        "Lost dangerous target {who}: last CPA {cpa:.2} NM, TCPA {tcpa:.1} min"
-                    ),
+                    format!("Lost dangerous target {who}: last CPA {cpa:.2} NM in {tcpa:.1} min"),
                 ),
                 (true, None) => (
                     Priority::Alarm,

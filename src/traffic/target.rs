@@ -201,6 +201,21 @@ impl Target {
         }
     }
 
+    /// CPA and TCPA as shown at `now_ms`: the last recompute; for a target
+    /// lost while dangerous, its last CPA with the TCPA counted down since
+    /// it was lost (`None` for other lost targets).
+    pub fn shown_cpa(&self, now_ms: i64) -> Option<Cpa> {
+        let c = self.cpa?;
+        match self.lost_since_ms {
+            Some(since) if self.lost_dangerous => Some(Cpa {
+                cpa_nm: c.cpa_nm,
+                tcpa_min: c.tcpa_min - (now_ms - since).max(0) as f64 / 60_000.0,
+            }),
+            Some(_) => None,
+            None => Some(c),
+        }
+    }
+
     /// The name, or `None` if never received.
     pub fn name(&self) -> Option<&str> {
         self.statics

@@ -41,9 +41,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             .map_or(("---".into(), "---".into()), |(b, r)| {
                 (format::bearing(b), format!("{r:5.2}"))
             });
-        let (cpa, tcpa) = t.cpa.map_or(("---".into(), "---".into()), |c| {
-            (format!("{:5.2}", c.cpa_nm), format!("{:5.1}", c.tcpa_min))
-        });
+        let (cpa, tcpa) = t
+            .shown_cpa(app.now_ms())
+            .map_or(("---".into(), "---".into()), |c| {
+                (format!("{:5.2}", c.cpa_nm), format!("{:5.1}", c.tcpa_min))
+            });
         let sog = t
             .sog_kn
             .map_or("---".into(), |s| format!("{:4.1}", s.value));
