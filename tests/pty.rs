@@ -181,15 +181,15 @@ fn console_in_a_real_terminal() {
     std::thread::sleep(Duration::from_millis(300));
     // Acknowledge: each press answers the top unacknowledged alarm (an
     // alarm whose condition has gone leaves the list when acknowledged), so
-    // an active dangerous target soon reads "ack".
+    // an active dangerous target soon reads "ack" after its priority.
     for _ in 0..12 {
-        if s.text().contains("▲ ack") {
+        if s.text().contains("▲ ALARM   ack") {
             break;
         }
         s.key(b"a");
         std::thread::sleep(Duration::from_millis(200));
     }
-    s.wait_for("▲ ack");
+    s.wait_for("▲ ALARM   ack");
     // Help lists the keys; a key it does not name closes it.
     s.key(b"?");
     s.wait_for("[quit]");
@@ -359,7 +359,8 @@ fn two_ships(dir: &std::path::Path, console: &str) -> Screen {
 }
 
 fn alarm_bar_tags(screen: &str, tag: &str) -> usize {
-    screen.matches(&format!("▲ {tag}")).count()
+    // "▲ ALARM   UNACK    Dangerous target …": priority, then the state.
+    screen.matches(&format!("▲ ALARM   {tag}")).count()
 }
 
 #[test]
@@ -370,12 +371,12 @@ fn bell_repeats_while_an_alarm_is_unacknowledged_and_stops_when_acknowledged() {
         .expect("temp dir");
     let dir = dir.path();
     let mut s = two_ships(dir, "bell_repeat_s = 1\n");
-    s.wait_until("two alarms", |t| alarm_bar_tags(t, "ALARM ") == 2);
+    s.wait_until("two alarms", |t| alarm_bar_tags(t, "UNACK") == 2);
     // Rings at once, then again every second while nobody acknowledges.
     let bells = s.wait_bells(3);
     for b in &bells {
         assert!(
-            alarm_bar_tags(b, "ALARM ") > 0,
+            alarm_bar_tags(b, "UNACK") > 0,
             "rang with nothing sounding:\n{b}"
         );
     }
@@ -402,21 +403,21 @@ fn silence_mutes_both_sounding_alarms_until_it_runs_out() {
         .expect("temp dir");
     let dir = dir.path();
     let mut s = two_ships(dir, "bell_repeat_s = 1\nsilence_s = 5\n");
-    s.wait_until("two alarms", |t| alarm_bar_tags(t, "ALARM ") == 2);
+    s.wait_until("two alarms", |t| alarm_bar_tags(t, "UNACK") == 2);
     s.wait_bells(2);
     // One press silences both, with the time left shown.
     s.key(b"s");
     let screen = s.wait_until("both silenced", |t| {
-        alarm_bar_tags(t, "silenced ") == 2 && alarm_bar_tags(t, "ALARM ") == 0
+        alarm_bar_tags(t, "silenced ") == 2 && alarm_bar_tags(t, "UNACK") == 0
     });
     assert!(
-        screen.contains("▲ silenced 5 s") || screen.contains("▲ silenced 4 s"),
+        screen.contains("ALARM   silenced 5 s") || screen.contains("ALARM   silenced 4 s"),
         "{screen}"
     );
     let before = s.bells().len();
     // The silence runs out (5 s of data time, replayed at its pace): both
     // sound again, and the bell with them.
-    s.wait_until("both sounding again", |t| alarm_bar_tags(t, "ALARM ") == 2);
+    s.wait_until("both sounding again", |t| alarm_bar_tags(t, "UNACK") == 2);
     let bells = s.wait_bells(before + 2);
     for b in &bells {
         assert_eq!(
@@ -426,7 +427,7 @@ fn silence_mutes_both_sounding_alarms_until_it_runs_out() {
         );
     }
     for b in &bells[before..] {
-        assert_eq!(alarm_bar_tags(b, "ALARM "), 2, "{b}");
+        assert_eq!(alarm_bar_tags(b, "UNACK"), 2, "{b}");
     }
     s.key(b"q");
     s.wait_for("Quit the watch anyway?");

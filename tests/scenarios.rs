@@ -13,7 +13,7 @@ use bridgewatch::nmea::armour::Text;
 use bridgewatch::nmea::checksum;
 use bridgewatch::sim::tagged;
 use bridgewatch::traffic::Event;
-use bridgewatch::traffic::alarm::{AlarmId, AlarmState};
+use bridgewatch::traffic::alarm::{AlarmId, AlarmState, Priority};
 use bridgewatch::traffic::config::TrafficConfig;
 use geo::{Destination, Distance, Geodesic, Point};
 
@@ -385,6 +385,7 @@ fn target_that_stops_transmitting_is_lost_after_the_table_time() {
             Event::Lost {
                 at_ms,
                 mmsi: 244000007,
+                ..
             } => Some(*at_ms),
             _ => None,
         })
@@ -520,6 +521,462 @@ fn acknowledged_dangerous_target_does_not_realarm_while_cpa_jitters() {
         sim.engine.traffic.alarms.get(&id).unwrap().state,
         bridgewatch::traffic::alarm::AlarmState::ActiveAcknowledged
     );
+}
+
+// ---------------------------------------------------------------------------
+// Alerts: the acknowledgement holds while the situation stays the same;
+// priorities, order and what a dangerous target leaves when it goes silent
+// (docs/alerts.md).
+
+/// A ship that changes course: legs of (COG, seconds) from `start` at T0,
+/// constant course and speed on each.
+struct Voyage {
+    legs: Vec<(i64, Track)>,
+}
+
+impl Voyage {
+    fn new(start: Track, plan: &[(f64, i64)]) -> Voyage {
+        let mut legs = Vec::new();
+        let (mut p, mut t) = (start.p, start.t_ms);
+        for &(cog, secs) in plan {
+            let leg = Track {
+                p,
+                t_ms: t,
+                cog,
+                sog: start.sog,
+            };
+            t += secs * 1000;
+            p = leg.at(t);
+            legs.push((t, leg));
+        }
+        Voyage { legs }
+    }
+    /// The leg sailed at `ms` (the last one after the plan ends).
+    fn leg(&self, ms: i64) -> Track {
+        self.legs
+            .iter()
+            .find(|(end, _)| ms < *end)
+            .or(self.legs.last())
+            .map(|(_, l)| *l)
+            .expect("a plan")
+    }
+    fn end_ms(&self) -> i64 {
+        self.legs.last().map_or(T0, |(end, _)| *end)
+    }
+}
+
+/// Own ship's fix every second and the ship's report every 2 s (a Class A
+/// changing course reports that often) from `from_s` to `to_s`; acknowledge
+/// the dangerous alarm of `mmsi` at the first report that raises it when
+/// `ack` is set. Returns the acknowledgement's data time.
+fn sail(sim: &mut Sim, ship: &Voyage, mmsi: u32, from_s: i64, to_s: i64, ack: bool) -> Option<i64> {
+    let id = AlarmId::Dangerous(mmsi);
+    let mut acked = None;
+    for s in from_s..=to_s {
+        let ms = T0 + s * 1000;
+        if s % 2 == 0 {
+            let leg = ship.leg(ms);
+            sim.feed(&class_a(mmsi, &leg, ms, 0, Some(leg.cog)));
+        }
+        sim.feed(&[rmc(&own(), ms)]);
+        if ack && acked.is_none() && sim.engine.traffic.alarms.get(&id).is_some() {
+            assert!(sim.engine.traffic.alarms.acknowledge(&id, ms));
+            acked = Some(ms);
+        }
+    }
+    acked
+}
+
+fn count(sim: &Sim, f: impl Fn(&Event) -> bool) -> usize {
+    sim.events.iter().filter(|e| f(e)).count()
+}
+
+/// State changes of one alarm after `after_ms` (the transitions are taken).
+fn transitions_after(sim: &mut Sim, id: &AlarmId, after_ms: i64) -> Vec<Option<AlarmState>> {
+    sim.engine
+        .traffic
+        .alarms
+        .take_transitions()
+        .into_iter()
+        .filter(|t| &t.id == id && t.at_ms > after_ms)
+        .map(|t| t.state)
+        .collect()
+}
+
+/// The yawing crosser of the issue: a ship crossing from starboard at
+/// 14 kn, 4.1 NM on a bearing of 20°, steering 270° but reporting COG 265°
+/// and 275° by turns every 2 s for 4 minutes. Its CPA swings either side
+/// of the 2 NM limit (checked below by the independent search: from under
+/// 1.9 to over 2.15 NM, beyond the old 0.1 NM hysteresis), TCPA inside 12
+/// min throughout. One `dangerous` event, and the acknowledgement holds.
+#[test]
+fn yawing_crosser_is_one_alarm_and_the_acknowledgement_holds() {
+    let mmsi = 244000031;
+    let base = target(20.0, 4.1, 270.0, 14.0);
+    let cog = |s: i64| if (s / 2) % 2 == 0 { 265.0 } else { 275.0 };
+    // The premise, independently: the reported CPA crosses the limit.
+    let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+    for s in (0..=240).step_by(2) {
+        let ms = T0 + s * 1000;
+        let as_reported = Track {
+            p: base.at(ms),
+            t_ms: ms,
+            cog: cog(s),
+            sog: 14.0,
+        };
+        let (cpa, tcpa) = expected_cpa(own(), as_reported, ms);
+        assert!(tcpa > 0.0 && tcpa < 12.0, "TCPA {tcpa} at {s} s");
+        lo = lo.min(cpa);
+        hi = hi.max(cpa);
+    }
+    assert!(lo < 1.9 && hi > 2.15, "CPA swings {lo:.3}–{hi:.3} NM");
+
+    let mut sim = Sim::new();
+    let id = AlarmId::Dangerous(mmsi);
+    let mut acked = None;
+    for s in 0..=240 {
+        let ms = T0 + s * 1000;
+        if s % 2 == 0 {
+            let m =
+                bridgewatch::sim::class_a(mmsi, base.at(ms), Some(cog(s)), 14.0, 0, (s % 60) as u8);
+            sim.feed(&bridgewatch::sim::vdm(&m, ms, false, 'A', 0));
+        }
+        sim.feed(&[rmc(&own(), ms)]);
+        if acked.is_none() && sim.engine.traffic.alarms.get(&id).is_some() {
+            sim.engine.traffic.alarms.acknowledge(&id, ms);
+            acked = Some(ms);
+        }
+    }
+    let acked = acked.expect("the crosser alarmed");
+    assert_eq!(
+        count(
+            &sim,
+            |e| matches!(e, Event::Dangerous { mmsi: m, .. } if *m == mmsi)
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &sim,
+            |e| matches!(e, Event::DangerousCleared { mmsi: m, .. } if *m == mmsi)
+        ),
+        0
+    );
+    let after = transitions_after(&mut sim, &id, acked);
+    assert!(
+        !after.contains(&Some(AlarmState::ActiveUnacknowledged)),
+        "{after:?}"
+    );
+    assert_eq!(
+        sim.engine.traffic.alarms.get(&id).map(|a| a.state),
+        Some(AlarmState::ActiveAcknowledged)
+    );
+}
+
+/// A crossing ship (bearing 45°, 3 NM, 10 kn) steering 230°: CPA about
+/// 1.1 NM in 8 min.
+fn crosser_230() -> Track {
+    target(45.0, 3.0, 230.0, 10.0)
+}
+
+/// Outside the limits plus their bands, by the independent search.
+fn clearly_outside(leg: Track, ms: i64) -> bool {
+    let (cpa, tcpa) = expected_cpa(own(), leg, ms);
+    tcpa <= 0.0 || cpa > 2.5
+}
+
+#[test]
+fn dangerous_target_is_rectified_only_after_the_dwell() {
+    let mmsi = 244000032;
+    // Turns away for 10 s, back for 30 s, then away for good at 100 s.
+    let ship = Voyage::new(
+        crosser_230(),
+        &[(230.0, 60), (60.0, 10), (230.0, 30), (60.0, 90)],
+    );
+    for (at_s, away) in [
+        (0, false),
+        (60, true),
+        (70, false),
+        (100, true),
+        (150, true),
+    ] {
+        let ms = T0 + at_s * 1000;
+        let (cpa, tcpa) = expected_cpa(own(), ship.leg(ms), ms);
+        assert_eq!(
+            clearly_outside(ship.leg(ms), ms),
+            away,
+            "{at_s} s: {cpa} {tcpa}"
+        );
+        if !away {
+            assert!(
+                cpa < 1.8 && tcpa > 0.0 && tcpa < 12.0,
+                "{at_s} s: {cpa} {tcpa}"
+            );
+        }
+    }
+    let mut sim = Sim::new();
+    sail(&mut sim, &ship, mmsi, 0, (ship.end_ms() - T0) / 1000, false);
+    assert_eq!(count(&sim, |e| matches!(e, Event::Dangerous { .. })), 1);
+    let cleared: Vec<i64> = sim
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::DangerousCleared { at_ms, .. } => Some((at_ms - T0) / 1000),
+            _ => None,
+        })
+        .collect();
+    // Outside from the report at 100 s: rectified 30 s of data time later.
+    assert_eq!(cleared.len(), 1, "{cleared:?}");
+    assert!((130..=131).contains(&cleared[0]), "{cleared:?}");
+}
+
+#[test]
+fn acknowledged_alarm_that_returns_soon_comes_back_acknowledged() {
+    let mmsi = 244000033;
+    // Dangerous, turns away for a minute (rectified after the dwell), and
+    // back onto 230°: CPA about 1.3 NM, the acknowledged one was 1.15.
+    let ship = Voyage::new(crosser_230(), &[(230.0, 60), (60.0, 60), (230.0, 60)]);
+    let (acked_cpa, _) = expected_cpa(own(), ship.leg(T0), T0);
+    let (back_cpa, back_tcpa) = expected_cpa(own(), ship.leg(T0 + 120_000), T0 + 120_000);
+    assert!(clearly_outside(ship.leg(T0 + 60_000), T0 + 60_000));
+    assert!(back_cpa < 2.0 && back_tcpa < 12.0 && back_cpa > acked_cpa - 0.2);
+    let mut sim = Sim::new();
+    let acked = sail(&mut sim, &ship, mmsi, 0, 180, true).expect("alarmed");
+    // Two episodes: dangerous, cleared, dangerous again — without a bell.
+    assert_eq!(count(&sim, |e| matches!(e, Event::Dangerous { .. })), 2);
+    assert_eq!(
+        count(&sim, |e| matches!(e, Event::DangerousCleared { .. })),
+        1
+    );
+    let id = AlarmId::Dangerous(mmsi);
+    let after = transitions_after(&mut sim, &id, acked);
+    assert_eq!(
+        after,
+        [None, Some(AlarmState::ActiveAcknowledged)],
+        "left acknowledged, came back acknowledged"
+    );
+}
+
+#[test]
+fn acknowledged_alarm_that_returns_materially_worse_alarms_again() {
+    let mmsi = 244000034;
+    // As above, but back onto 270°: CPA about 0.5 NM.
+    let ship = Voyage::new(crosser_230(), &[(230.0, 60), (60.0, 60), (270.0, 60)]);
+    let (acked_cpa, _) = expected_cpa(own(), ship.leg(T0), T0);
+    let (back_cpa, _) = expected_cpa(own(), ship.leg(T0 + 120_000), T0 + 120_000);
+    assert!(back_cpa < acked_cpa - 0.4, "{back_cpa} vs {acked_cpa}");
+    let mut sim = Sim::new();
+    sail(&mut sim, &ship, mmsi, 0, 180, true).expect("alarmed");
+    assert_eq!(
+        sim.engine
+            .traffic
+            .alarms
+            .get(&AlarmId::Dangerous(mmsi))
+            .map(|a| a.state),
+        Some(AlarmState::ActiveUnacknowledged)
+    );
+}
+
+/// The dangerous crosser reports for 20 s and goes silent; a ship 5 NM off
+/// on the port quarter, steaming away, goes silent too. Both Class A at
+/// 10 kn: lost after 60 s.
+fn two_go_silent() -> (Sim, Track, Track) {
+    let (danger, other) = (crosser_230(), target(225.0, 5.0, 225.0, 10.0));
+    let mut sim = Sim::new();
+    for s in 0..=90 {
+        let ms = T0 + s * 1000;
+        if s <= 20 && s % 10 == 0 {
+            sim.feed(&class_a(244000035, &danger, ms, 0, Some(230.0)));
+            sim.feed(&class_a(244000036, &other, ms, 0, Some(225.0)));
+        }
+        sim.feed(&[rmc(&own(), ms)]);
+    }
+    (sim, danger, other)
+}
+
+#[test]
+fn dangerous_target_that_goes_silent_is_an_alarm_with_its_last_cpa() {
+    let (sim, danger, _) = two_go_silent();
+    let (lost_at, was_dangerous, last_cpa) = sim
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::Lost {
+                at_ms,
+                mmsi: 244000035,
+                was_dangerous,
+                last_cpa,
+            } => Some((*at_ms, *was_dangerous, *last_cpa)),
+            _ => None,
+        })
+        .expect("lost");
+    assert!(was_dangerous);
+    // The last CPA/TCPA: the target dead-reckoned to its last evaluation,
+    // a second before it was declared lost.
+    let (cpa, tcpa) = last_cpa.expect("last CPA known");
+    let (ecpa, etcpa) = expected_cpa(own(), danger, lost_at - 1000);
+    assert!((cpa - ecpa).abs() < 0.02, "{cpa} vs {ecpa}");
+    assert!((tcpa - etcpa).abs() < 0.2, "{tcpa} vs {etcpa}");
+    // Its loss is an alarm whose text keeps the last CPA …
+    let alarms = &sim.engine.traffic.alarms;
+    let lost = alarms.get(&AlarmId::Lost(244000035)).expect("lost alarm");
+    assert_eq!(lost.priority, Priority::Alarm);
+    assert!(
+        lost.text.contains(&format!("last CPA {cpa:.2} NM")),
+        "{}",
+        lost.text
+    );
+    // … and the target keeps its last position and CPA for the list.
+    let t = &sim.engine.traffic.targets[&244000035];
+    assert!(t.lost_dangerous && t.position.is_some());
+    assert_eq!(t.cpa.map(|c| c.cpa_nm), Some(cpa));
+    // As shown a minute later: the same CPA, the TCPA a minute less.
+    let shown = t.shown_cpa(lost_at + 60_000).expect("shown");
+    assert_eq!(shown.cpa_nm, cpa);
+    assert!((shown.tcpa_min - (tcpa - 1.0)).abs() < 1e-9);
+    // The other ship's loss is a warning, ranked below.
+    let other = alarms.get(&AlarmId::Lost(244000036)).expect("lost alarm");
+    assert_eq!(other.priority, Priority::Warning);
+    assert!(sim.engine.traffic.targets[&244000036].cpa.is_none());
+    let order: Vec<AlarmId> = alarms.ranked().iter().map(|a| a.id.clone()).collect();
+    let at = |id: AlarmId| order.iter().position(|x| *x == id).expect("listed");
+    assert!(
+        at(AlarmId::Lost(244000035)) < at(AlarmId::Lost(244000036)),
+        "{order:?}"
+    );
+    // Headless: the same, with the priority.
+    let json: Vec<serde_json::Value> = sim
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::Lost { .. }))
+        .map(bridgewatch::app::engine::event_json)
+        .collect();
+    assert_eq!(json.len(), 2);
+    let of = |m: u32| json.iter().find(|v| v["mmsi"] == m).expect("event");
+    assert_eq!(of(244000035)["priority"], "alarm");
+    assert_eq!(of(244000035)["last_cpa_nm"], (cpa * 100.0).round() / 100.0);
+    assert_eq!(of(244000036)["priority"], "warning");
+    assert!(of(244000036).get("last_cpa_nm").is_none());
+}
+
+#[test]
+fn unacknowledged_alerts_come_before_acknowledged_alarms() {
+    // The crosser keeps reporting and is acknowledged; the other ship goes
+    // silent and its lost-target warning, unacknowledged, comes first.
+    let (danger, other) = (crosser_230(), target(225.0, 5.0, 225.0, 10.0));
+    let mut sim = Sim::new();
+    for s in 0..=70 {
+        let ms = T0 + s * 1000;
+        if s % 10 == 0 {
+            sim.feed(&class_a(244000037, &danger, ms, 0, Some(230.0)));
+        }
+        if s == 0 {
+            sim.feed(&class_a(244000038, &other, ms, 0, Some(225.0)));
+        }
+        sim.feed(&[rmc(&own(), ms)]);
+        if s == 5 {
+            assert!(
+                sim.engine
+                    .traffic
+                    .alarms
+                    .acknowledge(&AlarmId::Dangerous(244000037), ms)
+            );
+        }
+    }
+    let ranked = sim.engine.traffic.alarms.ranked();
+    let order: Vec<(AlarmId, Priority, bool)> = ranked
+        .iter()
+        .map(|a| (a.id.clone(), a.priority, a.unacknowledged()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (AlarmId::Lost(244000038), Priority::Warning, true),
+            (AlarmId::Dangerous(244000037), Priority::Alarm, false),
+        ]
+    );
+}
+
+#[test]
+fn alarm_log_and_headless_events_carry_the_priority() {
+    let dir = tempfile::Builder::new()
+        .prefix("bridgewatch-test-priority-")
+        .tempdir()
+        .expect("temp dir");
+    // Own ship, the dangerous crosser, an AIS-SART, and a ship that goes
+    // silent (lost: a warning), as a recorded file.
+    let (danger, quiet) = (crosser_230(), target(225.0, 5.0, 225.0, 10.0));
+    let sart = target(90.0, 2.0, 0.0, 0.0);
+    let mut lines = Vec::new();
+    for s in 0..=75 {
+        let ms = T0 + s * 1000;
+        lines.push(rmc(&own(), ms));
+        if s % 10 == 0 {
+            lines.extend(class_a(244000039, &danger, ms, 0, Some(230.0)));
+        }
+        if s == 0 {
+            lines.extend(class_a(244000040, &quiet, ms, 0, Some(225.0)));
+            lines.extend(class_a(970000041, &sart, ms, 14, None));
+        }
+    }
+    let file = dir.path().join("priorities.nmea");
+    std::fs::write(&file, lines.join("\r\n") + "\r\n").expect("write");
+    let config = bridgewatch::app::Config {
+        data_dir: Some(dir.path().to_path_buf()),
+        ..bridgewatch::app::Config::default()
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    bridgewatch::app::headless::run(
+        &config,
+        &[bridgewatch::link::InputSpec::File(file)],
+        1.0,
+        &mut out,
+        &mut err,
+    )
+    .expect("headless run");
+    let events: Vec<serde_json::Value> = String::from_utf8(out)
+        .expect("utf8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    let priority_of = |name: &str| {
+        events
+            .iter()
+            .find(|e| e["event"] == name)
+            .map(|e| e["priority"].clone())
+    };
+    assert_eq!(priority_of("dangerous"), Some("alarm".into()));
+    assert_eq!(priority_of("sart"), Some("alarm".into()));
+    assert_eq!(priority_of("lost"), Some("warning".into()));
+    assert!(
+        events
+            .iter()
+            .filter(
+                |e| ["target_new", "link", "summary"].contains(&e["event"].as_str().unwrap_or(""))
+            )
+            .all(|e| e.get("priority").is_none())
+    );
+    let log = std::fs::read_to_string(dir.path().join("alarms.jsonl")).expect("alarm log");
+    let entries: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert!(!entries.is_empty());
+    for e in &entries {
+        assert!(
+            ["alarm", "warning", "caution"].contains(&e["priority"].as_str().unwrap_or("")),
+            "{e}"
+        );
+    }
+    let class = |c: &str| {
+        entries
+            .iter()
+            .find(|e| e["alarm"] == c)
+            .map(|e| e["priority"].clone())
+    };
+    assert_eq!(class("dangerous"), Some("alarm".into()));
+    assert_eq!(class("distress"), Some("alarm".into()));
+    assert_eq!(class("lost"), Some("warning".into()));
 }
 
 #[test]

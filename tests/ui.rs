@@ -179,10 +179,11 @@ fn sart_test_transmission_is_marked_as_a_test_in_the_list() {
 #[test]
 fn acknowledge_changes_the_alarm_bar() {
     let mut app = demo_app(60);
-    assert!(render(&app, 140, 44).contains("▲ ALARM "));
+    // Unacknowledged: marked "!" before the priority, state in words.
+    assert!(render(&app, 140, 44).contains("!▲ ALARM   UNACK "));
     app.update(Action::Acknowledge);
     let screen = render(&app, 140, 44);
-    assert!(screen.contains("▲ ack "), "{screen}");
+    assert!(screen.contains(" ▲ ALARM   ack "), "{screen}");
 }
 
 #[test]
@@ -522,7 +523,7 @@ fn sounding(app: &App) -> Vec<bridgewatch::traffic::alarm::AlarmId> {
         .alarms
         .ranked()
         .iter()
-        .filter(|a| a.state.audible())
+        .filter(|a| a.sounding())
         .map(|a| a.id.clone())
         .collect()
 }
@@ -572,9 +573,9 @@ fn a_chosen_alarm_is_acknowledged_and_the_top_one_is_left() {
     let screen = render(&app, 140, 44);
     let row = screen
         .lines()
-        .find(|l| l.contains(" ▶ "))
+        .find(|l| l.contains("▶▲ ALARM"))
         .unwrap_or_else(|| panic!("no chosen row: {screen}"));
-    let top = screen.lines().find(|l| l.contains(" ▲ ")).unwrap_or("");
+    let top = screen.lines().find(|l| l.contains("▲ ALARM")).unwrap_or("");
     assert_ne!(row, top);
     app.update(Action::Acknowledge);
     let state = |app: &App, id| app.engine.traffic.alarms.get(id).map(|a| a.state);
@@ -748,4 +749,31 @@ fn the_newest_unread_safety_message_is_shown_in_the_alarm_bar() {
         .find(|l| l.contains("✉!"))
         .unwrap_or_else(|| panic!("no message line: {narrow}"));
     assert!(line.contains("…") && line.contains("m read)"), "{line}");
+}
+
+#[test]
+fn dangerous_target_gone_silent_keeps_its_cpa_and_the_alarm_mark() {
+    let mut app = demo_app(60);
+    // Nothing heard for 70 s of data time: every ship is lost, the
+    // dangerous NORDIC STAR as an alarm that keeps its last CPA.
+    let now = app.engine.now_ms(0);
+    app.engine.traffic.tick(now + 70_000);
+    let screen = render(&app, 140, 44);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("NORDIC STAR") && l.contains("LOST"))
+        .unwrap_or_else(|| panic!("no lost row: {screen}"));
+    assert!(row.contains("✕!") && row.contains(" 0.23 "), "{row}");
+    assert!(
+        screen.contains(
+            "!▲ ALARM   UNACK    Lost dangerous target 230123000 NORDIC STAR: last CPA 0.23 NM"
+        ),
+        "{screen}"
+    );
+    // More alerts than rows: the bar says how many more, and how many of
+    // them wait for an acknowledgement.
+    assert!(
+        screen.contains("unacknowledged, l for the log)"),
+        "{screen}"
+    );
 }

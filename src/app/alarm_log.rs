@@ -94,6 +94,7 @@ impl AlarmLog {
         let mut buf = String::new();
         for t in transitions {
             let mut v = json!({"time": rfc3339(t.at_ms), "alarm": t.id.class(), "mmsi": t.id.mmsi(),
+                           "priority": t.priority.name(),
                            "state": t.state.map_or("cleared", |s| s.name()), "text": clean(&t.text)});
             if let Some(AlarmState::Snoozed { until_ms }) = t.state {
                 v["until"] = json!(rfc3339(until_ms));
@@ -149,6 +150,7 @@ mod tests {
         AlarmTransition {
             at_ms: 1_781_000_000_000,
             id: AlarmId::Dangerous(mmsi),
+            priority: crate::traffic::alarm::Priority::Alarm,
             state: Some(AlarmState::ActiveUnacknowledged),
             text: format!("Dangerous target {mmsi}"),
             by: None,

@@ -29,7 +29,7 @@ pub fn due<'a>(
     now_ms: i64,
     repeat_ms: i64,
 ) -> bool {
-    let sounding = alarms.into_iter().any(|a| a.state.audible());
+    let sounding = alarms.into_iter().any(|a| a.sounding());
     sounding
         && (new_alarm
             || last_ring_ms.is_none_or(|t| now_ms < t || now_ms - t >= repeat_ms - SLACK_MS))

@@ -853,7 +853,7 @@ impl App {
             transitions,
         } = self.engine.drain(&mut self.log, self.last_wall_ms);
         for t in &transitions {
-            if t.state == Some(AlarmState::ActiveUnacknowledged) {
+            if t.rings() {
                 self.bell.alarm_sounding();
             }
             let state = t.state.map_or("cleared", |s| s.name());

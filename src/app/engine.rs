@@ -8,7 +8,7 @@ use super::alarm_log::AlarmLog;
 use crate::ais::stream::{AisStream, Outcome};
 use crate::clock::{DataClock, rfc3339};
 use crate::nmea::{self, gnss, pi};
-use crate::traffic::alarm::{AlarmId, AlarmTransition};
+use crate::traffic::alarm::{AlarmId, AlarmTransition, Priority};
 use crate::traffic::config::TrafficConfig;
 use crate::traffic::{Event, Traffic};
 use serde_json::{Value, json};
@@ -181,8 +181,33 @@ impl Engine {
     }
 }
 
-/// One event as the JSON object of the headless contract.
+/// One event as the JSON object of the headless contract. Alert events
+/// carry the alert's `priority`, as the alarm log's entries do.
 pub fn event_json(e: &Event) -> Value {
+    let mut v = event_fields(e);
+    if let (Some(p), Value::Object(m)) = (event_priority(e), &mut v) {
+        m.insert("priority".into(), json!(p.name()));
+    }
+    v
+}
+
+/// The priority of the alert an event announces (MSC.302(87)); `None` for
+/// events that are not alerts.
+pub fn event_priority(e: &Event) -> Option<Priority> {
+    match e {
+        Event::Dangerous { .. } | Event::Sart { .. } => Some(Priority::Alarm),
+        Event::Lost { was_dangerous, .. } => Some(if *was_dangerous {
+            Priority::Alarm
+        } else {
+            Priority::Warning
+        }),
+        Event::OwnPositionLost { .. } | Event::TransponderAlarm { .. } => Some(Priority::Warning),
+        Event::Activated { .. } => Some(Priority::Caution),
+        _ => None,
+    }
+}
+
+fn event_fields(e: &Event) -> Value {
     let round = |v: f64, d: i32| {
         let f = 10f64.powi(d);
         (v * f).round() / f
@@ -212,8 +237,27 @@ pub fn event_json(e: &Event) -> Value {
         Event::DangerousCleared { at_ms, mmsi } => {
             json!({"time": rfc3339(*at_ms), "event": "dangerous_cleared", "mmsi": mmsi})
         }
-        Event::Lost { at_ms, mmsi } => {
-            json!({"time": rfc3339(*at_ms), "event": "lost", "mmsi": mmsi})
+        Event::Lost {
+            at_ms,
+            mmsi,
+            last_cpa,
+            ..
+        } => {
+            let mut v = json!({"time": rfc3339(*at_ms), "event": "lost", "mmsi": mmsi});
+            if let (Some((cpa, tcpa)), Value::Object(m)) = (last_cpa, &mut v) {
+                m.insert("last_cpa_nm".into(), json!(round(*cpa, 2)));
+                m.insert("last_tcpa_min".into(), json!(round(*tcpa, 1)));
+            }
+            v
+        }
+        Event::Activated {
+            at_ms,
+            mmsi,
+            bearing_range,
+        } => {
+            let mut v = json!({"time": rfc3339(*at_ms), "event": "activated", "mmsi": mmsi});
+            add_bearing_range(&mut v, *bearing_range);
+            v
         }
         Event::Removed { at_ms, mmsi } => {
             json!({"time": rfc3339(*at_ms), "event": "removed", "mmsi": mmsi})

@@ -127,6 +127,27 @@ impl Config {
         check_range("[alarms] cpa_limit_nm", a.cpa_limit_nm, 0.0, 20.0)?;
         check_range("[alarms] tcpa_limit_min", a.tcpa_limit_min, 0.0, 120.0)?;
         check_range("[alarms] cpa_hysteresis_nm", a.cpa_hysteresis_nm, 0.0, 2.0)?;
+        check_range("[alarms] hysteresis_share", a.hysteresis_share, 0.0, 0.5)?;
+        check_range(
+            "[alarms] cpa_hysteresis_range_share",
+            a.cpa_hysteresis_range_share,
+            0.0,
+            0.2,
+        )?;
+        check_range(
+            "[alarms] tcpa_hysteresis_min",
+            a.tcpa_hysteresis_min,
+            0.0,
+            10.0,
+        )?;
+        check_range("[alarms] rectify_dwell_s", a.rectify_dwell_s, 0.0, 600.0)?;
+        check_range("[alarms] ack_hold_s", a.ack_hold_s, 0.0, 3600.0)?;
+        check_range(
+            "[alarms] caution_display_s",
+            a.caution_display_s,
+            1.0,
+            3600.0,
+        )?;
         check_range(
             "[alarms] activation_range_nm",
             a.activation_range_nm,
@@ -224,6 +245,13 @@ mod tests {
             e.starts_with("[lost] class_b_cs_s[1] = -5: allowed 1 to"),
             "{e}"
         );
+        let c: Config = toml::from_str("[alarms]\nrectify_dwell_s = 900\n").unwrap();
+        assert_eq!(
+            c.validate().unwrap_err(),
+            "[alarms] rectify_dwell_s = 900: allowed 0 to 600"
+        );
+        let c: Config = toml::from_str("[alarms]\nhysteresis_share = -0.1\n").unwrap();
+        assert!(c.validate().unwrap_err().contains("hysteresis_share"));
         let c: Config = toml::from_str("[console]\nlink_alarm_s = nan\n").unwrap();
         assert!(c.validate().unwrap_err().contains("link_alarm_s"));
         let c: Config = toml::from_str("[console]\nbell_repeat_s = 0.5\n").unwrap();

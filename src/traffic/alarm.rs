@@ -3,11 +3,18 @@
 //! rectified-unacknowledged; an alert leaves the list when its condition is
 //! gone and it has been acknowledged.
 //!
+//! Every alert has a priority (alarm, warning, caution); the list is
+//! ranked unacknowledged first, then by priority, then by TCPA.
+//!
 //! Acknowledging a dangerous-target alarm holds for as long as the target
-//! stays dangerous (the dangerous state itself has hysteresis, so CPA jitter
-//! around the limit does not re-alarm). Per-target snooze keeps a target's
-//! CPA alarm snoozed (listed, silent) until a data time, unless its CPA or
-//! TCPA gets materially worse ([`materially_worse`]); it can be cancelled.
+//! stays dangerous (the dangerous state itself has hysteresis and a dwell
+//! before it is rectified, so CPA jitter around the limit does not
+//! re-alarm), and for a while after: an acknowledged alarm that rectifies
+//! and returns within the hold time comes back acknowledged, unless its CPA
+//! got materially worse. Per-target snooze keeps a target's CPA alarm
+//! snoozed (listed, silent) until a data time, unless its CPA or TCPA gets
+//! materially worse ([`materially_worse`]); it can be cancelled.
+//! `docs/alerts.md` gives the rule behind each behaviour.
 
 use std::collections::HashMap;
 
@@ -29,6 +36,53 @@ pub enum AlarmId {
     Storage(String),
     /// A target no longer reporting.
     Lost(u32),
+    /// A target activated by entering the activation range (a caution).
+    Activated(u32),
+}
+
+/// Alert priority (IMO MSC.302(87) bridge alert management; IEC 62923-1).
+/// Ordered from the most urgent: `Alarm < Warning < Caution`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Priority {
+    /// Immediate attention and action: dangerous target, distress, the
+    /// loss of a dangerous target.
+    Alarm,
+    /// Not immediately hazardous, but may become so: lost target, own
+    /// position lost, link, transponder or storage failure.
+    Warning,
+    /// Awareness only, no sound, no acknowledgement needed: a target
+    /// activated by range.
+    Caution,
+}
+
+impl Priority {
+    /// Name for the log and the headless events.
+    pub fn name(self) -> &'static str {
+        match self {
+            Priority::Alarm => "alarm",
+            Priority::Warning => "warning",
+            Priority::Caution => "caution",
+        }
+    }
+
+    /// Word on screen.
+    pub fn word(self) -> &'static str {
+        match self {
+            Priority::Alarm => "ALARM",
+            Priority::Warning => "WARNING",
+            Priority::Caution => "CAUTION",
+        }
+    }
+
+    /// Symbol on screen, after the shapes of the IEC 62288 alert icons
+    /// (triangle, circle, square): they differ without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Priority::Alarm => "▲",
+            Priority::Warning => "●",
+            Priority::Caution => "■",
+        }
+    }
 }
 
 impl AlarmId {
@@ -42,13 +96,31 @@ impl AlarmId {
             AlarmId::Link(_) => "link",
             AlarmId::Storage(_) => "storage",
             AlarmId::Lost(_) => "lost",
+            AlarmId::Activated(_) => "activated",
+        }
+    }
+
+    /// The priority an alert of this kind has unless raised otherwise (the
+    /// loss of a dangerous target is raised as an alarm).
+    pub fn priority(&self) -> Priority {
+        match self {
+            AlarmId::Distress(_) | AlarmId::Dangerous(_) => Priority::Alarm,
+            AlarmId::OwnPositionLost
+            | AlarmId::Transponder(_)
+            | AlarmId::Link(_)
+            | AlarmId::Storage(_)
+            | AlarmId::Lost(_) => Priority::Warning,
+            AlarmId::Activated(_) => Priority::Caution,
         }
     }
 
     /// The target's MMSI, if the alarm is about one.
     pub fn mmsi(&self) -> Option<u32> {
         match self {
-            AlarmId::Distress(m) | AlarmId::Dangerous(m) | AlarmId::Lost(m) => Some(*m),
+            AlarmId::Distress(m)
+            | AlarmId::Dangerous(m)
+            | AlarmId::Lost(m)
+            | AlarmId::Activated(m) => Some(*m),
             _ => None,
         }
     }
@@ -95,12 +167,32 @@ impl AlarmState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alarm {
     pub id: AlarmId,
+    pub priority: Priority,
     pub state: AlarmState,
     pub raised_ms: i64,
     pub text: String,
     /// For dangerous targets: the latest CPA (NM) and TCPA (min).
     pub cpa_nm: Option<f64>,
     pub tcpa_min: Option<f64>,
+    /// The CPA (NM) the officer acknowledged, for "materially worse".
+    pub acked_cpa_nm: Option<f64>,
+}
+
+impl Alarm {
+    /// Sounding: active, unacknowledged, not silenced, and not a caution
+    /// (cautions never sound, MSC.302(87)).
+    pub fn sounding(&self) -> bool {
+        self.state.audible() && self.priority != Priority::Caution
+    }
+
+    /// Waiting for the officer: not acknowledged (silenced and rectified
+    /// ones included). Cautions never wait: they need no acknowledgement.
+    pub fn unacknowledged(&self) -> bool {
+        !matches!(
+            self.state,
+            AlarmState::ActiveAcknowledged | AlarmState::Snoozed { .. }
+        ) && self.priority != Priority::Caution
+    }
 }
 
 /// A state change, for the persistent alarm log.
@@ -108,6 +200,7 @@ pub struct Alarm {
 pub struct AlarmTransition {
     pub at_ms: i64,
     pub id: AlarmId,
+    pub priority: Priority,
     /// New state, or `None` when the alarm left the list.
     pub state: Option<AlarmState>,
     pub text: String,
@@ -148,15 +241,64 @@ pub fn materially_worse(then: (f64, f64), elapsed_min: f64, now: (f64, f64)) -> 
     None
 }
 
+impl AlarmTransition {
+    /// Rings the bell: a new unacknowledged alarm or warning (cautions are
+    /// silent, MSC.302(87)).
+    pub fn rings(&self) -> bool {
+        self.state == Some(AlarmState::ActiveUnacknowledged) && self.priority != Priority::Caution
+    }
+}
+
+/// When a dangerous target's CPA is "materially worse" than what the
+/// officer acknowledged: below the acknowledged CPA (taken as the limit at
+/// most) by more than the hysteresis band.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Materiality {
+    pub limit_nm: f64,
+    pub band_nm: f64,
+}
+
+impl Materiality {
+    fn worse(&self, acked: Option<f64>, now: Option<f64>) -> bool {
+        let reference = acked.unwrap_or(self.limit_nm).min(self.limit_nm);
+        now.is_some_and(|c| c < reference - self.band_nm)
+    }
+}
+
+/// An acknowledged dangerous-target alarm that left the list: when, and
+/// the CPA the officer acknowledged.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Held {
+    left_ms: i64,
+    acked_cpa_nm: Option<f64>,
+}
+
 /// The alarm list.
 #[derive(Debug, Clone, Default)]
 pub struct Alarms {
     list: Vec<Alarm>,
     snoozed: HashMap<u32, Snooze>,
     transitions: Vec<AlarmTransition>,
+    /// Acknowledged dangerous-target alarms that left the list.
+    held: HashMap<AlarmId, Held>,
+    /// How long an acknowledgement is held after the alarm rectified
+    /// (0: not held).
+    pub hold_ms: i64,
+    /// How long a caution is shown unless acknowledged first.
+    pub caution_ms: i64,
 }
 
 impl Alarms {
+    /// An empty list holding acknowledgements for `hold_ms` and showing
+    /// cautions for `caution_ms`.
+    pub fn new(hold_ms: i64, caution_ms: i64) -> Alarms {
+        Alarms {
+            hold_ms,
+            caution_ms,
+            ..Alarms::default()
+        }
+    }
+
     fn log(&mut self, at_ms: i64, id: &AlarmId, state: Option<AlarmState>, text: &str) {
         self.log_note(at_ms, id, state, text, None, None);
     }
@@ -170,9 +312,15 @@ impl Alarms {
         by: Option<&'static str>,
         reason: Option<String>,
     ) {
+        let priority = self
+            .list
+            .iter()
+            .find(|a| &a.id == id)
+            .map_or(id.priority(), |a| a.priority);
         self.transitions.push(AlarmTransition {
             at_ms,
             id: id.clone(),
+            priority,
             state,
             text: text.to_string(),
             by,
@@ -208,11 +356,42 @@ impl Alarms {
         Ok(Some(z.until_ms))
     }
 
-    /// Raise (or refresh) an alarm whose condition is present. Returns true
-    /// when it is new or came back after being rectified.
+    /// Remember an acknowledged dangerous-target alarm leaving the list.
+    fn hold(&mut self, a: &Alarm, now_ms: i64) {
+        if matches!(a.id, AlarmId::Dangerous(_)) && self.hold_ms > 0 {
+            self.held.insert(
+                a.id.clone(),
+                Held {
+                    left_ms: now_ms,
+                    acked_cpa_nm: a.acked_cpa_nm,
+                },
+            );
+        }
+    }
+
+    /// Raise (or refresh) an alarm whose condition is present, with the
+    /// priority of its kind. Returns true when it is new or came back after
+    /// being rectified.
     pub fn raise(
         &mut self,
         id: AlarmId,
+        now_ms: i64,
+        text: String,
+        cpa: Option<(f64, f64)>,
+    ) -> bool {
+        let p = id.priority();
+        self.raise_as(id, p, now_ms, text, cpa)
+    }
+
+    /// [`raise`](Self::raise) with a given priority. An alarm that comes
+    /// back from rectified takes the new priority and text. A dangerous
+    /// target's alarm raised while the officer's snooze holds is listed as
+    /// snoozed and stays silent; when the encounter got materially worse
+    /// the snooze ends and the alarm sounds.
+    pub fn raise_as(
+        &mut self,
+        id: AlarmId,
+        priority: Priority,
         now_ms: i64,
         text: String,
         cpa: Option<(f64, f64)>,
@@ -243,7 +422,9 @@ impl Alarms {
                 }
                 (AlarmState::RectifiedUnacknowledged, _) => {
                     a.state = AlarmState::ActiveUnacknowledged;
-                    self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &t);
+                    a.priority = priority;
+                    a.text = text.clone();
+                    self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &text);
                     return true;
                 }
                 _ => {}
@@ -253,18 +434,30 @@ impl Alarms {
         if let Ok(Some(until_ms)) = snooze {
             // Dangerous again within its snooze: listed as snoozed, silent.
             let state = AlarmState::Snoozed { until_ms };
-            self.log_note(now_ms, &id, Some(state), &text, Some("officer"), None);
             self.list.push(Alarm {
-                id,
+                id: id.clone(),
+                priority,
                 state,
                 raised_ms: now_ms,
-                text,
+                text: text.clone(),
                 cpa_nm: cpa.map(|c| c.0),
                 tcpa_min: cpa.map(|c| c.1),
+                acked_cpa_nm: None,
             });
+            self.log_note(now_ms, &id, Some(state), &text, Some("officer"), None);
             return false;
         }
         let reason = snooze.err().map(|why| format!("snooze ended: {why}"));
+        self.list.push(Alarm {
+            id: id.clone(),
+            priority,
+            state: AlarmState::ActiveUnacknowledged,
+            raised_ms: now_ms,
+            text: text.clone(),
+            cpa_nm: cpa.map(|c| c.0),
+            tcpa_min: cpa.map(|c| c.1),
+            acked_cpa_nm: None,
+        });
         self.log_note(
             now_ms,
             &id,
@@ -273,15 +466,72 @@ impl Alarms {
             None,
             reason,
         );
-        self.list.push(Alarm {
-            id,
-            state: AlarmState::ActiveUnacknowledged,
-            raised_ms: now_ms,
-            text,
-            cpa_nm: cpa.map(|c| c.0),
-            tcpa_min: cpa.map(|c| c.1),
-        });
         true
+    }
+
+    /// Raise (or refresh) a dangerous-target alarm. The acknowledgement
+    /// holds: an acknowledged alarm that rectified less than `hold_ms` ago
+    /// comes back acknowledged, and an acknowledged alarm stays so, unless
+    /// the CPA is now materially worse than the one acknowledged — then it
+    /// is a new unacknowledged alarm. Returns true when it (re)appears.
+    pub fn raise_dangerous(
+        &mut self,
+        id: AlarmId,
+        now_ms: i64,
+        text: String,
+        cpa: Option<(f64, f64)>,
+        worse: Materiality,
+    ) -> bool {
+        let now_cpa = cpa.map(|c| c.0);
+        if let Some(a) = self.list.iter_mut().find(|a| a.id == id) {
+            if a.state == AlarmState::ActiveAcknowledged && worse.worse(a.acked_cpa_nm, now_cpa) {
+                a.state = AlarmState::ActiveUnacknowledged;
+                a.text = text.clone();
+                a.cpa_nm = now_cpa;
+                a.tcpa_min = cpa.map(|c| c.1);
+                a.acked_cpa_nm = None;
+                self.log(now_ms, &id, Some(AlarmState::ActiveUnacknowledged), &text);
+                return true;
+            }
+            return self.raise(id, now_ms, text, cpa);
+        }
+        let held = self.held.remove(&id).filter(|h| {
+            (0..=self.hold_ms).contains(&(now_ms - h.left_ms))
+                && !worse.worse(h.acked_cpa_nm, now_cpa)
+        });
+        let Some(h) = held else {
+            return self.raise(id, now_ms, text, cpa);
+        };
+        self.list.push(Alarm {
+            id: id.clone(),
+            priority: id.priority(),
+            state: AlarmState::ActiveAcknowledged,
+            raised_ms: now_ms,
+            text: text.clone(),
+            cpa_nm: now_cpa,
+            tcpa_min: cpa.map(|c| c.1),
+            acked_cpa_nm: h.acked_cpa_nm,
+        });
+        self.log(now_ms, &id, Some(AlarmState::ActiveAcknowledged), &text);
+        true
+    }
+
+    /// Cautions shown for `caution_ms` leave; held acknowledgements older
+    /// than `hold_ms` are forgotten.
+    pub fn expire(&mut self, now_ms: i64) {
+        let (hold, caution) = (self.hold_ms, self.caution_ms);
+        self.held
+            .retain(|_, h| (0..=hold).contains(&(now_ms - h.left_ms)));
+        let old: Vec<(AlarmId, String)> = self
+            .list
+            .iter()
+            .filter(|a| a.priority == Priority::Caution && now_ms - a.raised_ms >= caution)
+            .map(|a| (a.id.clone(), a.text.clone()))
+            .collect();
+        for (id, text) in old {
+            self.log(now_ms, &id, None, &text);
+            self.list.retain(|a| a.id != id);
+        }
     }
 
     /// The figures of an alarm are no longer known (e.g. own position
@@ -304,8 +554,9 @@ impl Alarms {
             // A snoozed alarm was seen to: it leaves like an acknowledged
             // one (its snooze stays for its time).
             AlarmState::ActiveAcknowledged | AlarmState::Snoozed { .. } => {
-                self.list.remove(i);
                 self.log(now_ms, id, None, &text);
+                let a = self.list.remove(i);
+                self.hold(&a, now_ms);
             }
             AlarmState::RectifiedUnacknowledged => {}
             _ => {
@@ -315,20 +566,28 @@ impl Alarms {
         }
     }
 
-    /// The officer acknowledges.
+    /// The officer acknowledges. A caution acknowledged leaves the list.
     pub fn acknowledge(&mut self, id: &AlarmId, now_ms: i64) -> bool {
         let Some(i) = self.list.iter().position(|a| &a.id == id) else {
             return false;
         };
         let text = self.list[i].text.clone();
+        let caution = self.list[i].priority == Priority::Caution;
         match self.list[i].state {
             AlarmState::RectifiedUnacknowledged => {
-                self.list.remove(i);
                 self.log(now_ms, id, None, &text);
+                let mut a = self.list.remove(i);
+                a.acked_cpa_nm = a.cpa_nm;
+                self.hold(&a, now_ms);
+            }
+            _ if caution => {
+                self.log(now_ms, id, None, &text);
+                self.list.remove(i);
             }
             AlarmState::ActiveAcknowledged | AlarmState::Snoozed { .. } => return false,
             _ => {
                 self.list[i].state = AlarmState::ActiveAcknowledged;
+                self.list[i].acked_cpa_nm = self.list[i].cpa_nm;
                 self.log(now_ms, id, Some(AlarmState::ActiveAcknowledged), &text);
             }
         }
@@ -357,7 +616,7 @@ impl Alarms {
         let sounding: Vec<AlarmId> = self
             .list
             .iter()
-            .filter(|a| a.state == AlarmState::ActiveUnacknowledged)
+            .filter(|a| a.sounding())
             .map(|a| a.id.clone())
             .collect();
         for id in &sounding {
@@ -460,8 +719,10 @@ impl Alarms {
         self.snoozed.get(&mmsi)
     }
 
-    /// Alarms in display order: distress first, then dangerous targets by
-    /// TCPA (soonest first), own position, transponder, lost targets.
+    /// Alarms in display order: unacknowledged first, then by priority
+    /// (alarm, warning, caution); within a priority distress before
+    /// dangerous targets before the rest, dangerous targets by TCPA
+    /// (soonest first).
     pub fn ranked(&self) -> Vec<&Alarm> {
         let mut v: Vec<&Alarm> = self.list.iter().collect();
         v.sort_by(|a, b| {
@@ -471,8 +732,10 @@ impl Alarms {
                 AlarmId::OwnPositionLost => 2,
                 AlarmId::Transponder(_) | AlarmId::Link(_) | AlarmId::Storage(_) => 3,
                 AlarmId::Lost(_) => 4,
+                AlarmId::Activated(_) => 5,
             };
-            rank(a).cmp(&rank(b)).then_with(|| {
+            let key = |x: &Alarm| (!x.unacknowledged(), x.priority, rank(x));
+            key(a).cmp(&key(b)).then_with(|| {
                 a.tcpa_min
                     .unwrap_or(f64::MAX)
                     .total_cmp(&b.tcpa_min.unwrap_or(f64::MAX))
@@ -515,6 +778,7 @@ impl Alarms {
         for id in ids {
             self.rectify(&id, now_ms);
         }
+        self.held.retain(|id, _| id.mmsi() != Some(mmsi));
         self.snoozed.remove(&mmsi);
     }
 
@@ -527,11 +791,12 @@ impl Alarms {
             .filter(|a| a.id.mmsi() == Some(mmsi))
             .map(|a| (a.id.clone(), a.text.clone()))
             .collect();
-        self.list.retain(|a| a.id.mmsi() != Some(mmsi));
-        self.snoozed.remove(&mmsi);
         for (id, t) in gone {
             self.log(now_ms, &id, None, &t);
         }
+        self.list.retain(|a| a.id.mmsi() != Some(mmsi));
+        self.held.retain(|id, _| id.mmsi() != Some(mmsi));
+        self.snoozed.remove(&mmsi);
     }
 }
 
@@ -593,6 +858,130 @@ mod tests {
         let x = a.get(&id).unwrap();
         assert_eq!(x.state, AlarmState::RectifiedUnacknowledged);
         assert!(x.cpa_nm.is_none());
+    }
+
+    const WORSE: Materiality = Materiality {
+        limit_nm: 2.0,
+        band_nm: 0.2,
+    };
+
+    #[test]
+    fn acknowledgement_holds_across_a_short_rectification() {
+        let mut a = Alarms::new(300_000, 60_000);
+        let id = AlarmId::Dangerous(1);
+        assert!(a.raise_dangerous(id.clone(), 0, "d".into(), Some((1.5, 8.0)), WORSE));
+        assert!(a.acknowledge(&id, 1_000));
+        a.rectify(&id, 10_000);
+        assert!(a.is_empty());
+        // Back within the hold time, CPA not materially worse: acknowledged.
+        assert!(a.raise_dangerous(id.clone(), 200_000, "d".into(), Some((1.35, 7.0)), WORSE));
+        assert_eq!(
+            a.get(&id).map(|x| x.state),
+            Some(AlarmState::ActiveAcknowledged)
+        );
+        let log = a.take_transitions();
+        assert_eq!(
+            log.last().map(|t| t.state),
+            Some(Some(AlarmState::ActiveAcknowledged))
+        );
+        assert!(!log.iter().skip(1).any(AlarmTransition::rings), "{log:?}");
+        // Later than the hold time: a new unacknowledged alarm.
+        a.rectify(&id, 210_000);
+        a.expire(600_000);
+        assert!(a.raise_dangerous(id.clone(), 600_000, "d".into(), Some((1.5, 7.0)), WORSE));
+        assert_eq!(
+            a.get(&id).map(|x| x.state),
+            Some(AlarmState::ActiveUnacknowledged)
+        );
+    }
+
+    #[test]
+    fn materially_worse_cpa_alarms_again() {
+        let mut a = Alarms::new(300_000, 60_000);
+        let id = AlarmId::Dangerous(2);
+        a.raise_dangerous(id.clone(), 0, "d".into(), Some((1.5, 8.0)), WORSE);
+        a.acknowledge(&id, 1_000);
+        // 1.31 is within 0.2 NM of the acknowledged 1.5: holds.
+        assert!(!a.raise_dangerous(id.clone(), 2_000, "d".into(), Some((1.31, 7.9)), WORSE));
+        assert_eq!(
+            a.get(&id).map(|x| x.state),
+            Some(AlarmState::ActiveAcknowledged)
+        );
+        // 1.2 is not: unacknowledged again, with the bell.
+        assert!(a.raise_dangerous(id.clone(), 3_000, "d".into(), Some((1.2, 7.8)), WORSE));
+        assert_eq!(
+            a.get(&id).map(|x| x.state),
+            Some(AlarmState::ActiveUnacknowledged)
+        );
+        assert!(
+            a.take_transitions()
+                .last()
+                .is_some_and(AlarmTransition::rings)
+        );
+        // Acknowledged at 2.1 NM (inside the band): the reference is the
+        // limit, so a swing to 1.85 NM is no news.
+        a.acknowledge(&id, 4_000);
+        a.raise_dangerous(id.clone(), 5_000, "d".into(), Some((2.1, 7.0)), WORSE);
+        a.acknowledge(&id, 5_000);
+        a.raise_dangerous(id.clone(), 6_000, "d".into(), Some((1.85, 7.0)), WORSE);
+        assert_eq!(
+            a.get(&id).map(|x| x.state),
+            Some(AlarmState::ActiveAcknowledged)
+        );
+        // Returning after rectification materially worse: unacknowledged.
+        a.rectify(&id, 7_000);
+        assert!(a.raise_dangerous(id.clone(), 8_000, "d".into(), Some((0.5, 6.0)), WORSE));
+        assert_eq!(
+            a.get(&id).map(|x| x.state),
+            Some(AlarmState::ActiveUnacknowledged)
+        );
+    }
+
+    #[test]
+    fn cautions_are_silent_and_leave_by_themselves() {
+        let mut a = Alarms::new(300_000, 60_000);
+        let id = AlarmId::Activated(4);
+        a.raise(id.clone(), 0, "activated".into(), None);
+        let x = a.get(&id).unwrap();
+        assert_eq!(x.priority, Priority::Caution);
+        assert!(!x.unacknowledged());
+        assert!(!a.take_transitions().iter().any(AlarmTransition::rings));
+        a.expire(59_999);
+        assert!(a.get(&id).is_some());
+        a.expire(60_000);
+        assert!(a.is_empty());
+        // Or when acknowledged.
+        a.raise(id.clone(), 70_000, "activated".into(), None);
+        assert!(a.acknowledge(&id, 71_000));
+        assert!(a.is_empty());
+    }
+
+    #[test]
+    fn unacknowledged_first_then_priority_then_tcpa() {
+        let mut a = Alarms::new(300_000, 60_000);
+        a.raise(AlarmId::Activated(5), 0, "c".into(), None);
+        a.raise(AlarmId::Dangerous(1), 0, "d1".into(), Some((1.0, 3.0)));
+        a.raise(AlarmId::Lost(3), 0, "l".into(), None);
+        a.raise(AlarmId::Dangerous(2), 0, "d2".into(), Some((1.0, 9.0)));
+        a.raise_as(AlarmId::Lost(6), Priority::Alarm, 0, "ld".into(), None);
+        a.raise(AlarmId::OwnPositionLost, 0, "own".into(), None);
+        a.acknowledge(&AlarmId::Dangerous(1), 1);
+        a.acknowledge(&AlarmId::OwnPositionLost, 1);
+        let order: Vec<AlarmId> = a.ranked().iter().map(|x| x.id.clone()).collect();
+        assert_eq!(
+            order,
+            [
+                AlarmId::Dangerous(2),
+                AlarmId::Lost(6),
+                AlarmId::Lost(3),
+                AlarmId::Dangerous(1),
+                AlarmId::OwnPositionLost,
+                AlarmId::Activated(5),
+            ]
+        );
+        let log = a.take_transitions();
+        let lost6 = log.iter().find(|t| t.id == AlarmId::Lost(6)).unwrap();
+        assert_eq!(lost6.priority, Priority::Alarm);
     }
 
     #[test]

@@ -32,10 +32,28 @@ pub struct AlarmConfig {
     pub cpa_limit_nm: f64,
     /// …and TCPA is between 0 and this.
     pub tcpa_limit_min: f64,
-    /// A dangerous target stays dangerous until its CPA exceeds the limit by
-    /// this much (or TCPA leaves the window), so CPA jitter around the limit
-    /// does not re-alarm.
+    /// A dangerous target stays dangerous while its CPA is within the limit
+    /// plus a band: at least this much, …
     pub cpa_hysteresis_nm: f64,
+    /// …at least this share of the limit (CPA and TCPA alike), …
+    pub hysteresis_share: f64,
+    /// …and at least this share of the target's range (NM of band per NM
+    /// of range): the CPA of a distant target swings more with the same
+    /// COG noise (about range × sin 2° for 2° of course error).
+    pub cpa_hysteresis_range_share: f64,
+    /// The TCPA band above `tcpa_limit_min`: at least this many minutes
+    /// (and at least `hysteresis_share` of the limit).
+    pub tcpa_hysteresis_min: f64,
+    /// A dangerous target is rectified only after it has stayed outside the
+    /// band (or past its CPA) this long, in seconds of data time.
+    pub rectify_dwell_s: f64,
+    /// An acknowledged dangerous-target alarm that rectifies and returns
+    /// within this many seconds comes back acknowledged, unless its CPA got
+    /// materially worse (0 = every return alarms again).
+    pub ack_hold_s: f64,
+    /// A caution (a target activated by range) is shown this many seconds,
+    /// or until acknowledged.
+    pub caution_display_s: f64,
     /// Targets inside this range are activated automatically (0 = off).
     pub activation_range_nm: f64,
     /// CPA alarms for sleeping targets too. On by default: A.1106 §30, a
@@ -70,6 +88,12 @@ impl Default for AlarmConfig {
             cpa_limit_nm: 2.0,
             tcpa_limit_min: 12.0,
             cpa_hysteresis_nm: 0.1,
+            hysteresis_share: 0.1,
+            cpa_hysteresis_range_share: 0.035,
+            tcpa_hysteresis_min: 0.5,
+            rectify_dwell_s: 30.0,
+            ack_hold_s: 300.0,
+            caution_display_s: 60.0,
             activation_range_nm: 6.0,
             sleeping_targets: true,
             dangerous: true,
@@ -79,6 +103,27 @@ impl Default for AlarmConfig {
             moored_max_sog_kn: 0.5,
             own_alongside_max_sog_kn: 0.0,
         }
+    }
+}
+
+impl AlarmConfig {
+    /// The CPA hysteresis band (NM) of a target at `range_nm`: the largest
+    /// of the minimum, the share of the limit and the share of the range.
+    pub fn cpa_band_nm(&self, range_nm: f64) -> f64 {
+        let by_range = if range_nm.is_finite() {
+            self.cpa_hysteresis_range_share * range_nm
+        } else {
+            0.0
+        };
+        self.cpa_hysteresis_nm
+            .max(self.hysteresis_share * self.cpa_limit_nm)
+            .max(by_range)
+    }
+
+    /// The TCPA hysteresis band (minutes).
+    pub fn tcpa_band_min(&self) -> f64 {
+        self.tcpa_hysteresis_min
+            .max(self.hysteresis_share * self.tcpa_limit_min)
     }
 }
 
@@ -177,6 +222,25 @@ mod tests {
         }
         let c: TrafficConfig = toml::from_str("[alarms]\nlost_alarm_range_nm = 6\n").unwrap();
         assert_eq!(c.alarms.lost_alarm_range_nm, 6.0);
+    }
+
+    #[test]
+    fn hysteresis_band_scales_with_limit_and_range() {
+        let c = AlarmConfig::default();
+        // 2 NM limit: 10 % is 0.2 NM, more than the 0.1 NM minimum; at
+        // 10 NM the range share (0.35 NM) is the largest.
+        assert!((c.cpa_band_nm(1.0) - 0.2).abs() < 1e-9);
+        assert!((c.cpa_band_nm(10.0) - 0.35).abs() < 1e-9);
+        assert!((c.cpa_band_nm(f64::NAN) - 0.2).abs() < 1e-9);
+        // 12 min limit: 1.2 min.
+        assert!((c.tcpa_band_min() - 1.2).abs() < 1e-9);
+        let small = AlarmConfig {
+            cpa_limit_nm: 0.5,
+            tcpa_limit_min: 3.0,
+            ..AlarmConfig::default()
+        };
+        assert!((small.cpa_band_nm(0.5) - 0.1).abs() < 1e-9);
+        assert!((small.tcpa_band_min() - 0.5).abs() < 1e-9);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::ais::messages::Body;
 use crate::ais::stream::Received;
 use crate::nmea::gnss::OwnFix;
 use crate::nmea::pi::Alr;
-use alarm::{AlarmId, Alarms};
+use alarm::{AlarmId, Alarms, Materiality, Priority};
 use config::TrafficConfig;
 use own_ship::OwnShip;
 use std::collections::{HashMap, HashSet};
@@ -69,13 +69,25 @@ pub enum Event {
         at_ms: i64,
         mmsi: u32,
     },
+    /// A target stopped reporting. `was_dangerous`: it was dangerous when
+    /// it went silent (its loss is then an alarm), with the CPA (NM) and
+    /// TCPA (min) of its last recompute when they were known.
     Lost {
         at_ms: i64,
         mmsi: u32,
+        was_dangerous: bool,
+        last_cpa: Option<(f64, f64)>,
     },
     Removed {
         at_ms: i64,
         mmsi: u32,
+    },
+    /// A sleeping target entered the activation range and was activated
+    /// (a caution); bearing and range as for `TargetNew`.
+    Activated {
+        at_ms: i64,
+        mmsi: u32,
+        bearing_range: Option<(f64, f64)>,
     },
     /// AIS-SART, MOB, EPIRB or nav status 14 seen.
     Sart {
@@ -151,12 +163,16 @@ impl Traffic {
             mmsi: config.own_ship.mmsi,
             ..OwnShip::default()
         };
+        let alarms = Alarms::new(
+            (config.alarms.ack_hold_s * 1000.0) as i64,
+            (config.alarms.caution_display_s * 1000.0) as i64,
+        );
         Traffic {
             config,
             own,
             targets: HashMap::new(),
             selected: None,
-            alarms: Alarms::default(),
+            alarms,
             safety_messages: Vec::new(),
             rtas: Vec::new(),
             stats: TrafficStats::default(),
@@ -353,6 +369,7 @@ impl Traffic {
                 .push(Event::OwnPositionRestored { at_ms: now_ms });
             self.alarms.rectify(&AlarmId::OwnPositionLost, now_ms);
         }
+        self.alarms.expire(now_ms);
         // In MMSI order: the same events in the same order in every run
         // and mode (a HashMap's order differs from process to process).
         let mut mmsis: Vec<u32> = self.targets.keys().copied().collect();
@@ -408,13 +425,25 @@ impl Traffic {
             }
             _ => true,
         };
-        let eligible = self.config.alarms.lost && (near || t.is_distress_alert());
-        let who = label(mmsi, t.name());
+        // A dangerous target that goes silent is as near as its CPA says:
+        // its loss alarms whatever the range.
         let was_dangerous = t.dangerous;
+        let eligible = self.config.alarms.lost && (near || t.is_distress_alert() || was_dangerous);
+        let who = label(mmsi, t.name());
+        let last_cpa = t
+            .cpa
+            .filter(|_| was_dangerous)
+            .map(|c| (c.cpa_nm, c.tcpa_min));
         if let Some(t) = self.targets.get_mut(&mmsi) {
             t.lost_since_ms = Some(now_ms);
             t.dangerous = false;
-            t.cpa = None;
+            t.outside_since_ms = None;
+            t.lost_dangerous = was_dangerous;
+            // A dangerous target's last CPA stays in view (and in the
+            // list) for as long as it is lost.
+            if !was_dangerous {
+                t.cpa = None;
+            }
         }
         if was_dangerous {
             self.alarms.rectify(&AlarmId::Dangerous(mmsi), now_ms);
@@ -426,14 +455,23 @@ impl Traffic {
         self.events.push(Event::Lost {
             at_ms: now_ms,
             mmsi,
+            was_dangerous,
+            last_cpa,
         });
         if eligible {
-            self.alarms.raise(
-                AlarmId::Lost(mmsi),
-                now_ms,
-                format!("Lost target {who}"),
-                None,
-            );
+            let (priority, text) = match (was_dangerous, last_cpa) {
+                (false, _) => (Priority::Warning, format!("Lost target {who}")),
+                (true, Some((cpa, tcpa))) => (
+                    Priority::Alarm,
+                    format!("Lost dangerous target {who}: last CPA {cpa:.2} NM in {tcpa:.1} min"),
+                ),
+                (true, None) => (
+                    Priority::Alarm,
+                    format!("Lost dangerous target {who}: last CPA not available"),
+                ),
+            };
+            self.alarms
+                .raise_as(AlarmId::Lost(mmsi), priority, now_ms, text, None);
         }
     }
 
@@ -463,6 +501,11 @@ impl Traffic {
         if t.lost_since_ms.is_some() {
             return;
         }
+        // Sleeping and seen outside the activation zone before: activation
+        // now means it entered the zone. (A target first heard inside it
+        // is announced by `TargetNew`; a console starting among traffic
+        // would otherwise open with a caution for every ship near.)
+        let was_outside = t.activation == Activation::Sleeping && t.bearing_range.is_some();
         // Distress devices and nav status 14 always alert: once for each
         // time the distress begins. A ship that leaves status 14 has its
         // alarm rectified and is forgotten here, so that setting status 14
@@ -525,20 +568,37 @@ impl Traffic {
         let eligible = t.activation == Activation::Activated || cfg.sleeping_targets;
         let suppressed = (cfg.suppress_moored && t.is_moored(cfg.moored_max_sog_kn))
             || own_sog.is_some_and(|s| s < cfg.own_alongside_max_sog_kn);
-        let dangerous_now = match t.cpa {
-            Some(c) if eligible && !suppressed => {
-                let limit = if t.dangerous {
-                    cfg.cpa_limit_nm + cfg.cpa_hysteresis_nm
-                } else {
-                    cfg.cpa_limit_nm
-                };
-                c.cpa_nm < limit && c.tcpa_min > 0.0 && c.tcpa_min < cfg.tcpa_limit_min
-            }
+        // A.1106 §30: dangerous when CPA and TCPA are inside the limits.
+        // Once dangerous, it stays so while inside the limits plus the
+        // hysteresis bands, and is rectified only after it has stayed
+        // outside them for the dwell time (docs/alerts.md).
+        let judged = eligible && !suppressed;
+        let band = cfg.cpa_band_nm(br.1);
+        let (inside, in_band) = match t.cpa {
+            Some(c) if judged => (
+                c.cpa_nm < cfg.cpa_limit_nm && c.tcpa_min > 0.0 && c.tcpa_min < cfg.tcpa_limit_min,
+                c.cpa_nm <= cfg.cpa_limit_nm + band
+                    && c.tcpa_min > 0.0
+                    && c.tcpa_min <= cfg.tcpa_limit_min + cfg.tcpa_band_min(),
+            ),
             // Not computable now: keep a dangerous target dangerous until it
             // can be computed again (never clear an alarm on missing data).
-            None if t.dangerous && eligible && !suppressed => true,
-            _ => false,
+            None if judged => (false, true),
+            _ => (false, false),
         };
+        let dwelling = if t.dangerous && judged && !in_band {
+            // A data clock that went back restarts the dwell.
+            let since = t
+                .outside_since_ms
+                .filter(|&s| s <= now_ms)
+                .unwrap_or(now_ms);
+            t.outside_since_ms = Some(since);
+            ((now_ms - since) as f64) < cfg.rectify_dwell_s * 1000.0
+        } else {
+            t.outside_since_ms = None;
+            false
+        };
+        let dangerous_now = inside || (t.dangerous && (in_band || dwelling));
         if dangerous_now && !t.dangerous {
             t.dangerous = true;
             let c = t.cpa.unwrap_or(geo::Cpa {
@@ -554,6 +614,7 @@ impl Traffic {
             });
         } else if !dangerous_now && t.dangerous {
             t.dangerous = false;
+            t.outside_since_ms = None;
             self.events.push(Event::DangerousCleared {
                 at_ms: now_ms,
                 mmsi,
@@ -569,7 +630,32 @@ impl Traffic {
                 }
                 None => format!("Dangerous target {who}"),
             };
-            self.alarms.raise(AlarmId::Dangerous(mmsi), now_ms, text, c);
+            let worse = Materiality {
+                limit_nm: cfg.cpa_limit_nm,
+                band_nm: band,
+            };
+            self.alarms
+                .raise_dangerous(AlarmId::Dangerous(mmsi), now_ms, text, c, worse);
+        }
+        // A target entering the activation zone is activated with a
+        // caution, not silently (A.1106 §30, MSC.302(87)); one already
+        // alarmed (dangerous, distress) needs no caution besides.
+        if was_outside && t.activation == Activation::Activated && !t.dangerous && !distress {
+            let who = label(mmsi, t.name());
+            self.events.push(Event::Activated {
+                at_ms: now_ms,
+                mmsi,
+                bearing_range: Some(geo::bearing_range(own, at_now)),
+            });
+            self.alarms.raise(
+                AlarmId::Activated(mmsi),
+                now_ms,
+                format!(
+                    "Target {who} activated: within {:.1} NM",
+                    cfg.activation_range_nm
+                ),
+                None,
+            );
         }
     }
 

@@ -126,8 +126,14 @@ pub struct Target {
     pub cpa: Option<Cpa>,
     /// Bearing (°) and range (NM) from own ship at the last recompute.
     pub bearing_range: Option<(f64, f64)>,
-    /// Dangerous at the last recompute (with hysteresis).
+    /// Dangerous at the last recompute (with hysteresis and dwell).
     pub dangerous: bool,
+    /// Dangerous, but outside the hysteresis band since this data time:
+    /// rectified once it has stayed outside for the dwell time.
+    pub outside_since_ms: Option<i64>,
+    /// Lost while dangerous: `cpa` keeps the figures of the last recompute
+    /// before it went silent, and its loss is an alarm.
+    pub lost_dangerous: bool,
     /// Positions not plotted because they implied an impossible jump.
     pub rejected_positions: u32,
     /// A rejected position waiting for confirmation.
@@ -189,6 +195,8 @@ impl Target {
             cpa: None,
             bearing_range: None,
             dangerous: false,
+            outside_since_ms: None,
+            lost_dangerous: false,
             rejected_positions: 0,
             pending_jump: None,
             messages: 0,
@@ -205,6 +213,21 @@ impl Target {
         }
         if in_range && !self.slept_by_officer {
             self.activation = Activation::Activated;
+        }
+    }
+
+    /// CPA and TCPA as shown at `now_ms`: the last recompute; for a target
+    /// lost while dangerous, its last CPA with the TCPA counted down since
+    /// it was lost (`None` for other lost targets).
+    pub fn shown_cpa(&self, now_ms: i64) -> Option<Cpa> {
+        let c = self.cpa?;
+        match self.lost_since_ms {
+            Some(since) if self.lost_dangerous => Some(Cpa {
+                cpa_nm: c.cpa_nm,
+                tcpa_min: c.tcpa_min - (now_ms - since).max(0) as f64 / 60_000.0,
+            }),
+            Some(_) => None,
+            None => Some(c),
         }
     }
 
@@ -280,6 +303,7 @@ impl Target {
     fn report(&mut self, now_ms: i64) {
         self.last_report_ms = Some(now_ms);
         self.lost_since_ms = None;
+        self.lost_dangerous = false;
     }
 
     /// Merge one message received at `now_ms`.

@@ -1,10 +1,13 @@
-//! Alarm bar: every active alarm at once, ranked (distress, then dangerous
-//! targets by TCPA), with its state in words as well as colour; snoozed
-//! alarms on one line with the time left.
+//! Alarm bar: every alert at once, ranked (unacknowledged first, then by
+//! priority, dangerous targets by TCPA), with its priority in a word and a
+//! symbol and its state in words as well as colour. Unacknowledged alerts
+//! are marked with a leading "!" in reverse video: steady, not blinking
+//! (docs/alerts.md). Snoozed alarms share one line with the time left; the
+//! newest unread safety message has the last line.
 
 use super::theme::Theme;
 use crate::app::console::App;
-use crate::traffic::alarm::{Alarm, AlarmId, AlarmState};
+use crate::traffic::alarm::{Alarm, AlarmId, AlarmState, Priority};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -111,23 +114,46 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     }
     for a in shown {
         let (tag, style) = match a.state {
-            AlarmState::ActiveUnacknowledged => ("ALARM  ".to_string(), th.danger()),
+            AlarmState::ActiveUnacknowledged => ("UNACK".to_string(), th.danger()),
             AlarmState::ActiveSilenced { until_ms } => {
                 (format!("silenced {}", left(until_ms, now)), th.warn())
             }
-            AlarmState::ActiveAcknowledged => ("ack    ".to_string(), th.warn()),
+            AlarmState::ActiveAcknowledged => ("ack".to_string(), th.warn()),
             AlarmState::RectifiedUnacknowledged => ("cleared".to_string(), th.dim()),
             AlarmState::Snoozed { until_ms } => {
                 (format!("snoozed {}", left(until_ms, now)), th.warn())
             }
         };
-        let (mark, style) = if chosen.as_ref() == Some(&a.id) {
-            ("▶", style.add_modifier(Modifier::REVERSED))
+        let style = match (a.priority, a.state) {
+            (_, AlarmState::RectifiedUnacknowledged) => style,
+            (Priority::Alarm, _) => th.danger(),
+            (Priority::Warning, _) => th.warn(),
+            (Priority::Caution, _) => th.accent(),
+        };
+        let unacked = a.unacknowledged();
+        // A caution needs no acknowledgement: no state word.
+        let tag = if a.priority == Priority::Caution {
+            String::new()
         } else {
-            ("▲", style)
+            tag
+        };
+        let is_chosen = chosen.as_ref() == Some(&a.id);
+        let mark_style = if unacked || is_chosen {
+            style.add_modifier(Modifier::REVERSED)
+        } else {
+            style
+        };
+        let mark = match (is_chosen, unacked) {
+            (true, _) => "▶",
+            (false, true) => "!",
+            (false, false) => " ",
         };
         lines.push(Line::from(vec![
-            Span::styled(format!(" {mark} {tag} "), style),
+            Span::styled(
+                format!("{mark}{} {:<7}", a.priority.symbol(), a.priority.word()),
+                mark_style,
+            ),
+            Span::styled(format!(" {tag:<8} "), style),
             Span::styled(super::format::sanitize(&figures(a)), style),
         ]));
     }
@@ -138,10 +164,17 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         let key = app
             .keymap
             .key_of(crate::app::console::Action::ToggleAlarmLog);
-        last.spans.push(Span::styled(
-            format!("   (+{} more, {key} for the log)", alarms.len() - rows),
-            th.dim(),
-        ));
+        let hidden = &alarms[rows.min(alarms.len())..];
+        let waiting = hidden.iter().filter(|a| a.unacknowledged()).count();
+        let more = if waiting > 0 {
+            format!(
+                "   (+{} more, {waiting} unacknowledged, {key} for the log)",
+                hidden.len()
+            )
+        } else {
+            format!("   (+{} more, {key} for the log)", hidden.len())
+        };
+        last.spans.push(Span::styled(more, th.dim()));
     }
     if !snoozed.is_empty() {
         let is_chosen = chosen

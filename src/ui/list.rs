@@ -1,6 +1,7 @@
 //! Target list: one row per target with name/MMSI, BRG, RNG, CPA, TCPA, SOG,
 //! COG and state. Dangerous and lost targets are marked in words and
-//! symbols (so they stand out without colour) as well as in colour.
+//! symbols (so they stand out without colour) as well as in colour; a
+//! target lost while dangerous keeps its last CPA/TCPA and the danger mark.
 
 use super::format;
 use super::theme::Theme;
@@ -28,6 +29,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         let snoozed = app.engine.traffic.alarms.is_snoozed(t.mmsi, app.now_ms());
         let symbol = match state {
             "DANGER" => "▲!",
+            "LOST" if t.lost_dangerous => "✕!",
             "LOST" => "✕ ",
             "SART" => "⊗!",
             "TEST" => "⊘T",
@@ -41,15 +43,18 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             .map_or(("---".into(), "---".into()), |(b, r)| {
                 (format::bearing(b), format!("{r:5.2}"))
             });
-        let (cpa, tcpa) = t.cpa.map_or(("---".into(), "---".into()), |c| {
-            (format!("{:5.2}", c.cpa_nm), format!("{:5.1}", c.tcpa_min))
-        });
+        let (cpa, tcpa) = t
+            .shown_cpa(app.now_ms())
+            .map_or(("---".into(), "---".into()), |c| {
+                (format!("{:5.2}", c.cpa_nm), format!("{:5.1}", c.tcpa_min))
+            });
         let sog = t
             .sog_kn
             .map_or("---".into(), |s| format!("{:4.1}", s.value));
         let cog = t.cog_deg.map_or("---".into(), |s| format::bearing(s.value));
         let style = match state {
             "DANGER" | "SART" => th.danger(),
+            "LOST" if t.lost_dangerous => th.danger(),
             "LOST" => th.warn().add_modifier(Modifier::CROSSED_OUT),
             "TEST" => th.warn(),
             "sleeping" => th.dim(),

@@ -18,16 +18,17 @@ pub fn fields(app: &App) -> Vec<(&'static str, String)> {
         return Vec::new();
     };
     let m = |o: Option<String>| o.unwrap_or_else(|| MISSING.to_string());
+    // A target lost while dangerous shows its last figures, marked so.
+    let cpa = t.shown_cpa(app.now_ms());
+    let last = if t.lost_dangerous { " (last)" } else { "" };
     vec![
         (
             "CPA",
-            t.cpa
-                .map_or_else(|| "n/a".into(), |c| format!("{:.2} NM", c.cpa_nm)),
+            cpa.map_or_else(|| "n/a".into(), |c| format!("{:.2} NM{last}", c.cpa_nm)),
         ),
         (
             "TCPA",
-            t.cpa
-                .map_or_else(|| "n/a".into(), |c| format!("{:.1} min", c.tcpa_min)),
+            cpa.map_or_else(|| "n/a".into(), |c| format!("{:.1} min{last}", c.tcpa_min)),
         ),
         ("SOG", m(t.sog_kn.map(|s| format!("{:.1} kn", s.value)))),
         (

@@ -5,6 +5,7 @@ use super::format::{self, lat, lon};
 use super::theme::Theme;
 use crate::app::console::App;
 use crate::clock::rfc3339;
+use crate::traffic::alarm::Priority;
 use crate::traffic::own_ship::Sourced;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -67,7 +68,12 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let off = t.disabled_alarm_classes();
     if !off.is_empty() {
         l2.push(Span::styled(
-            format!("  ALARMS OFF: {} ", off.join(", ")),
+            format!(
+                "  {} {} ALARMS OFF: {} ",
+                Priority::Caution.symbol(),
+                Priority::Caution.word(),
+                off.join(", ")
+            ),
             th.danger(),
         ));
     }
