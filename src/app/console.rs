@@ -8,7 +8,7 @@ pub use super::links::LinkStatus;
 use super::links::{LinkChange, Links};
 use crate::clock::rfc3339;
 use crate::link::tasks::LinkMsg;
-use crate::traffic::alarm::{AlarmId, AlarmState};
+use crate::traffic::alarm::{AlarmId, AlarmState, Priority};
 use crate::traffic::target::{Target, TargetKind};
 use crate::traffic::{Event, config::TrafficConfig};
 use crate::ui::theme::Palette;
@@ -761,10 +761,11 @@ impl App {
             .ranked()
             .iter()
             .filter(|a| {
-                matches!(
-                    a.state,
-                    AlarmState::ActiveUnacknowledged | AlarmState::ActiveSilenced { .. }
-                )
+                a.priority != Priority::Caution
+                    && matches!(
+                        a.state,
+                        AlarmState::ActiveUnacknowledged | AlarmState::ActiveSilenced { .. }
+                    )
             })
             .count()
     }

@@ -1,5 +1,6 @@
 //! The real binary in a real pseudo-terminal: keys in, the screen read back
-//! through a VT100 parser, the raw bytes kept too (to count bells).
+//! through a VT100 parser. The terminal bell (BEL, 0x07) is counted from
+//! the raw bytes, each with the screen as it stood when the bell came.
 #![allow(dead_code)]
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
@@ -10,8 +11,8 @@ use std::time::{Duration, Instant};
 
 pub struct Screen {
     pub parser: Arc<Mutex<vt100::Parser>>,
-    /// Every byte the program wrote to the terminal.
-    pub raw: Arc<Mutex<Vec<u8>>>,
+    /// One entry per BEL received: the screen's text at that moment.
+    bell_screens: Arc<Mutex<Vec<String>>>,
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
 }
@@ -42,8 +43,8 @@ impl Screen {
             std::num::NonZeroU16::new(cols).expect("cols"),
             0,
         )));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, r) = (parser.clone(), raw.clone());
+        let bell_screens = Arc::new(Mutex::new(Vec::new()));
+        let (p, b) = (parser.clone(), bell_screens.clone());
         std::thread::spawn(move || {
             let _master = pair.master;
             let mut buf = [0u8; 8192];
@@ -52,16 +53,22 @@ impl Screen {
                     break;
                 }
                 if let Ok(mut p) = p.lock() {
-                    p.process(&buf[..n]);
-                }
-                if let Ok(mut r) = r.lock() {
-                    r.extend_from_slice(&buf[..n]);
+                    // Feed up to each BEL, then note the screen it rang on.
+                    let mut rest = &buf[..n];
+                    while let Some(i) = rest.iter().position(|&c| c == 0x07) {
+                        p.process(&rest[..=i]);
+                        if let Ok(mut b) = b.lock() {
+                            b.push(p.screen().contents());
+                        }
+                        rest = &rest[i + 1..];
+                    }
+                    p.process(rest);
                 }
             }
         });
         Screen {
             parser,
-            raw,
+            bell_screens,
             writer,
             child,
         }
@@ -88,6 +95,45 @@ impl Screen {
                 return t;
             }
             assert!(Instant::now() < end, "screen never showed {what:?}:\n{t}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Wait (up to 30 s) until the screen satisfies `ok`; the screen then.
+    pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + Duration::from_secs(30);
+        loop {
+            let t = self.text();
+            if ok(&t) {
+                return t;
+            }
+            assert!(Instant::now() < end, "screen never showed {what}:\n{t}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The screens at each BEL so far.
+    pub fn bells(&self) -> Vec<String> {
+        self.bell_screens
+            .lock()
+            .map(|b| b.clone())
+            .unwrap_or_default()
+    }
+
+    /// Wait (up to 30 s) until at least `n` BELs have come.
+    pub fn wait_bells(&self, n: usize) -> Vec<String> {
+        let end = Instant::now() + Duration::from_secs(30);
+        loop {
+            let b = self.bells();
+            if b.len() >= n {
+                return b;
+            }
+            assert!(
+                Instant::now() < end,
+                "only {} bell(s), expected {n}:\n{}",
+                b.len(),
+                self.text()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -127,13 +173,5 @@ impl Screen {
             assert!(Instant::now() < end, "did not quit");
             std::thread::sleep(Duration::from_millis(50));
         }
-    }
-
-    /// How many BEL bytes the program has written so far.
-    pub fn bells(&self) -> usize {
-        self.raw
-            .lock()
-            .map(|r| r.iter().filter(|&&b| b == 0x07).count())
-            .unwrap_or(0)
     }
 }
