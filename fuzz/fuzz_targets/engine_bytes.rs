@@ -1,6 +1,7 @@
 //! Arbitrary bytes through the whole headless engine — data clock, own
-//! ship, targets, CPA, lost rules, alarms — and through the console's
-//! update and rendering. Nothing may panic.
+//! ship, targets, CPA, lost rules, alarms — on two links (fragments per
+//! link), and through the console's update (every action, snooze, silence,
+//! the quit question) and rendering. Nothing may panic.
 #![no_main]
 
 use bridgewatch::app::Config;
@@ -19,14 +20,25 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     app.engine.live = false;
+    let first = data.first().copied().map(|b| i64::from(b) * 1_000_000_000);
+    app.link(LinkMsg::ReplayClock { link: 0, first_ms: first });
+    let actions = Action::ALL;
     for (i, line) in data.split(|&b| b == b'\n').enumerate() {
-        app.link(LinkMsg::Line { link: 0, received_ms: i as i64 * 1000, line: Some(line.to_vec()) });
+        let link = usize::from(line.first().is_some_and(|b| b & 1 == 1));
+        if i % 5 == 4 {
+            app.link(LinkMsg::Lines { link, received_ms: i as i64 * 1000, lines: vec![Some(line.to_vec()), None] });
+        } else {
+            app.link(LinkMsg::Line { link, received_ms: i as i64 * 1000, line: Some(line.to_vec()) });
+        }
         if i % 7 == 0 {
-            app.update(Action::NextTarget);
+            let a = actions[line.len() % actions.len()].0;
+            if a != Action::Quit {
+                app.update(a);
+            }
             app.tick(i as i64 * 1000);
         }
     }
-    for a in [Action::Acknowledge, Action::ToggleDetails, Action::ZoomIn, Action::ToggleHeadUp, Action::ScrollRight] {
+    for a in [Action::Acknowledge, Action::ToggleDetails, Action::ZoomIn, Action::ToggleHeadUp, Action::ScrollRight, Action::Silence, Action::Snooze, Action::ChooseAlarm, Action::Quit] {
         app.update(a);
     }
     // TestBackend never fails.
