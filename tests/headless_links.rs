@@ -434,3 +434,34 @@ fn a_recording_that_cannot_be_written_is_an_alarm_and_the_run_goes_on() {
         assert!(storage.contains(why), "{storage}");
     }
 }
+
+#[test]
+fn decode_help_lists_only_what_acts_on_decode_and_the_main_help_names_the_files() {
+    let (status, out, _) = run(&["decode", "--help"]);
+    assert_eq!(status, 0);
+    for other in [
+        "--config",
+        "--palette",
+        "--input",
+        "--headless",
+        "--speed",
+        "--record",
+        "--log-level",
+    ] {
+        assert!(!out.contains(other), "decode --help shows {other}:\n{out}");
+    }
+    for own in ["--unscaled", "--summary", "--gpsd-compat"] {
+        assert!(out.contains(own), "{out}");
+    }
+    let (status, out, _) = run(&["--help"]);
+    assert_eq!(status, 0);
+    for needed in [
+        "config.toml",
+        "bridgewatch.log",
+        "alarms.jsonl",
+        "--log-level",
+        "Exit status",
+    ] {
+        assert!(out.contains(needed), "--help lacks {needed}:\n{out}");
+    }
+}
