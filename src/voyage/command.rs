@@ -212,7 +212,8 @@ mod tests {
 
     #[test]
     fn each_option_is_named_when_refused() {
-        let cases: [(&str, fn(&mut EtaOptions)); 9] = [
+        type Spoil = fn(&mut EtaOptions);
+        let cases: [(&str, Spoil); 9] = [
             ("--to", |o| o.to = "970123456".into()),
             ("--country", |o| o.country = "N".into()),
             ("--location", |o| o.location = "RTMM".into()),
