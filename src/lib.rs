@@ -10,6 +10,8 @@
 //!   gpsd-compatible JSON.
 //! - [`traffic`]: own ship, targets, CPA/TCPA, target states, lost-target
 //!   rules and alarms — pure, data time passed in.
+//! - [`voyage`]: own voyage and static data, field validators and the
+//!   ABM/BBM/VSD/SSD sentences we send — pure, time passed in.
 //! - [`link`]: inputs — tokio tasks for serial, UDP, TCP and file replay,
 //!   the line readers, the raw recorder. The only place that touches ports
 //!   and sockets.
@@ -28,3 +30,4 @@ pub mod nmea;
 pub mod sim;
 pub mod traffic;
 pub mod ui;
+pub mod voyage;

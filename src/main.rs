@@ -86,6 +86,115 @@ enum Command {
         #[arg(long)]
         gpsd_compat: bool,
     },
+    /// Print the sentences the console would write to the transponder
+    /// (ABM, BBM, VSD, SSD), one per line; nothing is sent.
+    #[command(after_help = ENCODE_EXIT_STATUS)]
+    Encode {
+        #[command(subcommand)]
+        kind: EncodeKind,
+    },
+}
+
+const ENCODE_EXIT_STATUS: &str = "\
+Sentences go to standard output, one per line, each at most 82 characters
+with its checksum. Exit status: 0 when printed, 2 when an option is missing
+or refused (the reason, naming the option, on standard error).";
+
+/// What `encode` builds.
+#[derive(Subcommand)]
+enum EncodeKind {
+    /// ETA report to a lock, bridge or terminal: ABM carrying message 6,
+    /// DAC 200, FI 21 (Inland AIS).
+    #[command(after_help = ENCODE_EXIT_STATUS)]
+    Eta {
+        /// MMSI of the lock, bridge or terminal (or the national network's
+        /// virtual MMSI): 9 digits.
+        #[arg(long, allow_hyphen_values = true)]
+        to: String,
+        /// UN country code: 2 letters, e.g. NL.
+        #[arg(long, allow_hyphen_values = true)]
+        country: String,
+        /// UN location code: 3 letters or digits, e.g. RTM.
+        #[arg(long, allow_hyphen_values = true)]
+        location: String,
+        /// Fairway section number: 5 letters or digits.
+        #[arg(long, allow_hyphen_values = true)]
+        section: String,
+        /// Terminal code: 5 letters or digits.
+        #[arg(long, allow_hyphen_values = true)]
+        terminal: String,
+        /// Fairway hectometre: 5 digits.
+        #[arg(long, allow_hyphen_values = true)]
+        hectometre: String,
+        /// ETA in UTC: 2026-11-22T14:30Z or "2026-11-22 14:30"; not in the past.
+        #[arg(long, allow_hyphen_values = true)]
+        eta: String,
+        /// Assisting tugboats 0-6; without it, unknown.
+        #[arg(long, allow_hyphen_values = true)]
+        tugs: Option<String>,
+        /// Air draught in metres, 0.00-40.00; without it, not used.
+        #[arg(long, allow_hyphen_values = true)]
+        air_draught: Option<String>,
+    },
+    /// Safety-related text: with --to, ABM carrying message 12 (at most 156
+    /// characters); without, BBM carrying message 14 to all stations (at
+    /// most 161).
+    #[command(after_help = ENCODE_EXIT_STATUS)]
+    Safety {
+        /// MMSI of the addressee: 9 digits. Without it, the text is broadcast.
+        #[arg(long, allow_hyphen_values = true)]
+        to: Option<String>,
+        /// The text: A-Z, 0-9, space and the six-bit punctuation; lower case
+        /// is sent as upper case.
+        #[arg(long, allow_hyphen_values = true)]
+        text: String,
+    },
+    /// Voyage data: VSD. Options left out stay as the transponder has them.
+    #[command(after_help = ENCODE_EXIT_STATUS)]
+    Vsd {
+        /// Navigational status 0-15 (0 under way using engine, 1 at anchor,
+        /// 5 moored).
+        #[arg(long, allow_hyphen_values = true)]
+        status: Option<String>,
+        /// Destination, at most 20 characters (UN/LOCODEs recommended);
+        /// empty = not available.
+        #[arg(long, allow_hyphen_values = true)]
+        destination: Option<String>,
+        /// ETA in UTC: 2026-11-22T14:30Z or "2026-11-22 14:30"; not in the past.
+        #[arg(long, allow_hyphen_values = true)]
+        eta: Option<String>,
+        /// Static draught in metres, 0.0-25.5.
+        #[arg(long, allow_hyphen_values = true)]
+        draught: Option<String>,
+        /// Persons on board, 0-8191.
+        #[arg(long, allow_hyphen_values = true)]
+        persons: Option<String>,
+        /// Type of ship and cargo, 0-255 (ITU-R M.1371).
+        #[arg(long, allow_hyphen_values = true)]
+        ship_type: Option<String>,
+    },
+    /// Ship static data: SSD. Options left out stay as the transponder has them.
+    #[command(after_help = ENCODE_EXIT_STATUS)]
+    Ssd {
+        /// Call sign, at most 7 characters; empty = not available.
+        #[arg(long, allow_hyphen_values = true)]
+        callsign: Option<String>,
+        /// Ship's name, at most 20 characters; empty = not available.
+        #[arg(long, allow_hyphen_values = true)]
+        name: Option<String>,
+        /// Metres from the reference point to the bow, 0-511 (with --b --c --d).
+        #[arg(long = "a", allow_hyphen_values = true)]
+        a: Option<String>,
+        /// Metres from the reference point to the stern, 0-511.
+        #[arg(long = "b", allow_hyphen_values = true)]
+        b: Option<String>,
+        /// Metres from the reference point to port, 0-63.
+        #[arg(long = "c", allow_hyphen_values = true)]
+        c: Option<String>,
+        /// Metres from the reference point to starboard, 0-63.
+        #[arg(long = "d", allow_hyphen_values = true)]
+        d: Option<String>,
+    },
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {
@@ -132,6 +241,7 @@ fn main() -> ExitCode {
             },
             summary,
         ),
+        Some(Command::Encode { kind }) => encode(kind),
         Some(Command::Demo {
             headless,
             speed,
@@ -288,6 +398,99 @@ fn console(
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr();
     finish(headless::run(&config, &specs, speed, &mut out, &mut err))
+}
+
+fn encode(kind: EncodeKind) -> ExitCode {
+    use bridgewatch::voyage::command as cmd;
+    // The ETA must not be in the past: checked against the system clock.
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let (name, result) = match kind {
+        EncodeKind::Eta {
+            to,
+            country,
+            location,
+            section,
+            terminal,
+            hectometre,
+            eta,
+            tugs,
+            air_draught,
+        } => (
+            "eta",
+            cmd::eta(
+                &cmd::EtaOptions {
+                    to,
+                    country,
+                    location,
+                    section,
+                    terminal,
+                    hectometre,
+                    eta,
+                    tugs,
+                    air_draught,
+                },
+                now_ms,
+            ),
+        ),
+        EncodeKind::Safety { to, text } => ("safety", cmd::safety(to.as_deref(), &text)),
+        EncodeKind::Vsd {
+            status,
+            destination,
+            eta,
+            draught,
+            persons,
+            ship_type,
+        } => (
+            "vsd",
+            cmd::vsd(
+                &cmd::VsdOptions {
+                    status,
+                    destination,
+                    eta,
+                    draught,
+                    persons,
+                    ship_type,
+                },
+                now_ms,
+            ),
+        ),
+        EncodeKind::Ssd {
+            callsign,
+            name,
+            a,
+            b,
+            c,
+            d,
+        } => (
+            "ssd",
+            cmd::ssd(&cmd::SsdOptions {
+                callsign,
+                name,
+                a,
+                b,
+                c,
+                d,
+            }),
+        ),
+    };
+    match result {
+        Ok(lines) => {
+            let stdout = io::stdout();
+            let mut out = stdout.lock();
+            for l in lines {
+                if let Err(e) = writeln!(out, "{l}") {
+                    return finish(Err(e));
+                }
+            }
+            finish(out.flush())
+        }
+        Err(e) => {
+            eprintln!("bridgewatch encode {name}: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn decode(files: &[String], opts: DecodeOptions, summary: bool) -> ExitCode {

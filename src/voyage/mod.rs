@@ -1,0 +1,11 @@
+//! Own voyage and station data and what the console sends about it: the
+//! field validators shared by the forms and the `encode` command
+//! ([`fields`]), the sentences for the transponder ([`messages`]) and the
+//! `encode` command's checks from option to sentence ([`command`]).
+//!
+//! Pure like `traffic`: no I/O, and the time a check is made against (an ETA
+//! must not be in the past) is passed in.
+
+pub mod command;
+pub mod fields;
+pub mod messages;
