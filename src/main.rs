@@ -403,9 +403,7 @@ fn console(
 fn encode(kind: EncodeKind) -> ExitCode {
     use bridgewatch::voyage::command as cmd;
     // The ETA must not be in the past: checked against the system clock.
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let now_ms = bridgewatch::link::wall_ms();
     let (name, result) = match kind {
         EncodeKind::Eta {
             to,
