@@ -8,6 +8,8 @@
 //!   replaying links and the engine.
 //! - [`ais`]: messages 1–27, binary application messages, encoders,
 //!   gpsd-compatible JSON.
+//! - [`aiip`]: AI-IP (Inland AIS over IP) — the message codec and the
+//!   server's store, sans-I/O, time passed in.
 //! - [`traffic`]: own ship, targets, CPA/TCPA, target states, lost-target
 //!   rules and alarms — pure, data time passed in.
 //! - [`voyage`]: own voyage and static data, field validators and the
@@ -21,6 +23,7 @@
 //! - [`sim`]: sentence builders for simulated traffic (demo, tests, benches).
 //! - [`decode`]: the `decode` command's engine.
 
+pub mod aiip;
 pub mod ais;
 pub mod app;
 pub mod clock;

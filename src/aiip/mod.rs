@@ -1,0 +1,7 @@
+//! AI-IP, the Inland AIS over IP protocol (chapter 3 of the Inland AIS
+//! standard, read as `shared/design/AIIP.md` says): the message codec and the
+//! server's store. Sans-I/O — no sockets, no clock; time is passed in. Never
+//! imports tokio, ratatui or crossterm.
+
+pub mod codec;
+pub mod store;
