@@ -97,7 +97,9 @@ impl<W: Write> Printer<'_, W> {
                     return Ok(());
                 };
                 let state = if up { "up" } else { "down" };
-                if !up {
+                // A link that fails is said on stderr too; a replay that
+                // reached its end is not a failure.
+                if !up && !l.alarmed {
                     let _ = writeln!(self.err, "bridgewatch: {} down: {}", l.name, l.detail);
                 }
                 writeln!(
