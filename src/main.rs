@@ -93,7 +93,37 @@ enum Command {
         #[command(subcommand)]
         kind: EncodeKind,
     },
+    /// Serve AI-IP (Inland AIS over IP) on UDP: stores the positions, static
+    /// data and directed messages clients push, answers range, detail and
+    /// location requests. AI-IP has no authentication: run it behind a VPN
+    /// or a firewall.
+    #[command(after_help = AIIP_SERVER_HELP)]
+    AiipServer {
+        /// Address and UDP port to listen on.
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:4155")]
+        listen: std::net::SocketAddr,
+        /// Answer every ETA (message 6, DAC 200, FI 21) addressed to
+        /// --lock-mmsi with an RTA of ETA + MINUTES (FI 22, operational).
+        #[arg(long, value_name = "MINUTES", requires = "lock_mmsi",
+              value_parser = clap::value_parser!(u32).range(0..=10_080))]
+        auto_rta: Option<u32>,
+        /// MMSI of the lock (or bridge, terminal) answering with --auto-rta.
+        #[arg(long, value_name = "N", requires = "auto_rta",
+              value_parser = clap::value_parser!(u32).range(1..=999_999_999))]
+        lock_mmsi: Option<u32>,
+    },
 }
+
+const AIIP_SERVER_HELP: &str = "\
+Security: AI-IP has no authentication. Anyone who can reach the port can
+report positions for any MMSI, read every vessel in range and collect the
+messages waiting for a vessel. Keep the default 127.0.0.1 or run the server
+behind a VPN or a firewall that only lets known clients in.
+
+Each source may send 20 datagrams a second (bursts of 40); position reports
+older than 10 minutes are deleted. On SIGINT or SIGTERM the server stops and
+prints its counters to standard error. Exit status: 0 after a normal end,
+1 when the port cannot be opened, 2 for a usage error.";
 
 const ENCODE_EXIT_STATUS: &str = "\
 Sentences go to standard output, one per line, each at most 82 characters
@@ -242,6 +272,11 @@ fn main() -> ExitCode {
             summary,
         ),
         Some(Command::Encode { kind }) => encode(kind),
+        Some(Command::AiipServer {
+            listen,
+            auto_rta,
+            lock_mmsi,
+        }) => aiip_server(listen, auto_rta, lock_mmsi),
         Some(Command::Demo {
             headless,
             speed,
@@ -258,6 +293,34 @@ fn main() -> ExitCode {
             demo(common, headless || cli.headless, speed)
         }
         None => console(cli.common, &cli.inputs, cli.headless, cli.speed, cli.record),
+    }
+}
+
+/// `bridgewatch aiip-server`: serve until SIGINT/SIGTERM, then print the
+/// counters.
+fn aiip_server(
+    listen: std::net::SocketAddr,
+    auto_rta: Option<u32>,
+    lock_mmsi: Option<u32>,
+) -> ExitCode {
+    use bridgewatch::aiip::server::{AutoRta, ServerConfig};
+    let config = ServerConfig {
+        auto_rta: match (auto_rta, lock_mmsi) {
+            (Some(minutes), Some(lock_mmsi)) => Some(AutoRta { lock_mmsi, minutes }),
+            _ => None,
+        },
+        ..ServerConfig::default()
+    };
+    let mut err = io::stderr();
+    match bridgewatch::link::aiip_server::run(listen, config, &mut err) {
+        Ok(stats) => {
+            eprintln!("bridgewatch aiip-server: {stats}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("bridgewatch aiip-server: {listen}: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 

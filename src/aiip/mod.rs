@@ -4,4 +4,5 @@
 //! imports tokio, ratatui or crossterm.
 
 pub mod codec;
+pub mod server;
 pub mod store;

@@ -3,6 +3,7 @@
 //! module holds the input syntax ([`InputSpec`]), the line readers shared
 //! with `decode`, and the raw [`recorder`].
 
+pub mod aiip_server;
 pub mod recorder;
 pub mod tasks;
 
