@@ -483,6 +483,20 @@ fn store_appends_and_reads_back() {
     assert!(problems.is_empty());
     assert_eq!(state(&ob2, id), State::Interrupted { seq: 0 });
     assert_eq!(ob2.get(id).unwrap().item, ob.get(id).unwrap().item);
+    // It is not written again; an ABK after the restart shows it did go out.
+    let mut ob2 = ob2;
+    assert!(ob2.next_to_write(NOW + 1).is_none());
+    assert_eq!(
+        ob2.abk(&abk(Some(LOCK), 6, 0, AckType::Received), NOW + 2),
+        AbkMatch::Matched {
+            id,
+            state: State::Acknowledged { seq: 0 }
+        }
+    );
+    assert_eq!(state(&ob2, id).abk_result(), Some("received"));
+    store::append(&path, &ob2.take_journal()).unwrap();
+    let (ob3, _) = Outbox::restore(store::read(&path).unwrap(), OutboxConfig::default(), NOW);
+    assert_eq!(state(&ob3, id), State::Acknowledged { seq: 0 });
 }
 
 fn rta_from(from: u32, at_ms: i64) -> RtaReceived {

@@ -102,7 +102,7 @@ impl Item {
     /// The sentences with sequential message identifier `seq`.
     pub fn sentences(&self, seq: u8) -> Result<Vec<String>, String> {
         match self {
-            Item::Eta(r) => r.sentences(seq).map_err(|e| format!("{e:?}")),
+            Item::Eta(r) => r.sentences(seq).map_err(|e| e.to_string()),
             Item::Safety(m) => Ok(m.sentences(seq)),
         }
     }
@@ -152,6 +152,18 @@ impl State {
             | State::Late { seq }
             | State::NoAbk { seq }
             | State::Interrupted { seq } => Some(*seq),
+        }
+    }
+
+    /// The `result` of the headless `abk` event for a state an ABK set.
+    pub fn abk_result(&self) -> Option<&'static str> {
+        match self {
+            State::Acknowledged { .. } => Some("received"),
+            State::NoAcknowledgement { .. } => Some("no_ack"),
+            State::NotBroadcast { .. } => Some("not_broadcast"),
+            State::Broadcast { .. } => Some("broadcast"),
+            State::Late { .. } => Some("late"),
+            _ => None,
         }
     }
 
@@ -487,8 +499,10 @@ impl Outbox {
     /// addressed message, the addressee's MMSI; the channel is not used (we
     /// leave the channel to the transponder). Among messages with that key,
     /// ABK 4 prefers the one that had ABK 1, then one that timed out, then
-    /// one still waiting; the other types prefer the one waiting
-    /// (`written`, then `sending`), then the latest that timed out.
+    /// one still waiting, then one interrupted by a crash; the other types
+    /// prefer the one waiting (`written`, then `sending`), then the latest
+    /// that timed out, then one interrupted by a crash (its ABK shows it did
+    /// reach the transponder).
     pub fn abk(&mut self, abk: &Abk, now: i64) -> AbkMatch {
         self.transponder_silent = false;
         let pool = match abk.msg_id {
@@ -525,12 +539,14 @@ impl Outbox {
                 |s| matches!(s, State::NoAbk { .. }),
                 |s| matches!(s, State::Written { .. }),
                 |s| matches!(s, State::Sending { .. }),
+                |s| matches!(s, State::Interrupted { .. }),
             ]
         } else {
             &[
                 |s| matches!(s, State::Written { .. }),
                 |s| matches!(s, State::Sending { .. }),
                 |s| matches!(s, State::NoAbk { .. }),
+                |s| matches!(s, State::Interrupted { .. }),
             ]
         };
         let found = order
