@@ -468,7 +468,10 @@ impl Outbox {
     }
 
     /// The sentences of `id` were written to the transponder: the ABK
-    /// timer starts. False if `id` was not `sending`.
+    /// timer starts. False if `id` was not `sending` (unknown, or an ABK
+    /// that overtook this call has already settled it). A `sending` message
+    /// has no timer: the caller always follows `next_to_write` with this
+    /// call or [`Outbox::write_failed`].
     pub fn written(&mut self, id: Id, now: i64) -> bool {
         let Some(idx) = self.entries.iter().position(|e| e.id == id) else {
             return false;
