@@ -10,7 +10,7 @@ use std::time::Duration;
 use bridgewatch::aiip::codec::{self, Content, Flags, Identifier, Message, RangeKm, Timestamp};
 use bridgewatch::ais::application::{AddressedApp, DayTime, InlandEta, InlandLocation, InlandRta};
 use bridgewatch::ais::encode::{encode, to_vdm};
-use bridgewatch::ais::messages::{AddressedBinary, PositionReport};
+use bridgewatch::ais::messages::AddressedBinary;
 use bridgewatch::ais::stream::{AisStream, Outcome};
 use bridgewatch::ais::{AisMessage, Body};
 use bridgewatch::nmea::armour::Text;
@@ -71,26 +71,8 @@ fn vdm(m: &AisMessage) -> String {
 }
 
 fn position(mmsi: u32, lat: f64, lon: f64) -> String {
-    vdm(&AisMessage {
-        msg_type: 1,
-        repeat: 0,
-        mmsi,
-        body: Body::Position(PositionReport {
-            status: 0,
-            turn: -128,
-            speed: 40,
-            accuracy: false,
-            lon: (lon * 600_000.0) as i32,
-            lat: (lat * 600_000.0) as i32,
-            course: 1800,
-            heading: 180,
-            second: 5,
-            maneuver: 0,
-            spare: 0,
-            raim: false,
-            radio: 0,
-        }),
-    })
+    let m = bridgewatch::sim::class_a(mmsi, (lat, lon), Some(180.0), 4.0, 0, 5);
+    bridgewatch::sim::untagged(&m, 'A', 0).join("\r")
 }
 
 fn location() -> InlandLocation {

@@ -663,7 +663,6 @@ mod tests {
     use super::*;
     use crate::aiip::codec::{Identifier, RangeKm, Timestamp};
     use crate::ais::application::InlandLocation;
-    use crate::ais::messages::PositionReport;
     use crate::nmea::armour::Text;
 
     const T0: i64 = 1_795_000_000_000; // 2026-11-18
@@ -680,28 +679,8 @@ mod tests {
     const STATIC5_MMSI: u32 = 369_190_000;
 
     fn position_vdm(mmsi: u32, lat: f64, lon: f64) -> String {
-        let m = AisMessage {
-            msg_type: 1,
-            repeat: 0,
-            mmsi,
-            body: Body::Position(PositionReport {
-                status: 0,
-                turn: -128,
-                speed: 50,
-                accuracy: false,
-                lon: (lon * 600_000.0) as i32,
-                lat: (lat * 600_000.0) as i32,
-                course: 900,
-                heading: 90,
-                second: 10,
-                maneuver: 0,
-                spare: 0,
-                raim: false,
-                radio: 0,
-            }),
-        };
-        let bits = encode::encode(&m).expect("position encodes");
-        encode::to_vdm(&bits, "AI", false, Some('A'), 0).join("\r")
+        let m = crate::sim::class_a(mmsi, (lat, lon), Some(90.0), 5.0, 0, 10);
+        crate::sim::untagged(&m, 'A', 0).join("\r")
     }
 
     fn location() -> InlandLocation {
