@@ -19,7 +19,10 @@ const VESSELS: u32 = 10_000;
 fn report(i: u32, ms: i64, range: Option<u8>) -> Vec<u8> {
     let a = f64::from(i) * 0.618_034 * std::f64::consts::TAU;
     let r = 108.0 * (f64::from(i) / f64::from(VESSELS)).sqrt();
-    let pos = (51.9 + r * a.cos() / 60.0, 4.4 + r * a.sin() / (60.0 * 51.9f64.to_radians().cos()));
+    let pos = (
+        51.9 + r * a.cos() / 60.0,
+        4.4 + r * a.sin() / (60.0 * 51.9f64.to_radians().cos()),
+    );
     let m = sim::class_a(200_000_000 + i, pos, Some(f64::from(i % 360)), 6.0, 0, 0);
     let content = Content::from_sentences(&sim::untagged(&m, 'A', 0)).expect("content");
     let msg = Message::PushRequest {

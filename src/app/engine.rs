@@ -102,11 +102,11 @@ impl Engine {
         let now = self.now_ms(wall_ms);
         match problem {
             Some(p) => {
-                if self.traffic.alarms.get(&id).is_none() {
-                    self.traffic
-                        .alarms
-                        .raise(id, now, format!("{what} not written: {p}"), None);
-                }
+                // New, or back after it had been rectified; an alarm still
+                // standing is left as it is.
+                self.traffic
+                    .alarms
+                    .raise(id, now, format!("{what} not written: {p}"), None);
             }
             None => {
                 if self.traffic.alarms.get(&id).is_some() {
