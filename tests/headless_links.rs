@@ -265,7 +265,7 @@ fn config_errors_exit_2_with_the_key_in_every_mode() {
     let log = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pyais/messages.ais");
     for (cfg, why) in [
         (&conflict, "bound to both ack and silence"),
-        (&range, "[alarms] tcpa_limit_min = 500: allowed 0 to 120"),
+        (&range, "[alarms] tcpa_limit_min = 500: allowed 1 to 120"),
     ] {
         let cfg = cfg.to_str().unwrap();
         for mode in [

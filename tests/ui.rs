@@ -777,3 +777,21 @@ fn dangerous_target_gone_silent_keeps_its_cpa_and_the_alarm_mark() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_lists_alarm_mark_follows_the_acknowledgement() {
+    let mut app = demo_app(60);
+    let row = |app: &App| {
+        render(app, 140, 44)
+            .lines()
+            .find(|l| l.contains("NORDIC STAR") && l.contains("DANGER"))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    assert!(row(&app).contains("▲!"), "unacknowledged: {}", row(&app));
+    let id = bridgewatch::traffic::alarm::AlarmId::Dangerous(230_123_000);
+    let now = app.now_ms();
+    app.engine.traffic.alarms.acknowledge(&id, now);
+    let r = row(&app);
+    assert!(r.contains("▲ ") && !r.contains("▲!"), "acknowledged: {r}");
+}

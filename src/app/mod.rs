@@ -124,8 +124,11 @@ impl Config {
             ));
         }
         let a = &self.alarms;
-        check_range("[alarms] cpa_limit_nm", a.cpa_limit_nm, 0.0, 20.0)?;
-        check_range("[alarms] tcpa_limit_min", a.tcpa_limit_min, 0.0, 120.0)?;
+        // A limit of 0 would make no target ever dangerous: refused, so the
+        // dangerous-target alarm is never switched off without the flag
+        // that `dangerous = false` shows.
+        check_range("[alarms] cpa_limit_nm", a.cpa_limit_nm, 0.1, 20.0)?;
+        check_range("[alarms] tcpa_limit_min", a.tcpa_limit_min, 1.0, 120.0)?;
         check_range("[alarms] cpa_hysteresis_nm", a.cpa_hysteresis_nm, 0.0, 2.0)?;
         check_range("[alarms] hysteresis_share", a.hysteresis_share, 0.0, 0.5)?;
         check_range(
@@ -238,7 +241,12 @@ mod tests {
     fn out_of_range_settings_are_refused_with_key_value_and_range() {
         let c: Config = toml::from_str("[alarms]\ncpa_limit_nm = 35.0\n").unwrap();
         let e = c.validate().unwrap_err();
-        assert_eq!(e, "[alarms] cpa_limit_nm = 35: allowed 0 to 20");
+        assert_eq!(e, "[alarms] cpa_limit_nm = 35: allowed 0.1 to 20");
+        // A zero limit would silence every CPA alarm without a flag.
+        let c: Config = toml::from_str("[alarms]\ncpa_limit_nm = 0.0\n").unwrap();
+        assert!(c.validate().unwrap_err().contains("cpa_limit_nm = 0"));
+        let c: Config = toml::from_str("[alarms]\ntcpa_limit_min = 0.0\n").unwrap();
+        assert!(c.validate().unwrap_err().contains("tcpa_limit_min = 0"));
         let c: Config = toml::from_str("[lost]\nclass_b_cs_s = [1080.0, -5.0]\n").unwrap();
         let e = c.validate().unwrap_err();
         assert!(

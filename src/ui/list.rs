@@ -6,6 +6,7 @@
 use super::format;
 use super::theme::Theme;
 use crate::app::console::{App, SortKey};
+use crate::traffic::alarm::AlarmId;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Modifier;
@@ -27,11 +28,21 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         // selection is shown by the ▶ mark and the highlight.
         let state = format::state(t, false);
         let snoozed = app.engine.traffic.alarms.is_snoozed(t.mmsi, app.now_ms());
+        // "!" marks an alarm not yet acknowledged, as in the alarm bar.
+        let unacked = |id: AlarmId| {
+            app.engine
+                .traffic
+                .alarms
+                .get(&id)
+                .is_some_and(|a| a.unacknowledged())
+        };
         let symbol = match state {
-            "DANGER" => "▲!",
-            "LOST" if t.lost_dangerous => "✕!",
+            "DANGER" if unacked(AlarmId::Dangerous(t.mmsi)) => "▲!",
+            "DANGER" => "▲ ",
+            "LOST" if t.lost_dangerous && unacked(AlarmId::Lost(t.mmsi)) => "✕!",
             "LOST" => "✕ ",
-            "SART" => "⊗!",
+            "SART" if unacked(AlarmId::Distress(t.mmsi)) => "⊗!",
+            "SART" => "⊗ ",
             "TEST" => "⊘T",
             _ => "  ",
         };

@@ -91,7 +91,7 @@ fn confirm_quit(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let n = app.unacknowledged_alarms();
     let text = vec![
         Line::styled(
-            format!("{n} alarm(s) not acknowledged. Quit the watch anyway?"),
+            format!("{n} alert(s) not acknowledged. Quit the watch anyway?"),
             th.danger(),
         ),
         Line::styled("y quits · any other key goes back", th.base()),
