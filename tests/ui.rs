@@ -795,3 +795,17 @@ fn the_lists_alarm_mark_follows_the_acknowledgement() {
     let r = row(&app);
     assert!(r.contains("▲ ") && !r.contains("▲!"), "acknowledged: {r}");
 }
+
+#[test]
+fn at_80_columns_the_alarm_bar_keeps_cpa_and_tcpa_whole() {
+    let app = demo_app(60);
+    let screen = render(&app, 80, 24);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("NORDIC STAR: CPA"))
+        .unwrap_or_else(|| panic!("no alarm line: {screen}"));
+    assert!(
+        line.contains(" NM TCPA ") && line.trim_end_matches(['"', ' ']).ends_with(" min"),
+        "{line}"
+    );
+}

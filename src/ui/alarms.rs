@@ -112,6 +112,9 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     {
         *last = a;
     }
+    // On a narrow terminal (a laptop's 80 columns) the columns are not
+    // padded, so the CPA and TCPA of a named ship still fit.
+    let narrow = area.width < 100;
     for a in shown {
         let (tag, style) = match a.state {
             AlarmState::ActiveUnacknowledged => ("UNACK".to_string(), th.danger()),
@@ -150,10 +153,21 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         };
         lines.push(Line::from(vec![
             Span::styled(
-                format!("{mark}{} {:<7}", a.priority.symbol(), a.priority.word()),
+                if narrow {
+                    format!("{mark}{} {}", a.priority.symbol(), a.priority.word())
+                } else {
+                    format!("{mark}{} {:<7}", a.priority.symbol(), a.priority.word())
+                },
                 mark_style,
             ),
-            Span::styled(format!(" {tag:<8} "), style),
+            Span::styled(
+                if narrow {
+                    format!(" {tag} ")
+                } else {
+                    format!(" {tag:<8} ")
+                },
+                style,
+            ),
             Span::styled(super::format::sanitize(&figures(a)), style),
         ]));
     }
@@ -211,12 +225,12 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     f.render_widget(Paragraph::new(lines).block(block).style(th.base()), area);
 }
 
-/// "244123456 NAME: CPA 0.23 NM  TCPA 8.1 min": dangerous targets show the
+/// "244123456 NAME: CPA 0.23 NM TCPA 8.1 min": dangerous targets show the
 /// CPA/TCPA of the latest recompute, not the values when raised.
 fn figures(a: &Alarm) -> String {
     let subject = a.text.split(':').next().unwrap_or(&a.text);
     match (&a.id, a.cpa_nm, a.tcpa_min) {
-        (_, Some(c), Some(t)) => format!("{subject}: CPA {c:.2} NM  TCPA {t:.1} min"),
+        (_, Some(c), Some(t)) => format!("{subject}: CPA {c:.2} NM TCPA {t:.1} min"),
         (AlarmId::Dangerous(_), _, _) => format!("{subject}: CPA not available"),
         _ => a.text.clone(),
     }
