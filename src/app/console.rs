@@ -8,7 +8,7 @@ pub use super::links::LinkStatus;
 use super::links::{LinkChange, Links};
 use crate::clock::rfc3339;
 use crate::link::tasks::LinkMsg;
-use crate::traffic::alarm::{AlarmId, AlarmState, Priority};
+use crate::traffic::alarm::{AlarmId, AlarmState};
 use crate::traffic::target::{Target, TargetKind};
 use crate::traffic::{Event, config::TrafficConfig};
 use crate::ui::theme::Palette;
@@ -760,13 +760,7 @@ impl App {
             .alarms
             .ranked()
             .iter()
-            .filter(|a| {
-                a.priority != Priority::Caution
-                    && matches!(
-                        a.state,
-                        AlarmState::ActiveUnacknowledged | AlarmState::ActiveSilenced { .. }
-                    )
-            })
+            .filter(|a| a.unacknowledged() && a.state != AlarmState::RectifiedUnacknowledged)
             .count()
     }
 
@@ -815,11 +809,7 @@ impl App {
 
     /// A message from a link task, each line also written to the recording.
     pub fn link_recorded(&mut self, msg: LinkMsg, recorder: &mut super::run::Recording) {
-        if recorder.is_on() {
-            self.link_tapped(msg, &mut |e, l, t| recorder.record(e, l, t));
-        } else {
-            self.link(msg);
-        }
+        self.link_tapped(msg, &mut |e, l, t| recorder.record(e, l, t));
     }
 
     fn link_tapped(&mut self, msg: LinkMsg, tap: &mut dyn FnMut(&mut Engine, &[u8], i64)) {

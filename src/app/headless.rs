@@ -209,11 +209,9 @@ pub fn run<W: Write>(
                     let Some(msg) = msg else { break };
                     let wall = link::wall_ms();
                     let finished = matches!(msg, LinkMsg::Finished { .. });
-                    let change = if recorder.is_on() {
-                        links.handle_tapped(&mut engine, msg, wall, &mut |e, l, t| recorder.record(e, l, t))
-                    } else {
-                        links.handle(&mut engine, msg, wall)
-                    };
+                    let change = links.handle_tapped(&mut engine, msg, wall, &mut |e, l, t| {
+                        recorder.record(e, l, t)
+                    });
                     p.events(&mut engine, wall)?;
                     p.change(&engine, &links, change, wall)?;
                     if !files_only {

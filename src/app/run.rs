@@ -222,11 +222,6 @@ impl Recording {
         }
     }
 
-    /// Whether anything is being recorded.
-    pub fn is_on(&self) -> bool {
-        self.recorder.is_some()
-    }
-
     /// Push what is buffered to disk (once a second, and at the end).
     pub fn flush(&mut self, engine: &mut Engine, wall_ms: i64) {
         if let Some(r) = self.recorder.as_mut()
