@@ -842,6 +842,7 @@ impl App {
         let super::engine::Drained {
             events,
             transitions,
+            ..
         } = self.engine.drain(&mut self.log, self.last_wall_ms);
         for t in &transitions {
             if t.rings() {

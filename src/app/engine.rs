@@ -11,6 +11,8 @@ use crate::nmea::{self, gnss, pi};
 use crate::traffic::alarm::{AlarmId, AlarmTransition, Priority};
 use crate::traffic::config::TrafficConfig;
 use crate::traffic::{Event, Traffic};
+use crate::voyage::desk::{Desk, DeskEvent};
+use crate::voyage::outbox::OutboxConfig;
 use serde_json::{Value, json};
 
 /// What the engine said since it was last asked: for the screen, the bell
@@ -19,6 +21,8 @@ use serde_json::{Value, json};
 pub struct Drained {
     pub events: Vec<Event>,
     pub transitions: Vec<AlarmTransition>,
+    /// What was sent and received through the desk (outbox, inbox, RTAs).
+    pub desk: Vec<DeskEvent>,
 }
 
 /// Lines in, traffic events out.
@@ -36,12 +40,19 @@ pub struct Engine {
     /// A replay of a file that carries no time at all runs on the system
     /// clock from the start of the replay.
     pub wall_fallback: bool,
+    /// What the officer sends and receives: outbox, inbox, ETA ↔ RTA.
+    pub desk: Desk,
+    /// The input link the transponder is on (sentences are written there).
+    pub transponder: Option<usize>,
 }
 
 impl Engine {
     /// A new engine.
     pub fn new(config: TrafficConfig, live: bool) -> Self {
+        let own = config.own_ship.mmsi;
         Engine {
+            desk: Desk::new(own, false, OutboxConfig::default()),
+            transponder: None,
             stream: AisStream::new(),
             traffic: Traffic::new(config),
             clock: DataClock::default(),
@@ -84,15 +95,95 @@ impl Engine {
     /// log, and raise (or clear) the storage alarm when the log cannot (or
     /// again can) be written.
     pub fn drain(&mut self, log: &mut AlarmLog, wall_ms: i64) -> Drained {
+        let events = self.traffic.take_events();
+        for e in &events {
+            match e {
+                Event::SafetyMessage(m) => self.desk.safety(m),
+                Event::Rta(r) => self.desk.rta(r),
+                _ => {}
+            }
+        }
+        let desk = self.desk.take_events();
+        for e in &desk {
+            self.desk_alarm(e);
+        }
         let mut d = Drained {
-            events: self.traffic.take_events(),
+            events,
             transitions: self.traffic.alarms.take_transitions(),
+            desk,
         };
         log.write(&d.transitions, &d.events);
         let problem = log.problem().map(str::to_string);
         self.storage_problem("alarm log", problem.as_deref(), wall_ms);
         d.transitions.extend(self.traffic.alarms.take_transitions());
         d
+    }
+
+    /// The alarms the desk's events raise or clear: no ABK from the
+    /// transponder (warning, until it acknowledges again), no answer from a
+    /// lock (caution, until it answers), a safety message addressed to own
+    /// ship (warning).
+    fn desk_alarm(&mut self, e: &DeskEvent) {
+        let abk_id = AlarmId::Transponder("ABK".into());
+        match e {
+            DeskEvent::NoAbk {
+                at_ms,
+                msg_id,
+                to,
+                seq,
+                ..
+            } => {
+                let to = to.map_or("all".to_string(), |m| format!("{m:09}"));
+                self.traffic.alarms.raise(
+                    abk_id,
+                    *at_ms,
+                    format!("no ABK from the transponder: message {msg_id} to {to}, id {seq}"),
+                    None,
+                );
+            }
+            DeskEvent::Abk { at_ms, .. } | DeskEvent::AbkUnmatched { at_ms, .. } => {
+                if self.traffic.alarms.get(&abk_id).is_some() {
+                    self.traffic.alarms.rectify(&abk_id, *at_ms);
+                }
+            }
+            DeskEvent::NoAnswer { at_ms, to, .. } => {
+                self.traffic.alarms.raise(
+                    AlarmId::NoRta(*to),
+                    *at_ms,
+                    format!("no answer from the lock {to:09} (ETA sent twice)"),
+                    None,
+                );
+            }
+            DeskEvent::Rta { rta, .. } => {
+                let id = AlarmId::NoRta(rta.from);
+                if self.traffic.alarms.get(&id).is_some() {
+                    self.traffic.alarms.rectify(&id, rta.at_ms);
+                }
+            }
+            DeskEvent::Received {
+                at_ms,
+                n,
+                to_us: true,
+            } => {
+                let from = self
+                    .desk
+                    .inbox()
+                    .iter()
+                    .find(|i| i.n == *n)
+                    .map(|i| match &i.kind {
+                        crate::voyage::desk::InboxKind::Safety(m) => m.from,
+                        crate::voyage::desk::InboxKind::Rta { rta, .. } => rta.from,
+                    });
+                let from = from.map_or(String::new(), |m| format!(" from {m:09}"));
+                self.traffic.alarms.raise(
+                    AlarmId::Message(*n),
+                    *at_ms,
+                    format!("safety message to own ship{from}"),
+                    None,
+                );
+            }
+            _ => {}
+        }
     }
 
     /// Show a storage failure (`what` cannot be written, and why) as an
@@ -161,6 +252,13 @@ impl Engine {
             return;
         }
         let now = self.now_ms(received_ms);
+        if s.formatter == "ABK" {
+            self.stream.count_sentence(&s);
+            if let Ok(a) = pi::parse_abk(&s) {
+                self.desk.abk(&a, now);
+            }
+            return;
+        }
         if s.formatter == "ALR" {
             self.stream.count_sentence(&s);
             if let Ok(a) = pi::parse_alr(&s) {
@@ -178,6 +276,7 @@ impl Engine {
     pub fn tick(&mut self, received_ms: i64) {
         let now = self.now_ms(received_ms);
         self.traffic.tick(now);
+        self.desk.tick(now);
     }
 }
 

@@ -38,6 +38,11 @@ pub enum AlarmId {
     Lost(u32),
     /// A target activated by entering the activation range (a caution).
     Activated(u32),
+    /// No RTA from this lock, bridge or terminal after an ETA report and its
+    /// repeat (a caution).
+    NoRta(u32),
+    /// A safety message addressed to own ship, by its inbox number.
+    Message(u64),
 }
 
 /// Alert priority (IMO MSC.302(87) bridge alert management; IEC 62923-1).
@@ -97,6 +102,8 @@ impl AlarmId {
             AlarmId::Storage(_) => "storage",
             AlarmId::Lost(_) => "lost",
             AlarmId::Activated(_) => "activated",
+            AlarmId::NoRta(_) => "no_rta",
+            AlarmId::Message(_) => "message",
         }
     }
 
@@ -109,8 +116,9 @@ impl AlarmId {
             | AlarmId::Transponder(_)
             | AlarmId::Link(_)
             | AlarmId::Storage(_)
-            | AlarmId::Lost(_) => Priority::Warning,
-            AlarmId::Activated(_) => Priority::Caution,
+            | AlarmId::Lost(_)
+            | AlarmId::Message(_) => Priority::Warning,
+            AlarmId::Activated(_) | AlarmId::NoRta(_) => Priority::Caution,
         }
     }
 
@@ -731,8 +739,9 @@ impl Alarms {
                 AlarmId::Dangerous(_) => 1,
                 AlarmId::OwnPositionLost => 2,
                 AlarmId::Transponder(_) | AlarmId::Link(_) | AlarmId::Storage(_) => 3,
-                AlarmId::Lost(_) => 4,
-                AlarmId::Activated(_) => 5,
+                AlarmId::Message(_) => 4,
+                AlarmId::Lost(_) => 5,
+                AlarmId::Activated(_) | AlarmId::NoRta(_) => 6,
             };
             let key = |x: &Alarm| (!x.unacknowledged(), x.priority, rank(x));
             key(a).cmp(&key(b)).then_with(|| {

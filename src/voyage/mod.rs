@@ -11,6 +11,7 @@
 //! must not be in the past) is passed in.
 
 pub mod command;
+pub mod desk;
 pub mod eta;
 pub mod fields;
 pub mod messages;
