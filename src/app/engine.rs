@@ -141,10 +141,10 @@ impl Engine {
                     None,
                 );
             }
-            DeskEvent::Abk { at_ms, .. } | DeskEvent::AbkUnmatched { at_ms, .. } => {
-                if self.traffic.alarms.get(&abk_id).is_some() {
-                    self.traffic.alarms.rectify(&abk_id, *at_ms);
-                }
+            DeskEvent::Abk { at_ms, .. } | DeskEvent::AbkUnmatched { at_ms, .. }
+                if self.traffic.alarms.get(&abk_id).is_some() =>
+            {
+                self.traffic.alarms.rectify(&abk_id, *at_ms);
             }
             DeskEvent::NoAnswer { at_ms, to, .. } => {
                 self.traffic.alarms.raise(
@@ -154,11 +154,12 @@ impl Engine {
                     None,
                 );
             }
-            DeskEvent::Rta { rta, .. } => {
-                let id = AlarmId::NoRta(rta.from);
-                if self.traffic.alarms.get(&id).is_some() {
-                    self.traffic.alarms.rectify(&id, rta.at_ms);
-                }
+            DeskEvent::Rta { rta, .. }
+                if self.traffic.alarms.get(&AlarmId::NoRta(rta.from)).is_some() =>
+            {
+                self.traffic
+                    .alarms
+                    .rectify(&AlarmId::NoRta(rta.from), rta.at_ms);
             }
             DeskEvent::Received {
                 at_ms,

@@ -363,7 +363,7 @@ impl Desk {
             }
             AbkMatch::Unmatched { reason } => self.events.push(DeskEvent::AbkUnmatched {
                 at_ms: now,
-                abk: abk.clone(),
+                abk: *abk,
                 reason,
             }),
         }
