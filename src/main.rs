@@ -111,6 +111,25 @@ enum Command {
         #[arg(long, value_name = "N", requires = "auto_rta",
               value_parser = clap::value_parser!(u32).range(1..=999_999_999))]
         lock_mmsi: Option<u32>,
+        /// Local information (EMMA warnings, water levels, AtoN messages,
+        /// update-rate areas) with area and validity, from a TOML file the
+        /// operator edits; read again when it changes.
+        #[arg(long, value_name = "FILE")]
+        local_info: Option<std::path::PathBuf>,
+        /// MMSI the server's own messages (update-rate message 23) carry,
+        /// normally the base station's.
+        #[arg(long, value_name = "N", default_value_t = 0,
+              value_parser = clap::value_parser!(u32).range(0..=999_999_999))]
+        station_mmsi: u32,
+        /// Feature sets offered (comma list): minimal, base-station,
+        /// traffic-on-board, smart, or all.
+        #[arg(long, value_name = "LIST", default_value = "all")]
+        features: String,
+        /// Relay every AIS message received, and the renewed positions of
+        /// signed-off vessels, as NMEA sentences in UDP datagrams to this
+        /// external system (a VTS centre, an AIS network).
+        #[arg(long, value_name = "udp:HOST:PORT")]
+        relay: Option<String>,
     },
 }
 
@@ -121,7 +140,16 @@ messages waiting for a vessel. Keep the default 127.0.0.1 or run the server
 behind a VPN or a firewall that only lets known clients in.
 
 Each source may send 20 datagrams a second (bursts of 40); position reports
-older than 10 minutes are deleted. On SIGINT or SIGTERM the server stops and
+older than 10 minutes are deleted, except those of signed-off vessels, which
+are renewed (and relayed) every 3 minutes until they sign on again.
+
+--local-info FILE, one [[info]] table per item:
+  kind = \"emma\" | \"water_level\" | \"aton\" | \"update_rate\"
+  area = { south = 48.15, west = 16.30, north = 48.30, east = 16.55 }
+  from = \"2026-11-22T06:00:00Z\"   until = \"2026-11-23T18:00:00Z\"   (optional)
+  sentences = [\"!AIVDM,...\"]        (update_rate: interval_s = 10 instead)
+A file with a mistake is refused with the item and the reason; while the
+server runs, the last good version stays in force. On SIGINT or SIGTERM the server stops and
 prints its counters to standard error. Exit status: 0 after a normal end,
 1 when the port cannot be opened, 2 for a usage error.";
 
@@ -276,7 +304,19 @@ fn main() -> ExitCode {
             listen,
             auto_rta,
             lock_mmsi,
-        }) => aiip_server(listen, auto_rta, lock_mmsi),
+            local_info,
+            station_mmsi,
+            features,
+            relay,
+        }) => aiip_server(AiipServerArgs {
+            listen,
+            auto_rta,
+            lock_mmsi,
+            local_info,
+            station_mmsi,
+            features,
+            relay,
+        }),
         Some(Command::Demo {
             headless,
             speed,
@@ -296,32 +336,73 @@ fn main() -> ExitCode {
     }
 }
 
-/// `bridgewatch aiip-server`: serve until SIGINT/SIGTERM, then print the
-/// counters.
-fn aiip_server(
+struct AiipServerArgs {
     listen: std::net::SocketAddr,
     auto_rta: Option<u32>,
     lock_mmsi: Option<u32>,
-) -> ExitCode {
-    use bridgewatch::aiip::server::{AutoRta, ServerConfig};
+    local_info: Option<std::path::PathBuf>,
+    station_mmsi: u32,
+    features: String,
+    relay: Option<String>,
+}
+
+/// `bridgewatch aiip-server`: serve until SIGINT/SIGTERM, then print the
+/// counters.
+fn aiip_server(a: AiipServerArgs) -> ExitCode {
+    use bridgewatch::aiip::server::{AutoRta, Features, ServerConfig};
+    use bridgewatch::link::aiip_server::{LocalInfoFile, Options};
+    let usage = |m: String| {
+        eprintln!("bridgewatch aiip-server: {m}");
+        ExitCode::from(2)
+    };
+    let features = match Features::parse(&a.features) {
+        Ok(f) => f,
+        Err(e) => return usage(format!("--features: {e}")),
+    };
+    let relay = match a.relay.as_deref().map(parse_relay).transpose() {
+        Ok(r) => r,
+        Err(e) => return usage(format!("--relay: {e}")),
+    };
+    let local_info = match a.local_info {
+        Some(path) => match LocalInfoFile::load(path, a.station_mmsi) {
+            Ok(f) => Some(f),
+            Err(e) => return usage(format!("--local-info: {e}")),
+        },
+        None => None,
+    };
     let config = ServerConfig {
-        auto_rta: match (auto_rta, lock_mmsi) {
+        auto_rta: match (a.auto_rta, a.lock_mmsi) {
             (Some(minutes), Some(lock_mmsi)) => Some(AutoRta { lock_mmsi, minutes }),
             _ => None,
         },
+        features,
+        relay: relay.is_some(),
         ..ServerConfig::default()
     };
+    let options = Options { local_info, relay };
     let mut err = io::stderr();
-    match bridgewatch::link::aiip_server::run(listen, config, &mut err) {
+    match bridgewatch::link::aiip_server::run(a.listen, config, options, &mut err) {
         Ok(stats) => {
             eprintln!("bridgewatch aiip-server: {stats}");
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("bridgewatch aiip-server: {listen}: {e}");
+            eprintln!("bridgewatch aiip-server: {}: {e}", a.listen);
             ExitCode::from(1)
         }
     }
+}
+
+/// `udp:HOST:PORT` of `--relay`.
+fn parse_relay(s: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    let rest = s
+        .strip_prefix("udp:")
+        .ok_or_else(|| format!("{s:?}: give udp:HOST:PORT"))?;
+    rest.to_socket_addrs()
+        .map_err(|e| format!("{s:?}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{s:?}: no address"))
 }
 
 /// Options given before the subcommand count as given after it.

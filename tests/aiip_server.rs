@@ -265,3 +265,117 @@ fn range_auto_rta_and_garbage_through_the_real_binary() {
     assert!(err.contains("rejected_unknown_id=1"), "{err}");
     assert!(err.contains("auto_rtas=1"), "{err}");
 }
+
+const EMMA: &str = "!AIVDM,1,1,,A,85Mwp`1Kf3aCnsNvBWLi=wQuNhA5t43N`5nCuI=p<IBfVqnMgPGs,0*47";
+
+fn info_file(kind: &str) -> String {
+    format!(
+        "[[info]]\nkind = \"{kind}\"\narea = {{ south = 51.5, west = 4.0, north = 52.5, east = 5.0 }}\n\
+         sentences = [\"{EMMA}\"]\n"
+    )
+}
+
+#[test]
+fn local_information_file_is_served_read_again_and_received_messages_relayed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("local.toml");
+    std::fs::write(&path, info_file("emma")).expect("write local information");
+    let vts = UdpSocket::bind("127.0.0.1:0").expect("relay receiver");
+    vts.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .args([
+            "aiip-server",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--local-info",
+            &path.to_string_lossy(),
+            "--relay",
+            &format!("udp:{}", vts.local_addr().expect("address")),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let mut server = ServerProcess(child);
+    let a = client(port);
+    sign_on(&a, A);
+
+    // Inside the area: the EMMA flag; message 3 hands the warning over.
+    let pos_a = position(A, 51.90, 4.40);
+    push(&a, &pos_a, None);
+    let (flags, _) = response(&a);
+    assert!(flags.contains(Flags::EMMA_WARNING), "{flags:?}");
+    send(
+        &a,
+        &Message::RequestLocation {
+            timestamp: ts(),
+            flags: Flags::EMMA_WARNING,
+        },
+    );
+    assert_eq!(response(&a).1, EMMA);
+
+    // The report went on to the external system as NMEA.
+    let mut buf = vec![0u8; 2000];
+    let n = vts.recv(&mut buf).expect("relayed datagram");
+    assert_eq!(
+        String::from_utf8_lossy(&buf[..n]),
+        format!("{}\r\n", pos_a.replace('\r', "\r\n"))
+    );
+
+    // A broken edit is refused and the old information stays in force ...
+    std::thread::sleep(Duration::from_millis(1100));
+    std::fs::write(&path, "[[info]]\nkind = \"rain\"\n").expect("write");
+    std::thread::sleep(Duration::from_millis(2600));
+    push(&a, &pos_a, None);
+    assert!(response(&a).0.contains(Flags::EMMA_WARNING));
+    // ... a good one replaces it (checked every 2 s).
+    std::fs::write(&path, info_file("water_level")).expect("write");
+    let mut flags = Flags::default();
+    for _ in 0..30 {
+        std::thread::sleep(Duration::from_millis(200));
+        push(&a, &pos_a, None);
+        flags = response(&a).0;
+        if flags.contains(Flags::WATER_LEVEL) {
+            break;
+        }
+    }
+    assert!(flags.contains(Flags::WATER_LEVEL), "{flags:?}");
+    assert!(!flags.contains(Flags::EMMA_WARNING));
+
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status();
+    let _ = server.0.wait();
+    let mut err = String::new();
+    if let Some(mut e) = server.0.stderr.take() {
+        e.read_to_string(&mut err).expect("stderr");
+    }
+    assert!(err.contains("1 local information item(s)"), "{err}");
+    assert!(err.contains("unknown variant"), "{err}");
+    assert!(
+        err.contains("previous local information stays in force"),
+        "{err}"
+    );
+    assert!(err.contains("read again: 1 item(s)"), "{err}");
+}
+
+#[test]
+fn a_local_information_file_with_a_mistake_is_refused_at_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("local.toml");
+    std::fs::write(
+        &path,
+        "[[info]]\nkind = \"update_rate\"\narea = { south = 1.0, west = 1.0, north = 2.0, east = 2.0 }\ninterval_s = 3\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .args(["aiip-server", "--listen", "127.0.0.1:0", "--local-info"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("info 1: interval_s 3"), "{err}");
+}

@@ -4,5 +4,6 @@
 //! imports tokio, ratatui or crossterm.
 
 pub mod codec;
+pub mod local_info;
 pub mod server;
 pub mod store;

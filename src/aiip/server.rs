@@ -16,8 +16,10 @@ use std::hash::Hash;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
 
 use super::codec::{
-    self, Content, DecodeError, Flags, IdentifierType, MAX_DATAGRAM, Message, split_response,
+    self, Content, DecodeError, Flags, IdentifierType, MAX_DATAGRAM, Message, Selector,
+    split_response,
 };
+use super::local_info::LocalInfo;
 use super::store::{
     DirectedMessage, GeoPoint, InMemoryStore, Mmsi, PositionRecord, SquareRange, StaticRecord,
     StoreLimits, VesselStore,
@@ -38,6 +40,83 @@ const PURGE_INTERVAL_MS: i64 = 1000;
 
 /// A source idle this long is forgotten when room is needed.
 const SOURCE_IDLE_MS: i64 = 60 * 1000;
+
+/// How often the position of a signed-off vessel is renewed and relayed
+/// (§3.3.4.12–13): the reporting interval of a class A vessel at anchor or
+/// moored, which is what a signed-off vessel usually is.
+pub const RENEW_INTERVAL_MS: i64 = 3 * 60 * 1000;
+
+/// The feature sets of §3.3.4 a server offers; the function matrix of
+/// §3.3.4.15 decides what each turns on. A function that is mandatory or
+/// recommended in any offered set is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Features {
+    /// Minimal: listen and relay to the external system (always offered).
+    pub minimal: bool,
+    /// Base station: local information, directed messages, update rates.
+    pub base_station: bool,
+    /// Traffic on board: latest information and the range search.
+    pub traffic_on_board: bool,
+    /// Smart AI-IP: sign-on/off, search by status, renewing signed-off
+    /// vessels.
+    pub smart: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Features::ALL
+    }
+}
+
+impl Features {
+    /// Every feature set.
+    pub const ALL: Features = Features {
+        minimal: true,
+        base_station: true,
+        traffic_on_board: true,
+        smart: true,
+    };
+
+    /// Parse a comma-separated list: `minimal`, `base-station`,
+    /// `traffic-on-board`, `smart`, or `all`. The minimal set is always
+    /// included.
+    pub fn parse(s: &str) -> Result<Features, String> {
+        let mut f = Features {
+            minimal: true,
+            base_station: false,
+            traffic_on_board: false,
+            smart: false,
+        };
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part {
+                "all" => f = Features::ALL,
+                "minimal" => {}
+                "base-station" => f.base_station = true,
+                "traffic-on-board" => f.traffic_on_board = true,
+                "smart" => f.smart = true,
+                other => {
+                    return Err(format!(
+                        "unknown feature set {other:?}: minimal, base-station, \
+                         traffic-on-board, smart or all"
+                    ));
+                }
+            }
+        }
+        Ok(f)
+    }
+
+    /// §3.3.4.5, §3.3.4.7, §3.3.4.14: positions and static data are kept
+    /// and searched.
+    pub fn keeps_traffic(self) -> bool {
+        self.traffic_on_board || self.smart
+    }
+
+    /// §3.3.4.6, §3.3.4.9–11: local information and directed messages
+    /// (mandatory for a base station, recommended for the others).
+    pub fn base_functions(self) -> bool {
+        self.base_station || self.traffic_on_board || self.smart
+    }
+}
 
 /// The lock answering ETAs by itself (`--auto-rta`, `--lock-mmsi`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +142,11 @@ pub struct ServerConfig {
     pub auto_rta: Option<AutoRta>,
     /// Bounds of the store.
     pub store_limits: StoreLimits,
+    /// The feature sets offered (§3.3.4).
+    pub features: Features,
+    /// Relay received AIS messages to an external system (§3.3.4.3): they
+    /// are collected for [`Server::take_relay`].
+    pub relay: bool,
 }
 
 impl Default for ServerConfig {
@@ -74,6 +158,8 @@ impl Default for ServerConfig {
             position_max_age_ms: DEFAULT_POSITION_MAX_AGE_MS,
             auto_rta: None,
             store_limits: StoreLimits::default(),
+            features: Features::ALL,
+            relay: false,
         }
     }
 }
@@ -95,8 +181,16 @@ pub struct ServerStats {
     pub rejected: BTreeMap<&'static str, u64>,
     /// Messages decoded, by AI-IP message ID.
     pub messages: BTreeMap<u8, u64>,
-    /// Messages 22 (smart request), which this server does not answer.
-    pub unanswered_smart_requests: u64,
+    /// Messages 22 (smart request) answered.
+    pub smart_requests: u64,
+    /// Messages a feature set that is not offered would answer.
+    pub feature_off: u64,
+    /// Local information items delivered (message 3).
+    pub local_delivered: u64,
+    /// Positions of signed-off vessels renewed (§3.3.4.12).
+    pub renewed: u64,
+    /// AIS sentences handed over for the external system (§3.3.4.3).
+    pub relayed: u64,
     /// Messages only a server sends (4, 23) received from a client.
     pub unexpected: u64,
     /// Sentences in content that did not decode to an AIS message.
@@ -138,11 +232,16 @@ impl fmt::Display for ServerStats {
         }
         write!(
             f,
-            " unanswered_smart_requests={} unexpected={} bad_sentences={} ais_ignored={} \
+            " smart_requests={} feature_off={} local_delivered={} renewed={} relayed={} \
+             unexpected={} bad_sentences={} ais_ignored={} \
              positions={} static_data={} directed_stored={} directed_delivered={} \
              auto_rtas={} store_refused={} range_without_position={} obsolete_deleted={} \
              encode_failures={}",
-            self.unanswered_smart_requests,
+            self.smart_requests,
+            self.feature_off,
+            self.local_delivered,
+            self.renewed,
+            self.relayed,
             self.unexpected,
             self.bad_sentences,
             self.ais_ignored,
@@ -254,6 +353,10 @@ pub struct Server<A> {
     sources: HashMap<A, Source>,
     last_purge_ms: Option<i64>,
     rta_seq: u8,
+    local: Vec<LocalInfo>,
+    /// Signed-off vessels (§3.3.4.12) and when each was last renewed.
+    signed_off: BTreeMap<Mmsi, i64>,
+    relay: Vec<String>,
 }
 
 impl<A: Clone + Eq + Hash> Server<A> {
@@ -266,7 +369,38 @@ impl<A: Clone + Eq + Hash> Server<A> {
             sources: HashMap::new(),
             last_purge_ms: None,
             rta_seq: 0,
+            local: Vec::new(),
+            signed_off: BTreeMap::new(),
+            relay: Vec::new(),
         }
+    }
+
+    /// Replace the local information (§3.3.4.6), e.g. after the operator
+    /// edited its file.
+    pub fn set_local_info(&mut self, info: Vec<LocalInfo>) {
+        self.local = info;
+    }
+
+    /// The local information in force.
+    pub fn local_info(&self) -> &[LocalInfo] {
+        &self.local
+    }
+
+    /// The AIS sentences for the external system (§3.3.4.3, §3.3.4.13)
+    /// since the last call, in order. Empty unless `relay` is configured.
+    pub fn take_relay(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.relay)
+    }
+
+    /// Time passes without datagrams: renewals of signed-off vessels and
+    /// the deletion of obsolete positions fall due.
+    pub fn tick(&mut self, now_ms: i64) {
+        self.purge(now_ms);
+    }
+
+    /// The vessels signed off and kept alive (§3.3.4.12).
+    pub fn signed_off(&self) -> impl Iterator<Item = Mmsi> + '_ {
+        self.signed_off.keys().copied()
     }
 
     /// The counters so far.
@@ -304,43 +438,32 @@ impl<A: Clone + Eq + Hash> Server<A> {
             }
         };
         *self.stats.messages.entry(message.id()).or_default() += 1;
+        let features = self.config.features;
         let replies = match message {
             Message::PushRequest { content, range, .. } => {
-                let reporter = self.take_content(&content, now_ms);
-                if let Some((mmsi, _)) = reporter {
-                    self.set_mmsi(&from, Some(mmsi));
-                }
-                let requester = reporter
-                    .map(|(m, _)| m)
-                    .or_else(|| self.sources.get(&from).and_then(|s| s.mmsi));
-                let flags = self.flags_for(requester);
+                let (requester, center) = self.take_report(&from, &content, now_ms);
+                let flags = self.flags_for(requester, center, now_ms);
                 match range {
-                    Some(range) => {
-                        let center = reporter.map(|(_, p)| p).or_else(|| {
-                            requester
-                                .and_then(|m| self.store.position(m))
-                                .map(|r| r.position)
-                        });
-                        match center {
-                            Some(center) => {
-                                let square = SquareRange::around(center, f64::from(range.km()));
-                                let text = self
-                                    .store
-                                    .in_range(&square, requester)
-                                    .iter()
-                                    .map(|(_, r)| r.sentences.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join("\r");
-                                self.response(flags, &text)
-                            }
-                            None => {
-                                self.stats.range_without_position += 1;
-                                self.flags_only(flags)
-                            }
-                        }
+                    Some(_) if !features.keeps_traffic() => {
+                        self.stats.feature_off += 1;
+                        self.flags_only(flags)
                     }
+                    Some(range) => match center {
+                        Some(center) => {
+                            let text = self.search(center, range.km(), requester, None);
+                            self.response(flags, &text)
+                        }
+                        None => {
+                            self.stats.range_without_position += 1;
+                            self.flags_only(flags)
+                        }
+                    },
                     None => self.flags_only(flags),
                 }
+            }
+            Message::RequestDetail { .. } if !features.keeps_traffic() => {
+                self.stats.feature_off += 1;
+                Vec::new()
             }
             Message::RequestDetail { identifiers } => {
                 let text = identifiers
@@ -352,18 +475,36 @@ impl<A: Clone + Eq + Hash> Server<A> {
                     .join("\r");
                 self.response(Flags::default(), &text)
             }
+            Message::RequestLocation { .. } if !features.base_functions() => {
+                self.stats.feature_off += 1;
+                Vec::new()
+            }
             Message::RequestLocation { .. } => {
                 let requester = self.sources.get(&from).and_then(|s| s.mmsi);
                 let waiting = requester
                     .map(|m| self.store.take_directed(m))
                     .unwrap_or_default();
                 self.stats.directed_delivered += waiting.len() as u64;
-                let text = waiting
-                    .iter()
-                    .map(|d| d.sentences.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\r");
+                let mut parts: Vec<&str> = waiting.iter().map(|d| d.sentences.as_str()).collect();
+                // Local information for the requester's last position
+                // (§3.3.4.10, AIIP.md Behaviour).
+                let here = requester
+                    .and_then(|m| self.store.position(m))
+                    .map(|r| r.position);
+                let local: Vec<&LocalInfo> = match here {
+                    Some(p) => self.local.iter().filter(|i| i.applies(p, now_ms)).collect(),
+                    None => Vec::new(),
+                };
+                self.stats.local_delivered += local.len() as u64;
+                parts.extend(local.iter().map(|i| i.sentences.as_str()));
+                let text = parts.join("\r");
                 self.response(Flags::default(), &text)
+            }
+            Message::SignOn { .. } | Message::SignOff { .. } | Message::SmartRequest { .. }
+                if !features.smart =>
+            {
+                self.stats.feature_off += 1;
+                Vec::new()
             }
             Message::SignOn {
                 timestamp,
@@ -371,16 +512,42 @@ impl<A: Clone + Eq + Hash> Server<A> {
             } => {
                 if identifier.kind == IdentifierType::Mmsi {
                     self.set_mmsi(&from, Some(identifier.id));
+                    self.signed_off.remove(&identifier.id);
                 }
                 self.encoded(&Message::Acknowledgement { timestamp })
             }
-            Message::SignOff { timestamp, .. } => {
+            Message::SignOff {
+                timestamp,
+                identifier,
+            } => {
+                let mmsi = (identifier.kind == IdentifierType::Mmsi)
+                    .then_some(identifier.id)
+                    .or_else(|| self.sources.get(&from).and_then(|s| s.mmsi));
+                if let Some(m) = mmsi {
+                    self.signed_off.insert(m, now_ms);
+                }
                 self.set_mmsi(&from, None);
                 self.encoded(&Message::Acknowledgement { timestamp })
             }
-            Message::SmartRequest { .. } => {
-                self.stats.unanswered_smart_requests += 1;
-                Vec::new()
+            Message::SmartRequest {
+                content,
+                range,
+                selector,
+                ..
+            } => {
+                self.stats.smart_requests += 1;
+                let (requester, center) = self.take_report(&from, &content, now_ms);
+                let flags = self.flags_for(requester, center, now_ms);
+                match center {
+                    Some(center) => {
+                        let text = self.search(center, range.km(), requester, Some(selector));
+                        self.response(flags, &text)
+                    }
+                    None => {
+                        self.stats.range_without_position += 1;
+                        self.flags_only(flags)
+                    }
+                }
             }
             Message::Response { .. } | Message::Acknowledgement { .. } => {
                 self.stats.unexpected += 1;
@@ -439,10 +606,41 @@ impl<A: Clone + Eq + Hash> Server<A> {
             return;
         }
         self.last_purge_ms = Some(now_ms);
+        self.renew(now_ms);
         let n = self
             .store
             .delete_obsolete(now_ms, self.config.position_max_age_ms);
         self.stats.obsolete_deleted += n as u64;
+    }
+
+    /// §3.3.4.12–13: the latest position of every signed-off vessel is
+    /// renewed, so it stays in the picture, and relayed with its static
+    /// data, every [`RENEW_INTERVAL_MS`], until the vessel signs on or
+    /// reports again.
+    fn renew(&mut self, now_ms: i64) {
+        let due: Vec<Mmsi> = self
+            .signed_off
+            .iter()
+            .filter(|(_, t)| now_ms.saturating_sub(**t) >= RENEW_INTERVAL_MS)
+            .map(|(m, _)| *m)
+            .collect();
+        for m in due {
+            self.signed_off.insert(m, now_ms);
+            if let Some(mut p) = self.store.position(m) {
+                p.received_ms = now_ms;
+                if self.config.relay {
+                    self.relay
+                        .extend(p.sentences.sentences().map(str::to_owned));
+                    if let Some(st) = self.store.static_data(m) {
+                        self.relay
+                            .extend(st.sentences.sentences().map(str::to_owned));
+                    }
+                }
+                if self.store.upsert_position(m, p).is_ok() {
+                    self.stats.renewed += 1;
+                }
+            }
+        }
     }
 
     fn set_mmsi(&mut self, from: &A, mmsi: Option<Mmsi>) {
@@ -451,13 +649,114 @@ impl<A: Clone + Eq + Hash> Server<A> {
         }
     }
 
-    /// Flags telling `mmsi` that directed messages wait for it (RTA, bit 4,
-    /// the only flag of Table 3.14 for a message addressed to a vessel).
-    fn flags_for(&self, mmsi: Option<Mmsi>) -> Flags {
-        match mmsi {
+    /// Flags telling the requester what waits for it: directed messages
+    /// (RTA, bit 4, the only flag of Table 3.14 for a message addressed to
+    /// a vessel) and the kinds of local information valid where it is now
+    /// (§3.3.4.10–11).
+    fn flags_for(&self, mmsi: Option<Mmsi>, here: Option<GeoPoint>, now_ms: i64) -> Flags {
+        if !self.config.features.base_functions() {
+            return Flags::default();
+        }
+        let mut flags = match mmsi {
             Some(m) if self.store.has_directed(m) => Flags::RTA,
             _ => Flags::default(),
+        };
+        if let Some(p) = here {
+            for i in self.local.iter().filter(|i| i.applies(p, now_ms)) {
+                flags = flags.union(i.kind.flag());
+            }
         }
+        flags
+    }
+
+    /// Takes the content of a message 1 or 22: stores it, ties the
+    /// reporter's MMSI to the source; returns the requester (the reporter,
+    /// else the vessel signed on from that address) and where it is (its
+    /// report, else its stored position).
+    fn take_report(
+        &mut self,
+        from: &A,
+        content: &Content,
+        now_ms: i64,
+    ) -> (Option<Mmsi>, Option<GeoPoint>) {
+        let reporter = self.take_content(content, now_ms);
+        if let Some((mmsi, _)) = reporter {
+            self.set_mmsi(from, Some(mmsi));
+            // A vessel that reports is no longer signed off.
+            self.signed_off.remove(&mmsi);
+        }
+        let requester = reporter
+            .map(|(m, _)| m)
+            .or_else(|| self.sources.get(from).and_then(|s| s.mmsi));
+        let center = reporter.map(|(_, p)| p).or_else(|| {
+            requester
+                .and_then(|m| self.store.position(m))
+                .map(|r| r.position)
+        });
+        (requester, center)
+    }
+
+    /// The latest position reports in the square of §3.3.4.7 around
+    /// `center`, without the requester, filtered by `selector` (§3.3.4.8).
+    fn search(
+        &self,
+        center: GeoPoint,
+        range_km: u8,
+        requester: Option<Mmsi>,
+        selector: Option<Selector>,
+    ) -> String {
+        let square = SquareRange::around(center, f64::from(range_km));
+        self.store
+            .in_range(&square, requester)
+            .iter()
+            .filter(|(m, r)| selector.is_none_or(|s| self.selected(*m, r, s)))
+            .map(|(_, r)| r.sentences.as_str().to_owned())
+            .collect::<Vec<_>>()
+            .join("\r")
+    }
+
+    /// Whether a vessel passes the smart selector (§3.3.4.8, Table 3.19).
+    /// Filters of one kind widen (moored or moving; inland, maritime or
+    /// pleasure craft; AI-IP only or AIS only), kinds narrow each other:
+    /// "moving inland vessels" is moving and inland. No bit of a kind set:
+    /// that kind does not filter. Every vessel here was reported over AI-IP
+    /// (this server takes no external AIS network), so "AIS only" alone
+    /// selects none.
+    fn selected(&self, mmsi: Mmsi, position: &PositionRecord, s: Selector) -> bool {
+        let any = |bits: &[Selector]| bits.iter().any(|b| s.contains(*b));
+        let motion = [Selector::MOORED, Selector::MOVING];
+        let kind = [
+            Selector::INLAND,
+            Selector::MARITIME,
+            Selector::PLEASURE_CRAFT,
+        ];
+        let source = [Selector::AIIP_ONLY, Selector::AIS_ONLY];
+        if any(&motion) {
+            let (status, speed) = motion_of(position, self.last_purge_ms.unwrap_or(0));
+            let moored = matches!(status, Some(1 | 5)) || speed.is_some_and(|v| v < 0.5);
+            if !((s.contains(Selector::MOORED) && moored)
+                || (s.contains(Selector::MOVING) && !moored))
+            {
+                return false;
+            }
+        }
+        if any(&kind) {
+            let (inland, pleasure) = self
+                .store
+                .static_data(mmsi)
+                .map(|r| kind_of(&r.sentences, self.last_purge_ms.unwrap_or(0)))
+                .unwrap_or((false, false));
+            if !((s.contains(Selector::INLAND) && inland)
+                || (s.contains(Selector::MARITIME) && !inland)
+                || (s.contains(Selector::PLEASURE_CRAFT) && pleasure))
+            {
+                return false;
+            }
+        }
+        if any(&source) && !s.contains(Selector::AIIP_ONLY) {
+            return false;
+        }
+        true
     }
 
     /// A message 4 with flags only, when there is something to flag.
@@ -497,6 +796,13 @@ impl<A: Clone + Eq + Hash> Server<A> {
         self.stats.bad_sentences += bad;
         let mut reporter = None;
         for (m, text) in messages {
+            if self.config.relay {
+                self.stats.relayed += text.split('\r').count() as u64;
+                self.relay.extend(text.split('\r').map(str::to_owned));
+            }
+            if !self.config.features.keeps_traffic() && !self.config.features.base_functions() {
+                continue;
+            }
             let Ok(sentences) = Content::new(&text) else {
                 self.stats.bad_sentences += 1;
                 continue;
@@ -628,6 +934,50 @@ impl<A: Clone + Eq + Hash> Server<A> {
             Err(_) => self.stats.store_refused += 1,
         }
     }
+}
+
+/// Navigational status and speed (knots) of a stored position report.
+fn motion_of(r: &PositionRecord, now_ms: i64) -> (Option<u8>, Option<f64>) {
+    let (messages, _) = ais_messages(r.sentences.sentences(), now_ms);
+    for (m, _) in messages {
+        match &m.body {
+            Body::Position(p) => {
+                let speed = (p.speed < 1023).then(|| f64::from(p.speed) / 10.0);
+                return (Some(p.status), speed);
+            }
+            Body::ClassB(p) => {
+                return (None, (p.speed < 1023).then(|| f64::from(p.speed) / 10.0));
+            }
+            Body::ClassBExtended(p) => {
+                return (None, (p.speed < 1023).then(|| f64::from(p.speed) / 10.0));
+            }
+            _ => {}
+        }
+    }
+    (None, None)
+}
+
+/// Whether stored static data says inland (Inland static data, DAC 200
+/// FI 10, present) and pleasure craft (ship type 37, message 5 or 24 B).
+fn kind_of(sentences: &Content, now_ms: i64) -> (bool, bool) {
+    let (messages, _) = ais_messages(sentences.sentences(), now_ms);
+    let mut inland = false;
+    let mut pleasure = false;
+    for (m, _) in messages {
+        match &m.body {
+            Body::BroadcastBinary(b) if matches!(b.app, BroadcastApp::InlandStatic(_)) => {
+                inland = true;
+            }
+            Body::StaticVoyage(v) if v.shiptype == 37 => pleasure = true,
+            Body::StaticData(d) => {
+                if let StaticDataReport::PartB { shiptype: 37, .. } = **d {
+                    pleasure = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    (inland, pleasure)
 }
 
 /// RTA = ETA + `minutes`. The ETA carries month, day, hour and minute but no
@@ -972,5 +1322,214 @@ mod tests {
         let r = responses(&s.handle(&push(&position_vdm(B, 52.0, 5.0), Some(10)), 2, late));
         assert_eq!(r, vec![(Flags::FINAL, String::new())]);
         assert_eq!(s.stats().obsolete_deleted, 1);
+    }
+
+    fn vessel(mmsi: u32, lat: f64, lon: f64, speed: f64, status: u8) -> String {
+        let m = crate::sim::class_a(mmsi, (lat, lon), Some(90.0), speed, status, 10);
+        crate::sim::untagged(&m, 'A', 0).join("\r")
+    }
+
+    fn smart(text: &str, range: u8, selector: Selector) -> Vec<u8> {
+        codec::encode(&Message::SmartRequest {
+            timestamp: ts(),
+            content: Content::new(text).expect("content"),
+            range: RangeKm::new(range).expect("range"),
+            selector,
+        })
+        .expect("encodes")
+    }
+
+    fn mmsis(content: &str) -> Vec<u32> {
+        let mut stream = AisStream::new();
+        let mut out = Vec::new();
+        for line in content.split('\r').filter(|l| !l.is_empty()) {
+            if let Ok(Outcome::Ais(r)) = stream.push_line(line.as_bytes(), 0) {
+                out.push(r.msg.mmsi);
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    const EMMA: &str = "!AIVDM,1,1,,A,85Mwp`1Kf3aCnsNvBWLi=wQuNhA5t43N`5nCuI=p<IBfVqnMgPGs,0*47";
+
+    fn local(text: &str) -> Vec<LocalInfo> {
+        crate::aiip::local_info::parse(text, 2_039_001).expect("valid local information")
+    }
+
+    #[test]
+    fn local_information_is_flagged_and_delivered_where_and_while_it_applies() {
+        let mut s = server();
+        s.set_local_info(local(&format!(
+            "[[info]]\nkind = \"emma\"\narea = {{ south = 51.5, west = 4.0, north = 52.5, east = 5.0 }}\n\
+             until = \"2026-11-18T14:00:00Z\"\nsentences = [\"{EMMA}\"]\n\
+             [[info]]\nkind = \"update_rate\"\narea = {{ south = 51.8, west = 4.3, north = 52.0, east = 4.5 }}\n\
+             interval_s = 5\n"
+        )));
+        // Inside both areas: EMMA and update rate flagged, no range needed.
+        let r = responses(&s.handle(&push(&vessel(A, 51.9, 4.4, 5.0, 0), None), 1, T0));
+        assert_eq!(r.len(), 1);
+        assert!(r[0].0.contains(Flags::EMMA_WARNING) && r[0].0.contains(Flags::UPDATE_RATE));
+        assert!(!r[0].0.contains(Flags::RTA));
+        // Message 3 delivers both: the EMMA sentence and a message 23.
+        let ask = codec::encode(&Message::RequestLocation {
+            timestamp: ts(),
+            flags: Flags::EMMA_WARNING,
+        })
+        .expect("encodes");
+        let r = responses(&s.handle(&ask, 1, T0 + 10));
+        assert!(r[0].1.contains(EMMA));
+        let mut stream = AisStream::new();
+        let types: Vec<u8> = r[0]
+            .1
+            .split('\r')
+            .filter_map(|l| match stream.push_line(l.as_bytes(), 0) {
+                Ok(Outcome::Ais(m)) => Some(m.msg.msg_type),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(types, vec![8, 23]);
+        assert_eq!(s.stats().local_delivered, 2);
+        // Inside the EMMA area only: only that flag.
+        let r = responses(&s.handle(&push(&vessel(B, 52.3, 4.9, 5.0, 0), None), 2, T0));
+        assert_eq!(r[0].0.difference(Flags::FINAL), Flags::EMMA_WARNING);
+        // Outside both: nothing to flag, no answer at all (tactical).
+        assert!(
+            s.handle(&push(&vessel(FAR, 53.2, 6.6, 5.0, 0), None), 3, T0)
+                .is_empty()
+        );
+        // After the EMMA warning's end (T0 is 2026-11-18 11:06:40 UTC).
+        let later = T0 + 4 * 3_600_000;
+        let r = responses(&s.handle(&push(&vessel(B, 52.3, 4.9, 5.0, 0), Some(1)), 2, later));
+        assert!(!r[0].0.contains(Flags::EMMA_WARNING));
+    }
+
+    #[test]
+    fn smart_request_filters_by_status_and_kind() {
+        let mut s = server();
+        let moored = vessel(A, 52.0, 5.0, 0.0, 5);
+        let moving = vessel(B, 52.01, 5.01, 8.0, 0);
+        s.handle(&push(&moored, None), 1, T0);
+        s.handle(&push(&moving, None), 2, T0);
+        // A pleasure craft, moving, with its message 5.
+        let yacht = 244_000_009;
+        s.handle(&push(&vessel(yacht, 52.02, 5.0, 6.0, 0), None), 9, T0);
+        // A message 5 made the yacht's: its MMSI and ship type 37.
+        let (mut m5, _) = ais_messages(STATIC5.iter().copied(), T0)
+            .0
+            .pop()
+            .expect("message 5 decodes");
+        m5.mmsi = yacht;
+        if let Body::StaticVoyage(v) = &mut m5.body {
+            v.shiptype = 37;
+        }
+        let bits = encode::encode(&m5).expect("encodes");
+        let m5 = encode::to_vdm(&bits, "AI", false, Some('A'), 2).join("\r");
+        s.handle(&push(&m5, None), 9, T0);
+        let me = vessel(FAR, 52.005, 5.005, 3.0, 0);
+        let ask = |s: &mut Server<u16>, sel: Selector| {
+            let r = responses(&s.handle(&smart(&me, 10, sel), 3, T0 + 5));
+            mmsis(&r[0].1)
+        };
+        assert_eq!(ask(&mut s, Selector::MOORED), vec![A]);
+        assert_eq!(ask(&mut s, Selector::MOVING), vec![B, yacht]);
+        assert_eq!(
+            ask(&mut s, Selector::MOVING.union(Selector::PLEASURE_CRAFT)),
+            vec![yacht]
+        );
+        assert_eq!(
+            ask(&mut s, Selector::MOORED.union(Selector::MOVING)),
+            vec![A, B, yacht]
+        );
+        assert_eq!(ask(&mut s, Selector::default()), vec![A, B, yacht]);
+        assert_eq!(ask(&mut s, Selector::AIIP_ONLY), vec![A, B, yacht]);
+        assert_eq!(ask(&mut s, Selector::AIS_ONLY), Vec::<u32>::new());
+        assert_eq!(ask(&mut s, Selector::INLAND), Vec::<u32>::new());
+        assert_eq!(s.stats().smart_requests, 8);
+    }
+
+    #[test]
+    fn a_signed_off_vessel_is_renewed_and_relayed_until_it_signs_on() {
+        let mut s: Server<u16> = Server::new(ServerConfig {
+            relay: true,
+            ..ServerConfig::default()
+        });
+        let a = vessel(A, 52.0, 5.0, 0.0, 5);
+        s.handle(&push(&a, None), 1, T0);
+        assert_eq!(
+            s.take_relay(),
+            a.split('\r').map(str::to_owned).collect::<Vec<_>>()
+        );
+        let off = codec::encode(&Message::SignOff {
+            timestamp: ts(),
+            identifier: Identifier::mmsi(A),
+        })
+        .expect("encodes");
+        assert_eq!(s.handle(&off, 1, T0 + 1000).len(), 1, "acknowledged");
+        // Long after the obsolete limit, A is still there, renewed.
+        let mut t = T0 + 1000;
+        while t < T0 + 3 * DEFAULT_POSITION_MAX_AGE_MS {
+            t += 60_000;
+            s.tick(t);
+        }
+        let r = responses(&s.handle(&push(&vessel(B, 52.01, 5.0, 5.0, 0), Some(5)), 2, t));
+        assert_eq!(mmsis(&r[0].1), vec![A]);
+        assert!(
+            s.stats().renewed >= 9,
+            "every 3 min for 30 min: {}",
+            s.stats().renewed
+        );
+        let relayed = s.take_relay();
+        assert!(relayed.iter().filter(|l| a.contains(l.as_str())).count() >= 9);
+        // Signed on again: no longer renewed, so it ages out.
+        let on = codec::encode(&Message::SignOn {
+            timestamp: ts(),
+            identifier: Identifier::mmsi(A),
+        })
+        .expect("encodes");
+        s.handle(&on, 1, t);
+        assert_eq!(s.signed_off().count(), 0);
+        let t2 = t + DEFAULT_POSITION_MAX_AGE_MS + 5000;
+        s.tick(t2);
+        let r = responses(&s.handle(&push(&vessel(B, 52.01, 5.0, 5.0, 0), Some(5)), 2, t2));
+        assert!(mmsis(&r[0].1).is_empty());
+    }
+
+    #[test]
+    fn feature_sets_turn_functions_off() {
+        assert_eq!(Features::parse("all"), Ok(Features::ALL));
+        assert!(Features::parse("radar").is_err());
+        let minimal = Features::parse("minimal").expect("valid");
+        let mut s: Server<u16> = Server::new(ServerConfig {
+            features: minimal,
+            relay: true,
+            ..ServerConfig::default()
+        });
+        let a = vessel(A, 52.0, 5.0, 5.0, 0);
+        // A relay station: nothing stored, nothing answered, all relayed.
+        assert!(s.handle(&push(&a, Some(10)), 1, T0).is_empty());
+        assert!(s.store().position(A).is_none());
+        assert_eq!(s.take_relay().len(), 1);
+        let on = codec::encode(&Message::SignOn {
+            timestamp: ts(),
+            identifier: Identifier::mmsi(A),
+        })
+        .expect("encodes");
+        assert!(s.handle(&on, 1, T0).is_empty(), "no smart AI-IP");
+        assert_eq!(s.stats().feature_off, 2);
+        // Base station: local information, but no traffic answers.
+        let mut s: Server<u16> = Server::new(ServerConfig {
+            features: Features::parse("base-station").expect("valid"),
+            ..ServerConfig::default()
+        });
+        s.set_local_info(local(&format!(
+            "[[info]]\nkind = \"water_level\"\narea = {{ south = 51.0, west = 4.0, north = 53.0, east = 6.0 }}\n\
+             sentences = [\"{EMMA}\"]\n"
+        )));
+        let r = responses(&s.handle(&push(&a, Some(10)), 1, T0));
+        assert_eq!(
+            r,
+            vec![(Flags::WATER_LEVEL.union(Flags::FINAL), String::new())]
+        );
     }
 }

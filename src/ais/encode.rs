@@ -246,6 +246,22 @@ pub fn encode(m: &AisMessage) -> Result<BitWriter, EncodeError> {
         (Body::SafetyBroadcast { text }, 14) => {
             w.u(2, 0).text_unpadded(text.as_str());
         }
+        (Body::GroupAssignment(g), 23) => {
+            // M.1371-5 table 76: spare 2, area, station type, ship type,
+            // 22 spare, Tx/Rx mode, interval, quiet, 6 spare (160 bits).
+            w.u(2, 0)
+                .s(18, g.ne_lon.into())
+                .s(17, g.ne_lat.into())
+                .s(18, g.sw_lon.into())
+                .s(17, g.sw_lat.into())
+                .u(4, g.stationtype.into())
+                .u(8, g.shiptype.into())
+                .u(22, 0)
+                .u(2, g.txrx.into())
+                .u(4, g.interval.into())
+                .u(4, g.quiet.into())
+                .u(6, 0);
+        }
         (Body::ClassB(r), 18) => {
             w.u(8, r.reserved.into())
                 .u(10, r.speed.into())

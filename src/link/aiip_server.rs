@@ -1,21 +1,90 @@
 //! The UDP loop of `bridgewatch aiip-server`: datagrams in, the replies of
-//! [`crate::aiip::server::Server`] out, until SIGINT or SIGTERM.
+//! [`crate::aiip::server::Server`] out, until SIGINT or SIGTERM. Beside
+//! it: the local-information file, read again when it changes, and the
+//! relay of received AIS messages to an external system.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 use tokio::net::UdpSocket;
 
 use crate::aiip::codec::MAX_DATAGRAM;
+use crate::aiip::local_info::{self, LocalInfo};
 use crate::aiip::server::{Server, ServerConfig, ServerStats};
 
 use super::wall_ms;
+
+/// How often the local-information file is checked for changes.
+const RELOAD_CHECK: Duration = Duration::from_secs(2);
+
+/// Relay datagrams stay below a common path MTU.
+const RELAY_DATAGRAM: usize = 1400;
+
+/// The operator's local-information file and the version in force.
+#[derive(Debug)]
+pub struct LocalInfoFile {
+    path: PathBuf,
+    station_mmsi: u32,
+    modified: Option<SystemTime>,
+    info: Vec<LocalInfo>,
+}
+
+impl LocalInfoFile {
+    /// Read and check the file; a mistake is refused with its reason.
+    pub fn load(path: PathBuf, station_mmsi: u32) -> Result<LocalInfoFile, String> {
+        let (info, modified) = read(&path, station_mmsi)?;
+        Ok(LocalInfoFile {
+            path,
+            station_mmsi,
+            modified,
+            info,
+        })
+    }
+
+    /// The items in force.
+    pub fn info(&self) -> &[LocalInfo] {
+        &self.info
+    }
+
+    /// Read the file again if it changed: `Ok(true)` when new items are in
+    /// force, `Err` (the old ones stay) when the new version is refused.
+    pub fn reload(&mut self) -> Result<bool, String> {
+        let modified = std::fs::metadata(&self.path)
+            .and_then(|m| m.modified())
+            .ok();
+        if modified == self.modified {
+            return Ok(false);
+        }
+        self.modified = modified;
+        let (info, _) = read(&self.path, self.station_mmsi)?;
+        self.info = info;
+        Ok(true)
+    }
+}
+
+fn read(path: &PathBuf, mmsi: u32) -> Result<(Vec<LocalInfo>, Option<SystemTime>), String> {
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let info = local_info::parse(&text, mmsi).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((info, modified))
+}
+
+/// What runs beside the server core.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub local_info: Option<LocalInfoFile>,
+    /// Where relayed AIS sentences go (§3.3.4.3).
+    pub relay: Option<SocketAddr>,
+}
 
 /// Serves AI-IP on `listen` until SIGINT or SIGTERM; says where it listens
 /// on `err` and returns the counters.
 pub fn run(
     listen: SocketAddr,
     config: ServerConfig,
+    options: Options,
     err: &mut dyn Write,
 ) -> io::Result<ServerStats> {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -25,18 +94,40 @@ pub fn run(
         let socket = UdpSocket::bind(listen).await?;
         let local = socket.local_addr()?;
         writeln!(err, "bridgewatch aiip-server: listening on udp {local}")?;
+        if let Some(f) = &options.local_info {
+            writeln!(
+                err,
+                "bridgewatch aiip-server: {} local information item(s) from {}",
+                f.info().len(),
+                f.path.display()
+            )?;
+        }
         err.flush()?;
         let mut server = Server::new(config);
-        serve(&socket, &mut server).await?;
+        serve(&socket, &mut server, options, err).await?;
         Ok(server.stats().clone())
     })
 }
 
 /// Answers datagrams on `socket` until SIGINT or SIGTERM.
-pub async fn serve(socket: &UdpSocket, server: &mut Server<SocketAddr>) -> io::Result<()> {
+pub async fn serve(
+    socket: &UdpSocket,
+    server: &mut Server<SocketAddr>,
+    mut options: Options,
+    err: &mut dyn Write,
+) -> io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
+    if let Some(f) = &options.local_info {
+        server.set_local_info(f.info().to_vec());
+    }
+    let relay = match options.relay {
+        Some(_) => Some(UdpSocket::bind(unspecified_like(socket)).await?),
+        None => None,
+    };
+    let mut check = tokio::time::interval(RELOAD_CHECK);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // One byte more than the largest datagram, so an oversized one shows
     // up as such instead of being cut to a valid-looking size.
     let mut buf = vec![0u8; MAX_DATAGRAM + 1];
@@ -44,6 +135,25 @@ pub async fn serve(socket: &UdpSocket, server: &mut Server<SocketAddr>) -> io::R
         tokio::select! {
             _ = term.recv() => return Ok(()),
             _ = int.recv() => return Ok(()),
+            _ = check.tick() => {
+                if let Some(f) = options.local_info.as_mut() {
+                    match f.reload() {
+                        Ok(true) => {
+                            server.set_local_info(f.info().to_vec());
+                            let _ = writeln!(err, "bridgewatch aiip-server: local information \
+                                read again: {} item(s)", f.info().len());
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            tracing::warn!("local information refused: {e}");
+                            let _ = writeln!(err, "bridgewatch aiip-server: {e}; the previous \
+                                local information stays in force");
+                        }
+                    }
+                }
+                // Renewals of signed-off vessels fall due with time alone.
+                server.tick(wall_ms());
+            }
             received = socket.recv_from(&mut buf) => {
                 // A failed receive (e.g. an ICMP error reported late) ends
                 // nothing: the next datagram is read as usual.
@@ -55,5 +165,36 @@ pub async fn serve(socket: &UdpSocket, server: &mut Server<SocketAddr>) -> io::R
                 }
             }
         }
+        if let (Some(out), Some(to)) = (&relay, options.relay) {
+            for d in relay_datagrams(&server.take_relay()) {
+                let _ = out.send_to(&d, to).await;
+            }
+        }
     }
+}
+
+/// An address of the same family as `socket`'s, any port.
+fn unspecified_like(socket: &UdpSocket) -> SocketAddr {
+    match socket.local_addr() {
+        Ok(SocketAddr::V6(_)) => SocketAddr::from(([0u16; 8], 0)),
+        _ => SocketAddr::from(([0, 0, 0, 0], 0)),
+    }
+}
+
+/// Sentences packed into datagrams of at most [`RELAY_DATAGRAM`] bytes,
+/// CR LF after each; a sentence is never split.
+pub fn relay_datagrams(sentences: &[String]) -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    let mut cur: Vec<u8> = Vec::new();
+    for s in sentences {
+        if !cur.is_empty() && cur.len() + s.len() + 2 > RELAY_DATAGRAM {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.extend_from_slice(s.as_bytes());
+        cur.extend_from_slice(b"\r\n");
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
 }
