@@ -13,12 +13,16 @@ use std::hint::black_box;
 
 const T0: i64 = 1_795_000_000_000;
 const VESSELS: u32 = 10_000;
+/// A national fleet: ten times as many, over a disc of the same density
+/// (√10 × the radius), so a range answer holds as many vessels as above.
+const FLEET: u32 = 100_000;
 
-/// Vessel `i` of a spiral around 51.9°N 4.4°E (Rotterdam), within 200 km
-/// (108 NM).
-fn report(i: u32, ms: i64, range: Option<u8>) -> Vec<u8> {
+/// Vessel `i` of `n` on a spiral around 51.9°N 4.4°E (Rotterdam), within
+/// 200 km (108 NM) × √(n / 10,000).
+fn report(i: u32, n: u32, ms: i64, range: Option<u8>) -> Vec<u8> {
     let a = f64::from(i) * 0.618_034 * std::f64::consts::TAU;
-    let r = 108.0 * (f64::from(i) / f64::from(VESSELS)).sqrt();
+    let r =
+        108.0 * (f64::from(n) / f64::from(VESSELS)).sqrt() * (f64::from(i) / f64::from(n)).sqrt();
     let pos = (
         51.9 + r * a.cos() / 60.0,
         4.4 + r * a.sin() / (60.0 * 51.9f64.to_radians().cos()),
@@ -33,7 +37,14 @@ fn report(i: u32, ms: i64, range: Option<u8>) -> Vec<u8> {
     codec::encode(&msg).expect("encodes")
 }
 
-fn bench(c: &mut Criterion) {
+/// The source address of vessel `i`: the server remembers at most 10,000
+/// sources (its bound against floods), so the national fleet's 100,000
+/// vessels come from 5,000 addresses, as through carriers' NAT gateways.
+fn source(i: u32) -> u32 {
+    i % 5_000
+}
+
+fn server(n: u32) -> Server<u32> {
     let config = ServerConfig {
         // One benchmark source stands for many ships: no rate limit here.
         rate_per_s: u32::MAX / 2,
@@ -41,11 +52,16 @@ fn bench(c: &mut Criterion) {
         ..ServerConfig::default()
     };
     let mut server: Server<u32> = Server::new(config);
-    for i in 0..VESSELS {
-        server.handle(&report(i, T0, None), i, T0);
+    for i in 0..n {
+        server.handle(&report(i, n, T0, None), source(i), T0);
     }
+    server
+}
+
+fn bench(c: &mut Criterion) {
+    let mut server = server(VESSELS);
     let datagrams: Vec<Vec<u8>> = (0..VESSELS)
-        .map(|i| report(i, T0 + 1000, (i % 10 == 0).then_some(10)))
+        .map(|i| report(i, VESSELS, T0 + 1000, (i % 10 == 0).then_some(10)))
         .collect();
     // How much a range query returns here: vessels per answer.
     let (mut queries, mut vessels) = (0u32, 0usize);
@@ -72,8 +88,29 @@ fn bench(c: &mut Criterion) {
             black_box(replies)
         })
     });
-    g.finish();
     eprintln!("stats: {:?}", server.stats());
+    // The national fleet: the same mix, sampled less often (each pass is
+    // 100,000 datagrams).
+    let mut fleet = server_fleet();
+    let datagrams: Vec<Vec<u8>> = (0..FLEET)
+        .map(|i| report(i, FLEET, T0 + 1000, (i % 10 == 0).then_some(10)))
+        .collect();
+    g.throughput(Throughput::Elements(u64::from(FLEET)));
+    g.sample_size(10);
+    g.bench_function("server_100000_reports_10pc_range_queries", |b| {
+        b.iter(|| {
+            let mut replies = 0usize;
+            for (i, d) in datagrams.iter().enumerate() {
+                replies += fleet.handle(d, source(i as u32), T0 + 1000).len();
+            }
+            black_box(replies)
+        })
+    });
+    g.finish();
+}
+
+fn server_fleet() -> Server<u32> {
+    server(FLEET)
 }
 
 criterion_group!(benches, bench);

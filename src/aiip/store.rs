@@ -8,7 +8,7 @@
 //! relational database"). Sans-I/O: every time is passed in, in milliseconds
 //! since the Unix epoch; the store never reads a clock.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use super::codec::Content;
@@ -305,13 +305,28 @@ struct VesselEntry {
     static_data: Option<StaticRecord>,
 }
 
+/// Side of a cell of the position grid, degrees. A 10 km square covers
+/// two to three cells each way at mid latitudes.
+const CELL_DEG: f64 = 0.25;
+
+/// The grid cell of a position.
+fn cell(p: GeoPoint) -> (i32, i32) {
+    (
+        (p.lat_deg / CELL_DEG).floor() as i32,
+        (p.lon_deg / CELL_DEG).floor() as i32,
+    )
+}
+
 /// A [`VesselStore`] in memory, bounded by [`StoreLimits`]. Ordered by MMSI so
-/// every answer is deterministic.
+/// every answer is deterministic. Positions are also indexed on a grid of
+/// [`CELL_DEG`] cells, so a range search looks at the vessels of the cells
+/// the square touches, not at the whole fleet.
 #[derive(Debug, Clone, Default)]
 pub struct InMemoryStore {
     limits: StoreLimits,
     vessels: BTreeMap<Mmsi, VesselEntry>,
     directed: BTreeMap<Mmsi, Vec<DirectedMessage>>,
+    cells: HashMap<(i32, i32), BTreeSet<Mmsi>>,
 }
 
 impl InMemoryStore {
@@ -321,7 +336,44 @@ impl InMemoryStore {
             limits,
             vessels: BTreeMap::new(),
             directed: BTreeMap::new(),
+            cells: HashMap::new(),
         }
+    }
+
+    fn unindex(&mut self, mmsi: Mmsi, p: GeoPoint) {
+        let c = cell(p);
+        if let Some(set) = self.cells.get_mut(&c) {
+            set.remove(&mmsi);
+            if set.is_empty() {
+                self.cells.remove(&c);
+            }
+        }
+    }
+
+    /// The MMSIs of the cells `square` touches, or `None` when a scan of
+    /// every vessel is cheaper (a square across the antimeridian or around
+    /// a pole, or wider than the cells in use).
+    fn candidates(&self, square: &SquareRange) -> Option<Vec<Mmsi>> {
+        let (lo, hi) = (square.min(), square.max());
+        square.half_lon_deg()?;
+        if lo.lon_deg > hi.lon_deg {
+            return None;
+        }
+        let (c0, c1) = (cell(lo), cell(hi));
+        let n = i64::from(c1.0 - c0.0 + 1) * i64::from(c1.1 - c0.1 + 1);
+        if n > self.cells.len() as i64 {
+            return None;
+        }
+        let mut out = Vec::new();
+        for la in c0.0..=c1.0 {
+            for lo in c0.1..=c1.1 {
+                if let Some(set) = self.cells.get(&(la, lo)) {
+                    out.extend(set.iter().copied());
+                }
+            }
+        }
+        out.sort_unstable();
+        Some(out)
     }
 
     /// Vessels known (with a position or static data).
@@ -349,7 +401,15 @@ impl VesselStore for InMemoryStore {
         {
             return Ok(false);
         }
-        entry.position = Some(record);
+        let new = record.position;
+        let old = entry.position.replace(record).map(|o| o.position);
+        if let Some(o) = old {
+            if cell(o) == cell(new) {
+                return Ok(true);
+            }
+            self.unindex(mmsi, o);
+        }
+        self.cells.entry(cell(new)).or_default().insert(mmsi);
         Ok(true)
     }
 
@@ -375,27 +435,42 @@ impl VesselStore for InMemoryStore {
     }
 
     fn in_range(&self, square: &SquareRange, exclude: Option<Mmsi>) -> Vec<(Mmsi, PositionRecord)> {
-        self.vessels
-            .iter()
-            .filter(|(mmsi, _)| Some(**mmsi) != exclude)
-            .filter_map(|(mmsi, e)| e.position.as_ref().map(|p| (*mmsi, p)))
-            .filter(|(_, p)| square.contains(p.position))
-            .map(|(mmsi, p)| (mmsi, p.clone()))
-            .collect()
+        let keep = |mmsi: Mmsi, e: &VesselEntry| {
+            if Some(mmsi) == exclude {
+                return None;
+            }
+            let p = e.position.as_ref()?;
+            square.contains(p.position).then(|| (mmsi, p.clone()))
+        };
+        match self.candidates(square) {
+            Some(mmsis) => mmsis
+                .into_iter()
+                .filter_map(|m| keep(m, self.vessels.get(&m)?))
+                .collect(),
+            None => self
+                .vessels
+                .iter()
+                .filter_map(|(m, e)| keep(*m, e))
+                .collect(),
+        }
     }
 
     fn delete_obsolete(&mut self, now_ms: i64, max_age_ms: i64) -> usize {
         let oldest_kept = now_ms.saturating_sub(max_age_ms);
-        let mut deleted = 0;
-        for entry in self.vessels.values_mut() {
+        let mut gone = Vec::new();
+        for (mmsi, entry) in self.vessels.iter_mut() {
             if entry
                 .position
                 .as_ref()
                 .is_some_and(|p| p.received_ms < oldest_kept)
+                && let Some(p) = entry.position.take()
             {
-                entry.position = None;
-                deleted += 1;
+                gone.push((*mmsi, p.position));
             }
+        }
+        let deleted = gone.len();
+        for (mmsi, p) in gone {
+            self.unindex(mmsi, p);
         }
         self.vessels
             .retain(|_, e| e.position.is_some() || e.static_data.is_some());
@@ -654,5 +729,59 @@ mod tests {
             Err(StoreError::VesselsFull { capacity: 1 })
         );
         assert_eq!(s.upsert_position(1, pos(0.0, 0.0, 1)), Ok(true));
+    }
+
+    proptest::proptest! {
+        /// The grid search answers exactly what a scan of every vessel
+        /// with the square's own `contains` answers, wherever the square
+        /// is (antimeridian, poles, ranges up to 255 km), also after
+        /// vessels moved and positions aged out.
+        #[test]
+        fn grid_search_equals_a_full_scan(
+            fleet in proptest::collection::vec((-89.9f64..89.9, -180.0f64..180.0), 1..200),
+            moves in proptest::collection::vec((0usize..200, -1.0f64..1.0, -1.0f64..1.0), 0..50),
+            center in (-89.9f64..89.9, -180.0f64..180.0),
+            range in 1u8..=255,
+            cluster in proptest::bool::ANY,
+        ) {
+            let mut store = InMemoryStore::new(StoreLimits::default());
+            let (clat, clon) = center;
+            let place = |lat: f64, lon: f64| if cluster {
+                // Most vessels near the centre, so the grid is used.
+                GeoPoint::new((clat + lat / 90.0).clamp(-90.0, 90.0),
+                              normalise_lon(clon + lon / 90.0))
+            } else {
+                GeoPoint::new(lat, lon)
+            };
+            for (i, (lat, lon)) in fleet.iter().enumerate() {
+                let rec = PositionRecord {
+                    position: place(*lat, *lon),
+                    sentences: Content::empty(),
+                    received_ms: if i % 7 == 0 { 0 } else { 1000 },
+                };
+                store.upsert_position(i as Mmsi, rec).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            }
+            for (i, dlat, dlon) in moves {
+                if let Some(old) = store.position(i as Mmsi) {
+                    let p = GeoPoint::new((old.position.lat_deg + dlat).clamp(-90.0, 90.0),
+                                          normalise_lon(old.position.lon_deg + dlon));
+                    let rec = PositionRecord { position: p, sentences: Content::empty(), received_ms: 2000 };
+                    store.upsert_position(i as Mmsi, rec).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+                }
+            }
+            store.delete_obsolete(1500, 1000);
+            let square = SquareRange::around(GeoPoint::new(clat, clon), f64::from(range));
+            let got: Vec<Mmsi> = store.in_range(&square, Some(3)).into_iter().map(|(m, _)| m).collect();
+            let want: Vec<Mmsi> = store
+                .vessels
+                .iter()
+                .filter(|(m, e)| **m != 3 && e.position.as_ref().is_some_and(|p| square.contains(p.position)))
+                .map(|(m, _)| *m)
+                .collect();
+            proptest::prop_assert_eq!(got, want);
+            let indexed: usize = store.cells.values().map(BTreeSet::len).sum();
+            let held = store.vessels.values().filter(|e| e.position.is_some()).count();
+            proptest::prop_assert_eq!(indexed, held);
+        }
     }
 }
