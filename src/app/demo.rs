@@ -441,10 +441,10 @@ mod tests {
     }
 
     #[test]
-    fn the_lock_and_the_ack_ship_show_with_their_names() {
+    fn the_lock_the_ack_ship_the_buoy_and_the_base_station_are_sent() {
         let s = scenario();
         let mut stream = crate::ais::stream::AisStream::new();
-        let (mut lock, mut ship) = (0, 0);
+        let (mut lock, mut ship, mut buoy, mut base) = (0, 0, 0, 0);
         for l in s.lines().filter(|l| !l.starts_with('#')) {
             if let Ok(crate::ais::stream::Outcome::Ais(r)) = stream.push_line(l.as_bytes(), 0) {
                 match (&r.msg.body, r.msg.mmsi) {
@@ -456,12 +456,17 @@ mod tests {
                         assert_eq!(v.shipname.as_str(), DEMO_ACK_SHIP_NAME);
                         ship += 1;
                     }
+                    (Body::AidToNavigation(_), 992_111_222) => buoy += 1,
+                    (Body::BaseStation(_), 2_190_047) => base += 1,
                     _ => {}
                 }
             }
         }
         // Every minute from 0:25 (the lock), 0:00 (the ship).
         assert_eq!((lock, ship), (8, 9));
+        // The buoy and the base station too (an AIS message `sim::vdm`
+        // cannot encode is left out without a word).
+        assert_eq!((buoy, base), (3, 8));
         // The lock's MMSI is one an addressed message may go to.
         let to = format!("{DEMO_LOCK_MMSI:09}");
         assert_eq!(to, "002111240");

@@ -64,8 +64,9 @@ pub struct TransponderStats {
     pub bad_checksum: u64,
     /// ABM/BBM sentences whose fields did not parse: no answer.
     pub malformed: u64,
-    /// ABM/BBM messages dropped because a sentence was missing or out of
-    /// order, or whose data did not join: no answer.
+    /// ABM/BBM sentences dropped because one was missing or out of order
+    /// (each partly received message and each stray sentence counts), and
+    /// messages whose data did not join: no answer.
     pub incomplete: u64,
     /// Complete ABM/BBM messages accepted (each gets its ABK).
     pub messages: u64,
