@@ -1,5 +1,6 @@
-//! Encoders for the messages we transmit or simulate: 1/2/3, 5, 18, 24, 6 and
-//! 8 (with the Inland AIS DAC 200 payloads), 12 and 14; and their
+//! Encoders for the messages we transmit or simulate: 1/2/3, 4/11, 5, 18,
+//! 21, 24, 6 and 8 (with the Inland AIS DAC 200 payloads), 12 and 14; and
+//! their
 //! fragmentation into VDM/VDO sentences of at most 82 characters.
 //!
 //! Encoding writes exactly the fields [`super::messages::decode`] reads, so
@@ -206,6 +207,42 @@ pub fn encode(m: &AisMessage) -> Result<BitWriter, EncodeError> {
                 .b(r.raim)
                 .u(19, r.radio.into());
         }
+        (Body::BaseStation(r), 4 | 11) => {
+            w.u(14, r.year.into())
+                .u(4, r.month.into())
+                .u(5, r.day.into())
+                .u(5, r.hour.into())
+                .u(6, r.minute.into())
+                .u(6, r.second.into())
+                .b(r.accuracy)
+                .s(28, r.lon.into())
+                .s(27, r.lat.into())
+                .u(4, r.epfd.into())
+                .u(10, 0)
+                .b(r.raim)
+                .u(19, r.radio.into());
+        }
+        (Body::AidToNavigation(a), 21) => {
+            // The first 20 characters in the name field, the rest (up to
+            // 14) in the name extension after bit 272 (M.1371-5 table 69).
+            let name = a.name.as_str();
+            let split = name.len().min(20);
+            let (head, extension) = name.split_at(split);
+            w.u(5, a.aid_type.into()).text(20, head).b(a.accuracy);
+            w.s(28, a.lon.into()).s(27, a.lat.into());
+            dims(&mut w, &a.dim);
+            w.u(4, a.epfd.into())
+                .u(6, a.second.into())
+                .b(a.off_position)
+                .u(8, a.regional.into())
+                .b(a.raim)
+                .b(a.virtual_aid)
+                .b(a.assigned)
+                .u(1, 0);
+            if !extension.is_empty() {
+                w.text_unpadded(extension);
+            }
+        }
         (Body::StaticVoyage(r), 5) => {
             w.u(2, r.ais_version.into())
                 .u(30, r.imo.into())
@@ -312,6 +349,8 @@ pub fn encode(m: &AisMessage) -> Result<BitWriter, EncodeError> {
         },
         (
             Body::Position(_)
+            | Body::BaseStation(_)
+            | Body::AidToNavigation(_)
             | Body::StaticVoyage(_)
             | Body::AddressedBinary(_)
             | Body::BroadcastBinary(_)
@@ -395,4 +434,94 @@ pub fn to_vdm(
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ais::messages::{AidToNavigation, BaseStationReport, decode};
+    use crate::nmea::armour::Text;
+
+    #[test]
+    fn base_station_report_round_trips() {
+        let r = BaseStationReport {
+            year: 2026,
+            month: 6,
+            day: 21,
+            hour: 21,
+            minute: 5,
+            second: 59,
+            accuracy: true,
+            lon: 6_600_000,
+            lat: -32_700_000,
+            epfd: 7,
+            raim: true,
+            radio: 0x4_5678,
+        };
+        for msg_type in [4, 11] {
+            let m = AisMessage {
+                msg_type,
+                repeat: 1,
+                mmsi: 2_190_047,
+                body: Body::BaseStation(r),
+            };
+            let bits = encode(&m).expect("encodes");
+            assert_eq!(bits.bit_len(), 168);
+            assert_eq!(decode(&bits.to_payload()), Ok(m));
+        }
+    }
+
+    #[test]
+    fn aid_to_navigation_round_trips_with_and_without_name_extension() {
+        for (name, bits) in [
+            ("PUTTGARDEN LOCK", 272),
+            ("FEHMARNBELT E", 272),
+            ("THE LONG NAME OF A LOCK STATION", 272 + 6 * 11),
+        ] {
+            let m = AisMessage {
+                msg_type: 21,
+                repeat: 0,
+                mmsi: 992_111_222,
+                body: Body::AidToNavigation(Box::new(AidToNavigation {
+                    aid_type: 3,
+                    name: Text::from_str_lossy(name),
+                    accuracy: true,
+                    lon: -6_600_001,
+                    lat: 32_700_000,
+                    dim: Dimensions {
+                        to_bow: 5,
+                        to_stern: 6,
+                        to_port: 7,
+                        to_starboard: 8,
+                    },
+                    epfd: 7,
+                    second: 61,
+                    off_position: true,
+                    regional: 0xa5,
+                    raim: false,
+                    virtual_aid: true,
+                    assigned: true,
+                })),
+            };
+            let w = encode(&m).expect("encodes");
+            assert_eq!(w.bit_len(), bits, "{name}");
+            assert_eq!(decode(&w.to_payload()), Ok(m), "{name}");
+        }
+    }
+
+    #[test]
+    fn body_of_another_type_is_refused() {
+        let m = AisMessage {
+            msg_type: 21,
+            repeat: 0,
+            mmsi: 1,
+            body: Body::SafetyBroadcast {
+                text: Text::from_str_lossy("X"),
+            },
+        };
+        assert_eq!(
+            encode(&m).err(),
+            Some(EncodeError::TypeMismatch { msg_type: 21 })
+        );
+    }
 }

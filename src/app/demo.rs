@@ -7,6 +7,10 @@
 //! transmitting at 2:00 and is lost about a minute later; an AIS-SART comes
 //! up at 3:30; a coast station broadcasts a safety message at 4:00; the
 //! crossing ship calls us at 5:00 and alters course to starboard.
+//!
+//! Two stations answer what the console sends (the demo's simulated
+//! transponder, [`super::demo_transponder`]): the lock [`DEMO_LOCK_MMSI`]
+//! and the ship [`DEMO_ACK_SHIP_MMSI`].
 
 use crate::ais::messages::*;
 use crate::nmea::armour::Text;
@@ -41,6 +45,32 @@ pub const DURATION_S: i64 = 480;
 pub const OWN_MMSI: u32 = 244_123_456;
 
 const OWN_START: (f64, f64) = (54.50, 11.00);
+
+/// The lock of the demo, PUTTGARDEN LOCK (a made-up Inland AIS station at
+/// the ferry harbour ahead of own ship, about 6 NM to the east): a coast
+/// station MMSI `00MIDxxxx` (MID 211, Germany), as Inland AIS lock and
+/// bridge stations use. It shows as an AtoN target with its name (message
+/// 21 every minute from 0:25); it acknowledges every addressed message
+/// and answers an ETA report (message 6, DAC 200, FI 21) with an RTA
+/// (FI 22) of the ETA + 10 minutes, status operational.
+///
+/// Try it: press `e` (ETA report), address `002111240` with any ISRS
+/// location code (e.g. DE PUT 00001 LOCK1 00000) and an ETA; the ABK comes
+/// after 2 s, the RTA 20 s after the report.
+pub const DEMO_LOCK_MMSI: u32 = 2_111_240;
+/// The lock's name, as its message 21 carries it.
+pub const DEMO_LOCK_NAME: &str = "PUTTGARDEN LOCK";
+/// The ship of the demo that acknowledges addressed messages: NORDIC
+/// STAR, the crossing ship (the one that calls us at 5:00).
+///
+/// Try it: select NORDIC STAR and press `m` (safety message); the ABK
+/// (received by the addressee) comes after 2 s and the ship's own message
+/// 12, "RECEIVED, NORDIC STAR", 30 s after the message. A message to any
+/// other MMSI gets "no acknowledgement" after 4 s; a broadcast (no
+/// addressee) is reported as broadcast after 2 s.
+pub const DEMO_ACK_SHIP_MMSI: u32 = 230_123_000;
+/// NORDIC STAR's name, as its message 5 carries it.
+pub const DEMO_ACK_SHIP_NAME: &str = "NORDIC STAR";
 
 #[derive(Clone, Copy)]
 struct Leg {
@@ -116,8 +146,8 @@ pub fn scenario() -> String {
     };
     let ships = vec![
         Ship {
-            mmsi: 230_123_000,
-            name: "NORDIC STAR",
+            mmsi: DEMO_ACK_SHIP_MMSI,
+            name: DEMO_ACK_SHIP_NAME,
             callsign: "OJAB2",
             ship_type: 70,
             status: 0,
@@ -215,6 +245,7 @@ pub fn scenario() -> String {
     ];
     let base_mmsi = 2_190_047;
     let aton = (992_111_222, "FEHMARNBELT E", offset(OWN_START, 100.0, 3.0));
+    let lock = (DEMO_LOCK_MMSI, DEMO_LOCK_NAME, offset(OWN_START, 85.0, 6.0));
     let mut out = String::with_capacity(256 * 1024);
     out.push_str("# bridgewatch demo: night watch in the Fehmarn Belt (generated)\r\n");
     let mut seq = 0u8;
@@ -334,15 +365,21 @@ pub fn scenario() -> String {
             };
             send(&mut out, ms, &m, false, &mut seq);
         }
-        if t % 180 == 15 {
-            let (lon, lat) = raw(aton.2);
+        // The buoy every 3 minutes (type 21, cardinal mark E); the lock's
+        // station every minute (type 3, fixed structure), so that it is in
+        // the list soon after the start.
+        for (station, aid_type, every, at) in [(aton, 21, 180, 15), (lock, 3, 60, 25)] {
+            if t % every != at {
+                continue;
+            }
+            let (lon, lat) = raw(station.2);
             let m = AisMessage {
                 msg_type: 21,
                 repeat: 0,
-                mmsi: aton.0,
+                mmsi: station.0,
                 body: Body::AidToNavigation(Box::new(AidToNavigation {
-                    aid_type: 21,
-                    name: text(aton.1),
+                    aid_type,
+                    name: text(station.1),
                     accuracy: true,
                     lon,
                     lat,
@@ -373,7 +410,7 @@ pub fn scenario() -> String {
             let m = AisMessage {
                 msg_type: 12,
                 repeat: 0,
-                mmsi: 230_123_000,
+                mmsi: DEMO_ACK_SHIP_MMSI,
                 body: Body::SafetyAddressed(Box::new(SafetyAddressed {
                     seqno: 1,
                     dest_mmsi: OWN_MMSI,
@@ -401,5 +438,41 @@ mod tests {
                 .expect("every demo line is valid");
         }
         assert!(stream.stats().messages > 300, "{}", stream.stats().messages);
+    }
+
+    #[test]
+    fn the_lock_the_ack_ship_the_buoy_and_the_base_station_are_sent() {
+        let s = scenario();
+        let mut stream = crate::ais::stream::AisStream::new();
+        let (mut lock, mut ship, mut buoy, mut base) = (0, 0, 0, 0);
+        for l in s.lines().filter(|l| !l.starts_with('#')) {
+            if let Ok(crate::ais::stream::Outcome::Ais(r)) = stream.push_line(l.as_bytes(), 0) {
+                match (&r.msg.body, r.msg.mmsi) {
+                    (Body::AidToNavigation(a), DEMO_LOCK_MMSI) => {
+                        assert_eq!(a.name.as_str(), DEMO_LOCK_NAME);
+                        lock += 1;
+                    }
+                    (Body::StaticVoyage(v), DEMO_ACK_SHIP_MMSI) => {
+                        assert_eq!(v.shipname.as_str(), DEMO_ACK_SHIP_NAME);
+                        ship += 1;
+                    }
+                    (Body::AidToNavigation(_), 992_111_222) => buoy += 1,
+                    (Body::BaseStation(_), 2_190_047) => base += 1,
+                    _ => {}
+                }
+            }
+        }
+        // Every minute from 0:25 (the lock), 0:00 (the ship).
+        assert_eq!((lock, ship), (8, 9));
+        // The buoy and the base station too (an AIS message `sim::vdm`
+        // cannot encode is left out without a word).
+        assert_eq!((buoy, base), (3, 8));
+        // The lock's MMSI is one an addressed message may go to.
+        let to = format!("{DEMO_LOCK_MMSI:09}");
+        assert_eq!(to, "002111240");
+        assert_eq!(
+            crate::voyage::fields::destination_mmsi(&to),
+            Ok(DEMO_LOCK_MMSI)
+        );
     }
 }

@@ -6,6 +6,7 @@ pub mod alarm_log;
 pub mod bell;
 pub mod console;
 pub mod demo;
+pub mod demo_transponder;
 pub mod engine;
 pub mod headless;
 pub mod links;
