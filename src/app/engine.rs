@@ -10,7 +10,7 @@ use crate::clock::{DataClock, rfc3339};
 use crate::nmea::{self, gnss, pi};
 use crate::traffic::alarm::{AlarmId, AlarmTransition, Priority};
 use crate::traffic::config::TrafficConfig;
-use crate::traffic::{Event, Traffic};
+use crate::traffic::{Event, Traffic, Via};
 use crate::voyage::desk::{Desk, DeskEvent};
 use crate::voyage::outbox::OutboxConfig;
 use serde_json::{Value, json};
@@ -44,6 +44,15 @@ pub struct Engine {
     pub desk: Desk,
     /// The input link the transponder is on (sentences are written there).
     pub transponder: Option<usize>,
+    /// Links whose AIS messages come through an AI-IP server.
+    pub aiip_links: Vec<u32>,
+    /// The last message of each kind per vessel through AI-IP, hashed: a
+    /// server answers with the latest it holds, so the same report comes
+    /// again and again; a repeat is not a new report (it would keep a
+    /// silent vessel from being lost).
+    aiip_last: std::collections::HashMap<(u32, u8), u64>,
+    /// Repeats dropped that way.
+    pub aiip_repeats: u64,
 }
 
 impl Engine {
@@ -53,6 +62,9 @@ impl Engine {
         Engine {
             desk: Desk::new(own, false, OutboxConfig::default()),
             transponder: None,
+            aiip_links: Vec::new(),
+            aiip_last: std::collections::HashMap::new(),
+            aiip_repeats: 0,
             stream: AisStream::new(),
             traffic: Traffic::new(config),
             clock: DataClock::default(),
@@ -268,7 +280,20 @@ impl Engine {
             return;
         }
         if let Ok(Outcome::Ais(r)) = self.stream.push_sentence_from(link, s, now) {
-            self.traffic.ingest(&r, now);
+            if self.aiip_links.contains(&link) {
+                use std::hash::{DefaultHasher, Hash, Hasher};
+                let mut h = DefaultHasher::new();
+                format!("{:?}", r.msg.body).hash(&mut h);
+                let hash = h.finish();
+                let key = (r.msg.mmsi, r.msg.msg_type);
+                if self.aiip_last.insert(key, hash) == Some(hash) {
+                    self.aiip_repeats += 1;
+                    return;
+                }
+                self.traffic.ingest_via(&r, now, Via::Aiip);
+            } else {
+                self.traffic.ingest(&r, now);
+            }
         }
     }
 

@@ -25,6 +25,11 @@ use config::TrafficConfig;
 use own_ship::OwnShip;
 use std::collections::{HashMap, HashSet};
 use target::{Activation, Target};
+pub use target::{Heard, Via};
+
+/// An AI-IP position of a target heard by radio this recently is not
+/// plotted (see [`Traffic::ingest_via`]).
+pub const RADIO_FIRST_MS: i64 = 30_000;
 
 /// A received safety-related text (message 12 or 14).
 #[derive(Debug, Clone, PartialEq)]
@@ -208,6 +213,38 @@ impl Traffic {
 
     /// A decoded AIS message at data time `now_ms`.
     pub fn ingest(&mut self, r: &Received, now_ms: i64) {
+        self.ingest_via(r, now_ms, Via::Radio);
+    }
+
+    /// [`ingest`](Self::ingest) a message that came by `via`. A target
+    /// heard by radio and through AI-IP is one target. An AI-IP position
+    /// report of a target heard by radio within [`RADIO_FIRST_MS`] only
+    /// marks the AI-IP source: radio is first-hand and newer than a
+    /// server's latest, so it keeps the plot from stepping back.
+    pub fn ingest_via(&mut self, r: &Received, now_ms: i64, via: Via) {
+        let mmsi = r.msg.mmsi;
+        let position = matches!(
+            r.msg.body,
+            Body::Position(_) | Body::ClassB(_) | Body::ClassBExtended(_)
+        );
+        if via == Via::Aiip
+            && position
+            && let Some(t) = self.targets.get_mut(&mmsi)
+            && t.via_radio_ms.is_some_and(|h| now_ms - h < RADIO_FIRST_MS)
+        {
+            t.via_aiip_ms = Some(now_ms);
+            return;
+        }
+        self.ingest_inner(r, now_ms);
+        if let Some(t) = self.targets.get_mut(&mmsi) {
+            match via {
+                Via::Radio => t.via_radio_ms = Some(now_ms),
+                Via::Aiip => t.via_aiip_ms = Some(now_ms),
+            }
+        }
+    }
+
+    fn ingest_inner(&mut self, r: &Received, now_ms: i64) {
         self.clock(now_ms);
         let m = &r.msg;
         let own_mmsi = self.config.own_ship.mmsi.or(self.own.mmsi);

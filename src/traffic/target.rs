@@ -147,7 +147,32 @@ pub struct Target {
     /// / "MOB ACTIVE" / "EPIRB ACTIVE" in message 14. Once seen it holds for
     /// as long as the target is tracked (the safe side).
     device_active_seen: bool,
+    /// Data time it was last heard by radio (own AIS receiver).
+    pub via_radio_ms: Option<i64>,
+    /// Data time it was last heard through an AI-IP server.
+    pub via_aiip_ms: Option<i64>,
 }
+
+/// How a target reaches us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// Own AIS receiver (the transponder, a receiver on a link).
+    Radio,
+    /// An AI-IP server.
+    Aiip,
+}
+
+/// Where a target's data comes from, as shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heard {
+    Radio,
+    Aiip,
+    Both,
+}
+
+/// A source silent for this long no longer counts in [`Target::heard`]:
+/// twice the slowest class A reporting interval (3 min).
+pub const HEARD_RECENT_MS: i64 = 6 * 60 * 1000;
 
 /// What a message-14 text from a distress device says about its mode
 /// (IEC 61097-14, SN.1/Circ.322): `Some(true)` test, `Some(false)` active.
@@ -202,6 +227,19 @@ impl Target {
             messages: 0,
             device_test_seen: false,
             device_active_seen: false,
+            via_radio_ms: None,
+            via_aiip_ms: None,
+        }
+    }
+
+    /// Where its data comes from: radio, AI-IP, or both within
+    /// [`HEARD_RECENT_MS`] of the latest.
+    pub fn heard(&self) -> Heard {
+        match (self.via_radio_ms, self.via_aiip_ms) {
+            (Some(r), Some(a)) if (r - a).abs() <= HEARD_RECENT_MS => Heard::Both,
+            (Some(r), Some(a)) if a > r => Heard::Aiip,
+            (None, Some(_)) => Heard::Aiip,
+            _ => Heard::Radio,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Formatting of navigational values for display: degrees and minutes,
 //! bearings, ranges, ages, and "missing" for what was never received.
 
-use crate::traffic::target::{Stamped, Target, TargetKind};
+use crate::traffic::target::{Heard, Stamped, Target, TargetKind};
 
 pub const MISSING: &str = "missing";
 
@@ -88,6 +88,29 @@ pub fn kind(t: &Target) -> &'static str {
             virtual_aid: true, ..
         } => "vAtoN",
         k => k.label(),
+    }
+}
+
+/// The class with how it reaches us, for the list's five columns: `A`
+/// by radio, `A·IP` through AI-IP only, `A+IP` both.
+pub fn kind_via(t: &Target) -> String {
+    let k = kind(t);
+    match t.heard() {
+        Heard::Radio => k.to_string(),
+        Heard::Aiip if k.chars().count() <= 2 => format!("{k}·IP"),
+        Heard::Both if k.chars().count() <= 2 => format!("{k}+IP"),
+        // Longer class names (AtoN, SART …) keep their name; the
+        // selected-target window says the source in words.
+        _ => k.to_string(),
+    }
+}
+
+/// Where a target's data comes from, in words.
+pub fn heard(t: &Target) -> &'static str {
+    match t.heard() {
+        Heard::Radio => "AIS (radio)",
+        Heard::Aiip => "AI-IP server",
+        Heard::Both => "AIS (radio) and AI-IP server",
     }
 }
 

@@ -81,7 +81,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         Row::new(vec![
             Cell::from(mark),
             Cell::from(name),
-            Cell::from(format::kind(t)),
+            Cell::from(format::kind_via(t)),
             Cell::from(brg),
             Cell::from(rng),
             Cell::from(cpa),
