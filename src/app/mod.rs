@@ -6,6 +6,7 @@ pub mod alarm_log;
 pub mod bell;
 pub mod console;
 pub mod demo;
+pub mod desk_io;
 pub mod engine;
 pub mod headless;
 pub mod links;
@@ -122,6 +123,18 @@ impl Config {
                 "[own_ship] mmsi = {}: allowed 1 to 999999999",
                 o.mmsi.unwrap_or(0)
             ));
+        }
+        check_range("[own_ship] abk_timeout_s", o.abk_timeout_s, 5.0, 600.0)?;
+        if let Some(t) = o.transponder.as_deref() {
+            match crate::link::InputSpec::parse(t) {
+                Ok(crate::link::InputSpec::Serial { .. } | crate::link::InputSpec::Tcp(_)) => {}
+                Ok(_) => {
+                    return Err(format!(
+                        "[own_ship] transponder = {t:?}: allowed serial:DEVICE[@BAUD] or tcp:HOST:PORT"
+                    ));
+                }
+                Err(e) => return Err(format!("[own_ship] transponder: {e}")),
+            }
         }
         let a = &self.alarms;
         // A limit of 0 would make no target ever dangerous: refused, so the

@@ -187,7 +187,8 @@ impl Desk {
         now: i64,
     ) -> Vec<String> {
         let mut problems = Vec::new();
-        let config = OutboxConfig::default();
+        // The configured tunables (ABK timeout) survive the restore.
+        let config = self.outbox.config();
         let (outbox, p) = Outbox::restore(outbox_lines.iter(), config, now);
         self.outbox = outbox;
         problems.extend(
@@ -261,6 +262,11 @@ impl Desk {
     /// Whether a send can be accepted (a transponder link exists).
     pub fn writable(&self) -> bool {
         self.writable
+    }
+
+    /// A transponder link to write to exists (or no longer does).
+    pub fn set_writable(&mut self, writable: bool) {
+        self.writable = writable;
     }
 
     /// Own MMSI, as configured.
