@@ -289,4 +289,45 @@ mod tests {
         assert!(c.validate().unwrap_err().contains("noon"));
         Config::default().validate().expect("defaults are in range");
     }
+
+    #[test]
+    fn transponder_and_abk_timeout_are_checked() {
+        let c: Config = toml::from_str("[own_ship]\nabk_timeout_s = 4\n").unwrap();
+        assert_eq!(
+            c.validate().unwrap_err(),
+            "[own_ship] abk_timeout_s = 4: allowed 5 to 600"
+        );
+        let c: Config =
+            toml::from_str("[own_ship]\ntransponder = \"udp:0.0.0.0:10110\"\n").unwrap();
+        assert!(c.validate().unwrap_err().contains("serial:DEVICE"));
+        let c: Config = toml::from_str("[own_ship]\ntransponder = \"ttyUSB0\"\n").unwrap();
+        assert!(c.validate().unwrap_err().contains("transponder"));
+        let c: Config =
+            toml::from_str("[own_ship]\ntransponder = \"tcp:10.0.0.5:2000\"\n").unwrap();
+        c.validate().unwrap();
+    }
+
+    #[test]
+    fn the_transponder_is_the_named_link_else_the_only_serial_input() {
+        use crate::link::InputSpec;
+        let p = |s: &str| InputSpec::parse(s).unwrap();
+        let udp = p("udp:0.0.0.0:10110");
+        let none = Config::default();
+        // The only serial input.
+        let ins = [udp.clone(), p("serial:/dev/ttyUSB0")];
+        assert_eq!(desk_io::transponder(&none, &ins), (ins.to_vec(), Some(1)));
+        // Two serial inputs, none named: no transponder.
+        let two = [p("serial:/dev/ttyUSB0"), p("serial:/dev/ttyUSB1")];
+        assert_eq!(desk_io::transponder(&none, &two).1, None);
+        assert_eq!(desk_io::transponder(&none, &[udp.clone()]).1, None);
+        // Named: found among the inputs by device, whatever the baud rate.
+        let mut named = Config::default();
+        named.own_ship.transponder = Some("serial:/dev/ttyUSB1@4800".into());
+        assert_eq!(desk_io::transponder(&named, &two), (two.to_vec(), Some(1)));
+        // Named and not among the inputs: added.
+        named.own_ship.transponder = Some("tcp:10.0.0.5:2000".into());
+        let (ins, t) = desk_io::transponder(&named, &two);
+        assert_eq!((ins.len(), t), (3, Some(2)));
+        assert_eq!(ins[2], p("tcp:10.0.0.5:2000"));
+    }
 }

@@ -731,4 +731,81 @@ mod tests {
         ));
         assert_eq!(runs.load(Ordering::SeqCst), 1);
     }
+
+    async fn next_msg(rx: &mut tokio::sync::mpsc::Receiver<LinkMsg>) -> LinkMsg {
+        tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("a link message within 10 s")
+            .expect("channel open")
+    }
+
+    #[tokio::test]
+    async fn a_writable_tcp_link_writes_crlf_lines_and_refuses_while_down() {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let spec = InputSpec::Tcp(addr.to_string());
+        let (_task, w) = spawn_writable(spec, 2, Pace::Unpaced, tx);
+        let w = w.expect("TCP is writable");
+        let (mut conn, _) = listener.accept().await.unwrap();
+        assert!(matches!(
+            next_msg(&mut rx).await,
+            LinkMsg::State {
+                link: 2,
+                up: true,
+                ..
+            }
+        ));
+        let tag = WriteTag::Data("VSD");
+        w.send(Outgoing {
+            tag: tag.clone(),
+            lines: vec!["$A*00".into(), "$B*00".into()],
+        })
+        .await
+        .unwrap();
+        let mut got = vec![0u8; 14];
+        conn.read_exact(&mut got).await.unwrap();
+        assert_eq!(&got, b"$A*00\r\n$B*00\r\n");
+        assert_eq!(
+            next_msg(&mut rx).await,
+            LinkMsg::Wrote {
+                link: 2,
+                tag: tag.clone(),
+                result: Ok(())
+            }
+        );
+        // The far end goes away: the link is down, and a write says so.
+        drop(conn);
+        assert!(matches!(
+            next_msg(&mut rx).await,
+            LinkMsg::State { up: false, .. }
+        ));
+        w.send(Outgoing {
+            tag: tag.clone(),
+            lines: vec!["$C*00".into()],
+        })
+        .await
+        .unwrap();
+        match next_msg(&mut rx).await {
+            LinkMsg::Wrote {
+                result: Err(why), ..
+            } => assert!(why.contains("link down"), "{why}"),
+            other => panic!("expected a failed write, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn files_and_udp_are_not_writable() {
+        let (tx, _rx) = tokio::sync::mpsc::channel(16);
+        let udp = InputSpec::Udp("127.0.0.1:0".parse().unwrap());
+        let (task, w) = spawn_writable(udp, 0, Pace::Unpaced, tx);
+        assert!(w.is_none());
+        task.abort();
+        assert!(!writable(&InputSpec::File("x".into())));
+        assert!(writable(&InputSpec::Serial {
+            path: "/dev/ttyUSB0".into(),
+            baud: 38_400
+        }));
+    }
 }
