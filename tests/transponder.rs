@@ -592,10 +592,10 @@ fn sigkill_and_restart_keep_the_outbox_and_write_nothing_twice() {
     let ids: Vec<u64> = (0..5)
         .map(|i| bw.safety(Some(SHIP), &format!("BEFORE {i}")))
         .collect();
-    for i in 0..4 {
+    for (i, id) in ids.iter().take(4).enumerate() {
         let w = t.expect("ABM");
         assert_eq!(w.text(), format!("BEFORE {i}"));
-        bw.sent_event(ids[i]);
+        bw.sent_event(*id);
     }
     assert!(t.next(1).is_none());
     let pid = bw.child.id().to_string();
@@ -608,7 +608,6 @@ fn sigkill_and_restart_keep_the_outbox_and_write_nothing_twice() {
     drop(bw);
     // Restart over the same data directory and port.
     let bw = Bridgewatch::start(dir.path(), 600, &t);
-    let _ = &bw;
     let mut found = Vec::new();
     while let Some(v) = bw.wait_secs("outbox", 3, |v| v["event"] == "outbox") {
         found.push((
