@@ -319,7 +319,10 @@ mod tests {
         // Two serial inputs, none named: no transponder.
         let two = [p("serial:/dev/ttyUSB0"), p("serial:/dev/ttyUSB1")];
         assert_eq!(desk_io::transponder(&none, &two).1, None);
-        assert_eq!(desk_io::transponder(&none, std::slice::from_ref(&udp)).1, None);
+        assert_eq!(
+            desk_io::transponder(&none, std::slice::from_ref(&udp)).1,
+            None
+        );
         // Named: found among the inputs by device, whatever the baud rate.
         let mut named = Config::default();
         named.own_ship.transponder = Some("serial:/dev/ttyUSB1@4800".into());
