@@ -226,10 +226,10 @@ struct Bridgewatch {
     unread: std::cell::RefCell<Vec<Value>>,
 }
 
-fn config(dir: &Path, abk_timeout_s: u32) -> std::path::PathBuf {
+fn config(dir: &Path, abk_timeout_s: u32, extra: &str) -> std::path::PathBuf {
     let cfg = dir.join("config.toml");
     let text = format!(
-        "data_dir = {:?}\n[own_ship]\nmmsi = {OWN}\nabk_timeout_s = {abk_timeout_s}\n",
+        "data_dir = {:?}\n[own_ship]\nmmsi = {OWN}\nabk_timeout_s = {abk_timeout_s}\n{extra}",
         dir.join("data")
     );
     std::fs::write(&cfg, text).expect("config");
@@ -238,13 +238,19 @@ fn config(dir: &Path, abk_timeout_s: u32) -> std::path::PathBuf {
 
 impl Bridgewatch {
     fn start(dir: &Path, abk_timeout_s: u32, t: &Transponder) -> Bridgewatch {
-        let cfg = config(dir, abk_timeout_s);
+        let cfg = config(dir, abk_timeout_s, "");
+        let bw = Bridgewatch::spawn(dir, &cfg, &["--input", &t.spec()]);
+        let up = bw.wait("link up", |v| v["event"] == "link" && v["state"] == "up");
+        assert_eq!(up["name"], t.spec().as_str());
+        bw
+    }
+
+    fn spawn(dir: &Path, cfg: &Path, args: &[&str]) -> Bridgewatch {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
             .arg("--config")
-            .arg(&cfg)
+            .arg(cfg)
             .arg("--headless")
-            .arg("--input")
-            .arg(t.spec())
+            .args(args)
             .env("XDG_CONFIG_HOME", dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -264,15 +270,12 @@ impl Bridgewatch {
                 }
             }
         });
-        let bw = Bridgewatch {
+        Bridgewatch {
             child,
             stdin,
             events,
             unread: Default::default(),
-        };
-        let up = bw.wait("link up", |v| v["event"] == "link" && v["state"] == "up");
-        assert_eq!(up["name"], t.spec().as_str());
-        bw
+        }
     }
 
     fn command(&mut self, c: Value) {
@@ -675,4 +678,40 @@ fn a_message_found_sending_after_a_crash_is_interrupted_and_never_resent() {
     // The journal says so too, after the torn line.
     let journal = std::fs::read_to_string(data.join("outbox.jsonl")).unwrap();
     assert!(journal.contains("\"state\":\"interrupted\""), "{journal}");
+}
+
+#[test]
+fn a_message_sent_while_the_transponder_link_is_down_goes_out_when_it_is_up() {
+    // The transponder on TCP, named in the config and not given as an
+    // input: it is added as one. Nobody listens yet.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let dir = tempdir();
+    let extra = format!("transponder = \"tcp:127.0.0.1:{port}\"\n");
+    let cfg = config(dir.path(), 60, &extra);
+    let mut bw = Bridgewatch::spawn(dir.path(), &cfg, &[]);
+    let down = bw.wait("link down", |v| v["event"] == "link");
+    assert_eq!(down["state"], "down", "{down}");
+    assert_eq!(down["name"], format!("tcp:127.0.0.1:{port}").as_str());
+    let id = bw.safety(Some(SHIP), "WAIT FOR ME");
+    // Nothing is handed to a link that is down: no failed writes, no
+    // retry loop.
+    assert!(
+        bw.wait_secs("write", 2, |v| v["event"] == "write_failed"
+            || v["event"] == "message_sent")
+            .is_none()
+    );
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let (conn, _) = listener.accept().expect("the link reconnects");
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(&conn).read_line(&mut line).expect("a line");
+    assert!(line.ends_with("\r\n"), "{line:?}");
+    let s = frame(line.trim_end().as_bytes()).expect("framed");
+    let f = pi::parse_binary(&s).expect("ABM");
+    assert_eq!((f.dest_mmsi, f.msg_id, f.seq_id), (Some(SHIP), 12, 0));
+    assert_eq!(bw.sent_event(id)["seq"], 0);
 }
