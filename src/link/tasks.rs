@@ -6,6 +6,11 @@
 //! filling memory); only the app loop mutates state. A failing link reports
 //! itself and is retried; a task that dies is reported and restarted. Nothing
 //! here stops the watch.
+//!
+//! Serial and TCP links can also be written ([`spawn_writable`]): a writer
+//! task per link, living across reconnects, writes each [`Outgoing`] to the
+//! current session with CRLF line ends and reports [`LinkMsg::Wrote`]; a
+//! write while the link is down fails at once, with the reason.
 
 use super::{InputSpec, wall_ms};
 use crate::clock::DataClock;
