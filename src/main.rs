@@ -507,6 +507,8 @@ fn console(
             }
         }
     }
+    // The transponder named in the config is an input too.
+    let specs = bridgewatch::app::desk_io::transponder(&config, &specs).0;
     match headless::check_inputs(&specs) {
         Ok(()) => {}
         Err(headless::InputProblem::Usage(e)) => {

@@ -59,8 +59,11 @@ impl Engine {
     /// A new engine.
     pub fn new(config: TrafficConfig, live: bool) -> Self {
         let own = config.own_ship.mmsi;
+        let outbox = OutboxConfig {
+            abk_timeout_ms: (config.own_ship.abk_timeout_s * 1000.0) as i64,
+        };
         Engine {
-            desk: Desk::new(own, false, OutboxConfig::default()),
+            desk: Desk::new(own, false, outbox),
             transponder: None,
             aiip_links: Vec::new(),
             aiip_last: std::collections::HashMap::new(),
@@ -415,6 +418,115 @@ fn event_fields(e: &Event) -> Value {
             active,
         } => json!({"time": rfc3339(*at_ms), "event": "transponder_alarm", "id": clean(id),
                     "text": clean(text), "active": active}),
+    }
+}
+
+/// What the engine said, as the JSON lines of the headless contract, in
+/// order: the traffic events (an `rta` carries `answers_eta`: whether it
+/// answers an ETA report the desk was waiting on), then the desk's.
+pub fn drained_json(d: &Drained) -> Vec<Value> {
+    let mut out: Vec<Value> = d
+        .events
+        .iter()
+        .map(|e| {
+            let mut v = event_json(e);
+            if let (Event::Rta(r), Value::Object(m)) = (e, &mut v) {
+                let answers = d.desk.iter().find_map(|de| match de {
+                    DeskEvent::Rta { rta, answers } if rta == r => Some(answers.is_some()),
+                    _ => None,
+                });
+                // An RTA addressed to another station is not the desk's.
+                m.insert("answers_eta".into(), json!(answers.unwrap_or(false)));
+            }
+            v
+        })
+        .collect();
+    out.extend(d.desk.iter().filter_map(desk_event_json));
+    out
+}
+
+/// One desk event as the JSON object of the headless contract; `None` for
+/// those said elsewhere (an RTA, a received safety message: the traffic
+/// events `rta` and `safety_message`).
+pub fn desk_event_json(e: &DeskEvent) -> Option<Value> {
+    use crate::voyage::desk::{WriteTag, location_text};
+    use crate::voyage::outbox::Item;
+    let mmsi = |m: Option<u32>| m.map_or(Value::Null, |m| json!(m));
+    Some(match e {
+        DeskEvent::Sent {
+            at_ms,
+            id,
+            item,
+            seq,
+            repeat,
+        } => {
+            let mut v = match item {
+                Item::Eta(r) => json!({"time": rfc3339(*at_ms), "event": "eta_sent", "to": r.to,
+                    "locode": location_text(&r.location), "eta": r.eta.to_string(),
+                    "msg": 6, "seq": seq, "id": id.0}),
+                Item::Safety(m) => json!({"time": rfc3339(*at_ms), "event": "message_sent",
+                    "to": mmsi(m.to), "msg": item.msg_id(), "seq": seq, "text": m.text.text,
+                    "id": id.0}),
+            };
+            if let (true, Value::Object(m)) = (*repeat, &mut v) {
+                m.insert("repeat".into(), json!(true));
+            }
+            v
+        }
+        DeskEvent::DataWritten { at_ms, what } => {
+            json!({"time": rfc3339(*at_ms), "event": "data_sent", "what": what})
+        }
+        DeskEvent::WriteFailed { at_ms, tag, reason } => {
+            let mut v =
+                json!({"time": rfc3339(*at_ms), "event": "write_failed", "reason": clean(reason)});
+            if let Value::Object(m) = &mut v {
+                match tag {
+                    WriteTag::Outbox(id) => m.insert("id".into(), json!(id.0)),
+                    WriteTag::Data(what) => m.insert("what".into(), json!(what)),
+                };
+            }
+            v
+        }
+        DeskEvent::Abk {
+            at_ms,
+            id,
+            item,
+            state,
+        } => json!({"time": rfc3339(*at_ms), "event": "abk", "to": mmsi(item.to()),
+            "msg": item.msg_id(), "seq": state.seq(), "result": state.abk_result(), "id": id.0}),
+        DeskEvent::AbkUnmatched { at_ms, abk, reason } => {
+            json!({"time": rfc3339(*at_ms), "event": "abk_unmatched", "to": mmsi(abk.dest_mmsi),
+                "msg": abk.msg_id, "seq": abk.seq_id, "type": abk_type(abk.ack), "reason": reason})
+        }
+        DeskEvent::NoAbk {
+            at_ms,
+            id,
+            msg_id,
+            to,
+            seq,
+        } => json!({"time": rfc3339(*at_ms), "event": "no_abk", "to": mmsi(*to), "msg": msg_id,
+            "seq": seq, "id": id.0, "priority": Priority::Warning.name()}),
+        DeskEvent::EtaRepeated { at_ms, to, id } => {
+            json!({"time": rfc3339(*at_ms), "event": "eta_repeat_queued", "to": to, "id": id.0})
+        }
+        DeskEvent::NoAnswer { at_ms, to, report } => {
+            json!({"time": rfc3339(*at_ms), "event": "no_answer", "to": to,
+                "locode": location_text(&report.location), "eta": report.eta.to_string(),
+                "priority": Priority::Caution.name()})
+        }
+        DeskEvent::Rta { .. } | DeskEvent::Received { .. } => return None,
+    })
+}
+
+fn abk_type(a: crate::nmea::pi::AckType) -> u8 {
+    use crate::nmea::pi::AckType;
+    match a {
+        AckType::Received => 0,
+        AckType::NoAcknowledgement => 1,
+        AckType::NotBroadcast => 2,
+        AckType::Broadcast => 3,
+        AckType::LateAcknowledgement => 4,
+        AckType::Other(n) => n,
     }
 }
 

@@ -13,7 +13,8 @@
 
 use super::Config;
 use super::alarm_log::AlarmLog;
-use super::engine::{Engine, event_json};
+use super::desk_io::{self, DeskIo};
+use super::engine::{Engine, drained_json};
 use super::links::{LinkChange, Links};
 use super::run::Recording;
 use crate::clock::rfc3339;
@@ -76,8 +77,8 @@ struct Printer<'a, W: Write> {
 impl<W: Write> Printer<'_, W> {
     fn events(&mut self, engine: &mut Engine, wall_ms: i64) -> io::Result<()> {
         let d = engine.drain(&mut self.log, wall_ms);
-        for e in &d.events {
-            writeln!(self.out, "{}", event_json(e))?;
+        for v in drained_json(&d) {
+            writeln!(self.out, "{v}")?;
         }
         Ok(())
     }
@@ -169,8 +170,12 @@ pub fn run<W: Write>(
     out: &mut W,
     err: &mut dyn Write,
 ) -> io::Result<()> {
+    let (inputs, transponder) = desk_io::transponder(config, inputs);
+    let inputs = &inputs[..];
     let files_only = inputs.iter().all(|i| matches!(i, InputSpec::File(_)));
     let mut engine = Engine::new(config.traffic(), !files_only);
+    engine.transponder = transponder;
+    engine.desk.set_writable(transponder.is_some());
     let log = AlarmLog::open(config.data_dir(), err);
     let mut links = Links::new(inputs.iter().map(InputSpec::name).collect());
     if let Some(s) = config.console.link_alarm_s {
@@ -180,6 +185,7 @@ pub fn run<W: Write>(
     let mut p = Printer { out, err, log };
     runtime()?.block_on(async {
         let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);
+        let mut writer = None;
         if files_only {
             let files = inputs
                 .iter()
@@ -192,10 +198,38 @@ pub fn run<W: Write>(
             tasks::spawn_replays(files, Pace::Unpaced, tx);
         } else {
             for (i, s) in inputs.iter().enumerate() {
-                tasks::spawn(s.clone(), i, Pace::Recorded { speed }, tx.clone());
+                let pace = Pace::Recorded { speed };
+                if Some(i) == transponder {
+                    writer = tasks::spawn_writable(s.clone(), i, pace, tx.clone()).1;
+                } else {
+                    tasks::spawn(s.clone(), i, pace, tx.clone());
+                }
             }
             drop(tx);
         }
+        let wall = link::wall_ms();
+        let mut desk = DeskIo::open(config.data_dir(), writer, &mut engine, wall);
+        for v in desk_io::restored_json(&engine, engine.now_ms(wall)) {
+            writeln!(p.out, "{v}")?;
+        }
+        desk.journal(&mut engine, wall);
+        // Commands on stdin (live runs): one JSON object a line. A closed
+        // stdin ends the commands, not the run.
+        let (ctx, mut commands) = mpsc::unbounded_channel::<String>();
+        if !files_only {
+            std::thread::spawn(move || {
+                use std::io::BufRead;
+                for l in io::stdin().lock().lines() {
+                    let Ok(l) = l else { return };
+                    if ctx.send(l).is_err() {
+                        return;
+                    }
+                }
+            });
+        } else {
+            drop(ctx);
+        }
+        let mut commands_open = !files_only;
         use tokio::signal::unix::{SignalKind, signal};
         let mut term = signal(SignalKind::terminate())?;
         let mut int = signal(SignalKind::interrupt())?;
@@ -212,6 +246,7 @@ pub fn run<W: Write>(
                     let change = links.handle_tapped(&mut engine, msg, wall, &mut |e, l, t| {
                         recorder.record(e, l, t)
                     });
+                    desk.pump(&mut engine, &links, wall);
                     p.events(&mut engine, wall)?;
                     p.change(&engine, &links, change, wall)?;
                     if !files_only {
@@ -232,6 +267,26 @@ pub fn run<W: Write>(
                     }
                     links.check(&mut engine, wall);
                     recorder.flush(&mut engine, wall);
+                    desk.pump(&mut engine, &links, wall);
+                    p.events(&mut engine, wall)?;
+                    p.out.flush()?;
+                }
+                line = commands.recv(), if commands_open => {
+                    let Some(line) = line else {
+                        commands_open = false;
+                        continue;
+                    };
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    let wall = link::wall_ms();
+                    let now = engine.now_ms(wall);
+                    let v = desk_io::command(&mut engine, &line, now).unwrap_or_else(|reason| {
+                        json!({"time": rfc3339(now), "event": "command_refused",
+                               "reason": super::engine::clean(&reason)})
+                    });
+                    writeln!(p.out, "{v}")?;
+                    desk.pump(&mut engine, &links, wall);
                     p.events(&mut engine, wall)?;
                     p.out.flush()?;
                 }
@@ -240,6 +295,7 @@ pub fn run<W: Write>(
             }
         }
         recorder.flush(&mut engine, link::wall_ms());
+        desk.journal(&mut engine, link::wall_ms());
         p.events(&mut engine, link::wall_ms())?;
         p.summary(&engine)
     })

@@ -39,6 +39,9 @@ pub struct Links {
     pub list: Vec<LinkStatus>,
     /// A link down this long raises the link alarm.
     pub alarm_after_ms: i64,
+    /// Wall time of the last failed write to a link (the desk then holds
+    /// its writes back for a moment instead of retrying at once).
+    pub write_failed_ms: Option<i64>,
 }
 
 impl Links {
@@ -58,6 +61,7 @@ impl Links {
                 })
                 .collect(),
             alarm_after_ms: 30_000,
+            write_failed_ms: None,
         }
     }
 
@@ -138,6 +142,14 @@ impl Links {
                     l.no_clock = true;
                 }
                 LinkChange::NoClock { link }
+            }
+            LinkMsg::Wrote { tag, result, .. } => {
+                if result.is_err() {
+                    self.write_failed_ms = Some(wall_ms);
+                }
+                let now = engine.now_ms(wall_ms);
+                engine.desk.write_done(&tag, result, now);
+                LinkChange::None
             }
             LinkMsg::Finished { link } => {
                 // The end of a replayed file is the last data time it

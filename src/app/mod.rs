@@ -7,6 +7,7 @@ pub mod bell;
 pub mod console;
 pub mod demo;
 pub mod demo_transponder;
+pub mod desk_io;
 pub mod engine;
 pub mod headless;
 pub mod links;
@@ -123,6 +124,18 @@ impl Config {
                 "[own_ship] mmsi = {}: allowed 1 to 999999999",
                 o.mmsi.unwrap_or(0)
             ));
+        }
+        check_range("[own_ship] abk_timeout_s", o.abk_timeout_s, 5.0, 600.0)?;
+        if let Some(t) = o.transponder.as_deref() {
+            match crate::link::InputSpec::parse(t) {
+                Ok(crate::link::InputSpec::Serial { .. } | crate::link::InputSpec::Tcp(_)) => {}
+                Ok(_) => {
+                    return Err(format!(
+                        "[own_ship] transponder = {t:?}: allowed serial:DEVICE[@BAUD] or tcp:HOST:PORT"
+                    ));
+                }
+                Err(e) => return Err(format!("[own_ship] transponder: {e}")),
+            }
         }
         let a = &self.alarms;
         // A limit of 0 would make no target ever dangerous: refused, so the
@@ -276,5 +289,49 @@ mod tests {
         let c: Config = toml::from_str("[console]\npalette = \"noon\"\n").unwrap();
         assert!(c.validate().unwrap_err().contains("noon"));
         Config::default().validate().expect("defaults are in range");
+    }
+
+    #[test]
+    fn transponder_and_abk_timeout_are_checked() {
+        let c: Config = toml::from_str("[own_ship]\nabk_timeout_s = 4\n").unwrap();
+        assert_eq!(
+            c.validate().unwrap_err(),
+            "[own_ship] abk_timeout_s = 4: allowed 5 to 600"
+        );
+        let c: Config =
+            toml::from_str("[own_ship]\ntransponder = \"udp:0.0.0.0:10110\"\n").unwrap();
+        assert!(c.validate().unwrap_err().contains("serial:DEVICE"));
+        let c: Config = toml::from_str("[own_ship]\ntransponder = \"ttyUSB0\"\n").unwrap();
+        assert!(c.validate().unwrap_err().contains("transponder"));
+        let c: Config =
+            toml::from_str("[own_ship]\ntransponder = \"tcp:10.0.0.5:2000\"\n").unwrap();
+        c.validate().unwrap();
+    }
+
+    #[test]
+    fn the_transponder_is_the_named_link_else_the_only_serial_input() {
+        use crate::link::InputSpec;
+        let p = |s: &str| InputSpec::parse(s).unwrap();
+        let udp = p("udp:0.0.0.0:10110");
+        let none = Config::default();
+        // The only serial input.
+        let ins = [udp.clone(), p("serial:/dev/ttyUSB0")];
+        assert_eq!(desk_io::transponder(&none, &ins), (ins.to_vec(), Some(1)));
+        // Two serial inputs, none named: no transponder.
+        let two = [p("serial:/dev/ttyUSB0"), p("serial:/dev/ttyUSB1")];
+        assert_eq!(desk_io::transponder(&none, &two).1, None);
+        assert_eq!(
+            desk_io::transponder(&none, std::slice::from_ref(&udp)).1,
+            None
+        );
+        // Named: found among the inputs by device, whatever the baud rate.
+        let mut named = Config::default();
+        named.own_ship.transponder = Some("serial:/dev/ttyUSB1@4800".into());
+        assert_eq!(desk_io::transponder(&named, &two), (two.to_vec(), Some(1)));
+        // Named and not among the inputs: added.
+        named.own_ship.transponder = Some("tcp:10.0.0.5:2000".into());
+        let (ins, t) = desk_io::transponder(&named, &two);
+        assert_eq!((ins.len(), t), (3, Some(2)));
+        assert_eq!(ins[2], p("tcp:10.0.0.5:2000"));
     }
 }

@@ -8,6 +8,7 @@
 use super::Config;
 use super::alarm_log::AlarmLog;
 use super::console::{App, Keymap};
+use super::desk_io::DeskIo;
 use super::engine::Engine;
 use crate::link::InputSpec;
 use crate::link::recorder::Recorder;
@@ -70,7 +71,16 @@ pub fn run(
 ) -> io::Result<()> {
     let mut err = io::stderr();
     let log = AlarmLog::open(config.data_dir(), &mut err);
+    let (source, transponder) = match source {
+        Source::Inputs(specs) => {
+            let (specs, t) = super::desk_io::transponder(config, &specs);
+            (Source::Inputs(specs), t)
+        }
+        Source::Demo => (Source::Demo, None),
+    };
     let mut app = build_app(config, &source, log).map_err(io::Error::other)?;
+    app.engine.transponder = transponder;
+    app.engine.desk.set_writable(transponder.is_some());
     if let Some(p) = palette {
         app.view.palette = p;
     }
@@ -82,10 +92,15 @@ pub fn run(
     rt.block_on(async move {
         let (tx, mut rx) = mpsc::channel::<LinkMsg>(tasks::CHANNEL_CAPACITY);
         let pace = Pace::Recorded { speed };
+        let mut writer = None;
         match &source {
             Source::Inputs(specs) => {
                 for (i, s) in specs.iter().enumerate() {
-                    tasks::spawn(s.clone(), i, pace, tx.clone());
+                    if Some(i) == transponder {
+                        writer = tasks::spawn_writable(s.clone(), i, pace, tx.clone()).1;
+                    } else {
+                        tasks::spawn(s.clone(), i, pace, tx.clone());
+                    }
                 }
             }
             Source::Demo => {
@@ -97,6 +112,12 @@ pub fn run(
             }
         }
         drop(tx);
+        let data_dir = match source {
+            Source::Inputs(_) => config.data_dir(),
+            // The demo sends nothing and keeps no journals.
+            Source::Demo => None,
+        };
+        let mut desk = DeskIo::open(data_dir, writer, &mut app.engine, crate::link::wall_ms());
         // Keyboard on its own thread: crossterm's read blocks.
         let (ktx, mut krx) = mpsc::unbounded_channel::<TermEvent>();
         std::thread::spawn(move || {
@@ -116,8 +137,17 @@ pub fn run(
             }
         });
         let mut terminal = ratatui::try_init()?;
-        let result = event_loop(&mut app, &mut terminal, &mut rx, &mut krx, &mut recorder).await;
+        let result = event_loop(
+            &mut app,
+            &mut terminal,
+            &mut rx,
+            &mut krx,
+            &mut recorder,
+            &mut desk,
+        )
+        .await;
         recorder.flush(&mut app.engine, crate::link::wall_ms());
+        desk.journal(&mut app.engine, crate::link::wall_ms());
         ratatui::restore();
         result
     })
@@ -129,6 +159,7 @@ async fn event_loop(
     rx: &mut mpsc::Receiver<LinkMsg>,
     krx: &mut mpsc::UnboundedReceiver<TermEvent>,
     recorder: &mut Recording,
+    desk: &mut DeskIo,
 ) -> io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate())?;
@@ -148,6 +179,8 @@ async fn event_loop(
                 if app.quit {
                     return Ok(());
                 }
+                // A form may have sent something.
+                desk.pump(&mut app.engine, &app.links, crate::link::wall_ms());
                 draw(app, terminal)?;
                 dirty = false;
             }
@@ -161,6 +194,7 @@ async fn event_loop(
                         Err(_) => break,
                     }
                 }
+                desk.pump(&mut app.engine, &app.links, crate::link::wall_ms());
                 dirty = true;
             }
             _ = frame.tick() => {
@@ -169,6 +203,7 @@ async fn event_loop(
                     last_second = wall / 1000;
                     recorder.flush(&mut app.engine, wall);
                     app.tick(wall);
+                    desk.pump(&mut app.engine, &app.links, wall);
                     dirty = true;
                 }
                 if dirty {

@@ -6,14 +6,21 @@
 //! filling memory); only the app loop mutates state. A failing link reports
 //! itself and is retried; a task that dies is reported and restarted. Nothing
 //! here stops the watch.
+//!
+//! Serial and TCP links can also be written ([`spawn_writable`]): a writer
+//! task per link, living across reconnects, writes each [`Outgoing`] to the
+//! current session with CRLF line ends and reports [`LinkMsg::Wrote`]; a
+//! write while the link is down fails at once, with the reason.
 
 use super::{InputSpec, wall_ms};
 use crate::clock::DataClock;
 use crate::nmea::reader::{Line, LineFramer};
 use crate::nmea::{self, gnss};
+use crate::voyage::desk::WriteTag;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc::Sender;
 
 /// How many messages may wait for the app loop before a link task waits.
@@ -54,7 +61,34 @@ pub enum LinkMsg {
     ReplayClock { link: usize, first_ms: Option<i64> },
     /// A file replay reached its end.
     Finished { link: usize },
+    /// The sentences of one [`Outgoing`] were written to a writable link
+    /// (`Ok`), or not, and why (the link was down, the write failed).
+    Wrote {
+        link: usize,
+        tag: WriteTag,
+        result: Result<(), String>,
+    },
 }
+
+/// Sentences for a writable link (serial, TCP): written in order, each
+/// line ended with CRLF, the result reported as [`LinkMsg::Wrote`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub tag: WriteTag,
+    pub lines: Vec<String>,
+}
+
+/// A write that takes longer has failed (a port that takes no data).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many writes may wait for a writable link.
+pub const WRITE_QUEUE: usize = 64;
+
+/// The write half of the current session of a writable link; `None`
+/// while the link is down. Shared between the session (which puts it
+/// there when it connects and takes it away when it ends) and the link's
+/// writer task, which lives across reconnects.
+type WriteSlot = Arc<tokio::sync::Mutex<Option<Box<dyn AsyncWrite + Send + Unpin>>>>;
 
 /// How a replay is paced.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -134,12 +168,104 @@ pub fn spawn(
     pace: Pace,
     tx: Sender<LinkMsg>,
 ) -> tokio::task::JoinHandle<()> {
+    spawn_link(spec, link, pace, tx, None)
+}
+
+fn spawn_link(
+    spec: InputSpec,
+    link: usize,
+    pace: Pace,
+    tx: Sender<LinkMsg>,
+    slot: Option<WriteSlot>,
+) -> tokio::task::JoinHandle<()> {
     let restart = !matches!(spec, InputSpec::File(_));
     let sup_tx = tx.clone();
     tokio::spawn(supervise(link, sup_tx, restart, move || {
-        let (spec, tx) = (spec.clone(), tx.clone());
-        async move { run_link(spec, link, pace, tx).await }
+        let (spec, tx, slot) = (spec.clone(), tx.clone(), slot.clone());
+        async move { run_link(spec, link, pace, tx, slot).await }
     }))
+}
+
+/// Whether an input can be written to (serial and TCP links).
+pub fn writable(spec: &InputSpec) -> bool {
+    matches!(spec, InputSpec::Serial { .. } | InputSpec::Tcp(_))
+}
+
+/// [`spawn`], and for a writable link (serial, TCP) a queue to write to
+/// it: the sender lives as long as the app loop holds it, across
+/// reconnects. A write while the link is down is answered at once with
+/// `Wrote { result: Err("link down …") }`. `None` for inputs that cannot be
+/// written (file, UDP, AI-IP).
+pub fn spawn_writable(
+    spec: InputSpec,
+    link: usize,
+    pace: Pace,
+    tx: Sender<LinkMsg>,
+) -> (tokio::task::JoinHandle<()>, Option<Sender<Outgoing>>) {
+    if !writable(&spec) {
+        return (spawn_link(spec, link, pace, tx, None), None);
+    }
+    let slot: WriteSlot = Arc::new(tokio::sync::Mutex::new(None));
+    let (wtx, wrx) = tokio::sync::mpsc::channel(WRITE_QUEUE);
+    tokio::spawn(writer(link, wrx, slot.clone(), tx.clone()));
+    (spawn_link(spec, link, pace, tx, Some(slot)), Some(wtx))
+}
+
+/// The writer of one link: takes each [`Outgoing`] in turn, writes it to
+/// the session's write half if the link is up, and reports the result.
+/// Ends when the app loop drops the sender or stops listening.
+async fn writer(
+    link: usize,
+    mut rx: tokio::sync::mpsc::Receiver<Outgoing>,
+    slot: WriteSlot,
+    tx: Sender<LinkMsg>,
+) {
+    while let Some(out) = rx.recv().await {
+        let result = {
+            let mut guard = slot.lock().await;
+            match guard.as_mut() {
+                None => Err("link down: not written".to_string()),
+                Some(w) => {
+                    let mut bytes = Vec::new();
+                    for l in &out.lines {
+                        bytes.extend_from_slice(l.as_bytes());
+                        bytes.extend_from_slice(b"\r\n");
+                    }
+                    let r = tokio::time::timeout(WRITE_TIMEOUT, async {
+                        w.write_all(&bytes).await?;
+                        w.flush().await
+                    })
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(std::io::Error::new(
+                            std::io::ErrorKind::TimedOut,
+                            "the link took no data for 5 s",
+                        ))
+                    });
+                    match r {
+                        Ok(()) => Ok(()),
+                        Err(e) => {
+                            // The session's reader finds out too; until it
+                            // reconnects, further writes fail at once.
+                            *guard = None;
+                            Err(format!("write failed: {e}"))
+                        }
+                    }
+                }
+            }
+        };
+        if let Err(e) = &result {
+            tracing::warn!(link, "write to link: {e}");
+        }
+        let msg = LinkMsg::Wrote {
+            link,
+            tag: out.tag,
+            result,
+        };
+        if tx.send(msg).await.is_err() {
+            return;
+        }
+    }
 }
 
 /// Replay files one after the other, in order, on one task: headless mode
@@ -161,7 +287,14 @@ pub fn spawn_replays(
     }))
 }
 
-async fn run_link(spec: InputSpec, link: usize, pace: Pace, tx: Sender<LinkMsg>) {
+async fn run_link(
+    spec: InputSpec,
+    link: usize,
+    pace: Pace,
+    tx: Sender<LinkMsg>,
+    slot: Option<WriteSlot>,
+) {
+    let slot = &slot;
     match spec {
         InputSpec::File(path) => replay(path, link, pace, &tx).await,
         InputSpec::Udp(addr) => retrying(link, &tx, || udp(addr, link, &tx)).await,
@@ -171,7 +304,7 @@ async fn run_link(spec: InputSpec, link: usize, pace: Pace, tx: Sender<LinkMsg>)
                 let s = tokio::net::TcpStream::connect(addr)
                     .await
                     .map_err(|e| e.to_string())?;
-                Ok(serve(s, link, tx, format!("connected to {addr}")).await)
+                Ok(serve_io(s, link, tx, slot, format!("connected to {addr}")).await)
             })
             .await
         }
@@ -182,7 +315,7 @@ async fn run_link(spec: InputSpec, link: usize, pace: Pace, tx: Sender<LinkMsg>)
                 let port = tokio_serial::new(path, baud)
                     .open_native_async()
                     .map_err(|e| e.to_string())?;
-                Ok(serve(port, link, tx, format!("{path} at {baud} baud")).await)
+                Ok(serve_io(port, link, tx, slot, format!("{path} at {baud} baud")).await)
             })
             .await
         }
@@ -253,6 +386,29 @@ async fn serve<R: AsyncRead + Unpin>(
         return "console closed".into();
     }
     pump(r, link, tx).await
+}
+
+/// [`serve`] for a stream that can also be written: its write half goes to
+/// the link's writer (when the link has one) for as long as the session
+/// lasts.
+async fn serve_io<S>(
+    s: S,
+    link: usize,
+    tx: &Sender<LinkMsg>,
+    slot: &Option<WriteSlot>,
+    detail: String,
+) -> String
+where
+    S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
+{
+    let Some(slot) = slot else {
+        return serve(s, link, tx, detail).await;
+    };
+    let (r, w) = tokio::io::split(s);
+    *slot.lock().await = Some(Box::new(w));
+    let why = serve(r, link, tx, detail).await;
+    *slot.lock().await = None;
+    why
 }
 
 /// Hand one received line (`None`: over-long, dropped) to the app loop;
@@ -579,5 +735,82 @@ mod tests {
             Some(LinkMsg::State { up: false, .. })
         ));
         assert_eq!(runs.load(Ordering::SeqCst), 1);
+    }
+
+    async fn next_msg(rx: &mut tokio::sync::mpsc::Receiver<LinkMsg>) -> LinkMsg {
+        tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("a link message within 10 s")
+            .expect("channel open")
+    }
+
+    #[tokio::test]
+    async fn a_writable_tcp_link_writes_crlf_lines_and_refuses_while_down() {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let spec = InputSpec::Tcp(addr.to_string());
+        let (_task, w) = spawn_writable(spec, 2, Pace::Unpaced, tx);
+        let w = w.expect("TCP is writable");
+        let (mut conn, _) = listener.accept().await.unwrap();
+        assert!(matches!(
+            next_msg(&mut rx).await,
+            LinkMsg::State {
+                link: 2,
+                up: true,
+                ..
+            }
+        ));
+        let tag = WriteTag::Data("VSD");
+        w.send(Outgoing {
+            tag: tag.clone(),
+            lines: vec!["$A*00".into(), "$B*00".into()],
+        })
+        .await
+        .unwrap();
+        let mut got = vec![0u8; 14];
+        conn.read_exact(&mut got).await.unwrap();
+        assert_eq!(&got, b"$A*00\r\n$B*00\r\n");
+        assert_eq!(
+            next_msg(&mut rx).await,
+            LinkMsg::Wrote {
+                link: 2,
+                tag: tag.clone(),
+                result: Ok(())
+            }
+        );
+        // The far end goes away: the link is down, and a write says so.
+        drop(conn);
+        assert!(matches!(
+            next_msg(&mut rx).await,
+            LinkMsg::State { up: false, .. }
+        ));
+        w.send(Outgoing {
+            tag: tag.clone(),
+            lines: vec!["$C*00".into()],
+        })
+        .await
+        .unwrap();
+        match next_msg(&mut rx).await {
+            LinkMsg::Wrote {
+                result: Err(why), ..
+            } => assert!(why.contains("link down"), "{why}"),
+            other => panic!("expected a failed write, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn files_and_udp_are_not_writable() {
+        let (tx, _rx) = tokio::sync::mpsc::channel(16);
+        let udp = InputSpec::Udp("127.0.0.1:0".parse().unwrap());
+        let (task, w) = spawn_writable(udp, 0, Pace::Unpaced, tx);
+        assert!(w.is_none());
+        task.abort();
+        assert!(!writable(&InputSpec::File("x".into())));
+        assert!(writable(&InputSpec::Serial {
+            path: "/dev/ttyUSB0".into(),
+            baud: 38_400
+        }));
     }
 }

@@ -13,6 +13,11 @@ pub struct OwnShipConfig {
     pub mmsi: Option<u32>,
     /// Seconds without a position before the own-position-lost alarm.
     pub own_position_timeout_s: f64,
+    /// The link to the transponder (`serial:…` or `tcp:…`): where messages
+    /// are written. None: the only serial input, if there is one.
+    pub transponder: Option<String>,
+    /// Seconds to wait for the transponder's ABK (5–600).
+    pub abk_timeout_s: f64,
 }
 
 impl Default for OwnShipConfig {
@@ -20,6 +25,8 @@ impl Default for OwnShipConfig {
         OwnShipConfig {
             mmsi: None,
             own_position_timeout_s: 10.0,
+            transponder: None,
+            abk_timeout_s: 60.0,
         }
     }
 }

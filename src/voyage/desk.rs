@@ -187,7 +187,8 @@ impl Desk {
         now: i64,
     ) -> Vec<String> {
         let mut problems = Vec::new();
-        let config = OutboxConfig::default();
+        // The configured tunables (ABK timeout) survive the restore.
+        let config = self.outbox.config();
         let (outbox, p) = Outbox::restore(outbox_lines.iter(), config, now);
         self.outbox = outbox;
         problems.extend(
@@ -261,6 +262,11 @@ impl Desk {
     /// Whether a send can be accepted (a transponder link exists).
     pub fn writable(&self) -> bool {
         self.writable
+    }
+
+    /// A transponder link to write to exists (or no longer does).
+    pub fn set_writable(&mut self, writable: bool) {
+        self.writable = writable;
     }
 
     /// Own MMSI, as configured.
@@ -561,4 +567,146 @@ fn parse_stored_rta(
         rta: t,
         status,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ais::application::{DayTime, InlandLocation};
+    use crate::voyage::fields::{self, SafetyKind};
+    use crate::voyage::messages::SafetyMessage as Outgoing;
+
+    const NOW: i64 = 1_795_348_800_000;
+    const OWN: u32 = 244_000_001;
+
+    fn desk(abk_timeout_ms: i64) -> Desk {
+        Desk::new(Some(OWN), true, OutboxConfig { abk_timeout_ms })
+    }
+
+    fn addressed(text: &str) -> Item {
+        Item::Safety(Outgoing {
+            to: Some(244_123_456),
+            text: fields::safety_text(text, SafetyKind::Addressed).unwrap(),
+        })
+    }
+
+    fn rta(from: u32, to: u32) -> RtaReceived {
+        RtaReceived {
+            at_ms: NOW,
+            from,
+            to,
+            location: InlandLocation {
+                country: fields::country_code("AT").unwrap(),
+                locode: fields::location_code("VIE").unwrap(),
+                section: fields::fairway_section("00001").unwrap(),
+                terminal: fields::terminal_code("00000").unwrap(),
+                hectometre: fields::fairway_hectometre("01234").unwrap(),
+            },
+            rta: DayTime {
+                month: 11,
+                day: 22,
+                hour: 14,
+                minute: 45,
+            },
+            status: 1,
+        }
+    }
+
+    #[test]
+    fn not_writable_refuses_and_can_be_made_writable() {
+        let mut d = Desk::new(Some(OWN), false, OutboxConfig::default());
+        assert_eq!(d.send(addressed("HI"), NOW).unwrap_err(), NO_TRANSPONDER);
+        assert_eq!(d.send_data("VSD", vec![]).unwrap_err(), NO_TRANSPONDER);
+        assert!(d.take_journal().0.is_empty(), "nothing queued");
+        d.set_writable(true);
+        assert!(d.writable());
+        assert!(d.send(addressed("HI"), NOW).is_ok());
+    }
+
+    #[test]
+    fn data_goes_out_first_and_each_write_reports_back() {
+        let mut d = desk(60_000);
+        let id = d.send(addressed("HI"), NOW).unwrap();
+        d.send_data("SSD", vec!["$ECSSD".into()]).unwrap();
+        let w = d.writes(NOW);
+        assert_eq!(
+            w.iter().map(|w| w.tag.clone()).collect::<Vec<_>>(),
+            [WriteTag::Data("SSD"), WriteTag::Outbox(id)]
+        );
+        assert!(d.writes(NOW).is_empty(), "handed out once");
+        d.write_done(&w[0].tag, Ok(()), NOW);
+        d.write_done(&w[1].tag, Ok(()), NOW + 1);
+        let e = d.take_events();
+        assert_eq!(
+            e[0],
+            DeskEvent::DataWritten {
+                at_ms: NOW,
+                what: "SSD"
+            }
+        );
+        assert!(matches!(&e[1], DeskEvent::Sent { id: i, seq: 0, repeat: false, .. } if *i == id));
+    }
+
+    #[test]
+    fn restore_keeps_the_configured_abk_timeout() {
+        let mut d = desk(5_000);
+        let id = d.send(addressed("HI"), NOW).unwrap();
+        let w = d.writes(NOW);
+        d.write_done(&w[0].tag, Ok(()), NOW);
+        let (ob, ib) = d.take_journal();
+        let mut r = desk(5_000);
+        assert!(r.restore(&ob, &ib, NOW + 1_000).is_empty());
+        r.tick(NOW + 5_000);
+        assert!(
+            r.take_events()
+                .iter()
+                .any(|e| matches!(e, DeskEvent::NoAbk { id: i, .. } if *i == id)),
+            "timed out after the configured 5 s, not the default 60 s"
+        );
+    }
+
+    #[test]
+    fn inbox_survives_a_restart_with_what_was_read() {
+        let mut d = desk(60_000);
+        d.safety(&SafetyMessage {
+            at_ms: NOW,
+            from: 244_123_456,
+            to: Some(OWN),
+            text: "HELLO".into(),
+        });
+        d.safety(&SafetyMessage {
+            at_ms: NOW + 1,
+            from: 244_123_457,
+            to: None,
+            text: "SECURITE".into(),
+        });
+        d.rta(&rta(2_039_991, OWN));
+        // Not for us: not the desk's.
+        d.rta(&rta(2_039_991, 211_000_000));
+        assert_eq!(d.inbox().len(), 3);
+        d.mark_read(0);
+        let (ob, ib) = d.take_journal();
+        assert!(ob.is_empty());
+        assert_eq!(ib.len(), 4);
+        let mut r = desk(60_000);
+        let problems = r.restore(&[], &[ib.clone(), vec!["{torn".into()]].concat(), NOW);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("inbox line 5"), "{problems:?}");
+        let i = r.inbox();
+        assert_eq!(i.len(), 3);
+        assert!(!i[0].unread && i[0].to_us);
+        assert!(i[1].unread && !i[1].to_us);
+        let InboxKind::Rta { rta: got, .. } = &i[2].kind else {
+            panic!("{:?}", i[2])
+        };
+        assert_eq!(got, &rta(2_039_991, OWN));
+        // New entries are numbered after the restored ones.
+        r.safety(&SafetyMessage {
+            at_ms: NOW + 2,
+            from: 1,
+            to: None,
+            text: "X".into(),
+        });
+        assert_eq!(r.inbox()[3].n, 3);
+    }
 }

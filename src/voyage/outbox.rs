@@ -368,6 +368,11 @@ impl Outbox {
         }
     }
 
+    /// The tunables it was made with.
+    pub fn config(&self) -> OutboxConfig {
+        self.config
+    }
+
     /// All messages, oldest first.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
