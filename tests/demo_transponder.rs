@@ -139,3 +139,67 @@ fn eta_and_safety_messages_get_their_answers_in_the_demo() {
         Some(("RECEIVED, NORDIC STAR".to_string(), send_at + 30_000, true))
     );
 }
+
+/// The console's demo wiring (`DeskIo::demo`): writes go to the simulated
+/// transponder, whose delays run on the system clock, so an ETA sent after
+/// the recorded scenario has ended (its data clock stands still) is still
+/// answered.
+#[test]
+fn the_demo_desk_answers_after_the_scenario_has_ended() {
+    use bridgewatch::app::desk_io::DeskIo;
+    use bridgewatch::app::links::Links;
+    let mut config = TrafficConfig::default();
+    config.own_ship.mmsi = Some(OWN_MMSI);
+    let mut engine = Engine::new(config, false);
+    engine.start_ms = START_MS;
+    let mut io = DeskIo::demo(&mut engine);
+    let links = Links::new(vec!["demo".into()]);
+    let mut sink = Vec::new();
+    let mut log = AlarmLog::open(None, &mut sink);
+    for line in demo::scenario().lines() {
+        engine.push_link_line(0, Some(line.as_bytes()), 0);
+    }
+    let end = engine.now_ms(0);
+    let wall = 1_900_000_000_000;
+    let eta = EtaReport {
+        to: DEMO_LOCK_MMSI,
+        location: InlandLocation {
+            country: fields::country_code("DE").expect("valid"),
+            locode: fields::location_code("PUT").expect("valid"),
+            section: fields::fairway_section("00001").expect("valid"),
+            terminal: fields::terminal_code("LOCK1").expect("valid"),
+            hectometre: fields::fairway_hectometre("00000").expect("valid"),
+        },
+        eta: fields::eta("2026-06-21T21:30Z", end).expect("valid"),
+        tugs: 7,
+        air_draught: 0,
+    };
+    engine
+        .desk
+        .send(Item::Eta(eta), end)
+        .expect("the demo transponder");
+    io.pump(&mut engine, &links, wall);
+    engine.drain(&mut log, wall);
+    assert!(matches!(
+        engine.desk.outbox_entries()[0].state,
+        State::Written { .. }
+    ));
+    io.pump(&mut engine, &links, wall + 1_000);
+    let rta = |e: &Engine| {
+        e.desk
+            .inbox()
+            .iter()
+            .any(|i| matches!(&i.kind, InboxKind::Rta { .. }))
+    };
+    assert!(!rta(&engine), "not yet: the lock answers after 20 s");
+    io.pump(&mut engine, &links, wall + 21_000);
+    engine.drain(&mut log, wall + 21_000);
+    assert!(matches!(
+        engine.desk.outbox_entries()[0].state,
+        State::Acknowledged { .. }
+    ));
+    let answered = engine.desk.inbox().iter().any(|e| {
+        matches!(&e.kind, InboxKind::Rta { rta, answers: Some(_) } if rta.from == DEMO_LOCK_MMSI)
+    });
+    assert!(answered, "{:?}", engine.desk.inbox());
+}

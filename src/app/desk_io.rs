@@ -68,6 +68,9 @@ pub struct DeskIo {
     outbox: Option<PathBuf>,
     inbox: Option<PathBuf>,
     writer: Option<Sender<Outgoing>>,
+    /// The demo's simulated transponder (a lock that answers ETAs, a ship
+    /// that acknowledges), in place of a link.
+    demo: Option<super::demo_transponder::DemoTransponder>,
 }
 
 impl DeskIo {
@@ -84,6 +87,7 @@ impl DeskIo {
             outbox: data_dir.as_ref().map(|d| d.join(OUTBOX_FILE)),
             inbox: data_dir.as_ref().map(|d| d.join(INBOX_FILE)),
             writer,
+            demo: None,
         };
         if let Some(d) = &data_dir
             && let Err(e) = std::fs::create_dir_all(d)
@@ -112,12 +116,51 @@ impl DeskIo {
         io
     }
 
+    /// The built-in demo: no journals (the demo keeps nothing), writes go
+    /// to the simulated transponder, whose answers come in on the demo's
+    /// link 0. Its delays run on the system clock, so answers come after
+    /// the recorded scenario has ended too.
+    pub fn demo(engine: &mut Engine) -> DeskIo {
+        engine.transponder = Some(0);
+        engine.desk.set_writable(true);
+        DeskIo {
+            demo: Some(super::demo_transponder::DemoTransponder::new()),
+            ..DeskIo::default()
+        }
+    }
+
+    fn pump_demo(
+        &mut self,
+        demo: &mut super::demo_transponder::DemoTransponder,
+        engine: &mut Engine,
+        wall_ms: i64,
+    ) {
+        let now = engine.now_ms(wall_ms);
+        let writes = engine.desk.writes(now);
+        self.journal(engine, wall_ms);
+        for w in writes {
+            for l in &w.lines {
+                demo.write(l, wall_ms);
+            }
+            engine.desk.write_done(&w.tag, Ok(()), now);
+        }
+        for line in demo.due(wall_ms) {
+            engine.push_link_line(0, Some(line.as_bytes()), wall_ms);
+        }
+        self.journal(engine, wall_ms);
+    }
+
     /// Append the desk's journal lines (flushed), then, when the
     /// transponder link is up and no write failed in the last second, hand
     /// the desk's writes to it. Call after link messages, on each tick and
     /// after a send. A journal that cannot be written raises the storage
     /// alarm; the watch, and the sending, go on.
     pub fn pump(&mut self, engine: &mut Engine, links: &Links, wall_ms: i64) {
+        if let Some(mut demo) = self.demo.take() {
+            self.pump_demo(&mut demo, engine, wall_ms);
+            self.demo = Some(demo);
+            return;
+        }
         let now = engine.now_ms(wall_ms);
         let up = engine
             .transponder

@@ -117,7 +117,12 @@ pub fn run(
             // The demo sends nothing and keeps no journals.
             Source::Demo => None,
         };
-        let mut desk = DeskIo::open(data_dir, writer, &mut app.engine, crate::link::wall_ms());
+        let mut desk = match source {
+            Source::Demo => DeskIo::demo(&mut app.engine),
+            Source::Inputs(_) => {
+                DeskIo::open(data_dir, writer, &mut app.engine, crate::link::wall_ms())
+            }
+        };
         // Keyboard on its own thread: crossterm's read blocks.
         let (ktx, mut krx) = mpsc::unbounded_channel::<TermEvent>();
         std::thread::spawn(move || {
