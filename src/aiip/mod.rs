@@ -3,6 +3,7 @@
 //! server's store. Sans-I/O — no sockets, no clock; time is passed in. Never
 //! imports tokio, ratatui or crossterm.
 
+pub mod client;
 pub mod codec;
 pub mod server;
 pub mod store;
