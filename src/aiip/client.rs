@@ -1023,7 +1023,7 @@ impl Client {
 
     fn position(&self, now_ms: i64) -> Option<OwnPosition> {
         self.own
-            .filter(|(_, t)| now_ms.saturating_sub(*t) <= FIX_MAX_AGE_MS)
+            .filter(|(_, t)| now_ms.saturating_sub(*t) < FIX_MAX_AGE_MS)
             .map(|(p, _)| p)
     }
 
@@ -1064,8 +1064,11 @@ impl Client {
         self.expire_assignment(now_ms);
         self.smart_step(now_ms);
         self.retry_step(now_ms);
-        self.report_step(now_ms);
+        // Queued requests (location information, details, ETAs) go before
+        // the next report, so a client always late with its reports (lost
+        // answers) still gets them out.
         self.queue_step(now_ms);
+        self.report_step(now_ms);
         self.note_state(now_ms);
     }
 
