@@ -55,6 +55,9 @@ pub const COURSE_CHANGE_DEG: f64 = 5.0;
 pub const ASSIGNMENT_MS: i64 = 8 * 60 * 1000;
 /// Static data are asked for again (message 2) after this long without them.
 pub const DETAIL_RETRY_MS: i64 = STATIC_INTERVAL_MS;
+/// A vessel not heard for this long is forgotten by the detail requests
+/// (the server's obsolete-position age, §3.3.4.14).
+pub const HEARD_MAX_AGE_MS: i64 = 10 * 60 * 1000;
 /// Vessels remembered for detail requests, at most.
 pub const MAX_HEARD: usize = 10_000;
 
@@ -597,6 +600,7 @@ struct Assignment {
 struct Heard {
     has_static: bool,
     asked_ms: Option<i64>,
+    heard_ms: i64,
 }
 
 /// The AI-IP client state machine (§3.3.3).
@@ -765,7 +769,9 @@ impl Client {
         if self.position(now_ms).is_some() && self.pending.is_none() {
             at(self.next_report_ms(now_ms));
         }
-        if let Some((_, t)) = self.own {
+        if let Some((_, t)) = self.own
+            && t + FIX_MAX_AGE_MS > now_ms
+        {
             at(t + FIX_MAX_AGE_MS);
         }
         if let Some(a) = self.assignment {
@@ -1213,6 +1219,9 @@ impl Client {
     }
 
     fn queue_detail(&mut self, now_ms: i64) {
+        // Vessels not heard for a while are forgotten (and not asked for).
+        self.heard
+            .retain(|_, h| now_ms.saturating_sub(h.heard_ms) < HEARD_MAX_AGE_MS);
         if self.queue.iter().any(|q| matches!(q, Queued::Detail(_))) {
             return;
         }
@@ -1463,6 +1472,7 @@ impl Client {
             }
             if self.heard.len() < MAX_HEARD || self.heard.contains_key(&mmsi) {
                 let h = self.heard.entry(mmsi).or_default();
+                h.heard_ms = h.heard_ms.max(now_ms);
                 if kind == VesselKind::Static {
                     h.has_static = true;
                 }
