@@ -866,6 +866,8 @@ proptest! {
             c.set_own(own(52.0, 5.0, 5.0, 90.0), t);
             c.handle_datagram(&d, t);
             c.tick(t);
+            // A link task sleeping until the next wake-up never spins.
+            prop_assert!(c.next_wakeup_ms(t).is_none_or(|w| w > t));
             t += 1500;
         }
         prop_assert_eq!(c.stats().datagrams_in, datagrams.len() as u64);
