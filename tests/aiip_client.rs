@@ -643,6 +643,17 @@ fn eta_through_the_server_comes_back_as_rta() {
         }
     );
     assert_eq!(net.sent_times(0, 3).len(), 1, "one message 3 fetched it");
+    let line = net.events[0]
+        .iter()
+        .find(|e| matches!(e, ClientEvent::Rta(_)))
+        .map(|e| (e.at_ms(), e.to_string()));
+    assert_eq!(
+        line,
+        Some((
+            T0 + 2000,
+            "AI-IP RTA from 244200001 to 244000001: 11-18 12:30 UTC, status 0".to_owned()
+        ))
+    );
     assert_eq!(net.server.stats().directed_delivered, 1);
 }
 

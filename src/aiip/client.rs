@@ -466,6 +466,70 @@ pub enum ClientEvent {
     SmartDisabled { at_ms: i64, reason: String },
 }
 
+impl ClientEvent {
+    /// When it happened (ms since the Unix epoch).
+    pub fn at_ms(&self) -> i64 {
+        match self {
+            ClientEvent::Vessel(v) => v.at_ms,
+            ClientEvent::Rta(r) => r.at_ms,
+            ClientEvent::Emma { at_ms, .. }
+            | ClientEvent::WaterLevels { at_ms, .. }
+            | ClientEvent::LocalInfo { at_ms, .. }
+            | ClientEvent::IntervalAssigned { at_ms, .. }
+            | ClientEvent::StateChanged { at_ms, .. }
+            | ClientEvent::ModeChanged { at_ms, .. }
+            | ClientEvent::SmartEnabled { at_ms }
+            | ClientEvent::SmartDisabled { at_ms, .. } => *at_ms,
+        }
+    }
+}
+
+/// One line for a log or the headless stream (without the time).
+impl fmt::Display for ClientEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientEvent::Vessel(v) => {
+                let what = match v.kind {
+                    VesselKind::Position => "position",
+                    VesselKind::Static => "static data",
+                };
+                write!(
+                    f,
+                    "AI-IP {what} of {} (AIS message {})",
+                    v.received.msg.mmsi, v.received.msg.msg_type
+                )
+            }
+            ClientEvent::Rta(r) => write!(
+                f,
+                "AI-IP RTA from {} to {}: {:02}-{:02} {:02}:{:02} UTC, status {}",
+                r.from, r.to, r.rta.month, r.rta.day, r.rta.hour, r.rta.minute, r.status
+            ),
+            ClientEvent::Emma { from, warning, .. } => {
+                write!(f, "AI-IP EMMA warning type {} from {from}", warning.kind)
+            }
+            ClientEvent::WaterLevels { from, levels, .. } => {
+                write!(f, "AI-IP water levels ({}) from {from}", levels.country)
+            }
+            ClientEvent::LocalInfo { received, .. } => write!(
+                f,
+                "AI-IP local information: AIS message {} from {}",
+                received.msg.msg_type, received.msg.mmsi
+            ),
+            ClientEvent::IntervalAssigned { reason, .. } => {
+                write!(f, "AI-IP reporting interval: {reason}")
+            }
+            ClientEvent::StateChanged { state, .. } => write!(f, "AI-IP {state}"),
+            ClientEvent::ModeChanged { mode, range_km, .. } => {
+                write!(f, "AI-IP mode {mode}, range {range_km} km")
+            }
+            ClientEvent::SmartEnabled { .. } => write!(f, "AI-IP smart: signed on"),
+            ClientEvent::SmartDisabled { reason, .. } => {
+                write!(f, "AI-IP smart disabled: {reason}")
+            }
+        }
+    }
+}
+
 /// What the client has seen, counted by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientStats {
