@@ -886,3 +886,39 @@ proptest! {
         prop_assert!(!c.take_datagrams().is_empty());
     }
 }
+
+#[test]
+fn an_answer_over_several_datagrams_is_joined_and_ends_at_final() {
+    let mut c = Client::new(config(A, Mode::TacticalOnBoard, 10));
+    c.set_own(own(52.0, 5.0, 5.0, 90.0), T0);
+    assert_eq!(c.take_datagrams().len(), 1);
+    assert_eq!(c.state(T0), ClientState::WaitingForAnswer);
+    let static5 =
+        bridgewatch::sim::untagged(&bridgewatch::sim::static_voyage(B, "BRAVO", "X"), 'A', 1);
+    assert_eq!(static5.len(), 2);
+    let first = codec::encode(&Message::Response {
+        flags: Flags::EMPTY,
+        content: Content::from_sentences(&static5[..1]).expect("content"),
+    })
+    .expect("encodes");
+    c.handle_datagram(&first, T0 + 100);
+    assert_eq!(
+        c.state(T0 + 100),
+        ClientState::WaitingForAnswer,
+        "not final yet"
+    );
+    c.handle_datagram(&response(Flags::EMPTY, &static5[1..]), T0 + 200);
+    assert_eq!(c.state(T0 + 200), ClientState::Reporting);
+    let statics: Vec<u32> = c
+        .take_events()
+        .iter()
+        .filter_map(|e| match e {
+            ClientEvent::Vessel(v) if v.kind == VesselKind::Static => Some(v.received.msg.mmsi),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(statics, vec![B]);
+    // No resend: the answer came.
+    c.tick(T0 + 5000);
+    assert!(c.take_datagrams().is_empty());
+}
