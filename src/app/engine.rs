@@ -284,20 +284,35 @@ impl Engine {
         }
         if let Ok(Outcome::Ais(r)) = self.stream.push_sentence_from(link, s, now) {
             if self.aiip_links.contains(&link) {
-                use std::hash::{DefaultHasher, Hash, Hasher};
-                let mut h = DefaultHasher::new();
-                format!("{:?}", r.msg.body).hash(&mut h);
-                let hash = h.finish();
-                let key = (r.msg.mmsi, r.msg.msg_type);
-                if self.aiip_last.insert(key, hash) == Some(hash) {
-                    self.aiip_repeats += 1;
-                    return;
-                }
-                self.traffic.ingest_via(&r, now, Via::Aiip);
+                self.ingest_aiip(&r, now);
             } else {
                 self.traffic.ingest(&r, now);
             }
         }
+    }
+
+    /// A message received through an AI-IP server (a line of an AI-IP
+    /// link, or a vessel the AI-IP client decoded). A server answers with
+    /// the latest report it holds, so the same report comes again and
+    /// again: a repeat (same vessel, same message type, same content) is
+    /// counted and dropped, so that a vessel that went silent is still
+    /// lost. Returns whether it was taken.
+    pub fn ingest_aiip(&mut self, r: &crate::ais::stream::Received, now: i64) -> bool {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut h = DefaultHasher::new();
+        format!("{:?}", r.msg.body).hash(&mut h);
+        let hash = h.finish();
+        let key = (r.msg.mmsi, r.msg.msg_type);
+        // Bounded: a flood of made-up MMSIs forgets, never grows without end.
+        if self.aiip_last.len() >= 200_000 && !self.aiip_last.contains_key(&key) {
+            self.aiip_last.clear();
+        }
+        if self.aiip_last.insert(key, hash) == Some(hash) {
+            self.aiip_repeats += 1;
+            return false;
+        }
+        self.traffic.ingest_via(r, now, Via::Aiip);
+        true
     }
 
     /// Re-evaluate at the current data time (end of a replay, or a live
