@@ -304,3 +304,63 @@ fn without_a_transponder_nothing_is_queued() {
     );
     assert!(engine.desk.writes(NOW).is_empty());
 }
+
+/// A journal whose history outgrew what it holds is rewritten at its
+/// shortest when the console starts, and the desk it gives back is the
+/// same; a short one is left as it is.
+#[test]
+fn a_long_outbox_journal_is_compacted_at_start_and_restores_the_same() {
+    use bridgewatch::app::desk_io::{COMPACT_SLACK, DeskIo, OUTBOX_FILE};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(OUTBOX_FILE);
+    let mut b = Bridge::new(60.0);
+    let now = b.engine.now_ms(0);
+    // Broadcasts, each queued, sending, written and acknowledged: four
+    // journal lines each, two after compaction.
+    let n = COMPACT_SLACK / 2 + 10;
+    for k in 0..n {
+        let m = bridgewatch::voyage::command::safety_message(None, &format!("NOTICE {k}"))
+            .expect("valid");
+        b.engine.desk.send(Item::Safety(m), now).expect("queued");
+        for w in b.engine.desk.writes(now) {
+            b.engine.desk.write_done(&w.tag, Ok(()), now);
+            if let WriteTag::Outbox(_) = w.tag {
+                let seq = b
+                    .engine
+                    .desk
+                    .outbox_entries()
+                    .last()
+                    .and_then(|e| e.state.seq());
+                b.engine.desk.abk(
+                    &Abk {
+                        dest_mmsi: None,
+                        channel: None,
+                        msg_id: 14,
+                        seq_id: seq.unwrap_or(0),
+                        ack: AckType::Broadcast,
+                    },
+                    now,
+                );
+            }
+        }
+    }
+    let (history, _) = b.engine.desk.take_journal();
+    assert_eq!(history.len(), 4 * n);
+    bridgewatch::voyage::store::append(&path, &history).expect("journal written");
+    let before = b.engine.desk.outbox_entries().to_vec();
+
+    let mut fresh = Bridge::new(60.0);
+    let _io = DeskIo::open(Some(dir.path().to_path_buf()), None, &mut fresh.engine, 0);
+    assert_eq!(fresh.engine.desk.outbox_entries(), &before[..]);
+    let kept = bridgewatch::voyage::store::read(&path).expect("journal read");
+    assert_eq!(kept.len(), 2 * n, "compacted to two lines a message");
+    // Read back once more: the same desk, and nothing to compact now.
+    let mut again = Bridge::new(60.0);
+    let _io = DeskIo::open(Some(dir.path().to_path_buf()), None, &mut again.engine, 0);
+    assert_eq!(again.engine.desk.outbox_entries(), &before[..]);
+    assert_eq!(
+        bridgewatch::voyage::store::read(&path).expect("read").len(),
+        2 * n
+    );
+    assert!(!dir.path().join("outbox.jsonl.new").exists());
+}

@@ -19,6 +19,10 @@ pub const OUTBOX_FILE: &str = "outbox.jsonl";
 /// The inbox journal's file name in the data directory.
 pub const INBOX_FILE: &str = "inbox.jsonl";
 
+/// A journal is rewritten at its shortest once it has this many lines more
+/// than that.
+pub const COMPACT_SLACK: usize = 500;
+
 /// After a failed write, the desk holds its writes back this long (a link
 /// that just went down is not hammered).
 pub const WRITE_RETRY_MS: i64 = 1000;
@@ -112,8 +116,43 @@ impl DeskIo {
                 ob.len(),
                 ib.len()
             );
+            io.compact(engine, ob.len(), ib.len());
         }
         io
+    }
+
+    /// Rewrite the journals at their shortest when their history has
+    /// grown well beyond what they hold (each message's intermediate
+    /// states), so a journal stays as long as the outbox and inbox, not
+    /// their history. Written beside and renamed over the old file, so a
+    /// crash in between leaves one whole journal or the other.
+    fn compact(&self, engine: &Engine, outbox_lines: usize, inbox_lines: usize) {
+        let (ob, ib) = engine.desk.compacted_journals();
+        for (path, had, lines) in [
+            (&self.outbox, outbox_lines, ob),
+            (&self.inbox, inbox_lines, ib),
+        ] {
+            let Some(path) = path else { continue };
+            if had < lines.len() + COMPACT_SLACK {
+                continue;
+            }
+            let tmp = path.with_extension("jsonl.new");
+            let done = std::fs::remove_file(&tmp)
+                .or_else(|e| match e.kind() {
+                    std::io::ErrorKind::NotFound => Ok(()),
+                    _ => Err(e),
+                })
+                .and_then(|()| store::append(&tmp, &lines))
+                .and_then(|()| std::fs::rename(&tmp, path));
+            match done {
+                Ok(()) => tracing::info!(
+                    "{}: compacted from {had} to {} lines",
+                    path.display(),
+                    lines.len()
+                ),
+                Err(e) => tracing::warn!("{}: not compacted: {e}", path.display()),
+            }
+        }
     }
 
     /// The built-in demo: no journals (the demo keeps nothing), writes go

@@ -148,6 +148,30 @@ enum InboxRecord {
     },
 }
 
+impl InboxRecord {
+    fn rta(n: u64, rta: &RtaReceived) -> InboxRecord {
+        let l = &rta.location;
+        InboxRecord::Rta {
+            n,
+            at_ms: rta.at_ms,
+            from: rta.from,
+            to: rta.to,
+            rta: format!(
+                "{:02}-{:02}T{:02}:{:02}",
+                rta.rta.month, rta.rta.day, rta.rta.hour, rta.rta.minute
+            ),
+            status: rta.status,
+            location: [
+                l.country.to_string(),
+                l.locode.to_string(),
+                l.section.to_string(),
+                l.terminal.to_string(),
+                l.hectometre.to_string(),
+            ],
+        }
+    }
+}
+
 /// The desk.
 #[derive(Debug, Clone, Default)]
 pub struct Desk {
@@ -387,24 +411,7 @@ impl Desk {
         };
         let n = self.next_n;
         self.next_n += 1;
-        self.journal_inbox(&InboxRecord::Rta {
-            n,
-            at_ms: rta.at_ms,
-            from: rta.from,
-            to: rta.to,
-            rta: format!(
-                "{:02}-{:02}T{:02}:{:02}",
-                rta.rta.month, rta.rta.day, rta.rta.hour, rta.rta.minute
-            ),
-            status: rta.status,
-            location: [
-                rta.location.country.to_string(),
-                rta.location.locode.to_string(),
-                rta.location.section.to_string(),
-                rta.location.terminal.to_string(),
-                rta.location.hectometre.to_string(),
-            ],
-        });
+        self.journal_inbox(&InboxRecord::rta(n, rta));
         self.inbox.push(InboxEntry {
             n,
             at_ms: rta.at_ms,
@@ -513,6 +520,30 @@ impl Desk {
             self.outbox.take_journal(),
             std::mem::take(&mut self.inbox_journal),
         )
+    }
+
+    /// Both journals at their shortest (see
+    /// [`Outbox::compacted_journal`]): `(outbox, inbox)`, each item once,
+    /// read items marked read. Restoring them gives the same desk.
+    pub fn compacted_journals(&self) -> (Vec<String>, Vec<String>) {
+        let mut inbox = Vec::new();
+        for e in &self.inbox {
+            let r = match &e.kind {
+                InboxKind::Safety(m) => InboxRecord::Safety {
+                    n: e.n,
+                    at_ms: e.at_ms,
+                    from: m.from,
+                    to: m.to,
+                    text: m.text.clone(),
+                },
+                InboxKind::Rta { rta, .. } => InboxRecord::rta(e.n, rta),
+            };
+            inbox.extend(serde_json::to_string(&r).ok());
+            if !e.unread {
+                inbox.extend(serde_json::to_string(&InboxRecord::Read { n: e.n }).ok());
+            }
+        }
+        (self.outbox.compacted_journal(), inbox)
     }
 
     fn journal_inbox(&mut self, r: &InboxRecord) {
@@ -708,5 +739,59 @@ mod tests {
             text: "X".into(),
         });
         assert_eq!(r.inbox()[3].n, 3);
+    }
+
+    #[test]
+    fn compacted_journals_restore_the_same_desk() {
+        use crate::nmea::pi::{Abk, AckType};
+        let mut d = desk(60_000);
+        // Five messages in five states: acknowledged, no ABK, written,
+        // queued behind busy identifiers ... and one more queued.
+        for k in 0..6 {
+            d.send(addressed(&format!("MSG {k}")), NOW + k).unwrap();
+        }
+        let writes = d.writes(NOW + 10);
+        assert_eq!(writes.len(), 4, "four identifiers");
+        for w in &writes {
+            d.write_done(&w.tag, Ok(()), NOW + 20);
+        }
+        let abk = Abk {
+            dest_mmsi: Some(244_123_456),
+            channel: None,
+            msg_id: 12,
+            seq_id: 0,
+            ack: AckType::Received,
+        };
+        d.abk(&abk, NOW + 30);
+        d.tick(NOW + 20 + 60_000);
+        d.safety(&SafetyMessage {
+            at_ms: NOW + 40,
+            from: 211_000_001,
+            to: Some(OWN),
+            text: "HELLO".into(),
+        });
+        d.rta(&rta(2_039_991, OWN));
+        d.mark_read(0);
+        let _ = d.take_journal();
+        let (ob, ib) = d.compacted_journals();
+        let mut back = desk(60_000);
+        assert!(back.restore(&ob, &ib, NOW + 100_000).is_empty());
+        assert_eq!(back.outbox_entries(), d.outbox_entries());
+        let strip = |v: &[InboxEntry]| {
+            v.iter()
+                .map(|e| {
+                    (
+                        e.n,
+                        e.at_ms,
+                        e.unread,
+                        e.to_us,
+                        format!("{:?}", e.kind).replace("answers: Some", "answers: None"),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(back.inbox()), strip(d.inbox()));
+        // Shorter than the history it replaces.
+        assert!(ob.len() < 12 + 4 + 1 + 3, "{}", ob.len());
     }
 }

@@ -388,6 +388,34 @@ impl Outbox {
         self.transponder_silent
     }
 
+    /// The whole outbox as the shortest journal that [`Outbox::restore`]
+    /// reads back the same: per message its queuing (with the message and
+    /// the time it was queued) and, unless still queued, its present state
+    /// since when it holds. Intermediate states are left out, so a journal
+    /// rewritten from this stays as long as the outbox, not its history.
+    pub fn compacted_journal(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in &self.entries {
+            let queued = Record {
+                id: e.id,
+                at_ms: e.queued_ms,
+                state: State::Queued,
+                item: Some(StoredItem::from_item(&e.item)),
+            };
+            out.extend(serde_json::to_string(&queued).ok());
+            if e.state != State::Queued {
+                let now = Record {
+                    id: e.id,
+                    at_ms: e.since_ms,
+                    state: e.state.clone(),
+                    item: None,
+                };
+                out.extend(serde_json::to_string(&now).ok());
+            }
+        }
+        out
+    }
+
     /// The journal lines produced since the last call: append them (and
     /// flush) before writing the sentences `next_to_write` returned.
     pub fn take_journal(&mut self) -> Vec<String> {
