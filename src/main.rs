@@ -98,39 +98,7 @@ enum Command {
     /// location requests. AI-IP has no authentication: run it behind a VPN
     /// or a firewall.
     #[command(after_help = AIIP_SERVER_HELP)]
-    AiipServer {
-        /// Address and UDP port to listen on.
-        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:4155")]
-        listen: std::net::SocketAddr,
-        /// Answer every ETA (message 6, DAC 200, FI 21) addressed to
-        /// --lock-mmsi with an RTA of ETA + MINUTES (FI 22, operational).
-        #[arg(long, value_name = "MINUTES", requires = "lock_mmsi",
-              value_parser = clap::value_parser!(u32).range(0..=10_080))]
-        auto_rta: Option<u32>,
-        /// MMSI of the lock (or bridge, terminal) answering with --auto-rta.
-        #[arg(long, value_name = "N", requires = "auto_rta",
-              value_parser = clap::value_parser!(u32).range(1..=999_999_999))]
-        lock_mmsi: Option<u32>,
-        /// Local information (EMMA warnings, water levels, AtoN messages,
-        /// update-rate areas) with area and validity, from a TOML file the
-        /// operator edits; read again when it changes.
-        #[arg(long, value_name = "FILE")]
-        local_info: Option<std::path::PathBuf>,
-        /// MMSI the server's own messages (update-rate message 23) carry,
-        /// normally the base station's.
-        #[arg(long, value_name = "N", default_value_t = 0,
-              value_parser = clap::value_parser!(u32).range(0..=999_999_999))]
-        station_mmsi: u32,
-        /// Feature sets offered (comma list): minimal, base-station,
-        /// traffic-on-board, smart, or all.
-        #[arg(long, value_name = "LIST", default_value = "all")]
-        features: String,
-        /// Relay every AIS message received, and the renewed positions of
-        /// signed-off vessels, as NMEA sentences in UDP datagrams to this
-        /// external system (a VTS centre, an AIS network).
-        #[arg(long, value_name = "udp:HOST:PORT")]
-        relay: Option<String>,
-    },
+    AiipServer(AiipServerArgs),
 }
 
 const AIIP_SERVER_HELP: &str = "\
@@ -300,23 +268,7 @@ fn main() -> ExitCode {
             summary,
         ),
         Some(Command::Encode { kind }) => encode(kind),
-        Some(Command::AiipServer {
-            listen,
-            auto_rta,
-            lock_mmsi,
-            local_info,
-            station_mmsi,
-            features,
-            relay,
-        }) => aiip_server(AiipServerArgs {
-            listen,
-            auto_rta,
-            lock_mmsi,
-            local_info,
-            station_mmsi,
-            features,
-            relay,
-        }),
+        Some(Command::AiipServer(args)) => aiip_server(args),
         Some(Command::Demo {
             headless,
             speed,
@@ -336,13 +288,38 @@ fn main() -> ExitCode {
     }
 }
 
+#[derive(clap::Args)]
 struct AiipServerArgs {
+    /// Address and UDP port to listen on.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:4155")]
     listen: std::net::SocketAddr,
+    /// Answer every ETA (message 6, DAC 200, FI 21) addressed to
+    /// --lock-mmsi with an RTA of ETA + MINUTES (FI 22, operational).
+    #[arg(long, value_name = "MINUTES", requires = "lock_mmsi",
+          value_parser = clap::value_parser!(u32).range(0..=10_080))]
     auto_rta: Option<u32>,
+    /// MMSI of the lock (or bridge, terminal) answering with --auto-rta.
+    #[arg(long, value_name = "N", requires = "auto_rta",
+          value_parser = clap::value_parser!(u32).range(1..=999_999_999))]
     lock_mmsi: Option<u32>,
+    /// Local information (EMMA warnings, water levels, AtoN messages,
+    /// update-rate areas) with area and validity, from a TOML file the
+    /// operator edits; read again when it changes.
+    #[arg(long, value_name = "FILE")]
     local_info: Option<std::path::PathBuf>,
+    /// MMSI the server's own messages (update-rate message 23) carry,
+    /// normally the base station's.
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::value_parser!(u32).range(0..=999_999_999))]
     station_mmsi: u32,
+    /// Feature sets offered (comma list): minimal, base-station,
+    /// traffic-on-board, smart, or all.
+    #[arg(long, value_name = "LIST", default_value = "all")]
     features: String,
+    /// Relay every AIS message received, and the renewed positions of
+    /// signed-off vessels, as NMEA sentences in UDP datagrams to this
+    /// external system (a VTS centre, an AIS network).
+    #[arg(long, value_name = "udp:HOST:PORT")]
     relay: Option<String>,
 }
 

@@ -20,8 +20,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::codec::{
-    self, Content, DecodeError, Flags, Identifier, MAX_DATAGRAM, Message, RangeKm, Selector,
-    Timestamp,
+    self, Content, Flags, Identifier, MAX_DATAGRAM, Message, RangeKm, Selector, Timestamp,
 };
 use crate::ais::application::{AddressedApp, BroadcastApp, EmmaWarning, InlandStatic, WaterLevels};
 use crate::ais::encode::{self, EncodeError};
@@ -1079,11 +1078,7 @@ impl Client {
             }
             Ok(_) => self.stats.unexpected += 1,
             Err(e) => {
-                *self
-                    .stats
-                    .rejected
-                    .entry(decode_error_kind(&e))
-                    .or_default() += 1;
+                *self.stats.rejected.entry(e.kind()).or_default() += 1;
             }
         }
         self.step(now_ms);
@@ -1707,22 +1702,6 @@ fn in_area(g: &GroupAssignment, lat: f64, lon: f64) -> bool {
 fn angle_diff(a: f64, b: f64) -> f64 {
     let d = (a - b).rem_euclid(360.0);
     d.min(360.0 - d)
-}
-
-fn decode_error_kind(e: &DecodeError) -> &'static str {
-    match e {
-        DecodeError::Empty => "empty",
-        DecodeError::Truncated { .. } => "truncated",
-        DecodeError::UnknownId(_) => "unknown_id",
-        DecodeError::TooLong { .. } => "too_long",
-        DecodeError::BadTimestamp { .. } => "bad_timestamp",
-        DecodeError::UnknownIdentifierType(_) => "unknown_identifier_type",
-        DecodeError::ZeroRange => "zero_range",
-        DecodeError::BadContentByte { .. } => "bad_content_byte",
-        DecodeError::EmptySentence { .. } => "empty_sentence",
-        DecodeError::TrailingBytes { .. } => "trailing_bytes",
-        DecodeError::MissingRange { .. } => "missing_range",
-    }
 }
 
 #[cfg(test)]

@@ -84,6 +84,25 @@ pub enum DecodeError {
     MissingRange { id: u8 },
 }
 
+impl DecodeError {
+    /// A short name for counters (`truncated`, `unknown_id` …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DecodeError::Empty => "empty",
+            DecodeError::Truncated { .. } => "truncated",
+            DecodeError::UnknownId(_) => "unknown_id",
+            DecodeError::TooLong { .. } => "too_long",
+            DecodeError::BadTimestamp { .. } => "bad_timestamp",
+            DecodeError::UnknownIdentifierType(_) => "unknown_identifier_type",
+            DecodeError::ZeroRange => "zero_range",
+            DecodeError::BadContentByte { .. } => "bad_content_byte",
+            DecodeError::EmptySentence { .. } => "empty_sentence",
+            DecodeError::TrailingBytes { .. } => "trailing_bytes",
+            DecodeError::MissingRange { .. } => "missing_range",
+        }
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -16,8 +16,7 @@ use std::hash::Hash;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
 
 use super::codec::{
-    self, Content, DecodeError, Flags, IdentifierType, MAX_DATAGRAM, Message, Selector,
-    split_response,
+    self, Content, Flags, IdentifierType, MAX_DATAGRAM, Message, Selector, split_response,
 };
 use super::local_info::LocalInfo;
 use super::store::{
@@ -258,22 +257,6 @@ impl fmt::Display for ServerStats {
     }
 }
 
-fn decode_error_kind(e: &DecodeError) -> &'static str {
-    match e {
-        DecodeError::Empty => "empty",
-        DecodeError::Truncated { .. } => "truncated",
-        DecodeError::UnknownId(_) => "unknown_id",
-        DecodeError::TooLong { .. } => "too_long",
-        DecodeError::BadTimestamp { .. } => "bad_timestamp",
-        DecodeError::UnknownIdentifierType(_) => "unknown_identifier_type",
-        DecodeError::ZeroRange => "zero_range",
-        DecodeError::BadContentByte { .. } => "bad_content_byte",
-        DecodeError::EmptySentence { .. } => "empty_sentence",
-        DecodeError::TrailingBytes { .. } => "trailing_bytes",
-        DecodeError::MissingRange { .. } => "missing_range",
-    }
-}
-
 /// What the server remembers about one source address.
 #[derive(Debug, Clone)]
 struct Source {
@@ -429,11 +412,7 @@ impl<A: Clone + Eq + Hash> Server<A> {
         let message = match codec::decode(datagram) {
             Ok(m) => m,
             Err(e) => {
-                *self
-                    .stats
-                    .rejected
-                    .entry(decode_error_kind(&e))
-                    .or_default() += 1;
+                *self.stats.rejected.entry(e.kind()).or_default() += 1;
                 return Vec::new();
             }
         };
