@@ -7,6 +7,7 @@ pub mod bell;
 pub mod console;
 pub mod demo;
 pub mod engine;
+pub mod forms;
 pub mod headless;
 pub mod links;
 pub mod run;

@@ -1,0 +1,590 @@
+//! The console's forms: ETA report, safety-related message, voyage data
+//! (VSD) and station data (SSD). Pure: a form takes a key and the context
+//! it needs (the time, the names the traffic picture knows) and answers
+//! what to do — stay, close, or send. Each field is checked as it is typed
+//! with the validators of [`crate::voyage::fields`], the same ones the
+//! `encode` command uses; nothing is sent until the officer confirms.
+//!
+//! The text of each field is a `tui_input::Input` (its editing requests
+//! only; the view draws it with its own paragraph).
+
+use crate::ais::legends;
+use crate::nmea::pi;
+use crate::voyage::command::{self, EtaOptions, SsdOptions, VsdOptions};
+use crate::voyage::fields::{self, FieldError, SafetyKind};
+use crate::voyage::messages::{StaticData, TALKER};
+use crate::voyage::outbox::Item;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::{Input, InputRequest};
+
+/// National virtual MMSIs of the Inland AIS networks, for the ETA form's
+/// pick-list: (MMSI, country). The Inland AIS standard §2.4.4.2.2 asks for
+/// one virtual MMSI per country, through which the national network routes
+/// ETA reports to its locks, bridges and terminals; the numbers are the
+/// ones the national authorities publish (Austria: via donau; France: VNF).
+pub const VIRTUAL_MMSIS: [(&str, &str); 2] = [("002039991", "Austria"), ("002268000", "France")];
+
+/// How many destinations the voyage form remembers.
+pub const REMEMBERED_DESTINATIONS: usize = 18;
+
+/// Which form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    Eta,
+    Safety,
+    Voyage,
+    Station,
+}
+
+impl FormKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            FormKind::Eta => "ETA report to lock / bridge / terminal",
+            FormKind::Safety => "safety-related message",
+            FormKind::Voyage => "voyage data (VSD)",
+            FormKind::Station => "station data (SSD)",
+        }
+    }
+
+    /// Field labels, in order.
+    pub fn labels(self) -> &'static [&'static str] {
+        match self {
+            FormKind::Eta => &[
+                "To (MMSI)",
+                "Country (UN)",
+                "Location (UN)",
+                "Fairway section",
+                "Terminal code",
+                "Hectometre",
+                "ETA (UTC)",
+                "Tugs",
+                "Air draught m",
+            ],
+            FormKind::Safety => &["To (MMSI)", "Text"],
+            FormKind::Voyage => &[
+                "Nav status",
+                "Destination",
+                "ETA (UTC)",
+                "Draught m",
+                "Persons on board",
+                "Ship/cargo type",
+                "Regional flags",
+            ],
+            FormKind::Station => &[
+                "Call sign",
+                "Name",
+                "Internal A (bow)",
+                "Internal B (stern)",
+                "Internal C (port)",
+                "Internal D (stbd)",
+                "External A (bow)",
+                "External B (stern)",
+                "External C (port)",
+                "External D (stbd)",
+            ],
+        }
+    }
+}
+
+/// What the console knows that a form needs.
+pub struct Context<'a> {
+    pub now_ms: i64,
+    /// The name of a ship or station from the traffic picture.
+    pub name_of: &'a dyn Fn(u32) -> Option<String>,
+}
+
+/// What the console does after a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Stay,
+    /// Close the form without sending.
+    Close,
+    /// Queue an ETA report or a safety message in the outbox.
+    Send(Item),
+    /// Write voyage or station data.
+    SendData(&'static str, Vec<String>),
+}
+
+/// One open form.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub kind: FormKind,
+    pub inputs: Vec<Input>,
+    pub focus: usize,
+    /// Asking "send?": `y` sends, any other key goes back.
+    pub confirm: bool,
+    /// Why the last key or send was refused, shown under the fields.
+    pub note: Option<String>,
+    /// Stored texts (safety form) or remembered destinations (voyage form).
+    pub stored: Vec<String>,
+    pick: Option<usize>,
+}
+
+impl Form {
+    fn new(kind: FormKind) -> Form {
+        Form {
+            kind,
+            inputs: vec![Input::default(); kind.labels().len()],
+            focus: 0,
+            confirm: false,
+            note: None,
+            stored: Vec::new(),
+            pick: None,
+        }
+    }
+
+    /// The ETA report form.
+    pub fn eta() -> Form {
+        Form::new(FormKind::Eta)
+    }
+
+    /// The safety-message form, to `to` (the selected target) or all.
+    pub fn safety(to: Option<u32>, stored: Vec<String>) -> Form {
+        let mut f = Form::new(FormKind::Safety);
+        if let Some(m) = to {
+            f.inputs[0] = Input::new(format!("{m:09}"));
+        }
+        f.stored = stored;
+        f
+    }
+
+    /// The voyage-data form, with the destinations sent before.
+    pub fn voyage(destinations: Vec<String>) -> Form {
+        let mut f = Form::new(FormKind::Voyage);
+        f.stored = destinations;
+        f
+    }
+
+    /// The station-data form.
+    pub fn station() -> Form {
+        Form::new(FormKind::Station)
+    }
+
+    pub fn value(&self, i: usize) -> &str {
+        self.inputs.get(i).map_or("", Input::value)
+    }
+
+    fn set(&mut self, i: usize, v: &str) {
+        if let Some(x) = self.inputs.get_mut(i) {
+            *x = Input::new(v.to_string());
+        }
+    }
+
+    /// The safety message kind the To field chooses.
+    pub fn safety_kind(&self) -> SafetyKind {
+        if self.value(0).trim().is_empty() {
+            SafetyKind::Broadcast
+        } else {
+            SafetyKind::Addressed
+        }
+    }
+
+    /// Characters of the safety text and the slots they take (`None`: too
+    /// long for one message).
+    pub fn safety_count(&self) -> (usize, Option<u8>) {
+        let n = self.value(1).trim().chars().count();
+        (n, self.safety_kind().slots(n))
+    }
+
+    /// A field's check: `Ok` with what to show beside it (words for a code,
+    /// the addressee's name …, may be empty), or the reason it is refused.
+    pub fn check(&self, i: usize, ctx: &Context) -> Result<String, String> {
+        let v = self.value(i);
+        let s = |r: Result<String, FieldError>| r.map_err(|e| e.to_string());
+        let empty = v.trim().is_empty();
+        match (self.kind, i) {
+            (FormKind::Eta, 0) => s(fields::destination_mmsi(v).map(|m| {
+                let text = format!("{m:09}");
+                VIRTUAL_MMSIS
+                    .iter()
+                    .find(|x| x.0 == text)
+                    .map(|x| format!("{} national network", x.1))
+                    .or_else(|| (ctx.name_of)(m))
+                    .unwrap_or_default()
+            })),
+            (FormKind::Eta, 1) => s(fields::country_code(v).map(|_| String::new())),
+            (FormKind::Eta, 2) => s(fields::location_code(v).map(|_| String::new())),
+            (FormKind::Eta, 3) => s(fields::fairway_section(v).map(|_| String::new())),
+            (FormKind::Eta, 4) => s(fields::terminal_code(v).map(|_| String::new())),
+            (FormKind::Eta, 5) => s(fields::fairway_hectometre(v).map(|_| String::new())),
+            (FormKind::Eta, 6) | (FormKind::Voyage, 2) if self.kind == FormKind::Voyage && empty => {
+                Ok("unchanged".into())
+            }
+            (FormKind::Eta, 6) | (FormKind::Voyage, 2) => {
+                s(fields::eta(v, ctx.now_ms).map(|_| String::new()))
+            }
+            (FormKind::Eta, 7) => s(fields::tugs(v).map(|t| {
+                if t == 7 {
+                    "unknown".into()
+                } else {
+                    String::new()
+                }
+            })),
+            (FormKind::Eta, 8) => s(fields::air_draught(v).map(|a| {
+                if a == 0 {
+                    "not used".into()
+                } else {
+                    String::new()
+                }
+            })),
+            (FormKind::Safety, 0) if empty => Ok("all stations (broadcast, message 14)".into()),
+            (FormKind::Safety, 0) => s(fields::destination_mmsi(v).map(|m| {
+                match (ctx.name_of)(m) {
+                    Some(n) => format!("{n} (message 12)"),
+                    None => "message 12".into(),
+                }
+            })),
+            (FormKind::Safety, 1) => {
+                let kind = self.safety_kind();
+                s(fields::safety_text(v, kind).map(|_| String::new()))?;
+                let (n, slots) = self.safety_count();
+                Ok(format!(
+                    "{n}/{} characters, {} slot{}",
+                    kind.max_chars(),
+                    slots.unwrap_or(0),
+                    if slots == Some(1) { "" } else { "s" }
+                ))
+            }
+            (FormKind::Voyage | FormKind::Station, _) if empty => Ok("unchanged".into()),
+            (FormKind::Voyage, 0) => s(fields::nav_status(v).map(|n| legends::nav_status(n).into())),
+            (FormKind::Voyage, 1) if v.trim() == "@" => Ok("not available".into()),
+            (FormKind::Voyage, 1) => s(fields::destination(v).map(|_| String::new())),
+            (FormKind::Voyage, 3) => s(fields::draught(v).map(|_| String::new())),
+            (FormKind::Voyage, 4) => s(fields::persons(v).map(|_| String::new())),
+            (FormKind::Voyage, 5) => s(fields::ship_type(v).map(|t| legends::ship_type(t).into())),
+            (FormKind::Voyage, 6) => regional(v).map(|_| String::new()),
+            (FormKind::Station, 0 | 1) if v.trim() == "@" => Ok("not available".into()),
+            (FormKind::Station, 0) => s(fields::callsign(v).map(|_| String::new())),
+            (FormKind::Station, 1) => s(fields::ship_name(v).map(|_| String::new())),
+            (FormKind::Station, 2 | 6) => s(fields::antenna_a(v).map(|_| String::new())),
+            (FormKind::Station, 3 | 7) => s(fields::antenna_b(v).map(|_| String::new())),
+            (FormKind::Station, 4 | 8) => s(fields::antenna_c(v).map(|_| String::new())),
+            (FormKind::Station, 5 | 9) => s(fields::antenna_d(v).map(|_| String::new())),
+            _ => Ok(String::new()),
+        }
+    }
+
+    /// What the form sends, or the first refused field and its reason.
+    pub fn build(&self, ctx: &Context) -> Result<Outcome, (usize, String)> {
+        for i in 0..self.inputs.len() {
+            if let Err(e) = self.check(i, ctx) {
+                return Err((i, e));
+            }
+        }
+        let opt = |i: usize| {
+            let v = self.value(i).trim();
+            match v {
+                "" => None,
+                "@" => Some(String::new()),
+                _ => Some(v.to_string()),
+            }
+        };
+        let refused = |option: &str, e: &dyn std::fmt::Display| {
+            let i = self
+                .kind
+                .labels()
+                .iter()
+                .position(|l| l.eq_ignore_ascii_case(option))
+                .unwrap_or(0);
+            (i, e.to_string())
+        };
+        match self.kind {
+            FormKind::Eta => {
+                let o = EtaOptions {
+                    to: self.value(0).into(),
+                    country: self.value(1).into(),
+                    location: self.value(2).into(),
+                    section: self.value(3).into(),
+                    terminal: self.value(4).into(),
+                    hectometre: self.value(5).into(),
+                    eta: self.value(6).into(),
+                    tugs: Some(self.value(7).into()),
+                    air_draught: Some(self.value(8).into()),
+                };
+                command::eta_report(&o, ctx.now_ms)
+                    .map(|r| Outcome::Send(Item::Eta(r)))
+                    .map_err(|e| refused(e.option, &e))
+            }
+            FormKind::Safety => {
+                let to = opt(0);
+                command::safety_message(to.as_deref(), self.value(1))
+                    .map(|m| Outcome::Send(Item::Safety(m)))
+                    .map_err(|e| refused(e.option, &e))
+            }
+            FormKind::Voyage => {
+                if (0..self.inputs.len()).all(|i| opt(i).is_none()) {
+                    return Err((0, "nothing to send: every field is empty (unchanged)".into()));
+                }
+                let o = VsdOptions {
+                    status: opt(0),
+                    destination: opt(1),
+                    eta: opt(2),
+                    draught: opt(3),
+                    persons: opt(4),
+                    ship_type: opt(5),
+                };
+                let data = command::voyage_data(&o, ctx.now_ms).map_err(|e| refused(e.option, &e))?;
+                let mut v = data.vsd();
+                v.regional = match opt(6) {
+                    Some(r) => Some(regional(&r).map_err(|e| (6, e))?),
+                    None => None,
+                };
+                Ok(Outcome::SendData("VSD", vec![pi::build_vsd(TALKER, &v)]))
+            }
+            FormKind::Station => self.station_lines().map(|l| Outcome::SendData("SSD", l)),
+        }
+    }
+
+    /// The SSD sentences: call sign, name and the internal antenna
+    /// (source `AI`) in the first; the external GNSS antenna (source `GP`)
+    /// in a second when given.
+    fn station_lines(&self) -> Result<Vec<String>, (usize, String)> {
+        let opt = |i: usize| {
+            let v = self.value(i).trim();
+            (!v.is_empty()).then(|| v.to_string())
+        };
+        let text = |i: usize| opt(i).map(|v| if v == "@" { String::new() } else { v });
+        let antenna = |first: usize| -> Result<SsdOptions, (usize, String)> {
+            let o = SsdOptions {
+                callsign: None,
+                name: None,
+                a: opt(first),
+                b: opt(first + 1),
+                c: opt(first + 2),
+                d: opt(first + 3),
+            };
+            command::static_data(&o).map(|_| o).map_err(|e| {
+                let off = ["--a", "--b", "--c", "--d"]
+                    .iter()
+                    .position(|x| *x == e.option)
+                    .unwrap_or(0);
+                (
+                    first + off,
+                    "A, B, C and D go together (metres from the antenna to bow, stern, port and starboard)"
+                        .to_string(),
+                )
+            })
+        };
+        let internal = antenna(2)?;
+        let external = antenna(6)?;
+        let first = SsdOptions {
+            callsign: text(0),
+            name: text(1),
+            ..internal
+        };
+        let data: StaticData = command::static_data(&first).map_err(|e| (0, e.to_string()))?;
+        let mut lines = Vec::new();
+        let ext = command::static_data(&external).map_err(|e| (6, e.to_string()))?;
+        if data != StaticData::default() {
+            lines.push(data.sentence());
+        }
+        if ext.reference.is_some() {
+            let mut s = ext.ssd();
+            s.source = "GP".into();
+            lines.push(pi::build_ssd(TALKER, &s));
+        }
+        if lines.is_empty() {
+            return Err((0, "nothing to send: every field is empty (unchanged)".into()));
+        }
+        Ok(lines)
+    }
+
+    /// What the confirmation asks.
+    pub fn question(&self) -> String {
+        match self.kind {
+            FormKind::Eta => format!("Send the ETA report to {}?", self.value(0).trim()),
+            FormKind::Safety => {
+                let (n, slots) = self.safety_count();
+                let to = match self.value(0).trim() {
+                    "" => "all stations".to_string(),
+                    m => m.to_string(),
+                };
+                format!(
+                    "Send the message ({n} characters, {} slots) to {to}?",
+                    slots.unwrap_or(0)
+                )
+            }
+            FormKind::Voyage => "Write the voyage data to the transponder?".into(),
+            FormKind::Station => "Write the station data to the transponder?".into(),
+        }
+    }
+
+    /// A key press.
+    pub fn key(&mut self, k: &KeyEvent, ctx: &Context) -> Outcome {
+        if self.confirm {
+            self.confirm = false;
+            if matches!(k.code, KeyCode::Char('y' | 'Y')) && k.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE {
+                return match self.build(ctx) {
+                    Ok(o) => o,
+                    Err((i, e)) => {
+                        self.refuse_at(i, e);
+                        Outcome::Stay
+                    }
+                };
+            }
+            return Outcome::Stay;
+        }
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = k.modifiers.contains(KeyModifiers::ALT);
+        let n = self.inputs.len();
+        match k.code {
+            KeyCode::Esc => return Outcome::Close,
+            KeyCode::Tab if !ctrl => self.focus_to((self.focus + 1) % n),
+            KeyCode::BackTab => self.focus_to((self.focus + n - 1) % n),
+            KeyCode::Enter => match self.build(ctx) {
+                Ok(_) => {
+                    self.confirm = true;
+                    self.note = None;
+                }
+                Err((i, e)) => self.refuse_at(i, e),
+            },
+            KeyCode::Char('u') if ctrl => self.edit(InputRequest::DeleteLine),
+            KeyCode::Char('n') if ctrl => self.pick(1),
+            KeyCode::Char('p') if ctrl => self.pick(-1),
+            KeyCode::Char('s') if ctrl && self.kind == FormKind::Safety => self.save_text(),
+            KeyCode::Char('t') if ctrl && self.kind == FormKind::Voyage => {
+                let keep = std::mem::take(&mut self.stored);
+                *self = Form::station();
+                self.stored = keep;
+            }
+            KeyCode::Char('t') if ctrl && self.kind == FormKind::Station => {
+                let keep = std::mem::take(&mut self.stored);
+                *self = Form::voyage(keep);
+            }
+            KeyCode::Char(c) if !ctrl && !alt => self.type_char(c),
+            KeyCode::Backspace => self.edit(InputRequest::DeletePrevChar),
+            KeyCode::Delete => self.edit(InputRequest::DeleteNextChar),
+            KeyCode::Left => self.edit(InputRequest::GoToPrevChar),
+            KeyCode::Right => self.edit(InputRequest::GoToNextChar),
+            KeyCode::Home => self.edit(InputRequest::GoToStart),
+            KeyCode::End => self.edit(InputRequest::GoToEnd),
+            KeyCode::Up => self.focus_to((self.focus + n - 1) % n),
+            KeyCode::Down => self.focus_to((self.focus + 1) % n),
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn focus_to(&mut self, i: usize) {
+        self.focus = i;
+        self.pick = None;
+        self.note = None;
+    }
+
+    fn refuse_at(&mut self, i: usize, reason: String) {
+        let label = self.kind.labels().get(i).copied().unwrap_or("");
+        self.focus = i.min(self.inputs.len().saturating_sub(1));
+        self.note = Some(format!("{label}: {reason}"));
+    }
+
+    fn edit(&mut self, r: InputRequest) {
+        if let Some(x) = self.inputs.get_mut(self.focus) {
+            x.handle(r);
+        }
+        self.note = None;
+    }
+
+    /// Whether the focused field is text in the six-bit alphabet, folded
+    /// to upper case as typed.
+    fn upper(&self) -> bool {
+        matches!(
+            (self.kind, self.focus),
+            (FormKind::Eta, 1..=5) | (FormKind::Safety, 1) | (FormKind::Voyage, 1) | (FormKind::Station, 0 | 1)
+        )
+    }
+
+    fn type_char(&mut self, c: char) {
+        if self.kind == FormKind::Safety && self.focus == 1 {
+            let u = c.to_ascii_uppercase();
+            if let Err(e) = fields::sixbit_text(&u.to_string()) {
+                let e = match e {
+                    FieldError::Character {
+                        character, allowed, ..
+                    } => format!(
+                        "{} cannot be sent: allowed {allowed}",
+                        if character.is_control() || character.is_whitespace() && character != ' ' {
+                            format!("U+{:04X}", u32::from(character))
+                        } else {
+                            format!("{character:?}")
+                        }
+                    ),
+                    e => e.to_string(),
+                };
+                self.note = Some(format!("Text: {e}"));
+                return;
+            }
+            let max = self.safety_kind().max_chars();
+            if self.value(1).chars().count() >= max {
+                self.note = Some(format!("Text: at most {max} characters in one message"));
+                return;
+            }
+            self.edit(InputRequest::InsertChar(u));
+            return;
+        }
+        let c = if self.upper() { c.to_ascii_uppercase() } else { c };
+        self.edit(InputRequest::InsertChar(c));
+    }
+
+    /// Ctrl-N / Ctrl-P: the next / previous choice of the focused field.
+    fn pick(&mut self, step: i64) {
+        let choices: Vec<String> = match (self.kind, self.focus) {
+            (FormKind::Eta, 0) => VIRTUAL_MMSIS.iter().map(|x| x.0.to_string()).collect(),
+            (FormKind::Safety, 1) | (FormKind::Voyage, 1) => self.stored.clone(),
+            (FormKind::Voyage, 0) => (0..16).map(|i: u8| i.to_string()).collect(),
+            _ => Vec::new(),
+        };
+        if choices.is_empty() {
+            self.note = Some(match (self.kind, self.focus) {
+                (FormKind::Safety, 1) => "no stored texts yet: Ctrl-S stores this one".into(),
+                (FormKind::Voyage, 1) => "no destinations sent yet".into(),
+                _ => "this field has no list to choose from".into(),
+            });
+            return;
+        }
+        let len = choices.len() as i64;
+        let next = match self.pick {
+            None if step > 0 => 0,
+            None => len - 1,
+            Some(p) => (p as i64 + step).rem_euclid(len),
+        } as usize;
+        self.pick = Some(next);
+        let v = choices[next].clone();
+        let focus = self.focus;
+        self.set(focus, &v);
+        self.note = None;
+    }
+
+    /// Ctrl-S in the safety form: keep the text for later.
+    fn save_text(&mut self) {
+        let t = self.value(1).trim().to_string();
+        if t.is_empty() {
+            self.note = Some("Text: nothing to store".into());
+        } else if self.stored.contains(&t) {
+            self.note = Some("this text is stored already".into());
+        } else {
+            self.stored.push(t);
+            self.note = Some(format!("text stored ({} stored; Ctrl-N / Ctrl-P picks)", self.stored.len()));
+        }
+    }
+}
+
+/// Regional application flags of VSD: 0–15.
+fn regional(s: &str) -> Result<u8, String> {
+    match s.trim().parse::<u8>() {
+        Ok(v) if v <= 15 => Ok(v),
+        Ok(_) => Err(format!("{} is out of range: allowed 0 to 15", s.trim())),
+        Err(_) => Err(format!("{:?} is not a whole number 0 to 15", s.trim())),
+    }
+}
+
+/// Remember a destination sent (newest first, at most
+/// [`REMEMBERED_DESTINATIONS`], no repeats).
+pub fn remember(list: &mut Vec<String>, destination: &str) {
+    let d = destination.trim().to_ascii_uppercase();
+    if d.is_empty() || d == "@" {
+        return;
+    }
+    list.retain(|x| *x != d);
+    list.insert(0, d);
+    list.truncate(REMEMBERED_DESTINATIONS);
+}
