@@ -413,7 +413,7 @@ fn popups_on_a_large_screen_fit_without_scrolling() {
     let wide = render(&app, 200, 24);
     assert!(
         wide.lines()
-            .any(|l| l.contains("[next]") && l.contains("[filter]")),
+            .any(|l| l.contains("[next]") && l.contains("[zoom_out]")),
         "{wide}"
     );
     app.update(Action::ToggleHelp);
@@ -481,7 +481,7 @@ fn the_help_says_which_keys_scroll_close_and_quit_and_they_do() {
     for (action, key) in [
         ("quit", "x"),
         ("close", "c"),
-        ("help", "i"),
+        ("help", "g"),
         ("next", "j"),
         ("prev", "k"),
     ] {
@@ -489,13 +489,13 @@ fn the_help_says_which_keys_scroll_close_and_quit_and_they_do() {
     }
     let mut sink = Vec::new();
     let mut app = build_app(&config, &Source::Demo, AlarmLog::open(None, &mut sink)).unwrap();
-    press(&mut app, KeyCode::Char('i'));
+    press(&mut app, KeyCode::Char('g'));
     assert!(app.view.help);
     let text = help_text(&app);
     assert!(
         text.contains(
             "In this help: k/j/up/down/pageup/pagedown/home/end scroll; x or ctrl-c quits \
-             (asking first while an alarm is unacknowledged); c, i or any other key closes \
+             (asking first while an alarm is unacknowledged); c, g or any other key closes \
              this help."
         ),
         "{text}"
@@ -734,10 +734,18 @@ fn the_newest_unread_safety_message_is_shown_in_the_alarm_bar() {
         ),
         "{line}"
     );
-    assert!(line.contains("(1 more unread, l log, m read)"), "{line}");
-    // Read by the dismiss key, or by opening the alarm log.
+    assert!(line.contains("(1 more unread, l log, r read)"), "{line}");
+    // Read by the dismiss key, by opening the inbox, or by opening the
+    // alarm log.
+    let mut app4 = demo_app(310);
     app2.update(Action::DismissMessage);
     assert!(!render(&app2, 140, 44).contains("✉"));
+    press(&mut app4, KeyCode::Char('i'));
+    assert!(app4.inbox);
+    assert!(app4.engine.desk.inbox().iter().all(|e| !e.unread));
+    press(&mut app4, KeyCode::Esc);
+    assert!(!app4.inbox);
+    assert!(!render(&app4, 140, 44).contains("✉"));
     app.update(Action::ToggleAlarmLog);
     app.update(Action::ToggleAlarmLog);
     assert!(!render(&app, 140, 44).contains("✉"));
@@ -748,7 +756,7 @@ fn the_newest_unread_safety_message_is_shown_in_the_alarm_bar() {
         .lines()
         .find(|l| l.contains("✉!"))
         .unwrap_or_else(|| panic!("no message line: {narrow}"));
-    assert!(line.contains("…") && line.contains("m read)"), "{line}");
+    assert!(line.contains("…") && line.contains("r read)"), "{line}");
 }
 
 #[test]
