@@ -207,7 +207,9 @@ impl Form {
             (FormKind::Eta, 3) => s(fields::fairway_section(v).map(|_| String::new())),
             (FormKind::Eta, 4) => s(fields::terminal_code(v).map(|_| String::new())),
             (FormKind::Eta, 5) => s(fields::fairway_hectometre(v).map(|_| String::new())),
-            (FormKind::Eta, 6) | (FormKind::Voyage, 2) if self.kind == FormKind::Voyage && empty => {
+            (FormKind::Eta, 6) | (FormKind::Voyage, 2)
+                if self.kind == FormKind::Voyage && empty =>
+            {
                 Ok("unchanged".into())
             }
             (FormKind::Eta, 6) | (FormKind::Voyage, 2) => {
@@ -228,12 +230,12 @@ impl Form {
                 }
             })),
             (FormKind::Safety, 0) if empty => Ok("all stations (broadcast, message 14)".into()),
-            (FormKind::Safety, 0) => s(fields::destination_mmsi(v).map(|m| {
-                match (ctx.name_of)(m) {
+            (FormKind::Safety, 0) => {
+                s(fields::destination_mmsi(v).map(|m| match (ctx.name_of)(m) {
                     Some(n) => format!("{n} (message 12)"),
                     None => "message 12".into(),
-                }
-            })),
+                }))
+            }
             (FormKind::Safety, 1) => {
                 let kind = self.safety_kind();
                 s(fields::safety_text(v, kind).map(|_| String::new()))?;
@@ -246,7 +248,9 @@ impl Form {
                 ))
             }
             (FormKind::Voyage | FormKind::Station, _) if empty => Ok("unchanged".into()),
-            (FormKind::Voyage, 0) => s(fields::nav_status(v).map(|n| legends::nav_status(n).into())),
+            (FormKind::Voyage, 0) => {
+                s(fields::nav_status(v).map(|n| legends::nav_status(n).into()))
+            }
             (FormKind::Voyage, 1) if v.trim() == "@" => Ok("not available".into()),
             (FormKind::Voyage, 1) => s(fields::destination(v).map(|_| String::new())),
             (FormKind::Voyage, 3) => s(fields::draught(v).map(|_| String::new())),
@@ -313,7 +317,10 @@ impl Form {
             }
             FormKind::Voyage => {
                 if (0..self.inputs.len()).all(|i| opt(i).is_none()) {
-                    return Err((0, "nothing to send: every field is empty (unchanged)".into()));
+                    return Err((
+                        0,
+                        "nothing to send: every field is empty (unchanged)".into(),
+                    ));
                 }
                 let o = VsdOptions {
                     status: opt(0),
@@ -323,7 +330,8 @@ impl Form {
                     persons: opt(4),
                     ship_type: opt(5),
                 };
-                let data = command::voyage_data(&o, ctx.now_ms).map_err(|e| refused(e.option, &e))?;
+                let data =
+                    command::voyage_data(&o, ctx.now_ms).map_err(|e| refused(e.option, &e))?;
                 let mut v = data.vsd();
                 v.regional = match opt(6) {
                     Some(r) => Some(regional(&r).map_err(|e| (6, e))?),
@@ -384,7 +392,10 @@ impl Form {
             lines.push(pi::build_ssd(TALKER, &s));
         }
         if lines.is_empty() {
-            return Err((0, "nothing to send: every field is empty (unchanged)".into()));
+            return Err((
+                0,
+                "nothing to send: every field is empty (unchanged)".into(),
+            ));
         }
         Ok(lines)
     }
@@ -413,7 +424,9 @@ impl Form {
     pub fn key(&mut self, k: &KeyEvent, ctx: &Context) -> Outcome {
         if self.confirm {
             self.confirm = false;
-            if matches!(k.code, KeyCode::Char('y' | 'Y')) && k.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE {
+            if matches!(k.code, KeyCode::Char('y' | 'Y'))
+                && k.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE
+            {
                 return match self.build(ctx) {
                     Ok(o) => o,
                     Err((i, e)) => {
@@ -489,7 +502,10 @@ impl Form {
     fn upper(&self) -> bool {
         matches!(
             (self.kind, self.focus),
-            (FormKind::Eta, 1..=5) | (FormKind::Safety, 1) | (FormKind::Voyage, 1) | (FormKind::Station, 0 | 1)
+            (FormKind::Eta, 1..=5)
+                | (FormKind::Safety, 1)
+                | (FormKind::Voyage, 1)
+                | (FormKind::Station, 0 | 1)
         )
     }
 
@@ -521,7 +537,11 @@ impl Form {
             self.edit(InputRequest::InsertChar(u));
             return;
         }
-        let c = if self.upper() { c.to_ascii_uppercase() } else { c };
+        let c = if self.upper() {
+            c.to_ascii_uppercase()
+        } else {
+            c
+        };
         self.edit(InputRequest::InsertChar(c));
     }
 
@@ -563,7 +583,10 @@ impl Form {
             self.note = Some("this text is stored already".into());
         } else {
             self.stored.push(t);
-            self.note = Some(format!("text stored ({} stored; Ctrl-N / Ctrl-P picks)", self.stored.len()));
+            self.note = Some(format!(
+                "text stored ({} stored; Ctrl-N / Ctrl-P picks)",
+                self.stored.len()
+            ));
         }
     }
 }
@@ -587,4 +610,334 @@ pub fn remember(list: &mut Vec<String>, destination: &str) {
     list.retain(|x| *x != d);
     list.insert(0, d);
     list.truncate(REMEMBERED_DESTINATIONS);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2026-11-22T12:00:00Z
+    const NOW: i64 = 1_795_348_800_000;
+
+    fn names(m: u32) -> Option<String> {
+        (m == 244_123_456).then(|| "RIJN STAR".to_string())
+    }
+
+    fn ctx() -> Context<'static> {
+        Context {
+            now_ms: NOW,
+            name_of: &names,
+        }
+    }
+
+    fn k(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    fn typed(f: &mut Form, s: &str) {
+        for c in s.chars() {
+            assert_eq!(f.key(&k(KeyCode::Char(c)), &ctx()), Outcome::Stay);
+        }
+    }
+
+    fn fill_eta(f: &mut Form) {
+        for v in [
+            "002039991",
+            "at",
+            "vie",
+            "00001",
+            "00000",
+            "01234",
+            "2026-11-22 14:30",
+            "",
+            "7.5",
+        ] {
+            typed(f, v);
+            f.key(&k(KeyCode::Tab), &ctx());
+        }
+    }
+
+    #[test]
+    fn tab_and_shift_tab_move_round_the_fields() {
+        let mut f = Form::eta();
+        assert_eq!(f.focus, 0);
+        f.key(&k(KeyCode::Tab), &ctx());
+        assert_eq!(f.focus, 1);
+        f.key(&k(KeyCode::BackTab), &ctx());
+        f.key(&k(KeyCode::BackTab), &ctx());
+        assert_eq!(f.focus, 8);
+        f.key(&k(KeyCode::Tab), &ctx());
+        assert_eq!(f.focus, 0);
+    }
+
+    #[test]
+    fn ctrl_u_clears_the_field_and_letters_are_text() {
+        let mut f = Form::eta();
+        typed(f_mut(&mut f), "qmeid");
+        assert_eq!(f.value(0), "qmeid");
+        f.key(&ctrl('u'), &ctx());
+        assert_eq!(f.value(0), "");
+    }
+
+    fn f_mut(f: &mut Form) -> &mut Form {
+        f
+    }
+
+    #[test]
+    fn eta_form_confirms_then_sends_on_y_only() {
+        let mut f = Form::eta();
+        fill_eta(&mut f);
+        assert_eq!(f.value(1), "AT", "codes are folded to upper case");
+        for i in 0..9 {
+            assert!(f.check(i, &ctx()).is_ok(), "{i}: {:?}", f.check(i, &ctx()));
+        }
+        assert_eq!(f.check(7, &ctx()), Ok("unknown".into()));
+        assert_eq!(f.check(0, &ctx()), Ok("Austria national network".into()));
+        assert_eq!(f.key(&k(KeyCode::Enter), &ctx()), Outcome::Stay);
+        assert!(f.confirm);
+        // Any other key goes back, keeping what was typed.
+        assert_eq!(f.key(&k(KeyCode::Char('n')), &ctx()), Outcome::Stay);
+        assert!(!f.confirm);
+        assert_eq!(f.value(1), "AT");
+        f.key(&k(KeyCode::Enter), &ctx());
+        match f.key(&k(KeyCode::Char('y')), &ctx()) {
+            Outcome::Send(Item::Eta(r)) => {
+                assert_eq!(r.to, 2_039_991);
+                assert_eq!(r.tugs, 7, "empty tugs is unknown, 7");
+                assert_eq!(r.air_draught, 750);
+                assert_eq!((r.eta.hour, r.eta.minute), (14, 30));
+            }
+            o => panic!("{o:?}"),
+        }
+    }
+
+    #[test]
+    fn esc_closes_and_enter_on_a_bad_field_goes_there() {
+        let mut f = Form::eta();
+        fill_eta(&mut f);
+        // Tugs 9: refused, not clamped.
+        f.focus = 7;
+        typed(&mut f, "9");
+        assert!(f.check(7, &ctx()).is_err());
+        f.focus = 0;
+        f.key(&k(KeyCode::Enter), &ctx());
+        assert!(!f.confirm);
+        assert_eq!(f.focus, 7);
+        let note = f.note.clone().unwrap_or_default();
+        assert!(note.starts_with("Tugs: 9 is out of range"), "{note}");
+        assert_eq!(f.key(&k(KeyCode::Esc), &ctx()), Outcome::Close);
+        // Esc while asking goes back to the form, it does not close.
+        let mut g = Form::eta();
+        fill_eta(&mut g);
+        g.key(&k(KeyCode::Enter), &ctx());
+        assert_eq!(g.key(&k(KeyCode::Esc), &ctx()), Outcome::Stay);
+        assert!(!g.confirm);
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        let mut f = Form::eta();
+        f.focus = 8;
+        typed(&mut f, "40.01");
+        assert!(f.check(8, &ctx()).is_err());
+        f.focus = 6;
+        typed(&mut f, "2026-11-22 11:00");
+        assert!(f.check(6, &ctx()).unwrap_err().contains("past"));
+        let mut v = Form::voyage(Vec::new());
+        typed(&mut v, "16");
+        assert!(v.check(0, &ctx()).is_err());
+        v.key(&ctrl('u'), &ctx());
+        typed(&mut v, "5");
+        assert_eq!(v.check(0, &ctx()), Ok("Moored".into()));
+        v.focus = 3;
+        typed(&mut v, "25.6");
+        assert!(v.check(3, &ctx()).is_err());
+        v.focus = 4;
+        typed(&mut v, "8192");
+        assert!(v.check(4, &ctx()).is_err());
+        v.focus = 5;
+        typed(&mut v, "256");
+        assert!(v.check(5, &ctx()).is_err());
+        v.focus = 6;
+        typed(&mut v, "16");
+        assert!(v.check(6, &ctx()).is_err());
+        let mut s = Form::station();
+        s.focus = 4;
+        typed(&mut s, "64");
+        assert!(s.check(4, &ctx()).is_err());
+    }
+
+    #[test]
+    fn safety_text_is_folded_and_refused_characters_named() {
+        let mut f = Form::safety(Some(244_123_456), Vec::new());
+        assert_eq!(f.value(0), "244123456");
+        assert_eq!(f.check(0, &ctx()), Ok("RIJN STAR (message 12)".into()));
+        f.key(&k(KeyCode::Tab), &ctx());
+        typed(&mut f, "ice ahead");
+        assert_eq!(f.value(1), "ICE AHEAD");
+        typed(&mut f, "~");
+        assert_eq!(f.value(1), "ICE AHEAD", "refused as typed");
+        let note = f.note.clone().unwrap_or_default();
+        assert!(note.contains("'~' cannot be sent"), "{note}");
+        // 9 characters: one slot of message 12.
+        assert_eq!(f.safety_count(), (9, Some(1)));
+        assert_eq!(f.check(1, &ctx()), Ok("9/156 characters, 1 slot".into()));
+        typed(&mut f, "XX");
+        assert_eq!(f.safety_count(), (11, Some(2)));
+    }
+
+    #[test]
+    fn safety_limits_and_slots_follow_the_addressee() {
+        let mut f = Form::safety(None, Vec::new());
+        assert_eq!(f.safety_kind(), SafetyKind::Broadcast);
+        f.focus = 1;
+        typed(&mut f, &"A".repeat(170));
+        assert_eq!(f.value(1).len(), 161, "broadcast holds 161");
+        assert_eq!(f.safety_count(), (161, Some(5)));
+        let mut g = Form::safety(Some(244_123_456), Vec::new());
+        g.focus = 1;
+        typed(&mut g, &"A".repeat(170));
+        assert_eq!(g.value(1).len(), 156, "addressed holds 156");
+        for (n, slots) in [(10, 1), (48, 2), (85, 3), (122, 4), (156, 5)] {
+            let mut h = Form::safety(Some(244_123_456), Vec::new());
+            h.focus = 1;
+            typed(&mut h, &"B".repeat(n));
+            assert_eq!(h.safety_count(), (n, Some(slots)));
+            typed(&mut h, "B");
+            if n < 156 {
+                assert_eq!(h.safety_count(), (n + 1, Some(slots + 1)));
+            }
+        }
+        for (n, slots) in [(16, 1), (53, 2), (90, 3), (128, 4), (161, 5)] {
+            let mut h = Form::safety(None, Vec::new());
+            h.focus = 1;
+            typed(&mut h, &"B".repeat(n));
+            assert_eq!(h.safety_count(), (n, Some(slots)));
+        }
+        // Broadcast sends message 14 with no addressee.
+        let mut b = Form::safety(None, Vec::new());
+        b.focus = 1;
+        typed(&mut b, "securite");
+        b.key(&k(KeyCode::Enter), &ctx());
+        match b.key(&k(KeyCode::Char('Y')), &ctx()) {
+            Outcome::Send(Item::Safety(m)) => {
+                assert_eq!(m.to, None);
+                assert_eq!(m.text.text, "SECURITE");
+                assert_eq!(m.kind().msg_id(), 14);
+            }
+            o => panic!("{o:?}"),
+        }
+    }
+
+    #[test]
+    fn stored_texts_are_saved_and_cycled() {
+        let mut f = Form::safety(None, vec!["ICE".into()]);
+        f.focus = 1;
+        typed(&mut f, "fog");
+        f.key(&ctrl('s'), &ctx());
+        assert_eq!(f.stored, ["ICE", "FOG"]);
+        f.key(&ctrl('n'), &ctx());
+        assert_eq!(f.value(1), "ICE");
+        f.key(&ctrl('n'), &ctx());
+        assert_eq!(f.value(1), "FOG");
+        f.key(&ctrl('p'), &ctx());
+        assert_eq!(f.value(1), "ICE");
+        // The national MMSI list in the ETA form.
+        let mut e = Form::eta();
+        e.key(&ctrl('n'), &ctx());
+        assert_eq!(e.value(0), VIRTUAL_MMSIS[0].0);
+        e.key(&ctrl('n'), &ctx());
+        assert_eq!(e.value(0), VIRTUAL_MMSIS[1].0);
+    }
+
+    #[test]
+    fn voyage_data_sends_vsd_with_only_what_was_given() {
+        let mut v = Form::voyage(Vec::new());
+        v.key(&k(KeyCode::Enter), &ctx());
+        assert!(!v.confirm, "nothing to send");
+        typed(&mut v, "0");
+        v.key(&k(KeyCode::Tab), &ctx());
+        typed(&mut v, "atvie>dedui");
+        assert_eq!(v.value(1), "ATVIE>DEDUI");
+        v.focus = 5;
+        typed(&mut v, "79");
+        assert_eq!(
+            v.check(5, &ctx()),
+            Ok(crate::ais::legends::ship_type(79).into())
+        );
+        v.key(&k(KeyCode::Enter), &ctx());
+        assert!(v.confirm);
+        match v.key(&k(KeyCode::Char('y')), &ctx()) {
+            Outcome::SendData("VSD", lines) => {
+                assert_eq!(lines.len(), 1);
+                assert!(
+                    lines[0].starts_with("$ECVSD,079,,,ATVIE>DEDUI,,,,0,*"),
+                    "{}",
+                    lines[0]
+                );
+            }
+            o => panic!("{o:?}"),
+        }
+        let mut list = Vec::new();
+        for i in 0..20 {
+            remember(&mut list, &format!("D{i}"));
+        }
+        remember(&mut list, "d5");
+        assert_eq!(list.len(), REMEMBERED_DESTINATIONS);
+        assert_eq!(list[0], "D5");
+        assert_eq!(list.iter().filter(|d| *d == "D5").count(), 1);
+    }
+
+    #[test]
+    fn station_data_at_means_not_available_and_antennas_go_together() {
+        let mut s = Form::station();
+        typed(&mut s, "@");
+        assert_eq!(s.check(0, &ctx()), Ok("not available".into()));
+        s.focus = 2;
+        typed(&mut s, "10");
+        s.key(&k(KeyCode::Enter), &ctx());
+        assert!(!s.confirm);
+        assert!(s.note.clone().unwrap_or_default().contains("go together"));
+        for (i, v) in [
+            (3, "20"),
+            (4, "3"),
+            (5, "4"),
+            (6, "12"),
+            (7, "18"),
+            (8, "2"),
+            (9, "5"),
+        ] {
+            s.focus = i;
+            typed(&mut s, v);
+        }
+        s.key(&k(KeyCode::Enter), &ctx());
+        assert!(s.confirm, "{:?}", s.note);
+        match s.key(&k(KeyCode::Char('y')), &ctx()) {
+            Outcome::SendData("SSD", lines) => {
+                assert_eq!(lines.len(), 2);
+                assert!(
+                    lines[0].starts_with("$ECSSD,@@@@@@@,,010,020,03,04,,AI*"),
+                    "{}",
+                    lines[0]
+                );
+                assert!(
+                    lines[1].starts_with("$ECSSD,,,012,018,02,05,,GP*"),
+                    "{}",
+                    lines[1]
+                );
+            }
+            o => panic!("{o:?}"),
+        }
+        // Ctrl-T goes between voyage and station data.
+        let mut v = Form::voyage(vec!["X".into()]);
+        v.key(&ctrl('t'), &ctx());
+        assert_eq!(v.kind, FormKind::Station);
+        v.key(&ctrl('t'), &ctx());
+        assert_eq!(v.kind, FormKind::Voyage);
+        assert_eq!(v.stored, ["X"]);
+    }
 }

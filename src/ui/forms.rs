@@ -100,7 +100,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, form: &Form, th: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.accent())
-        .title(Span::styled(format!(" {} ", form.kind.title()), th.accent()))
+        .title(Span::styled(
+            format!(" {} ", form.kind.title()),
+            th.accent(),
+        ))
         .style(th.base());
     let inner = block.inner(area);
     let (fields, foot, (row, col)) = lines(form, &ctx, th);

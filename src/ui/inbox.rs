@@ -40,9 +40,8 @@ pub fn state_words(s: &State) -> String {
 }
 
 fn hhmm(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map_or_else(|| "--:--".into(), |d| {
-        d.format("%H:%MZ").to_string()
-    })
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map_or_else(|| "--:--".into(), |d| d.format("%H:%MZ").to_string())
 }
 
 fn who(app: &App, mmsi: u32) -> String {
@@ -90,12 +89,16 @@ pub fn rta_text(app: &App, e: &InboxEntry) -> Option<String> {
 
 /// The newest unread RTA answering one of our ETA reports.
 pub fn unread_rta(app: &App) -> Option<&InboxEntry> {
-    app.engine
-        .desk
-        .inbox()
-        .iter()
-        .rev()
-        .find(|e| e.unread && matches!(&e.kind, InboxKind::Rta { answers: Some(_), .. }))
+    app.engine.desk.inbox().iter().rev().find(|e| {
+        e.unread
+            && matches!(
+                &e.kind,
+                InboxKind::Rta {
+                    answers: Some(_),
+                    ..
+                }
+            )
+    })
 }
 
 /// The RTA line under the alarm bar.
