@@ -61,6 +61,10 @@ pub fn lines<'a>(
             Ok(w) => ("✓ ", w.clone(), th.ok()),
             Err(e) => ("✗ ", e.clone(), th.danger()),
         };
+        if form.kind == FormKind::Safety && i == 1 && !value.is_empty() {
+            // The whole message, wrapped, as it will be sent.
+            foot.push(Line::styled(format!(" «{value}»"), th.base()));
+        }
         if focused && !words.is_empty() {
             foot.push(Line::styled(format!(" {label}: {words}"), style));
         }
