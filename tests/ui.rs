@@ -924,7 +924,7 @@ fn a_send_closes_the_form_and_says_where_it_went() {
     press(&mut app, KeyCode::Char('i'));
     let inbox = render(&app, 120, 40);
     assert!(
-        inbox.contains("to 002039991: ETA 2026-06-22T08:30Z at ATVIE00001000000123"),
+        inbox.contains("to 002039991: ETA 2026-06-22T08:30Z at ATVIE 00001 00000 01234"),
         "{inbox}"
     );
     assert!(inbox.contains("queued"), "{inbox}");
@@ -1007,4 +1007,49 @@ fn inbox_lists_received_and_sent() {
     insta::assert_snapshot!("inbox_80x24", render(&app, 80, 24));
     press(&mut app, KeyCode::Char('i'));
     assert!(!app.inbox);
+}
+
+#[test]
+fn an_rta_answering_our_eta_is_shown_under_the_alarm_bar_until_read() {
+    let mut app = demo_app_writable(60);
+    fill_eta(&mut app);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
+    let now = app.now_ms();
+    for w in app.engine.desk.writes(now) {
+        app.engine.desk.write_done(&w.tag, Ok(()), now);
+    }
+    let Some(bridgewatch::voyage::outbox::Item::Eta(report)) = app
+        .engine
+        .desk
+        .outbox_entries()
+        .first()
+        .map(|e| e.item.clone())
+    else {
+        panic!("no ETA report in the outbox");
+    };
+    let own = app.engine.desk.own_mmsi().unwrap_or(0);
+    app.engine.desk.rta(&bridgewatch::traffic::RtaReceived {
+        at_ms: now + 60_000,
+        from: 2_039_991,
+        to: own,
+        location: report.location,
+        rta: bridgewatch::ais::application::DayTime {
+            month: 6,
+            day: 22,
+            hour: 8,
+            minute: 35,
+        },
+        status: 0,
+    });
+    let screen = render(&app, 120, 40);
+    let line = screen.lines().nth(4).unwrap_or_default().to_string();
+    assert!(
+        line.contains("RTA 08:35Z (06-22) from 002039991 for ATVIE 00001 00000 01234: operational, 5 min after ETA"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("rta_line_80x24", render(&app, 80, 24));
+    press(&mut app, KeyCode::Char('i'));
+    press(&mut app, KeyCode::Esc);
+    assert!(!render(&app, 120, 40).contains("RTA 08:35Z"));
 }

@@ -5,7 +5,7 @@
 
 use super::theme::Theme;
 use crate::app::console::{Action, App};
-use crate::voyage::desk::{InboxEntry, InboxKind, location_text};
+use crate::voyage::desk::{InboxEntry, InboxKind};
 use crate::voyage::outbox::{Item, State};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -37,6 +37,14 @@ pub fn state_words(s: &State) -> String {
         State::Interrupted { .. } => "interrupted".into(),
         State::Refused { reason } => format!("refused: {reason}"),
     }
+}
+
+/// An ISRS location: UN/LOCODE, fairway section, terminal, hectometre.
+pub fn location_text(l: &crate::ais::application::InlandLocation) -> String {
+    format!(
+        "{}{} {} {} {}",
+        l.country, l.locode, l.section, l.terminal, l.hectometre
+    )
 }
 
 fn hhmm(ms: i64) -> String {
