@@ -10,7 +10,7 @@ use crate::voyage::outbox::{Item, State};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 /// Lock/bridge/terminal status of an RTA in words (Inland AIS FI 22).
 pub fn lock_status(s: u8) -> &'static str {
@@ -130,6 +130,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         .title(Span::styled(" inbox and outbox ", th.accent()))
         .title_bottom(Span::styled(format!(" {close} or {key} closes "), th.dim()))
         .style(th.base());
+    let w = block.inner(area).width as usize;
     let mut lines = vec![Line::styled(" Received", th.accent())];
     let inbox = app.engine.desk.inbox();
     if inbox.is_empty() {
@@ -158,10 +159,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             InboxKind::Rta { .. } => rta_text(app, e).unwrap_or_default(),
         };
         let style = if e.to_us { th.warn() } else { th.base() };
-        lines.push(Line::from(vec![
+        lines.extend(super::row(
             Span::styled(format!(" {mark} {} ", hhmm(e.at_ms)), th.dim()),
-            Span::styled(text, style),
-        ]));
+            vec![Span::styled(text, style)],
+            w,
+        ));
     }
     lines.push(Line::from(""));
     lines.push(Line::styled(" Sent", th.accent()));
@@ -183,16 +185,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             State::Queued | State::Sending { .. } | State::Written { .. } => th.base(),
             _ => th.warn(),
         };
-        lines.push(Line::from(vec![
+        lines.extend(super::row(
             Span::styled(format!("    {} ", hhmm(e.queued_ms)), th.dim()),
-            Span::styled(format!("to {to}: {what} — "), th.base()),
-            Span::styled(state_words(&e.state), style),
-        ]));
+            vec![
+                Span::styled(format!("to {to}: {what} — "), th.base()),
+                Span::styled(state_words(&e.state), style),
+            ],
+            w,
+        ));
     }
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-        area,
-    );
+    f.render_widget(Paragraph::new(lines).block(block), area);
 }
