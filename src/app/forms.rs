@@ -612,6 +612,141 @@ pub fn remember(list: &mut Vec<String>, destination: &str) {
     list.truncate(REMEMBERED_DESTINATIONS);
 }
 
+/// Inland AIS FI 10 (inland ship static and voyage related data, table
+/// 2.7) as the officer types it; empty = not available / unknown.
+#[derive(Debug, Clone, Default)]
+pub struct InlandOptions {
+    /// European ship number (ENI): 8 digits.
+    pub eni: String,
+    /// Length in metres, 0.1–800.0.
+    pub length: String,
+    /// Beam in metres, 0.1–100.0.
+    pub beam: String,
+    /// ERI ship or convoy type (Inland AIS annex E).
+    pub eri_type: String,
+    /// Blue cones 0–3, or `B` for the B-flag; empty = unknown (5).
+    pub cones: String,
+    /// Draught in metres, 0.01–20.00.
+    pub draught: String,
+    /// `L` loaded, `U` unloaded, empty = not available.
+    pub loaded: String,
+    /// High-quality speed, course, heading sensors (professional sensors
+    /// connected; else low / GNSS).
+    pub speed_q: bool,
+    pub course_q: bool,
+    pub heading_q: bool,
+}
+
+/// A decimal in `1..=max` units of `1/scale`, empty = 0 (not available).
+fn inland_decimal(s: &str, decimals: usize, max: u16, range: &str) -> Result<u16, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(0);
+    }
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let ok = !int.is_empty()
+        && int.len() <= 5
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.len() <= decimals
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && !(t.contains('.') && frac.is_empty());
+    if !ok {
+        return Err(format!(
+            "{t:?} is not metres with at most {decimals} decimal(s)"
+        ));
+    }
+    let units = format!("{int}{frac:0<decimals$}")
+        .parse::<u32>()
+        .map_err(|_| format!("{t} is out of range: allowed {range}"))?;
+    match u16::try_from(units) {
+        Ok(v) if (1..=max).contains(&v) => Ok(v),
+        _ => Err(format!("{t} is out of range: allowed {range}")),
+    }
+}
+
+/// Check FI 10 data: each refusal names its field.
+pub fn inland_static(
+    o: &InlandOptions,
+) -> Result<crate::ais::application::InlandStatic, (&'static str, String)> {
+    use crate::nmea::armour::Text;
+    let eni = o.eni.trim();
+    if !eni.is_empty() && (eni.len() != 8 || !eni.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(("ENI", format!("{eni:?} is not an ENI of exactly 8 digits")));
+    }
+    let length = inland_decimal(&o.length, 1, 8000, "0.1 to 800.0 m").map_err(|e| ("Length", e))?;
+    let beam = inland_decimal(&o.beam, 1, 1000, "0.1 to 100.0 m").map_err(|e| ("Beam", e))?;
+    let draught =
+        inland_decimal(&o.draught, 2, 2000, "0.01 to 20.00 m").map_err(|e| ("Draught", e))?;
+    let t = o.eri_type.trim();
+    let shiptype = if t.is_empty() {
+        0
+    } else {
+        let code = t.parse::<u16>().map_err(|_| {
+            (
+                "ERI type",
+                format!("{t:?} is not an ERI code (4 digits, e.g. 8010)"),
+            )
+        })?;
+        if legends::eri_ship_type(code).is_none() {
+            return Err((
+                "ERI type",
+                format!("{code} is not in the ERI ship and convoy type list"),
+            ));
+        }
+        code
+    };
+    let hazard = match o.cones.trim() {
+        "" => 5,
+        "b" | "B" => 4,
+        c => match c.parse::<u8>() {
+            Ok(n) if n <= 3 => n,
+            _ => {
+                return Err((
+                    "Blue cones",
+                    format!(
+                        "{c:?} is out of range: allowed 0 to 3 cones, B for the B-flag, empty when unknown"
+                    ),
+                ));
+            }
+        },
+    };
+    let loaded = match o.loaded.trim() {
+        "" => 0,
+        "l" | "L" => 1,
+        "u" | "U" => 2,
+        l => {
+            return Err((
+                "Loaded",
+                format!("{l:?} is not L (loaded), U (unloaded) or empty (not available)"),
+            ));
+        }
+    };
+    Ok(crate::ais::application::InlandStatic {
+        vin: Text::from_str_lossy(if eni.is_empty() { "@@@@@@@@" } else { eni }),
+        length,
+        beam,
+        shiptype,
+        hazard,
+        draught,
+        loaded,
+        speed_q: o.speed_q,
+        course_q: o.course_q,
+        heading_q: o.heading_q,
+    })
+}
+
+/// The BBM sentence(s) of message 8 carrying FI 10, with sequential
+/// message identifier `seq`.
+pub fn inland_bbm(
+    s: &crate::ais::application::InlandStatic,
+    seq: u8,
+) -> Result<Vec<String>, String> {
+    use crate::ais::application::BroadcastApp;
+    let data = crate::ais::encode::broadcast_app_bits(200, 10, &BroadcastApp::InlandStatic(*s))
+        .map_err(|e| e.to_string())?;
+    Ok(pi::build_binary(TALKER, None, 0, 8, seq, &data))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -658,6 +793,93 @@ mod tests {
         ] {
             typed(f, v);
             f.key(&k(KeyCode::Tab), &ctx());
+        }
+    }
+
+    #[test]
+    fn inland_data_is_checked_and_builds_fi_10() {
+        let o = InlandOptions {
+            eni: "02326789".into(),
+            length: "110.0".into(),
+            beam: "11.45".into(),
+            eri_type: "8010".into(),
+            cones: "b".into(),
+            draught: "2.85".into(),
+            loaded: "l".into(),
+            ..InlandOptions::default()
+        };
+        assert_eq!(inland_static(&o).unwrap_err().0, "Beam", "one decimal only");
+        let o = InlandOptions {
+            beam: "11.4".into(),
+            ..o
+        };
+        let s = inland_static(&o).unwrap();
+        assert_eq!((s.length, s.beam, s.draught), (1100, 114, 285));
+        assert_eq!((s.hazard, s.loaded, s.shiptype), (4, 1, 8010));
+        let lines = inland_bbm(&s, 1).unwrap();
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].contains("BBM,1,1,1,0,8,"), "{}", lines[0]);
+        let empty = inland_static(&InlandOptions::default()).unwrap();
+        assert_eq!((empty.hazard, empty.loaded, empty.length), (5, 0, 0));
+        for (o, field) in [
+            (
+                InlandOptions {
+                    eni: "1234567".into(),
+                    ..Default::default()
+                },
+                "ENI",
+            ),
+            (
+                InlandOptions {
+                    length: "800.1".into(),
+                    ..Default::default()
+                },
+                "Length",
+            ),
+            (
+                InlandOptions {
+                    length: "0".into(),
+                    ..Default::default()
+                },
+                "Length",
+            ),
+            (
+                InlandOptions {
+                    beam: "100.1".into(),
+                    ..Default::default()
+                },
+                "Beam",
+            ),
+            (
+                InlandOptions {
+                    draught: "20.01".into(),
+                    ..Default::default()
+                },
+                "Draught",
+            ),
+            (
+                InlandOptions {
+                    eri_type: "9999".into(),
+                    ..Default::default()
+                },
+                "ERI type",
+            ),
+            (
+                InlandOptions {
+                    cones: "4".into(),
+                    ..Default::default()
+                },
+                "Blue cones",
+            ),
+            (
+                InlandOptions {
+                    loaded: "x".into(),
+                    ..Default::default()
+                },
+                "Loaded",
+            ),
+        ] {
+            assert_eq!(inland_static(&o).unwrap_err().0, field, "{o:?}");
         }
     }
 
