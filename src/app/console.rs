@@ -756,7 +756,24 @@ impl App {
             Action::DismissMessage => {
                 self.messages_read = self.engine.traffic.safety_messages.len();
             }
-            Action::OpenEta => self.open_form(super::forms::Form::eta()),
+            Action::OpenEta => {
+                // From the last ETA report sent, when there is one.
+                let last = self
+                    .engine
+                    .desk
+                    .outbox_entries()
+                    .iter()
+                    .rev()
+                    .find_map(|e| match &e.item {
+                        crate::voyage::outbox::Item::Eta(r) => Some(*r),
+                        _ => None,
+                    });
+                let form = match last {
+                    Some(r) => super::forms::Form::eta_after(&r),
+                    None => super::forms::Form::eta(),
+                };
+                self.open_form(form);
+            }
             Action::OpenMessage => {
                 let to = self.selected().map(|t| t.mmsi);
                 self.open_form(super::forms::Form::safety(to, self.stored_texts.clone()));

@@ -138,6 +138,31 @@ impl Form {
         Form::new(FormKind::Eta)
     }
 
+    /// The ETA report form filled from the last report sent: the same
+    /// addressee, location and air draught; the ETA and tugs to be given.
+    pub fn eta_after(last: &crate::voyage::messages::EtaReport) -> Form {
+        let mut f = Form::eta();
+        let l = &last.location;
+        let air = if last.air_draught == 0 {
+            String::new()
+        } else {
+            format!("{}.{:02}", last.air_draught / 100, last.air_draught % 100)
+        };
+        for (i, v) in [
+            (0, format!("{:09}", last.to)),
+            (1, l.country.to_string()),
+            (2, l.locode.to_string()),
+            (3, l.section.to_string()),
+            (4, l.terminal.to_string()),
+            (5, l.hectometre.to_string()),
+            (8, air),
+        ] {
+            f.set(i, &v);
+        }
+        f.focus = 6;
+        f
+    }
+
     /// The safety-message form, to `to` (the selected target) or all.
     pub fn safety(to: Option<u32>, stored: Vec<String>) -> Form {
         let mut f = Form::new(FormKind::Safety);
@@ -881,6 +906,24 @@ mod tests {
         ] {
             assert_eq!(inland_static(&o).unwrap_err().0, field, "{o:?}");
         }
+    }
+
+    #[test]
+    fn the_eta_form_starts_from_the_last_report() {
+        let mut f = Form::eta();
+        fill_eta(&mut f);
+        f.key(&k(KeyCode::Enter), &ctx());
+        let Outcome::Send(Item::Eta(r)) = f.key(&k(KeyCode::Char('y')), &ctx()) else {
+            panic!("not sent");
+        };
+        let g = Form::eta_after(&r);
+        assert_eq!(g.focus, 6, "the ETA is asked first");
+        assert_eq!(g.value(0), "002039991");
+        assert_eq!(g.value(2), "VIE");
+        assert_eq!(g.value(5), "01234");
+        assert_eq!(g.value(6), "");
+        assert_eq!(g.value(8), "7.50");
+        assert_eq!(fields::air_draught(g.value(8)), Ok(750));
     }
 
     #[test]
