@@ -413,7 +413,7 @@ fn popups_on_a_large_screen_fit_without_scrolling() {
     let wide = render(&app, 200, 24);
     assert!(
         wide.lines()
-            .any(|l| l.contains("[next]") && l.contains("[filter]")),
+            .any(|l| l.contains("[next]") && l.contains("[zoom_out]")),
         "{wide}"
     );
     app.update(Action::ToggleHelp);
@@ -481,7 +481,7 @@ fn the_help_says_which_keys_scroll_close_and_quit_and_they_do() {
     for (action, key) in [
         ("quit", "x"),
         ("close", "c"),
-        ("help", "i"),
+        ("help", "g"),
         ("next", "j"),
         ("prev", "k"),
     ] {
@@ -489,13 +489,13 @@ fn the_help_says_which_keys_scroll_close_and_quit_and_they_do() {
     }
     let mut sink = Vec::new();
     let mut app = build_app(&config, &Source::Demo, AlarmLog::open(None, &mut sink)).unwrap();
-    press(&mut app, KeyCode::Char('i'));
+    press(&mut app, KeyCode::Char('g'));
     assert!(app.view.help);
     let text = help_text(&app);
     assert!(
         text.contains(
             "In this help: k/j/up/down/pageup/pagedown/home/end scroll; x or ctrl-c quits \
-             (asking first while an alarm is unacknowledged); c, i or any other key closes \
+             (asking first while an alarm is unacknowledged); c, g or any other key closes \
              this help."
         ),
         "{text}"
@@ -734,10 +734,18 @@ fn the_newest_unread_safety_message_is_shown_in_the_alarm_bar() {
         ),
         "{line}"
     );
-    assert!(line.contains("(1 more unread, l log, m read)"), "{line}");
-    // Read by the dismiss key, or by opening the alarm log.
+    assert!(line.contains("(1 more unread, l log, r read)"), "{line}");
+    // Read by the dismiss key, by opening the inbox, or by opening the
+    // alarm log.
+    let mut app4 = demo_app(310);
     app2.update(Action::DismissMessage);
     assert!(!render(&app2, 140, 44).contains("✉"));
+    press(&mut app4, KeyCode::Char('i'));
+    assert!(app4.inbox);
+    assert!(app4.engine.desk.inbox().iter().all(|e| !e.unread));
+    press(&mut app4, KeyCode::Esc);
+    assert!(!app4.inbox);
+    assert!(!render(&app4, 140, 44).contains("✉"));
     app.update(Action::ToggleAlarmLog);
     app.update(Action::ToggleAlarmLog);
     assert!(!render(&app, 140, 44).contains("✉"));
@@ -748,7 +756,7 @@ fn the_newest_unread_safety_message_is_shown_in_the_alarm_bar() {
         .lines()
         .find(|l| l.contains("✉!"))
         .unwrap_or_else(|| panic!("no message line: {narrow}"));
-    assert!(line.contains("…") && line.contains("m read)"), "{line}");
+    assert!(line.contains("…") && line.contains("r read)"), "{line}");
 }
 
 #[test]
@@ -808,4 +816,240 @@ fn at_80_columns_the_alarm_bar_keeps_cpa_and_tcpa_whole() {
         line.contains(" NM TCPA ") && line.trim_end_matches(['"', ' ']).ends_with(" min"),
         "{line}"
     );
+}
+
+// --- Forms and the inbox -------------------------------------------------
+
+fn ctrl_key(app: &mut App, c: char) {
+    app.key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+fn type_text(app: &mut App, s: &str) {
+    for c in s.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+/// The demo app whose desk has a transponder to write to (and an empty
+/// inbox).
+fn demo_app_writable(secs: i64) -> App {
+    let mut app = demo_app(secs);
+    let own = app.engine.desk.own_mmsi();
+    app.engine.desk = bridgewatch::voyage::desk::Desk::new(
+        own,
+        true,
+        bridgewatch::voyage::outbox::OutboxConfig::default(),
+    );
+    app
+}
+
+const ETA_FIELDS: [&str; 9] = [
+    "002039991",
+    "at",
+    "vie",
+    "00001",
+    "00000",
+    "01234",
+    "2026-06-22 08:30",
+    "",
+    "7.5",
+];
+
+fn fill_eta(app: &mut App) {
+    press(app, KeyCode::Char('e'));
+    for v in ETA_FIELDS {
+        type_text(app, v);
+        press(app, KeyCode::Tab);
+    }
+}
+
+#[test]
+fn eta_form_is_checked_as_typed_and_a_refused_send_keeps_the_text() {
+    let mut app = demo_app(60);
+    fill_eta(&mut app);
+    assert!(app.form.is_some());
+    let big = render(&app, 120, 40);
+    assert!(big.contains("Austria national network"), "{big}");
+    assert!(big.contains("✓ unknown"), "empty tugs = unknown: {big}");
+    // The alarm bar stays in view above the form.
+    assert!(big.contains("ALARM"), "{big}");
+    insta::assert_snapshot!("eta_form_120x40", big);
+    press(&mut app, KeyCode::Enter);
+    let asking = render(&app, 80, 24);
+    assert!(asking.contains("y sends"), "{asking}");
+    press(&mut app, KeyCode::Char('y'));
+    let form = app.form.as_ref().expect("the form stays open");
+    assert!(
+        form.note
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("no transponder link"),
+        "{:?}",
+        form.note
+    );
+    assert_eq!(form.value(2), "VIE");
+    assert!(app.engine.desk.outbox_entries().is_empty());
+    let small = render(&app, 80, 24);
+    assert!(small.contains("no transponder link"), "{small}");
+    insta::assert_snapshot!("eta_form_refused_80x24", small);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.form.is_none());
+}
+
+#[test]
+fn while_a_form_is_open_letters_are_text_not_commands() {
+    let mut app = demo_app(60);
+    press(&mut app, KeyCode::Char('e'));
+    let palette = app.view.palette;
+    type_text(&mut app, "qpsa?");
+    assert!(!app.quit && !app.view.confirm_quit && !app.view.help);
+    assert_eq!(app.view.palette, palette);
+    assert_eq!(app.unacknowledged_alarms(), 1, "a is text, not acknowledge");
+    assert_eq!(app.form.as_ref().map(|f| f.value(0)), Some("qpsa?"));
+}
+
+#[test]
+fn a_send_closes_the_form_and_says_where_it_went() {
+    let mut app = demo_app_writable(60);
+    fill_eta(&mut app);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.form.is_none());
+    let screen = render(&app, 120, 40);
+    assert!(
+        screen.contains("ETA report queued — see the outbox (i)"),
+        "{screen}"
+    );
+    assert_eq!(app.engine.desk.outbox_entries().len(), 1);
+    press(&mut app, KeyCode::Char('i'));
+    let inbox = render(&app, 120, 40);
+    assert!(
+        inbox.contains("to 002039991: ETA 2026-06-22T08:30Z at ATVIE 00001 00000 01234"),
+        "{inbox}"
+    );
+    assert!(inbox.contains("queued"), "{inbox}");
+}
+
+#[test]
+fn safety_form_folds_counts_and_names_the_addressee() {
+    let mut app = demo_app(60);
+    app.select(230_123_000);
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Tab);
+    let text = "keep clear, ice ahead";
+    type_text(&mut app, text);
+    type_text(&mut app, "~{");
+    let form = app.form.as_ref().expect("form");
+    assert_eq!(form.value(1), text.to_uppercase());
+    let n = text.chars().count();
+    let slots = bridgewatch::voyage::fields::SafetyKind::Addressed
+        .slots(n)
+        .expect("fits");
+    assert_eq!(slots, 2, "21 characters of message 12 take 2 slots");
+    let big = render(&app, 120, 40);
+    assert!(big.contains("NORDIC STAR (message 12)"), "{big}");
+    assert!(
+        big.contains(&format!("{n}/156 characters, {slots} slots")),
+        "{big}"
+    );
+    assert!(big.contains("'{' cannot be sent"), "{big}");
+    insta::assert_snapshot!("safety_form_120x40", big);
+    // Emptied To: broadcast, message 14, 161 characters.
+    press(&mut app, KeyCode::BackTab);
+    ctrl_key(&mut app, 'u');
+    let small = render(&app, 80, 24);
+    assert!(
+        small.contains("all stations (broadcast, message 14)"),
+        "{small}"
+    );
+    insta::assert_snapshot!("safety_form_80x24", small);
+}
+
+#[test]
+fn voyage_and_station_forms() {
+    let mut app = demo_app(60);
+    press(&mut app, KeyCode::Char('d'));
+    type_text(&mut app, "5");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "nlrtm>dedui");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "30");
+    let big = render(&app, 120, 40);
+    assert!(big.contains("✓ Moored"), "{big}");
+    assert!(
+        big.contains("30 is out of range: allowed 0.0 to 25.5 m"),
+        "{big}"
+    );
+    insta::assert_snapshot!("voyage_form_120x40", big);
+    insta::assert_snapshot!("voyage_form_80x24", render(&app, 80, 24));
+    ctrl_key(&mut app, 't');
+    type_text(&mut app, "@");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "rijn star");
+    let big = render(&app, 120, 40);
+    assert!(big.contains("station data (SSD)"), "{big}");
+    assert!(big.contains("RIJN STAR"), "{big}");
+    insta::assert_snapshot!("station_form_120x40", big);
+    insta::assert_snapshot!("station_form_80x24", render(&app, 80, 24));
+}
+
+#[test]
+fn inbox_lists_received_and_sent() {
+    let mut app = demo_app(310);
+    assert!(app.engine.desk.inbox().iter().any(|e| e.unread));
+    press(&mut app, KeyCode::Char('i'));
+    let big = render(&app, 120, 40);
+    assert!(big.contains("Received"), "{big}");
+    assert!(big.contains("NORDIC STAR ALTERING COURSE"), "{big}");
+    assert!(big.contains("nothing sent"), "{big}");
+    insta::assert_snapshot!("inbox_120x40", big);
+    insta::assert_snapshot!("inbox_80x24", render(&app, 80, 24));
+    press(&mut app, KeyCode::Char('i'));
+    assert!(!app.inbox);
+}
+
+#[test]
+fn an_rta_answering_our_eta_is_shown_under_the_alarm_bar_until_read() {
+    let mut app = demo_app_writable(60);
+    fill_eta(&mut app);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
+    let now = app.now_ms();
+    for w in app.engine.desk.writes(now) {
+        app.engine.desk.write_done(&w.tag, Ok(()), now);
+    }
+    let Some(bridgewatch::voyage::outbox::Item::Eta(report)) = app
+        .engine
+        .desk
+        .outbox_entries()
+        .first()
+        .map(|e| e.item.clone())
+    else {
+        panic!("no ETA report in the outbox");
+    };
+    let own = app.engine.desk.own_mmsi().unwrap_or(0);
+    app.engine.desk.rta(&bridgewatch::traffic::RtaReceived {
+        at_ms: now + 60_000,
+        from: 2_039_991,
+        to: own,
+        location: report.location,
+        rta: bridgewatch::ais::application::DayTime {
+            month: 6,
+            day: 22,
+            hour: 8,
+            minute: 35,
+        },
+        status: 0,
+    });
+    let screen = render(&app, 120, 40);
+    let line = screen.lines().nth(4).unwrap_or_default().to_string();
+    assert!(
+        line.contains("RTA 08:35Z (06-22) from 002039991 for ATVIE 00001 00000 01234: operational, 5 min after ETA"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("rta_line_80x24", render(&app, 80, 24));
+    press(&mut app, KeyCode::Char('i'));
+    press(&mut app, KeyCode::Esc);
+    assert!(!render(&app, 120, 40).contains("RTA 08:35Z"));
 }

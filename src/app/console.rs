@@ -38,6 +38,10 @@ pub enum Action {
     ToggleHeadUp,
     ToggleAlarmLog,
     DismissMessage,
+    OpenEta,
+    OpenMessage,
+    OpenVoyage,
+    OpenInbox,
     ToggleHelp,
     CyclePalette,
     Close,
@@ -47,7 +51,7 @@ impl Action {
     /// Every action: (action, config name, default key, help text), in
     /// help order — the one table the keymap, the help and the config
     /// names come from.
-    pub const ALL: [(Action, &'static str, &'static str, &'static str); 21] = [
+    pub const ALL: [(Action, &'static str, &'static str, &'static str); 25] = [
         (
             Action::NextTarget,
             "next",
@@ -127,8 +131,32 @@ impl Action {
         (
             Action::DismissMessage,
             "dismiss",
-            "m",
+            "r",
             "mark received messages read (clears the alarm bar's ✉)",
+        ),
+        (
+            Action::OpenEta,
+            "eta_form",
+            "e",
+            "ETA report to a lock, bridge or terminal (form)",
+        ),
+        (
+            Action::OpenMessage,
+            "message_form",
+            "m",
+            "safety-related message to the selected ship or all (form)",
+        ),
+        (
+            Action::OpenVoyage,
+            "voyage_form",
+            "d",
+            "voyage data; ctrl-t in it: station data (form)",
+        ),
+        (
+            Action::OpenInbox,
+            "inbox",
+            "i",
+            "inbox and outbox (opening marks received items read)",
         ),
         (
             Action::CyclePalette,
@@ -436,6 +464,16 @@ pub struct App {
     /// Received safety messages the officer has seen (the first this many
     /// of `engine.traffic.safety_messages`).
     pub messages_read: usize,
+    /// The form open over the main screen (every key goes to it).
+    pub form: Option<super::forms::Form>,
+    /// The inbox/outbox window is open.
+    pub inbox: bool,
+    /// A short confirmation after a send ("ETA report queued …").
+    pub notice: Option<String>,
+    /// Safety texts stored for reuse (Ctrl-S in the message form).
+    pub stored_texts: Vec<String>,
+    /// Destinations sent in voyage data, newest first.
+    pub destinations: Vec<String>,
 }
 
 /// How long a snooze holds (unless the encounter gets worse), ms.
@@ -468,6 +506,11 @@ impl App {
             config_label: "built-in defaults".into(),
             silence_ms: (DEFAULT_SILENCE_S * 1000.0) as i64,
             messages_read: 0,
+            form: None,
+            inbox: false,
+            notice: None,
+            stored_texts: Vec::new(),
+            destinations: Vec::new(),
         }
     }
 
@@ -713,6 +756,37 @@ impl App {
             Action::DismissMessage => {
                 self.messages_read = self.engine.traffic.safety_messages.len();
             }
+            Action::OpenEta => {
+                // From the last ETA report sent, when there is one.
+                let last = self
+                    .engine
+                    .desk
+                    .outbox_entries()
+                    .iter()
+                    .rev()
+                    .find_map(|e| match &e.item {
+                        crate::voyage::outbox::Item::Eta(r) => Some(*r),
+                        _ => None,
+                    });
+                let form = match last {
+                    Some(r) => super::forms::Form::eta_after(&r),
+                    None => super::forms::Form::eta(),
+                };
+                self.open_form(form);
+            }
+            Action::OpenMessage => {
+                let to = self.selected().map(|t| t.mmsi);
+                self.open_form(super::forms::Form::safety(to, self.stored_texts.clone()));
+            }
+            Action::OpenVoyage => {
+                self.open_form(super::forms::Form::voyage(self.destinations.clone()))
+            }
+            Action::OpenInbox => {
+                self.inbox = !self.inbox;
+                if self.inbox {
+                    self.mark_inbox_read();
+                }
+            }
             Action::ToggleHelp => {
                 self.view.help = !self.view.help;
                 self.view.help_scroll.offset = 0;
@@ -764,6 +838,104 @@ impl App {
             .count()
     }
 
+    fn open_form(&mut self, f: super::forms::Form) {
+        self.notice = None;
+        self.form = Some(f);
+    }
+
+    /// Opening the inbox reads it: every received item is marked read.
+    fn mark_inbox_read(&mut self) {
+        let unread: Vec<u64> = self
+            .engine
+            .desk
+            .inbox()
+            .iter()
+            .filter(|e| e.unread)
+            .map(|e| e.n)
+            .collect();
+        for n in unread {
+            self.engine.desk.mark_read(n);
+        }
+        self.messages_read = self.engine.traffic.safety_messages.len();
+    }
+
+    /// The name the traffic picture knows for an MMSI.
+    pub fn name_of(&self, mmsi: u32) -> Option<String> {
+        self.engine
+            .traffic
+            .targets
+            .get(&mmsi)
+            .and_then(|t| t.name())
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+    }
+
+    /// A key while a form is open: the form answers; a send goes to the
+    /// desk, whose refusal stays in the form with what was typed.
+    fn form_key(&mut self, k: &KeyEvent) {
+        use super::forms::Outcome;
+        let Some(mut form) = self.form.take() else {
+            return;
+        };
+        let now = self.now_ms();
+        let outcome = {
+            let name_of = |m: u32| self.name_of(m);
+            let ctx = super::forms::Context {
+                now_ms: now,
+                name_of: &name_of,
+            };
+            form.key(k, &ctx)
+        };
+        match form.kind {
+            super::forms::FormKind::Safety => self.stored_texts = form.stored.clone(),
+            super::forms::FormKind::Voyage | super::forms::FormKind::Station => {
+                self.destinations = form.stored.clone()
+            }
+            super::forms::FormKind::Eta => {}
+        }
+        match outcome {
+            Outcome::Stay => self.form = Some(form),
+            Outcome::Close => {}
+            Outcome::Send(item) => {
+                let what = match &item {
+                    crate::voyage::outbox::Item::Eta(_) => "ETA report",
+                    crate::voyage::outbox::Item::Safety(_) => "Message",
+                };
+                match self.engine.desk.send(item, now) {
+                    Ok(_) => {
+                        self.notice = Some(format!(
+                            "{what} queued — see the outbox ({})",
+                            self.keymap.key_of(Action::OpenInbox)
+                        ));
+                    }
+                    Err(reason) => {
+                        form.note = Some(reason);
+                        self.form = Some(form);
+                    }
+                }
+            }
+            Outcome::SendData(what, lines) => match self.engine.desk.send_data(what, lines) {
+                Ok(()) => {
+                    if form.kind == super::forms::FormKind::Voyage {
+                        let d = form.value(1).to_string();
+                        super::forms::remember(&mut self.destinations, &d);
+                    }
+                    let name = if what == "VSD" {
+                        "Voyage data"
+                    } else {
+                        "Station data"
+                    };
+                    self.notice = Some(format!("{name} ({what}) written to the transponder queue"));
+                }
+                Err(reason) => {
+                    form.note = Some(reason);
+                    self.form = Some(form);
+                }
+            },
+        }
+        self.after_change();
+    }
+
     /// A key press.
     pub fn key(&mut self, k: &KeyEvent) {
         // The quit question takes the next key: "y" quits, anything else
@@ -775,6 +947,21 @@ impl App {
             }
             return;
         }
+        // An open form takes every key: the main screen's letters are text.
+        if self.form.is_some() {
+            self.form_key(k);
+            return;
+        }
+        // The inbox: its own key, the close key or the quit key close it.
+        if self.inbox {
+            match self.keymap.action(k) {
+                Some(Action::Quit) => self.update(Action::Quit),
+                Some(Action::OpenInbox | Action::Close) => self.inbox = false,
+                _ => {}
+            }
+            return;
+        }
+        self.notice = None;
         // Popups take input first, the topmost first. The help, as its last
         // lines say: the scroll keys scroll it, the quit key quits (asking
         // first while an alarm is unacknowledged), any other key closes it.

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod demo_transponder;
 pub mod desk_io;
 pub mod engine;
+pub mod forms;
 pub mod headless;
 pub mod links;
 pub mod run;

@@ -142,20 +142,33 @@ pub fn lines<'a>(app: &'a App, th: &Theme, width: usize, height: usize) -> Vec<L
 }
 
 pub fn hints(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
+    // A confirmation after a send takes the line until the next key.
+    if let Some(n) = &app.notice {
+        f.render_widget(
+            ratatui::widgets::Paragraph::new(Span::styled(format!(" {n}"), th.ok()))
+                .style(th.base()),
+            area,
+        );
+        return;
+    }
     let k = |a| app.keymap.key_of(a).to_string();
     let text = format!(
-        " {}/{} ships  {}/{} data  {} details  {} ack  {} silence  {} snooze  {} log  {} help  {} quit",
+        " {}/{} ships  {} ack  {} silence  {} snooze  {} ETA  {} msg  {} voyage  {} inbox  {} help  {} quit  {} details  {}/{} data  {} log",
         k(Action::PrevTarget),
         k(Action::NextTarget),
-        k(Action::ScrollLeft),
-        k(Action::ScrollRight),
-        k(Action::ToggleDetails),
         k(Action::Acknowledge),
         k(Action::Silence),
         k(Action::Snooze),
-        k(Action::ToggleAlarmLog),
+        k(Action::OpenEta),
+        k(Action::OpenMessage),
+        k(Action::OpenVoyage),
+        k(Action::OpenInbox),
         k(Action::ToggleHelp),
-        k(Action::Quit)
+        k(Action::Quit),
+        k(Action::ToggleDetails),
+        k(Action::ScrollLeft),
+        k(Action::ScrollRight),
+        k(Action::ToggleAlarmLog),
     );
     f.render_widget(
         ratatui::widgets::Paragraph::new(Span::styled(text, th.dim())).style(th.base()),

@@ -15,7 +15,9 @@
 pub mod alarms;
 pub mod details;
 pub mod format;
+pub mod forms;
 pub mod help;
+pub mod inbox;
 pub mod list;
 pub mod log;
 pub mod minimum;
@@ -37,9 +39,11 @@ pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
     f.render_widget(Block::default().style(th.base()), area);
     let alarm_rows = alarms::height(app);
-    let [status_a, alarms_a, main_a, min_a, hints_a] = Layout::vertical([
+    let rta_rows = u16::from(inbox::unread_rta(app).is_some());
+    let [status_a, alarms_a, rta_a, main_a, min_a, hints_a] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(alarm_rows + 1),
+        Constraint::Length(rta_rows),
         Constraint::Min(6),
         Constraint::Length(4),
         Constraint::Length(1),
@@ -47,6 +51,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     .areas(area);
     status::render(f, status_a, app, &th);
     alarms::render(f, alarms_a, app, &th);
+    if rta_rows > 0 {
+        inbox::rta_line(f, rta_a, app, &th);
+    }
     let [plot_a, list_a] = if main_a.width >= 100 {
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(main_a)
     } else {
@@ -60,8 +67,8 @@ pub fn draw(f: &mut Frame, app: &App) {
     help::hints(f, hints_a, app, &th);
     // Below the status and alarm bars, for a window on a small screen.
     let below_bars = Rect {
-        y: alarms_a.bottom(),
-        height: area.bottom().saturating_sub(alarms_a.bottom()),
+        y: rta_a.bottom(),
+        height: area.bottom().saturating_sub(rta_a.bottom()),
         ..area
     };
     if app.view.details {
@@ -78,6 +85,16 @@ pub fn draw(f: &mut Frame, app: &App) {
         let a = fitted_popup(area, below_bars, 70, 90, help::width(app));
         f.render_widget(Clear, a);
         help::render(f, a, app, &th);
+    }
+    if app.inbox {
+        let a = fitted_popup(area, below_bars, 90, 80, 0);
+        f.render_widget(Clear, a);
+        inbox::render(f, a, app, &th);
+    }
+    if let Some(form) = &app.form {
+        let a = fitted_popup(area, below_bars, 80, 70, 100);
+        f.render_widget(Clear, a);
+        forms::render(f, a, app, form, &th);
     }
     if app.view.confirm_quit {
         confirm_quit(f, area, app, &th);

@@ -1,0 +1,1208 @@
+//! The console's forms: ETA report, safety-related message, voyage data
+//! (VSD) and station data (SSD). Pure: a form takes a key and the context
+//! it needs (the time, the names the traffic picture knows) and answers
+//! what to do — stay, close, or send. Each field is checked as it is typed
+//! with the validators of [`crate::voyage::fields`], the same ones the
+//! `encode` command uses; nothing is sent until the officer confirms.
+//!
+//! The text of each field is a `tui_input::Input` (its editing requests
+//! only; the view draws it with its own paragraph).
+
+use crate::ais::legends;
+use crate::nmea::pi;
+use crate::voyage::command::{self, EtaOptions, SsdOptions, VsdOptions};
+use crate::voyage::fields::{self, FieldError, SafetyKind};
+use crate::voyage::messages::{StaticData, TALKER};
+use crate::voyage::outbox::Item;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::{Input, InputRequest};
+
+/// National virtual MMSIs of the Inland AIS networks, for the ETA form's
+/// pick-list: (MMSI, country). The Inland AIS standard §2.4.4.2.2 asks for
+/// one virtual MMSI per country, through which the national network routes
+/// ETA reports to its locks, bridges and terminals; the numbers are the
+/// ones the national authorities publish (Austria: via donau; France: VNF).
+pub const VIRTUAL_MMSIS: [(&str, &str); 2] = [("002039991", "Austria"), ("002268000", "France")];
+
+/// How many destinations the voyage form remembers.
+pub const REMEMBERED_DESTINATIONS: usize = 18;
+
+/// Which form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    Eta,
+    Safety,
+    Voyage,
+    Station,
+}
+
+impl FormKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            FormKind::Eta => "ETA report to lock / bridge / terminal",
+            FormKind::Safety => "safety-related message",
+            FormKind::Voyage => "voyage data (VSD)",
+            FormKind::Station => "station data (SSD)",
+        }
+    }
+
+    /// Field labels, in order.
+    pub fn labels(self) -> &'static [&'static str] {
+        match self {
+            FormKind::Eta => &[
+                "To (MMSI)",
+                "Country (UN)",
+                "Location (UN)",
+                "Fairway section",
+                "Terminal code",
+                "Hectometre",
+                "ETA (UTC)",
+                "Tugs",
+                "Air draught m",
+            ],
+            FormKind::Safety => &["To (MMSI)", "Text"],
+            FormKind::Voyage => &[
+                "Nav status",
+                "Destination",
+                "ETA (UTC)",
+                "Draught m",
+                "Persons on board",
+                "Ship/cargo type",
+                "Regional flags",
+            ],
+            FormKind::Station => &[
+                "Call sign",
+                "Name",
+                "Internal A (bow)",
+                "Internal B (stern)",
+                "Internal C (port)",
+                "Internal D (stbd)",
+                "External A (bow)",
+                "External B (stern)",
+                "External C (port)",
+                "External D (stbd)",
+            ],
+        }
+    }
+}
+
+/// What the console knows that a form needs.
+pub struct Context<'a> {
+    pub now_ms: i64,
+    /// The name of a ship or station from the traffic picture.
+    pub name_of: &'a dyn Fn(u32) -> Option<String>,
+}
+
+/// What the console does after a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Stay,
+    /// Close the form without sending.
+    Close,
+    /// Queue an ETA report or a safety message in the outbox.
+    Send(Item),
+    /// Write voyage or station data.
+    SendData(&'static str, Vec<String>),
+}
+
+/// One open form.
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub kind: FormKind,
+    pub inputs: Vec<Input>,
+    pub focus: usize,
+    /// Asking "send?": `y` sends, any other key goes back.
+    pub confirm: bool,
+    /// Why the last key or send was refused, shown under the fields.
+    pub note: Option<String>,
+    /// Stored texts (safety form) or remembered destinations (voyage form).
+    pub stored: Vec<String>,
+    pick: Option<usize>,
+}
+
+impl Form {
+    fn new(kind: FormKind) -> Form {
+        Form {
+            kind,
+            inputs: vec![Input::default(); kind.labels().len()],
+            focus: 0,
+            confirm: false,
+            note: None,
+            stored: Vec::new(),
+            pick: None,
+        }
+    }
+
+    /// The ETA report form.
+    pub fn eta() -> Form {
+        Form::new(FormKind::Eta)
+    }
+
+    /// The ETA report form filled from the last report sent: the same
+    /// addressee, location and air draught; the ETA and tugs to be given.
+    pub fn eta_after(last: &crate::voyage::messages::EtaReport) -> Form {
+        let mut f = Form::eta();
+        let l = &last.location;
+        let air = if last.air_draught == 0 {
+            String::new()
+        } else {
+            format!("{}.{:02}", last.air_draught / 100, last.air_draught % 100)
+        };
+        for (i, v) in [
+            (0, format!("{:09}", last.to)),
+            (1, l.country.to_string()),
+            (2, l.locode.to_string()),
+            (3, l.section.to_string()),
+            (4, l.terminal.to_string()),
+            (5, l.hectometre.to_string()),
+            (8, air),
+        ] {
+            f.set(i, &v);
+        }
+        f.focus = 6;
+        f
+    }
+
+    /// The safety-message form, to `to` (the selected target) or all.
+    pub fn safety(to: Option<u32>, stored: Vec<String>) -> Form {
+        let mut f = Form::new(FormKind::Safety);
+        if let Some(m) = to {
+            f.inputs[0] = Input::new(format!("{m:09}"));
+        }
+        f.stored = stored;
+        f
+    }
+
+    /// The voyage-data form, with the destinations sent before.
+    pub fn voyage(destinations: Vec<String>) -> Form {
+        let mut f = Form::new(FormKind::Voyage);
+        f.stored = destinations;
+        f
+    }
+
+    /// The station-data form.
+    pub fn station() -> Form {
+        Form::new(FormKind::Station)
+    }
+
+    pub fn value(&self, i: usize) -> &str {
+        self.inputs.get(i).map_or("", Input::value)
+    }
+
+    fn set(&mut self, i: usize, v: &str) {
+        if let Some(x) = self.inputs.get_mut(i) {
+            *x = Input::new(v.to_string());
+        }
+    }
+
+    /// The safety message kind the To field chooses.
+    pub fn safety_kind(&self) -> SafetyKind {
+        if self.value(0).trim().is_empty() {
+            SafetyKind::Broadcast
+        } else {
+            SafetyKind::Addressed
+        }
+    }
+
+    /// Characters of the safety text and the slots they take (`None`: too
+    /// long for one message).
+    pub fn safety_count(&self) -> (usize, Option<u8>) {
+        let n = self.value(1).trim().chars().count();
+        (n, self.safety_kind().slots(n))
+    }
+
+    /// A field's check: `Ok` with what to show beside it (words for a code,
+    /// the addressee's name …, may be empty), or the reason it is refused.
+    pub fn check(&self, i: usize, ctx: &Context) -> Result<String, String> {
+        let v = self.value(i);
+        let s = |r: Result<String, FieldError>| r.map_err(|e| e.to_string());
+        let empty = v.trim().is_empty();
+        match (self.kind, i) {
+            (FormKind::Eta, 0) => s(fields::destination_mmsi(v).map(|m| {
+                let text = format!("{m:09}");
+                VIRTUAL_MMSIS
+                    .iter()
+                    .find(|x| x.0 == text)
+                    .map(|x| format!("{} national network", x.1))
+                    .or_else(|| (ctx.name_of)(m))
+                    .unwrap_or_default()
+            })),
+            (FormKind::Eta, 1) => s(fields::country_code(v).map(|_| String::new())),
+            (FormKind::Eta, 2) => s(fields::location_code(v).map(|_| String::new())),
+            (FormKind::Eta, 3) => s(fields::fairway_section(v).map(|_| String::new())),
+            (FormKind::Eta, 4) => s(fields::terminal_code(v).map(|_| String::new())),
+            (FormKind::Eta, 5) => s(fields::fairway_hectometre(v).map(|_| String::new())),
+            (FormKind::Eta, 6) | (FormKind::Voyage, 2)
+                if self.kind == FormKind::Voyage && empty =>
+            {
+                Ok("unchanged".into())
+            }
+            (FormKind::Eta, 6) | (FormKind::Voyage, 2) => {
+                s(fields::eta(v, ctx.now_ms).map(|_| String::new()))
+            }
+            (FormKind::Eta, 7) => s(fields::tugs(v).map(|t| {
+                if t == 7 {
+                    "unknown".into()
+                } else {
+                    String::new()
+                }
+            })),
+            (FormKind::Eta, 8) => s(fields::air_draught(v).map(|a| {
+                if a == 0 {
+                    "not used".into()
+                } else {
+                    String::new()
+                }
+            })),
+            (FormKind::Safety, 0) if empty => Ok("all stations (broadcast, message 14)".into()),
+            (FormKind::Safety, 0) => {
+                s(fields::destination_mmsi(v).map(|m| match (ctx.name_of)(m) {
+                    Some(n) => format!("{n} (message 12)"),
+                    None => "message 12".into(),
+                }))
+            }
+            (FormKind::Safety, 1) => {
+                let kind = self.safety_kind();
+                s(fields::safety_text(v, kind).map(|_| String::new()))?;
+                let (n, slots) = self.safety_count();
+                Ok(format!(
+                    "{n}/{} characters, {} slot{}",
+                    kind.max_chars(),
+                    slots.unwrap_or(0),
+                    if slots == Some(1) { "" } else { "s" }
+                ))
+            }
+            (FormKind::Voyage | FormKind::Station, _) if empty => Ok("unchanged".into()),
+            (FormKind::Voyage, 0) => {
+                s(fields::nav_status(v).map(|n| legends::nav_status(n).into()))
+            }
+            (FormKind::Voyage, 1) if v.trim() == "@" => Ok("not available".into()),
+            (FormKind::Voyage, 1) => s(fields::destination(v).map(|_| String::new())),
+            (FormKind::Voyage, 3) => s(fields::draught(v).map(|_| String::new())),
+            (FormKind::Voyage, 4) => s(fields::persons(v).map(|_| String::new())),
+            (FormKind::Voyage, 5) => s(fields::ship_type(v).map(|t| legends::ship_type(t).into())),
+            (FormKind::Voyage, 6) => regional(v).map(|_| String::new()),
+            (FormKind::Station, 0 | 1) if v.trim() == "@" => Ok("not available".into()),
+            (FormKind::Station, 0) => s(fields::callsign(v).map(|_| String::new())),
+            (FormKind::Station, 1) => s(fields::ship_name(v).map(|_| String::new())),
+            (FormKind::Station, 2 | 6) => s(fields::antenna_a(v).map(|_| String::new())),
+            (FormKind::Station, 3 | 7) => s(fields::antenna_b(v).map(|_| String::new())),
+            (FormKind::Station, 4 | 8) => s(fields::antenna_c(v).map(|_| String::new())),
+            (FormKind::Station, 5 | 9) => s(fields::antenna_d(v).map(|_| String::new())),
+            _ => Ok(String::new()),
+        }
+    }
+
+    /// What the form sends, or the first refused field and its reason.
+    pub fn build(&self, ctx: &Context) -> Result<Outcome, (usize, String)> {
+        for i in 0..self.inputs.len() {
+            if let Err(e) = self.check(i, ctx) {
+                return Err((i, e));
+            }
+        }
+        let opt = |i: usize| {
+            let v = self.value(i).trim();
+            match v {
+                "" => None,
+                "@" => Some(String::new()),
+                _ => Some(v.to_string()),
+            }
+        };
+        let refused = |option: &str, e: &dyn std::fmt::Display| {
+            let i = self
+                .kind
+                .labels()
+                .iter()
+                .position(|l| l.eq_ignore_ascii_case(option))
+                .unwrap_or(0);
+            (i, e.to_string())
+        };
+        match self.kind {
+            FormKind::Eta => {
+                let o = EtaOptions {
+                    to: self.value(0).into(),
+                    country: self.value(1).into(),
+                    location: self.value(2).into(),
+                    section: self.value(3).into(),
+                    terminal: self.value(4).into(),
+                    hectometre: self.value(5).into(),
+                    eta: self.value(6).into(),
+                    tugs: Some(self.value(7).into()),
+                    air_draught: Some(self.value(8).into()),
+                };
+                command::eta_report(&o, ctx.now_ms)
+                    .map(|r| Outcome::Send(Item::Eta(r)))
+                    .map_err(|e| refused(e.option, &e))
+            }
+            FormKind::Safety => {
+                let to = opt(0);
+                command::safety_message(to.as_deref(), self.value(1))
+                    .map(|m| Outcome::Send(Item::Safety(m)))
+                    .map_err(|e| refused(e.option, &e))
+            }
+            FormKind::Voyage => {
+                if (0..self.inputs.len()).all(|i| opt(i).is_none()) {
+                    return Err((
+                        0,
+                        "nothing to send: every field is empty (unchanged)".into(),
+                    ));
+                }
+                let o = VsdOptions {
+                    status: opt(0),
+                    destination: opt(1),
+                    eta: opt(2),
+                    draught: opt(3),
+                    persons: opt(4),
+                    ship_type: opt(5),
+                };
+                let data =
+                    command::voyage_data(&o, ctx.now_ms).map_err(|e| refused(e.option, &e))?;
+                let mut v = data.vsd();
+                v.regional = match opt(6) {
+                    Some(r) => Some(regional(&r).map_err(|e| (6, e))?),
+                    None => None,
+                };
+                Ok(Outcome::SendData("VSD", vec![pi::build_vsd(TALKER, &v)]))
+            }
+            FormKind::Station => self.station_lines().map(|l| Outcome::SendData("SSD", l)),
+        }
+    }
+
+    /// The SSD sentences: call sign, name and the internal antenna
+    /// (source `AI`) in the first; the external GNSS antenna (source `GP`)
+    /// in a second when given.
+    fn station_lines(&self) -> Result<Vec<String>, (usize, String)> {
+        let opt = |i: usize| {
+            let v = self.value(i).trim();
+            (!v.is_empty()).then(|| v.to_string())
+        };
+        let text = |i: usize| opt(i).map(|v| if v == "@" { String::new() } else { v });
+        let antenna = |first: usize| -> Result<SsdOptions, (usize, String)> {
+            let o = SsdOptions {
+                callsign: None,
+                name: None,
+                a: opt(first),
+                b: opt(first + 1),
+                c: opt(first + 2),
+                d: opt(first + 3),
+            };
+            command::static_data(&o).map(|_| o).map_err(|e| {
+                let off = ["--a", "--b", "--c", "--d"]
+                    .iter()
+                    .position(|x| *x == e.option)
+                    .unwrap_or(0);
+                (
+                    first + off,
+                    "A, B, C and D go together (metres from the antenna to bow, stern, port and starboard)"
+                        .to_string(),
+                )
+            })
+        };
+        let internal = antenna(2)?;
+        let external = antenna(6)?;
+        let first = SsdOptions {
+            callsign: text(0),
+            name: text(1),
+            ..internal
+        };
+        let data: StaticData = command::static_data(&first).map_err(|e| (0, e.to_string()))?;
+        let mut lines = Vec::new();
+        let ext = command::static_data(&external).map_err(|e| (6, e.to_string()))?;
+        if data != StaticData::default() {
+            lines.push(data.sentence());
+        }
+        if ext.reference.is_some() {
+            let mut s = ext.ssd();
+            s.source = "GP".into();
+            lines.push(pi::build_ssd(TALKER, &s));
+        }
+        if lines.is_empty() {
+            return Err((
+                0,
+                "nothing to send: every field is empty (unchanged)".into(),
+            ));
+        }
+        Ok(lines)
+    }
+
+    /// What the confirmation asks.
+    pub fn question(&self) -> String {
+        match self.kind {
+            FormKind::Eta => format!("Send the ETA report to {}?", self.value(0).trim()),
+            FormKind::Safety => {
+                let (n, slots) = self.safety_count();
+                let to = match self.value(0).trim() {
+                    "" => "all stations".to_string(),
+                    m => m.to_string(),
+                };
+                format!(
+                    "Send the message ({n} characters, {} slots) to {to}?",
+                    slots.unwrap_or(0)
+                )
+            }
+            FormKind::Voyage => "Write the voyage data to the transponder?".into(),
+            FormKind::Station => "Write the station data to the transponder?".into(),
+        }
+    }
+
+    /// A key press.
+    pub fn key(&mut self, k: &KeyEvent, ctx: &Context) -> Outcome {
+        if self.confirm {
+            self.confirm = false;
+            if matches!(k.code, KeyCode::Char('y' | 'Y'))
+                && k.modifiers - KeyModifiers::SHIFT == KeyModifiers::NONE
+            {
+                return match self.build(ctx) {
+                    Ok(o) => o,
+                    Err((i, e)) => {
+                        self.refuse_at(i, e);
+                        Outcome::Stay
+                    }
+                };
+            }
+            return Outcome::Stay;
+        }
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = k.modifiers.contains(KeyModifiers::ALT);
+        let n = self.inputs.len();
+        match k.code {
+            KeyCode::Esc => return Outcome::Close,
+            KeyCode::Tab if !ctrl => self.focus_to((self.focus + 1) % n),
+            KeyCode::BackTab => self.focus_to((self.focus + n - 1) % n),
+            KeyCode::Enter => match self.build(ctx) {
+                Ok(_) => {
+                    self.confirm = true;
+                    self.note = None;
+                }
+                Err((i, e)) => self.refuse_at(i, e),
+            },
+            KeyCode::Char('u') if ctrl => self.edit(InputRequest::DeleteLine),
+            KeyCode::Char('n') if ctrl => self.pick(1),
+            KeyCode::Char('p') if ctrl => self.pick(-1),
+            KeyCode::Char('s') if ctrl && self.kind == FormKind::Safety => self.save_text(),
+            KeyCode::Char('t') if ctrl && self.kind == FormKind::Voyage => {
+                let keep = std::mem::take(&mut self.stored);
+                *self = Form::station();
+                self.stored = keep;
+            }
+            KeyCode::Char('t') if ctrl && self.kind == FormKind::Station => {
+                let keep = std::mem::take(&mut self.stored);
+                *self = Form::voyage(keep);
+            }
+            KeyCode::Char(c) if !ctrl && !alt => self.type_char(c),
+            KeyCode::Backspace => self.edit(InputRequest::DeletePrevChar),
+            KeyCode::Delete => self.edit(InputRequest::DeleteNextChar),
+            KeyCode::Left => self.edit(InputRequest::GoToPrevChar),
+            KeyCode::Right => self.edit(InputRequest::GoToNextChar),
+            KeyCode::Home => self.edit(InputRequest::GoToStart),
+            KeyCode::End => self.edit(InputRequest::GoToEnd),
+            KeyCode::Up => self.focus_to((self.focus + n - 1) % n),
+            KeyCode::Down => self.focus_to((self.focus + 1) % n),
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn focus_to(&mut self, i: usize) {
+        self.focus = i;
+        self.pick = None;
+        self.note = None;
+    }
+
+    fn refuse_at(&mut self, i: usize, reason: String) {
+        let label = self.kind.labels().get(i).copied().unwrap_or("");
+        self.focus = i.min(self.inputs.len().saturating_sub(1));
+        self.note = Some(format!("{label}: {reason}"));
+    }
+
+    fn edit(&mut self, r: InputRequest) {
+        if let Some(x) = self.inputs.get_mut(self.focus) {
+            x.handle(r);
+        }
+        self.note = None;
+    }
+
+    /// Whether the focused field is text in the six-bit alphabet, folded
+    /// to upper case as typed.
+    fn upper(&self) -> bool {
+        matches!(
+            (self.kind, self.focus),
+            (FormKind::Eta, 1..=5)
+                | (FormKind::Safety, 1)
+                | (FormKind::Voyage, 1)
+                | (FormKind::Station, 0 | 1)
+        )
+    }
+
+    fn type_char(&mut self, c: char) {
+        if self.kind == FormKind::Safety && self.focus == 1 {
+            let u = c.to_ascii_uppercase();
+            if let Err(e) = fields::sixbit_text(&u.to_string()) {
+                let e = match e {
+                    FieldError::Character {
+                        character, allowed, ..
+                    } => format!(
+                        "{} cannot be sent: allowed {allowed}",
+                        if character.is_control() || character.is_whitespace() && character != ' ' {
+                            format!("U+{:04X}", u32::from(character))
+                        } else {
+                            format!("{character:?}")
+                        }
+                    ),
+                    e => e.to_string(),
+                };
+                self.note = Some(format!("Text: {e}"));
+                return;
+            }
+            let max = self.safety_kind().max_chars();
+            if self.value(1).chars().count() >= max {
+                self.note = Some(format!("Text: at most {max} characters in one message"));
+                return;
+            }
+            self.edit(InputRequest::InsertChar(u));
+            return;
+        }
+        let c = if self.upper() {
+            c.to_ascii_uppercase()
+        } else {
+            c
+        };
+        self.edit(InputRequest::InsertChar(c));
+    }
+
+    /// Ctrl-N / Ctrl-P: the next / previous choice of the focused field.
+    fn pick(&mut self, step: i64) {
+        let choices: Vec<String> = match (self.kind, self.focus) {
+            (FormKind::Eta, 0) => VIRTUAL_MMSIS.iter().map(|x| x.0.to_string()).collect(),
+            (FormKind::Safety, 1) | (FormKind::Voyage, 1) => self.stored.clone(),
+            (FormKind::Voyage, 0) => (0..16).map(|i: u8| i.to_string()).collect(),
+            _ => Vec::new(),
+        };
+        if choices.is_empty() {
+            self.note = Some(match (self.kind, self.focus) {
+                (FormKind::Safety, 1) => "no stored texts yet: Ctrl-S stores this one".into(),
+                (FormKind::Voyage, 1) => "no destinations sent yet".into(),
+                _ => "this field has no list to choose from".into(),
+            });
+            return;
+        }
+        let len = choices.len() as i64;
+        let next = match self.pick {
+            None if step > 0 => 0,
+            None => len - 1,
+            Some(p) => (p as i64 + step).rem_euclid(len),
+        } as usize;
+        self.pick = Some(next);
+        let v = choices[next].clone();
+        let focus = self.focus;
+        self.set(focus, &v);
+        self.note = None;
+    }
+
+    /// Ctrl-S in the safety form: keep the text for later.
+    fn save_text(&mut self) {
+        let t = self.value(1).trim().to_string();
+        if t.is_empty() {
+            self.note = Some("Text: nothing to store".into());
+        } else if self.stored.contains(&t) {
+            self.note = Some("this text is stored already".into());
+        } else {
+            self.stored.push(t);
+            self.note = Some(format!(
+                "text stored ({} stored; Ctrl-N / Ctrl-P picks)",
+                self.stored.len()
+            ));
+        }
+    }
+}
+
+/// Regional application flags of VSD: 0–15.
+fn regional(s: &str) -> Result<u8, String> {
+    match s.trim().parse::<u8>() {
+        Ok(v) if v <= 15 => Ok(v),
+        Ok(_) => Err(format!("{} is out of range: allowed 0 to 15", s.trim())),
+        Err(_) => Err(format!("{:?} is not a whole number 0 to 15", s.trim())),
+    }
+}
+
+/// Remember a destination sent (newest first, at most
+/// [`REMEMBERED_DESTINATIONS`], no repeats).
+pub fn remember(list: &mut Vec<String>, destination: &str) {
+    let d = destination.trim().to_ascii_uppercase();
+    if d.is_empty() || d == "@" {
+        return;
+    }
+    list.retain(|x| *x != d);
+    list.insert(0, d);
+    list.truncate(REMEMBERED_DESTINATIONS);
+}
+
+/// Inland AIS FI 10 (inland ship static and voyage related data, table
+/// 2.7) as the officer types it; empty = not available / unknown.
+#[derive(Debug, Clone, Default)]
+pub struct InlandOptions {
+    /// European ship number (ENI): 8 digits.
+    pub eni: String,
+    /// Length in metres, 0.1–800.0.
+    pub length: String,
+    /// Beam in metres, 0.1–100.0.
+    pub beam: String,
+    /// ERI ship or convoy type (Inland AIS annex E).
+    pub eri_type: String,
+    /// Blue cones 0–3, or `B` for the B-flag; empty = unknown (5).
+    pub cones: String,
+    /// Draught in metres, 0.01–20.00.
+    pub draught: String,
+    /// `L` loaded, `U` unloaded, empty = not available.
+    pub loaded: String,
+    /// High-quality speed, course, heading sensors (professional sensors
+    /// connected; else low / GNSS).
+    pub speed_q: bool,
+    pub course_q: bool,
+    pub heading_q: bool,
+}
+
+/// A decimal in `1..=max` units of `1/scale`, empty = 0 (not available).
+fn inland_decimal(s: &str, decimals: usize, max: u16, range: &str) -> Result<u16, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(0);
+    }
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let ok = !int.is_empty()
+        && int.len() <= 5
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.len() <= decimals
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && !(t.contains('.') && frac.is_empty());
+    if !ok {
+        return Err(format!(
+            "{t:?} is not metres with at most {decimals} decimal(s)"
+        ));
+    }
+    let units = format!("{int}{frac:0<decimals$}")
+        .parse::<u32>()
+        .map_err(|_| format!("{t} is out of range: allowed {range}"))?;
+    match u16::try_from(units) {
+        Ok(v) if (1..=max).contains(&v) => Ok(v),
+        _ => Err(format!("{t} is out of range: allowed {range}")),
+    }
+}
+
+/// Check FI 10 data: each refusal names its field.
+pub fn inland_static(
+    o: &InlandOptions,
+) -> Result<crate::ais::application::InlandStatic, (&'static str, String)> {
+    use crate::nmea::armour::Text;
+    let eni = o.eni.trim();
+    if !eni.is_empty() && (eni.len() != 8 || !eni.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(("ENI", format!("{eni:?} is not an ENI of exactly 8 digits")));
+    }
+    let length = inland_decimal(&o.length, 1, 8000, "0.1 to 800.0 m").map_err(|e| ("Length", e))?;
+    let beam = inland_decimal(&o.beam, 1, 1000, "0.1 to 100.0 m").map_err(|e| ("Beam", e))?;
+    let draught =
+        inland_decimal(&o.draught, 2, 2000, "0.01 to 20.00 m").map_err(|e| ("Draught", e))?;
+    let t = o.eri_type.trim();
+    let shiptype = if t.is_empty() {
+        0
+    } else {
+        let code = t.parse::<u16>().map_err(|_| {
+            (
+                "ERI type",
+                format!("{t:?} is not an ERI code (4 digits, e.g. 8010)"),
+            )
+        })?;
+        if legends::eri_ship_type(code).is_none() {
+            return Err((
+                "ERI type",
+                format!("{code} is not in the ERI ship and convoy type list"),
+            ));
+        }
+        code
+    };
+    let hazard = match o.cones.trim() {
+        "" => 5,
+        "b" | "B" => 4,
+        c => match c.parse::<u8>() {
+            Ok(n) if n <= 3 => n,
+            _ => {
+                return Err((
+                    "Blue cones",
+                    format!(
+                        "{c:?} is out of range: allowed 0 to 3 cones, B for the B-flag, empty when unknown"
+                    ),
+                ));
+            }
+        },
+    };
+    let loaded = match o.loaded.trim() {
+        "" => 0,
+        "l" | "L" => 1,
+        "u" | "U" => 2,
+        l => {
+            return Err((
+                "Loaded",
+                format!("{l:?} is not L (loaded), U (unloaded) or empty (not available)"),
+            ));
+        }
+    };
+    Ok(crate::ais::application::InlandStatic {
+        vin: Text::from_str_lossy(if eni.is_empty() { "@@@@@@@@" } else { eni }),
+        length,
+        beam,
+        shiptype,
+        hazard,
+        draught,
+        loaded,
+        speed_q: o.speed_q,
+        course_q: o.course_q,
+        heading_q: o.heading_q,
+    })
+}
+
+/// The BBM sentence(s) of message 8 carrying FI 10, with sequential
+/// message identifier `seq`.
+pub fn inland_bbm(
+    s: &crate::ais::application::InlandStatic,
+    seq: u8,
+) -> Result<Vec<String>, String> {
+    use crate::ais::application::BroadcastApp;
+    let data = crate::ais::encode::broadcast_app_bits(200, 10, &BroadcastApp::InlandStatic(*s))
+        .map_err(|e| e.to_string())?;
+    Ok(pi::build_binary(TALKER, None, 0, 8, seq, &data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2026-11-22T12:00:00Z
+    const NOW: i64 = 1_795_348_800_000;
+
+    fn names(m: u32) -> Option<String> {
+        (m == 244_123_456).then(|| "RIJN STAR".to_string())
+    }
+
+    fn ctx() -> Context<'static> {
+        Context {
+            now_ms: NOW,
+            name_of: &names,
+        }
+    }
+
+    fn k(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    fn typed(f: &mut Form, s: &str) {
+        for c in s.chars() {
+            assert_eq!(f.key(&k(KeyCode::Char(c)), &ctx()), Outcome::Stay);
+        }
+    }
+
+    fn fill_eta(f: &mut Form) {
+        for v in [
+            "002039991",
+            "at",
+            "vie",
+            "00001",
+            "00000",
+            "01234",
+            "2026-11-22 14:30",
+            "",
+            "7.5",
+        ] {
+            typed(f, v);
+            f.key(&k(KeyCode::Tab), &ctx());
+        }
+    }
+
+    #[test]
+    fn inland_data_is_checked_and_builds_fi_10() {
+        let o = InlandOptions {
+            eni: "02326789".into(),
+            length: "110.0".into(),
+            beam: "11.45".into(),
+            eri_type: "8010".into(),
+            cones: "b".into(),
+            draught: "2.85".into(),
+            loaded: "l".into(),
+            ..InlandOptions::default()
+        };
+        assert_eq!(inland_static(&o).unwrap_err().0, "Beam", "one decimal only");
+        let o = InlandOptions {
+            beam: "11.4".into(),
+            ..o
+        };
+        let s = inland_static(&o).unwrap();
+        assert_eq!((s.length, s.beam, s.draught), (1100, 114, 285));
+        assert_eq!((s.hazard, s.loaded, s.shiptype), (4, 1, 8010));
+        let lines = inland_bbm(&s, 1).unwrap();
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].contains("BBM,1,1,1,0,8,"), "{}", lines[0]);
+        let empty = inland_static(&InlandOptions::default()).unwrap();
+        assert_eq!((empty.hazard, empty.loaded, empty.length), (5, 0, 0));
+        for (o, field) in [
+            (
+                InlandOptions {
+                    eni: "1234567".into(),
+                    ..Default::default()
+                },
+                "ENI",
+            ),
+            (
+                InlandOptions {
+                    length: "800.1".into(),
+                    ..Default::default()
+                },
+                "Length",
+            ),
+            (
+                InlandOptions {
+                    length: "0".into(),
+                    ..Default::default()
+                },
+                "Length",
+            ),
+            (
+                InlandOptions {
+                    beam: "100.1".into(),
+                    ..Default::default()
+                },
+                "Beam",
+            ),
+            (
+                InlandOptions {
+                    draught: "20.01".into(),
+                    ..Default::default()
+                },
+                "Draught",
+            ),
+            (
+                InlandOptions {
+                    eri_type: "9999".into(),
+                    ..Default::default()
+                },
+                "ERI type",
+            ),
+            (
+                InlandOptions {
+                    cones: "4".into(),
+                    ..Default::default()
+                },
+                "Blue cones",
+            ),
+            (
+                InlandOptions {
+                    loaded: "x".into(),
+                    ..Default::default()
+                },
+                "Loaded",
+            ),
+        ] {
+            assert_eq!(inland_static(&o).unwrap_err().0, field, "{o:?}");
+        }
+    }
+
+    #[test]
+    fn the_eta_form_starts_from_the_last_report() {
+        let mut f = Form::eta();
+        fill_eta(&mut f);
+        f.key(&k(KeyCode::Enter), &ctx());
+        let Outcome::Send(Item::Eta(r)) = f.key(&k(KeyCode::Char('y')), &ctx()) else {
+            panic!("not sent");
+        };
+        let g = Form::eta_after(&r);
+        assert_eq!(g.focus, 6, "the ETA is asked first");
+        assert_eq!(g.value(0), "002039991");
+        assert_eq!(g.value(2), "VIE");
+        assert_eq!(g.value(5), "01234");
+        assert_eq!(g.value(6), "");
+        assert_eq!(g.value(8), "7.50");
+        assert_eq!(fields::air_draught(g.value(8)), Ok(750));
+    }
+
+    #[test]
+    fn tab_and_shift_tab_move_round_the_fields() {
+        let mut f = Form::eta();
+        assert_eq!(f.focus, 0);
+        f.key(&k(KeyCode::Tab), &ctx());
+        assert_eq!(f.focus, 1);
+        f.key(&k(KeyCode::BackTab), &ctx());
+        f.key(&k(KeyCode::BackTab), &ctx());
+        assert_eq!(f.focus, 8);
+        f.key(&k(KeyCode::Tab), &ctx());
+        assert_eq!(f.focus, 0);
+    }
+
+    #[test]
+    fn ctrl_u_clears_the_field_and_letters_are_text() {
+        let mut f = Form::eta();
+        typed(f_mut(&mut f), "qmeid");
+        assert_eq!(f.value(0), "qmeid");
+        f.key(&ctrl('u'), &ctx());
+        assert_eq!(f.value(0), "");
+    }
+
+    fn f_mut(f: &mut Form) -> &mut Form {
+        f
+    }
+
+    #[test]
+    fn eta_form_confirms_then_sends_on_y_only() {
+        let mut f = Form::eta();
+        fill_eta(&mut f);
+        assert_eq!(f.value(1), "AT", "codes are folded to upper case");
+        for i in 0..9 {
+            assert!(f.check(i, &ctx()).is_ok(), "{i}: {:?}", f.check(i, &ctx()));
+        }
+        assert_eq!(f.check(7, &ctx()), Ok("unknown".into()));
+        assert_eq!(f.check(0, &ctx()), Ok("Austria national network".into()));
+        assert_eq!(f.key(&k(KeyCode::Enter), &ctx()), Outcome::Stay);
+        assert!(f.confirm);
+        // Any other key goes back, keeping what was typed.
+        assert_eq!(f.key(&k(KeyCode::Char('n')), &ctx()), Outcome::Stay);
+        assert!(!f.confirm);
+        assert_eq!(f.value(1), "AT");
+        f.key(&k(KeyCode::Enter), &ctx());
+        match f.key(&k(KeyCode::Char('y')), &ctx()) {
+            Outcome::Send(Item::Eta(r)) => {
+                assert_eq!(r.to, 2_039_991);
+                assert_eq!(r.tugs, 7, "empty tugs is unknown, 7");
+                assert_eq!(r.air_draught, 750);
+                assert_eq!((r.eta.hour, r.eta.minute), (14, 30));
+            }
+            o => panic!("{o:?}"),
+        }
+    }
+
+    #[test]
+    fn esc_closes_and_enter_on_a_bad_field_goes_there() {
+        let mut f = Form::eta();
+        fill_eta(&mut f);
+        // Tugs 9: refused, not clamped.
+        f.focus = 7;
+        typed(&mut f, "9");
+        assert!(f.check(7, &ctx()).is_err());
+        f.focus = 0;
+        f.key(&k(KeyCode::Enter), &ctx());
+        assert!(!f.confirm);
+        assert_eq!(f.focus, 7);
+        let note = f.note.clone().unwrap_or_default();
+        assert!(note.starts_with("Tugs: 9 is out of range"), "{note}");
+        assert_eq!(f.key(&k(KeyCode::Esc), &ctx()), Outcome::Close);
+        // Esc while asking goes back to the form, it does not close.
+        let mut g = Form::eta();
+        fill_eta(&mut g);
+        g.key(&k(KeyCode::Enter), &ctx());
+        assert_eq!(g.key(&k(KeyCode::Esc), &ctx()), Outcome::Stay);
+        assert!(!g.confirm);
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        let mut f = Form::eta();
+        f.focus = 8;
+        typed(&mut f, "40.01");
+        assert!(f.check(8, &ctx()).is_err());
+        f.focus = 6;
+        typed(&mut f, "2026-11-22 11:00");
+        assert!(f.check(6, &ctx()).unwrap_err().contains("past"));
+        let mut v = Form::voyage(Vec::new());
+        typed(&mut v, "16");
+        assert!(v.check(0, &ctx()).is_err());
+        v.key(&ctrl('u'), &ctx());
+        typed(&mut v, "5");
+        assert_eq!(v.check(0, &ctx()), Ok("Moored".into()));
+        v.focus = 3;
+        typed(&mut v, "25.6");
+        assert!(v.check(3, &ctx()).is_err());
+        v.focus = 4;
+        typed(&mut v, "8192");
+        assert!(v.check(4, &ctx()).is_err());
+        v.focus = 5;
+        typed(&mut v, "256");
+        assert!(v.check(5, &ctx()).is_err());
+        v.focus = 6;
+        typed(&mut v, "16");
+        assert!(v.check(6, &ctx()).is_err());
+        let mut s = Form::station();
+        s.focus = 4;
+        typed(&mut s, "64");
+        assert!(s.check(4, &ctx()).is_err());
+    }
+
+    #[test]
+    fn safety_text_is_folded_and_refused_characters_named() {
+        let mut f = Form::safety(Some(244_123_456), Vec::new());
+        assert_eq!(f.value(0), "244123456");
+        assert_eq!(f.check(0, &ctx()), Ok("RIJN STAR (message 12)".into()));
+        f.key(&k(KeyCode::Tab), &ctx());
+        typed(&mut f, "ice ahead");
+        assert_eq!(f.value(1), "ICE AHEAD");
+        typed(&mut f, "~");
+        assert_eq!(f.value(1), "ICE AHEAD", "refused as typed");
+        let note = f.note.clone().unwrap_or_default();
+        assert!(note.contains("'~' cannot be sent"), "{note}");
+        // 9 characters: one slot of message 12.
+        assert_eq!(f.safety_count(), (9, Some(1)));
+        assert_eq!(f.check(1, &ctx()), Ok("9/156 characters, 1 slot".into()));
+        typed(&mut f, "XX");
+        assert_eq!(f.safety_count(), (11, Some(2)));
+    }
+
+    #[test]
+    fn safety_limits_and_slots_follow_the_addressee() {
+        let mut f = Form::safety(None, Vec::new());
+        assert_eq!(f.safety_kind(), SafetyKind::Broadcast);
+        f.focus = 1;
+        typed(&mut f, &"A".repeat(170));
+        assert_eq!(f.value(1).len(), 161, "broadcast holds 161");
+        assert_eq!(f.safety_count(), (161, Some(5)));
+        let mut g = Form::safety(Some(244_123_456), Vec::new());
+        g.focus = 1;
+        typed(&mut g, &"A".repeat(170));
+        assert_eq!(g.value(1).len(), 156, "addressed holds 156");
+        for (n, slots) in [(10, 1), (48, 2), (85, 3), (122, 4), (156, 5)] {
+            let mut h = Form::safety(Some(244_123_456), Vec::new());
+            h.focus = 1;
+            typed(&mut h, &"B".repeat(n));
+            assert_eq!(h.safety_count(), (n, Some(slots)));
+            typed(&mut h, "B");
+            if n < 156 {
+                assert_eq!(h.safety_count(), (n + 1, Some(slots + 1)));
+            }
+        }
+        for (n, slots) in [(16, 1), (53, 2), (90, 3), (128, 4), (161, 5)] {
+            let mut h = Form::safety(None, Vec::new());
+            h.focus = 1;
+            typed(&mut h, &"B".repeat(n));
+            assert_eq!(h.safety_count(), (n, Some(slots)));
+        }
+        // Broadcast sends message 14 with no addressee.
+        let mut b = Form::safety(None, Vec::new());
+        b.focus = 1;
+        typed(&mut b, "securite");
+        b.key(&k(KeyCode::Enter), &ctx());
+        match b.key(&k(KeyCode::Char('Y')), &ctx()) {
+            Outcome::Send(Item::Safety(m)) => {
+                assert_eq!(m.to, None);
+                assert_eq!(m.text.text, "SECURITE");
+                assert_eq!(m.kind().msg_id(), 14);
+            }
+            o => panic!("{o:?}"),
+        }
+    }
+
+    #[test]
+    fn stored_texts_are_saved_and_cycled() {
+        let mut f = Form::safety(None, vec!["ICE".into()]);
+        f.focus = 1;
+        typed(&mut f, "fog");
+        f.key(&ctrl('s'), &ctx());
+        assert_eq!(f.stored, ["ICE", "FOG"]);
+        f.key(&ctrl('n'), &ctx());
+        assert_eq!(f.value(1), "ICE");
+        f.key(&ctrl('n'), &ctx());
+        assert_eq!(f.value(1), "FOG");
+        f.key(&ctrl('p'), &ctx());
+        assert_eq!(f.value(1), "ICE");
+        // The national MMSI list in the ETA form.
+        let mut e = Form::eta();
+        e.key(&ctrl('n'), &ctx());
+        assert_eq!(e.value(0), VIRTUAL_MMSIS[0].0);
+        e.key(&ctrl('n'), &ctx());
+        assert_eq!(e.value(0), VIRTUAL_MMSIS[1].0);
+    }
+
+    #[test]
+    fn voyage_data_sends_vsd_with_only_what_was_given() {
+        let mut v = Form::voyage(Vec::new());
+        v.key(&k(KeyCode::Enter), &ctx());
+        assert!(!v.confirm, "nothing to send");
+        typed(&mut v, "0");
+        v.key(&k(KeyCode::Tab), &ctx());
+        typed(&mut v, "atvie>dedui");
+        assert_eq!(v.value(1), "ATVIE>DEDUI");
+        v.focus = 5;
+        typed(&mut v, "79");
+        assert_eq!(
+            v.check(5, &ctx()),
+            Ok(crate::ais::legends::ship_type(79).into())
+        );
+        v.key(&k(KeyCode::Enter), &ctx());
+        assert!(v.confirm);
+        match v.key(&k(KeyCode::Char('y')), &ctx()) {
+            Outcome::SendData("VSD", lines) => {
+                assert_eq!(lines.len(), 1);
+                assert!(
+                    lines[0].starts_with("$ECVSD,079,,,ATVIE>DEDUI,,,,0,*"),
+                    "{}",
+                    lines[0]
+                );
+            }
+            o => panic!("{o:?}"),
+        }
+        let mut list = Vec::new();
+        for i in 0..20 {
+            remember(&mut list, &format!("D{i}"));
+        }
+        remember(&mut list, "d5");
+        assert_eq!(list.len(), REMEMBERED_DESTINATIONS);
+        assert_eq!(list[0], "D5");
+        assert_eq!(list.iter().filter(|d| *d == "D5").count(), 1);
+    }
+
+    #[test]
+    fn station_data_at_means_not_available_and_antennas_go_together() {
+        let mut s = Form::station();
+        typed(&mut s, "@");
+        assert_eq!(s.check(0, &ctx()), Ok("not available".into()));
+        s.focus = 2;
+        typed(&mut s, "10");
+        s.key(&k(KeyCode::Enter), &ctx());
+        assert!(!s.confirm);
+        assert!(s.note.clone().unwrap_or_default().contains("go together"));
+        for (i, v) in [
+            (3, "20"),
+            (4, "3"),
+            (5, "4"),
+            (6, "12"),
+            (7, "18"),
+            (8, "2"),
+            (9, "5"),
+        ] {
+            s.focus = i;
+            typed(&mut s, v);
+        }
+        s.key(&k(KeyCode::Enter), &ctx());
+        assert!(s.confirm, "{:?}", s.note);
+        match s.key(&k(KeyCode::Char('y')), &ctx()) {
+            Outcome::SendData("SSD", lines) => {
+                assert_eq!(lines.len(), 2);
+                assert!(
+                    lines[0].starts_with("$ECSSD,@@@@@@@,,010,020,03,04,,AI*"),
+                    "{}",
+                    lines[0]
+                );
+                assert!(
+                    lines[1].starts_with("$ECSSD,,,012,018,02,05,,GP*"),
+                    "{}",
+                    lines[1]
+                );
+            }
+            o => panic!("{o:?}"),
+        }
+        // Ctrl-T goes between voyage and station data.
+        let mut v = Form::voyage(vec!["X".into()]);
+        v.key(&ctrl('t'), &ctx());
+        assert_eq!(v.kind, FormKind::Station);
+        v.key(&ctrl('t'), &ctx());
+        assert_eq!(v.kind, FormKind::Voyage);
+        assert_eq!(v.stored, ["X"]);
+    }
+}
