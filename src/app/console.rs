@@ -150,7 +150,7 @@ impl Action {
             Action::OpenVoyage,
             "voyage_form",
             "d",
-            "voyage data; ctrl-t in it: station data (form)",
+            "voyage data; ctrl-t: station, inland data (form)",
         ),
         (
             Action::OpenInbox,

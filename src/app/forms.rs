@@ -144,7 +144,7 @@ pub struct InlandTexts {
 pub fn utc_offset_label(min: i32) -> String {
     let sign = if min < 0 { '-' } else { '+' };
     let a = min.unsigned_abs();
-    if a % 60 == 0 {
+    if a.is_multiple_of(60) {
         format!("UTC{sign}{}", a / 60)
     } else {
         format!("UTC{sign}{}:{:02}", a / 60, a % 60)

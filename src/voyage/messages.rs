@@ -503,6 +503,8 @@ mod tests {
         let body = "PIWWIVD,,4,1,2.85,7.50,0,4,0,255,0.0,110.5,0.0,0.5";
         assert_eq!(s, format!("${body}*{}", xor(&format!("${body}*"))));
         assert!(s.len() <= 82);
+        // The same, checksum computed outside (Python, XOR of the body).
+        assert_eq!(s, "$PIWWIVD,,4,1,2.85,7.50,0,4,0,255,0.0,110.5,0.0,0.5*60");
         let f = frame(s.as_bytes()).unwrap();
         assert_eq!((f.talker, f.formatter), ("P", "IWWIVD"));
         let fields: Vec<&str> = f.fields().collect();
@@ -543,6 +545,7 @@ mod tests {
         let s = d.sentence();
         let body = "PIWWSSD,02326789,8010,110.0,11.4,1,0,1,52.0,5.7,,";
         assert_eq!(s, format!("${body}*{}", xor(&format!("${body}*"))));
+        assert_eq!(s, "$PIWWSSD,02326789,8010,110.0,11.4,1,0,1,52.0,5.7,,*4A");
         let f = frame(s.as_bytes()).unwrap();
         let fields: Vec<&str> = f.fields().collect();
         assert_eq!(fields.len(), 11);
