@@ -994,6 +994,192 @@ fn voyage_and_station_forms() {
     insta::assert_snapshot!("station_form_80x24", render(&app, 80, 24));
 }
 
+fn ctrl_t_to(app: &mut App, title: &str) {
+    for _ in 0..4 {
+        if render(app, 120, 40).contains(title) {
+            return;
+        }
+        ctrl_key(app, 't');
+    }
+    panic!("no page {title}");
+}
+
+fn fill(app: &mut App, values: &[&str]) {
+    for v in values {
+        type_text(app, v);
+        press(app, KeyCode::Tab);
+    }
+}
+
+const INLAND_VOYAGE: [&str; 13] = [
+    "", "b", "l", "2.85", "7.5", "0", "4", "0", "", "", "110.5", "", "",
+];
+const INLAND_STATIC: [&str; 11] = [
+    "02326789", "8010", "110", "11.4", "1", "0", "", "52", "5.7", "", "",
+];
+
+#[test]
+fn inland_voyage_and_static_pages() {
+    let mut app = demo_app(60);
+    press(&mut app, KeyCode::Char('d'));
+    ctrl_t_to(&mut app, "inland voyage data (PIWWIVD)");
+    fill(&mut app, &INLAND_VOYAGE[..4]);
+    type_text(&mut app, "45");
+    let big = render(&app, 120, 40);
+    assert!(big.contains("✓ B-flag"), "{big}");
+    assert!(big.contains("✓ loaded"), "{big}");
+    assert!(
+        big.contains("45 is out of range: allowed 0.01 to 40.00 m, 0 unknown"),
+        "{big}"
+    );
+    insta::assert_snapshot!("inland_voyage_form_120x40", big);
+    insta::assert_snapshot!("inland_voyage_form_80x24", render(&app, 80, 24));
+    ctrl_key(&mut app, 't');
+    fill(&mut app, &INLAND_STATIC[..5]);
+    let big = render(&app, 120, 40);
+    assert!(big.contains("inland static ship data (PIWWSSD)"), "{big}");
+    assert!(big.contains("✓ Motor freighter"), "{big}");
+    assert!(big.contains("✓ high"), "{big}");
+    insta::assert_snapshot!("inland_static_form_120x40", big);
+    insta::assert_snapshot!("inland_static_form_80x24", render(&app, 80, 24));
+}
+
+/// A console on no inputs keeping its forms' memory in `dir`, with a
+/// transponder to write to.
+fn console_in(dir: &std::path::Path) -> App {
+    let config = Config {
+        data_dir: Some(dir.to_path_buf()),
+        ..Config::default()
+    };
+    let mut sink = Vec::new();
+    let mut app = build_app(
+        &config,
+        &Source::Inputs(Vec::new()),
+        AlarmLog::open(None, &mut sink),
+    )
+    .expect("app");
+    app.engine.desk = bridgewatch::voyage::desk::Desk::new(
+        Some(244_000_001),
+        true,
+        bridgewatch::voyage::outbox::OutboxConfig::default(),
+    );
+    app
+}
+
+fn written(app: &mut App) -> Vec<(String, String)> {
+    app.engine
+        .desk
+        .writes(0)
+        .into_iter()
+        .flat_map(|w| {
+            let tag = match w.tag {
+                bridgewatch::voyage::desk::WriteTag::Data(d) => d.to_string(),
+                t => format!("{t:?}"),
+            };
+            w.lines.into_iter().map(move |l| (tag.clone(), l))
+        })
+        .collect()
+}
+
+#[test]
+fn inland_data_is_written_and_the_forms_remember_across_restarts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = console_in(dir.path());
+    // Inland voyage data, confirmed, then written as PIWWIVD.
+    press(&mut app, KeyCode::Char('d'));
+    ctrl_t_to(&mut app, "inland voyage data (PIWWIVD)");
+    fill(&mut app, &INLAND_VOYAGE);
+    press(&mut app, KeyCode::Enter);
+    assert!(render(&app, 120, 40).contains("y sends"));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(app.form.is_none());
+    assert!(
+        render(&app, 120, 40).contains("Inland voyage data (PIWWIVD) written"),
+        "{}",
+        render(&app, 120, 40)
+    );
+    let w = written(&mut app);
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].0, "PIWWIVD");
+    assert!(
+        w[0].1
+            .starts_with("$PIWWIVD,,4,1,2.85,7.50,0,4,0,,,110.5,,*"),
+        "{}",
+        w[0].1
+    );
+    // Inland static data.
+    press(&mut app, KeyCode::Char('d'));
+    ctrl_t_to(&mut app, "inland static ship data (PIWWSSD)");
+    fill(&mut app, &INLAND_STATIC);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
+    let w = written(&mut app);
+    assert_eq!(w[0].0, "PIWWSSD");
+    assert!(
+        w[0].1
+            .starts_with("$PIWWSSD,02326789,8010,110.0,11.4,1,0,,52.0,5.7,,*"),
+        "{}",
+        w[0].1
+    );
+    // A destination sent and a safety text stored.
+    press(&mut app, KeyCode::Char('d'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "nlrtm");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "ice ahead");
+    ctrl_key(&mut app, 's');
+    press(&mut app, KeyCode::Esc);
+    assert!(dir.path().join("forms.json").exists());
+    // Restart: everything back.
+    let mut again = console_in(dir.path());
+    assert_eq!(again.stored_texts, ["ICE AHEAD"]);
+    assert_eq!(again.destinations, ["NLRTM"]);
+    assert_eq!(again.inland, app.inland);
+    press(&mut again, KeyCode::Char('d'));
+    ctrl_t_to(&mut again, "inland static ship data (PIWWSSD)");
+    let form = again.form.as_ref().expect("form");
+    assert_eq!(form.value(0), "02326789", "edited, not retyped");
+    assert_eq!(form.value(1), "8010");
+    press(&mut again, KeyCode::Esc);
+    // The ETA form's air draught comes from the inland voyage data.
+    press(&mut again, KeyCode::Char('e'));
+    let form = again.form.as_ref().expect("form");
+    assert_eq!(form.value(8), "7.50");
+}
+
+#[test]
+fn a_forms_file_that_cannot_be_read_is_no_obstacle() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("forms.json"), "not json").expect("write");
+    let mut app = console_in(dir.path());
+    assert!(app.stored_texts.is_empty());
+    press(&mut app, KeyCode::Char('m'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "fog");
+    ctrl_key(&mut app, 's');
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(console_in(dir.path()).stored_texts, ["FOG"]);
+}
+
+#[test]
+fn eta_form_shows_local_time_beside_utc() {
+    let mut config = Config::default();
+    config.console.utc_offset_h = Some(2.0);
+    let mut sink = Vec::new();
+    let mut app = build_app(&config, &Source::Demo, AlarmLog::open(None, &mut sink)).expect("app");
+    app.link(LinkMsg::State {
+        link: 0,
+        up: true,
+        detail: "built-in scenario".into(),
+    });
+    fill_eta(&mut app);
+    let screen = render(&app, 120, 40);
+    assert!(screen.contains("✓ local 10:30 (UTC+2)"), "{screen}");
+}
+
 #[test]
 fn inbox_lists_received_and_sent() {
     let mut app = demo_app(310);

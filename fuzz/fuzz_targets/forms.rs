@@ -1,5 +1,5 @@
 //! Arbitrary key sequences into each form's handler (ETA report, safety
-//! message, voyage and station data), with the build and the question the
+//! message, voyage, station and inland data), with the build and the question the
 //! confirmation asks, and the same keys through the console with its
 //! rendering (forms, inbox) at two sizes. Nothing may panic.
 #![no_main]
@@ -54,6 +54,11 @@ fuzz_target!(|data: &[u8]| {
     let ctx = Context {
         now_ms,
         name_of: &names,
+        utc_offset_min: data.get(1).map(|b| (i32::from(*b) - 128) * 15),
+    };
+    let inland = bridgewatch::app::forms::InlandTexts {
+        voyage: vec!["".into(), "B".into(), "L".into(), "2.85".into(), "7.5".into()],
+        station: vec!["02326789".into(), "8010".into()],
     };
     let ks = keys(data);
     for mut form in [
@@ -62,6 +67,8 @@ fuzz_target!(|data: &[u8]| {
         Form::safety(None, Vec::new()),
         Form::voyage(vec!["NLRTM".into()]),
         Form::station(),
+        Form::inland_voyage(&inland),
+        Form::inland_static(&inland),
     ] {
         for k in &ks {
             let _ = form.key(k, &ctx);

@@ -150,7 +150,7 @@ impl Action {
             Action::OpenVoyage,
             "voyage_form",
             "d",
-            "voyage data; ctrl-t in it: station data (form)",
+            "voyage data; ctrl-t: station, inland data (form)",
         ),
         (
             Action::OpenInbox,
@@ -353,6 +353,9 @@ pub struct ConsoleConfig {
     pub bell_repeat_s: Option<f64>,
     /// Seconds a silence lasts (default 30, as IEC 62923-1).
     pub silence_s: Option<f64>,
+    /// Local time's offset from UTC in hours (−12 to 14), shown beside
+    /// an ETA.
+    pub utc_offset_h: Option<f64>,
 }
 
 /// Not yet acknowledged by the officer (silenced and rectified included).
@@ -474,6 +477,13 @@ pub struct App {
     pub stored_texts: Vec<String>,
     /// Destinations sent in voyage data, newest first.
     pub destinations: Vec<String>,
+    /// The inland pages as last sent.
+    pub inland: super::forms::InlandTexts,
+    /// Local time's offset from UTC, minutes (`[console] utc_offset_h`).
+    pub utc_offset_min: Option<i32>,
+    /// Where the stored texts, destinations and inland pages are kept
+    /// across restarts (none: not kept).
+    pub memory_path: Option<std::path::PathBuf>,
 }
 
 /// How long a snooze holds (unless the encounter gets worse), ms.
@@ -511,6 +521,29 @@ impl App {
             notice: None,
             stored_texts: Vec::new(),
             destinations: Vec::new(),
+            inland: super::forms::InlandTexts::default(),
+            utc_offset_min: None,
+            memory_path: None,
+        }
+    }
+
+    /// Keep the forms' memory in `path` (read now, written on change).
+    pub fn remember_in(&mut self, path: Option<std::path::PathBuf>) {
+        if let Some(p) = &path {
+            let m = super::memory::Memory::load(p);
+            self.stored_texts = m.stored_texts;
+            self.destinations = m.destinations;
+            self.inland = m.inland;
+        }
+        self.memory_path = path;
+    }
+
+    /// What the forms remember.
+    pub fn memory(&self) -> super::memory::Memory {
+        super::memory::Memory {
+            stored_texts: self.stored_texts.clone(),
+            destinations: self.destinations.clone(),
+            inland: self.inland.clone(),
         }
     }
 
@@ -768,10 +801,11 @@ impl App {
                         crate::voyage::outbox::Item::Eta(r) => Some(*r),
                         _ => None,
                     });
-                let form = match last {
+                let mut form = match last {
                     Some(r) => super::forms::Form::eta_after(&r),
                     None => super::forms::Form::eta(),
                 };
+                form.air_draught_from(&self.inland);
                 self.open_form(form);
             }
             Action::OpenMessage => {
@@ -779,7 +813,9 @@ impl App {
                 self.open_form(super::forms::Form::safety(to, self.stored_texts.clone()));
             }
             Action::OpenVoyage => {
-                self.open_form(super::forms::Form::voyage(self.destinations.clone()))
+                let mut form = super::forms::Form::voyage(self.destinations.clone());
+                form.inland = self.inland.clone();
+                self.open_form(form)
             }
             Action::OpenInbox => {
                 self.inbox = !self.inbox;
@@ -878,19 +914,22 @@ impl App {
             return;
         };
         let now = self.now_ms();
+        let before = self.memory();
         let outcome = {
             let name_of = |m: u32| self.name_of(m);
             let ctx = super::forms::Context {
                 now_ms: now,
                 name_of: &name_of,
+                utc_offset_min: self.utc_offset_min,
             };
             form.key(k, &ctx)
         };
         match form.kind {
             super::forms::FormKind::Safety => self.stored_texts = form.stored.clone(),
-            super::forms::FormKind::Voyage | super::forms::FormKind::Station => {
-                self.destinations = form.stored.clone()
-            }
+            super::forms::FormKind::Voyage
+            | super::forms::FormKind::Station
+            | super::forms::FormKind::InlandVoyage
+            | super::forms::FormKind::InlandStatic => self.destinations = form.stored.clone(),
             super::forms::FormKind::Eta => {}
         }
         match outcome {
@@ -916,14 +955,20 @@ impl App {
             }
             Outcome::SendData(what, lines) => match self.engine.desk.send_data(what, lines) {
                 Ok(()) => {
-                    if form.kind == super::forms::FormKind::Voyage {
-                        let d = form.value(1).to_string();
-                        super::forms::remember(&mut self.destinations, &d);
+                    match form.kind {
+                        super::forms::FormKind::Voyage => {
+                            let d = form.value(1).to_string();
+                            super::forms::remember(&mut self.destinations, &d);
+                        }
+                        super::forms::FormKind::InlandVoyage => self.inland.voyage = form.texts(),
+                        super::forms::FormKind::InlandStatic => self.inland.station = form.texts(),
+                        _ => {}
                     }
-                    let name = if what == "VSD" {
-                        "Voyage data"
-                    } else {
-                        "Station data"
+                    let name = match what {
+                        "VSD" => "Voyage data",
+                        "PIWWIVD" => "Inland voyage data",
+                        "PIWWSSD" => "Inland static ship data",
+                        _ => "Station data",
                     };
                     self.notice = Some(format!("{name} ({what}) written to the transponder queue"));
                 }
@@ -932,6 +977,11 @@ impl App {
                     self.form = Some(form);
                 }
             },
+        }
+        if let Some(p) = &self.memory_path
+            && self.memory() != before
+        {
+            self.memory().save(p);
         }
         self.after_change();
     }

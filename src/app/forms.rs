@@ -1,5 +1,6 @@
 //! The console's forms: ETA report, safety-related message, voyage data
-//! (VSD) and station data (SSD). Pure: a form takes a key and the context
+//! (VSD), station data (SSD) and the inland voyage and static data of the
+//! Inland AIS standard's Annex D (`$PIWWIVD`, `$PIWWSSD`). Pure: a form takes a key and the context
 //! it needs (the time, the names the traffic picture knows) and answers
 //! what to do — stay, close, or send. Each field is checked as it is typed
 //! with the validators of [`crate::voyage::fields`], the same ones the
@@ -12,9 +13,10 @@ use crate::ais::legends;
 use crate::nmea::pi;
 use crate::voyage::command::{self, EtaOptions, SsdOptions, VsdOptions};
 use crate::voyage::fields::{self, FieldError, SafetyKind};
-use crate::voyage::messages::{StaticData, TALKER};
+use crate::voyage::messages::{InlandStaticData, InlandVoyageData, StaticData, TALKER};
 use crate::voyage::outbox::Item;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::{Deserialize, Serialize};
 use tui_input::{Input, InputRequest};
 
 /// National virtual MMSIs of the Inland AIS networks, for the ETA form's
@@ -34,6 +36,10 @@ pub enum FormKind {
     Safety,
     Voyage,
     Station,
+    /// Inland voyage data (`$PIWWIVD`).
+    InlandVoyage,
+    /// Inland static ship data (`$PIWWSSD`).
+    InlandStatic,
 }
 
 impl FormKind {
@@ -43,6 +49,8 @@ impl FormKind {
             FormKind::Safety => "safety-related message",
             FormKind::Voyage => "voyage data (VSD)",
             FormKind::Station => "station data (SSD)",
+            FormKind::InlandVoyage => "inland voyage data (PIWWIVD)",
+            FormKind::InlandStatic => "inland static ship data (PIWWSSD)",
         }
     }
 
@@ -82,6 +90,34 @@ impl FormKind {
                 "External C (port)",
                 "External D (stbd)",
             ],
+            FormKind::InlandVoyage => &[
+                "Reporting rate",
+                "Blue cones",
+                "Loaded/unloaded",
+                "Draught m",
+                "Air draught m",
+                "Tugs",
+                "Crew",
+                "Passengers",
+                "Shipboard personnel",
+                "Convoy bow m",
+                "Convoy stern m",
+                "Convoy port m",
+                "Convoy stbd m",
+            ],
+            FormKind::InlandStatic => &[
+                "ENI",
+                "ERI type",
+                "Length m",
+                "Beam m",
+                "Speed quality",
+                "Course quality",
+                "Heading quality",
+                "Internal GNSS B m",
+                "Internal GNSS C m",
+                "External GNSS B m",
+                "External GNSS C m",
+            ],
         }
     }
 }
@@ -91,6 +127,44 @@ pub struct Context<'a> {
     pub now_ms: i64,
     /// The name of a ship or station from the traffic picture.
     pub name_of: &'a dyn Fn(u32) -> Option<String>,
+    /// Local time's offset from UTC in minutes (`[console] utc_offset_h`),
+    /// shown beside an ETA.
+    pub utc_offset_min: Option<i32>,
+}
+
+/// The inland pages' fields as last sent, to start from next time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InlandTexts {
+    pub voyage: Vec<String>,
+    pub station: Vec<String>,
+}
+
+/// `UTC+1`, `UTC-3`, `UTC+5:30`.
+pub fn utc_offset_label(min: i32) -> String {
+    let sign = if min < 0 { '-' } else { '+' };
+    let a = min.unsigned_abs();
+    if a.is_multiple_of(60) {
+        format!("UTC{sign}{}", a / 60)
+    } else {
+        format!("UTC{sign}{}:{:02}", a / 60, a % 60)
+    }
+}
+
+/// An ETA in local time: `local 15:30 (UTC+1)`, with the date when it is
+/// another day there.
+pub fn local_time(t: &fields::UtcMinute, offset_min: i32) -> String {
+    let utc = chrono::DateTime::from_timestamp_millis(t.ms).map(|d| d.naive_utc());
+    let local = chrono::DateTime::from_timestamp_millis(t.ms + i64::from(offset_min) * 60_000)
+        .map(|d| d.naive_utc());
+    let label = utc_offset_label(offset_min);
+    match (utc, local) {
+        (Some(u), Some(l)) if u.date() == l.date() => {
+            format!("local {} ({label})", l.format("%H:%M"))
+        }
+        (_, Some(l)) => format!("local {} ({label})", l.format("%Y-%m-%d %H:%M")),
+        _ => String::new(),
+    }
 }
 
 /// What the console does after a key.
@@ -117,6 +191,8 @@ pub struct Form {
     pub note: Option<String>,
     /// Stored texts (safety form) or remembered destinations (voyage form).
     pub stored: Vec<String>,
+    /// The inland pages as last sent (voyage form and its pages).
+    pub inland: InlandTexts,
     pick: Option<usize>,
 }
 
@@ -129,6 +205,7 @@ impl Form {
             confirm: false,
             note: None,
             stored: Vec::new(),
+            inland: InlandTexts::default(),
             pick: None,
         }
     }
@@ -185,6 +262,37 @@ impl Form {
         Form::new(FormKind::Station)
     }
 
+    /// The inland voyage data page, filled with what was last sent.
+    pub fn inland_voyage(inland: &InlandTexts) -> Form {
+        Form::filled(FormKind::InlandVoyage, &inland.voyage, inland)
+    }
+
+    /// The inland static data page, filled with what was last sent.
+    pub fn inland_static(inland: &InlandTexts) -> Form {
+        Form::filled(FormKind::InlandStatic, &inland.station, inland)
+    }
+
+    fn filled(kind: FormKind, values: &[String], inland: &InlandTexts) -> Form {
+        let mut f = Form::new(kind);
+        for (i, v) in values.iter().enumerate().take(f.inputs.len()) {
+            f.set(i, v);
+        }
+        f.inland = inland.clone();
+        f
+    }
+
+    /// The ETA form's air draught from the inland voyage data's, when the
+    /// officer gave one there (a known value, not 0).
+    pub fn air_draught_from(&mut self, inland: &InlandTexts) {
+        if self.kind != FormKind::Eta {
+            return;
+        }
+        let given = inland.voyage.get(4).map(|v| v.trim()).unwrap_or_default();
+        if let Ok(a @ 1..) = fields::inland_air_draught(given) {
+            self.set(8, &format!("{}.{:02}", a / 100, a % 100));
+        }
+    }
+
     pub fn value(&self, i: usize) -> &str {
         self.inputs.get(i).map_or("", Input::value)
     }
@@ -237,9 +345,11 @@ impl Form {
             {
                 Ok("unchanged".into())
             }
-            (FormKind::Eta, 6) | (FormKind::Voyage, 2) => {
-                s(fields::eta(v, ctx.now_ms).map(|_| String::new()))
-            }
+            (FormKind::Eta, 6) | (FormKind::Voyage, 2) => s(fields::eta(v, ctx.now_ms).map(|t| {
+                ctx.utc_offset_min
+                    .map(|o| local_time(&t, o))
+                    .unwrap_or_default()
+            })),
             (FormKind::Eta, 7) => s(fields::tugs(v).map(|t| {
                 if t == 7 {
                     "unknown".into()
@@ -272,7 +382,13 @@ impl Form {
                     if slots == Some(1) { "" } else { "s" }
                 ))
             }
-            (FormKind::Voyage | FormKind::Station, _) if empty => Ok("unchanged".into()),
+            (
+                FormKind::Voyage
+                | FormKind::Station
+                | FormKind::InlandVoyage
+                | FormKind::InlandStatic,
+                _,
+            ) if empty => Ok("unchanged".into()),
             (FormKind::Voyage, 0) => {
                 s(fields::nav_status(v).map(|n| legends::nav_status(n).into()))
             }
@@ -289,6 +405,8 @@ impl Form {
             (FormKind::Station, 3 | 7) => s(fields::antenna_b(v).map(|_| String::new())),
             (FormKind::Station, 4 | 8) => s(fields::antenna_c(v).map(|_| String::new())),
             (FormKind::Station, 5 | 9) => s(fields::antenna_d(v).map(|_| String::new())),
+            (FormKind::InlandVoyage, _) => inland_voyage_check(i, v),
+            (FormKind::InlandStatic, _) => inland_static_check(i, v),
             _ => Ok(String::new()),
         }
     }
@@ -365,6 +483,21 @@ impl Form {
                 Ok(Outcome::SendData("VSD", vec![pi::build_vsd(TALKER, &v)]))
             }
             FormKind::Station => self.station_lines().map(|l| Outcome::SendData("SSD", l)),
+            FormKind::InlandVoyage | FormKind::InlandStatic => {
+                if (0..self.inputs.len()).all(|i| self.value(i).trim().is_empty()) {
+                    return Err((
+                        0,
+                        "nothing to send: every field is empty (unchanged)".into(),
+                    ));
+                }
+                if self.kind == FormKind::InlandVoyage {
+                    let d = self.inland_voyage_data()?;
+                    Ok(Outcome::SendData("PIWWIVD", vec![d.sentence()]))
+                } else {
+                    let d = self.inland_static_data()?;
+                    Ok(Outcome::SendData("PIWWSSD", vec![d.sentence()]))
+                }
+            }
         }
     }
 
@@ -425,6 +558,72 @@ impl Form {
         Ok(lines)
     }
 
+    /// A field as its validator takes it: `None` when empty (NULL,
+    /// unchanged), else the value or the field and its reason.
+    fn opt_field<T>(
+        &self,
+        i: usize,
+        f: impl Fn(&str) -> Result<T, FieldError>,
+    ) -> Result<Option<T>, (usize, String)> {
+        let v = self.value(i).trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        f(v).map(Some).map_err(|e| (i, e.to_string()))
+    }
+
+    /// The inland voyage page as `$PIWWIVD` data.
+    pub fn inland_voyage_data(&self) -> Result<InlandVoyageData, (usize, String)> {
+        Ok(InlandVoyageData {
+            reporting_rate: self.opt_field(0, fields::inland_reporting_rate)?,
+            blue_cones: self.opt_field(1, fields::blue_cones)?,
+            loaded: self.opt_field(2, fields::loaded)?,
+            draught: self.opt_field(3, fields::inland_draught)?,
+            air_draught: self.opt_field(4, fields::inland_air_draught)?,
+            tugs: self.opt_field(5, fields::inland_tugs)?,
+            crew: self.opt_field(6, fields::crew)?,
+            passengers: self.opt_field(7, fields::passengers)?,
+            personnel: self.opt_field(8, fields::personnel)?,
+            convoy: [
+                self.opt_field(9, fields::convoy_bow)?,
+                self.opt_field(10, fields::convoy_stern)?,
+                self.opt_field(11, fields::convoy_port)?,
+                self.opt_field(12, fields::convoy_starboard)?,
+            ],
+        })
+    }
+
+    /// The inland static page as `$PIWWSSD` data.
+    pub fn inland_static_data(&self) -> Result<InlandStaticData, (usize, String)> {
+        Ok(InlandStaticData {
+            eni: self.opt_field(0, fields::eni)?,
+            eri_type: self.opt_field(1, |v| fields::eri_type(v).map(|t| t.0))?,
+            length: self.opt_field(2, fields::inland_length)?,
+            beam: self.opt_field(3, fields::inland_beam)?,
+            quality: [
+                self.opt_field(4, fields::sensor_quality)?,
+                self.opt_field(5, fields::sensor_quality)?,
+                self.opt_field(6, fields::sensor_quality)?,
+            ],
+            internal: [
+                self.opt_field(7, fields::gnss_b)?,
+                self.opt_field(8, fields::gnss_c)?,
+            ],
+            external: [
+                self.opt_field(9, fields::gnss_b)?,
+                self.opt_field(10, fields::gnss_c)?,
+            ],
+        })
+    }
+
+    /// The fields as typed, trimmed (what the inland pages remember).
+    pub fn texts(&self) -> Vec<String> {
+        self.inputs
+            .iter()
+            .map(|x| x.value().trim().to_string())
+            .collect()
+    }
+
     /// What the confirmation asks.
     pub fn question(&self) -> String {
         match self.kind {
@@ -442,6 +641,10 @@ impl Form {
             }
             FormKind::Voyage => "Write the voyage data to the transponder?".into(),
             FormKind::Station => "Write the station data to the transponder?".into(),
+            FormKind::InlandVoyage => "Write the inland voyage data to the transponder?".into(),
+            FormKind::InlandStatic => {
+                "Write the inland static ship data to the transponder?".into()
+            }
         }
     }
 
@@ -480,15 +683,7 @@ impl Form {
             KeyCode::Char('n') if ctrl => self.pick(1),
             KeyCode::Char('p') if ctrl => self.pick(-1),
             KeyCode::Char('s') if ctrl && self.kind == FormKind::Safety => self.save_text(),
-            KeyCode::Char('t') if ctrl && self.kind == FormKind::Voyage => {
-                let keep = std::mem::take(&mut self.stored);
-                *self = Form::station();
-                self.stored = keep;
-            }
-            KeyCode::Char('t') if ctrl && self.kind == FormKind::Station => {
-                let keep = std::mem::take(&mut self.stored);
-                *self = Form::voyage(keep);
-            }
+            KeyCode::Char('t') if ctrl => self.next_page(),
             KeyCode::Char(c) if !ctrl && !alt => self.type_char(c),
             KeyCode::Backspace => self.edit(InputRequest::DeletePrevChar),
             KeyCode::Delete => self.edit(InputRequest::DeleteNextChar),
@@ -501,6 +696,27 @@ impl Form {
             _ => {}
         }
         Outcome::Stay
+    }
+
+    /// Ctrl-T: voyage data → station data → inland voyage → inland static
+    /// → voyage data; the remembered lists go along.
+    fn next_page(&mut self) {
+        let stored = std::mem::take(&mut self.stored);
+        let inland = std::mem::take(&mut self.inland);
+        let mut next = match self.kind {
+            FormKind::Voyage => Form::station(),
+            FormKind::Station => Form::inland_voyage(&inland),
+            FormKind::InlandVoyage => Form::inland_static(&inland),
+            FormKind::InlandStatic => Form::voyage(Vec::new()),
+            FormKind::Eta | FormKind::Safety => {
+                self.stored = stored;
+                self.inland = inland;
+                return;
+            }
+        };
+        next.stored = stored;
+        next.inland = inland;
+        *self = next;
     }
 
     fn focus_to(&mut self, i: usize) {
@@ -531,6 +747,7 @@ impl Form {
                 | (FormKind::Safety, 1)
                 | (FormKind::Voyage, 1)
                 | (FormKind::Station, 0 | 1)
+                | (FormKind::InlandVoyage, 1 | 2)
         )
     }
 
@@ -637,139 +854,48 @@ pub fn remember(list: &mut Vec<String>, destination: &str) {
     list.truncate(REMEMBERED_DESTINATIONS);
 }
 
-/// Inland AIS FI 10 (inland ship static and voyage related data, table
-/// 2.7) as the officer types it; empty = not available / unknown.
-#[derive(Debug, Clone, Default)]
-pub struct InlandOptions {
-    /// European ship number (ENI): 8 digits.
-    pub eni: String,
-    /// Length in metres, 0.1–800.0.
-    pub length: String,
-    /// Beam in metres, 0.1–100.0.
-    pub beam: String,
-    /// ERI ship or convoy type (Inland AIS annex E).
-    pub eri_type: String,
-    /// Blue cones 0–3, or `B` for the B-flag; empty = unknown (5).
-    pub cones: String,
-    /// Draught in metres, 0.01–20.00.
-    pub draught: String,
-    /// `L` loaded, `U` unloaded, empty = not available.
-    pub loaded: String,
-    /// High-quality speed, course, heading sensors (professional sensors
-    /// connected; else low / GNSS).
-    pub speed_q: bool,
-    pub course_q: bool,
-    pub heading_q: bool,
-}
-
-/// A decimal in `1..=max` units of `1/scale`, empty = 0 (not available).
-fn inland_decimal(s: &str, decimals: usize, max: u16, range: &str) -> Result<u16, String> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Ok(0);
-    }
-    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
-    let ok = !int.is_empty()
-        && int.len() <= 5
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.len() <= decimals
-        && frac.bytes().all(|b| b.is_ascii_digit())
-        && !(t.contains('.') && frac.is_empty());
-    if !ok {
-        return Err(format!(
-            "{t:?} is not metres with at most {decimals} decimal(s)"
-        ));
-    }
-    let units = format!("{int}{frac:0<decimals$}")
-        .parse::<u32>()
-        .map_err(|_| format!("{t} is out of range: allowed {range}"))?;
-    match u16::try_from(units) {
-        Ok(v) if (1..=max).contains(&v) => Ok(v),
-        _ => Err(format!("{t} is out of range: allowed {range}")),
-    }
-}
-
-/// Check FI 10 data: each refusal names its field.
-pub fn inland_static(
-    o: &InlandOptions,
-) -> Result<crate::ais::application::InlandStatic, (&'static str, String)> {
-    use crate::nmea::armour::Text;
-    let eni = o.eni.trim();
-    if !eni.is_empty() && (eni.len() != 8 || !eni.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(("ENI", format!("{eni:?} is not an ENI of exactly 8 digits")));
-    }
-    let length = inland_decimal(&o.length, 1, 8000, "0.1 to 800.0 m").map_err(|e| ("Length", e))?;
-    let beam = inland_decimal(&o.beam, 1, 1000, "0.1 to 100.0 m").map_err(|e| ("Beam", e))?;
-    let draught =
-        inland_decimal(&o.draught, 2, 2000, "0.01 to 20.00 m").map_err(|e| ("Draught", e))?;
-    let t = o.eri_type.trim();
-    let shiptype = if t.is_empty() {
-        0
-    } else {
-        let code = t.parse::<u16>().map_err(|_| {
-            (
-                "ERI type",
-                format!("{t:?} is not an ERI code (4 digits, e.g. 8010)"),
-            )
-        })?;
-        if legends::eri_ship_type(code).is_none() {
-            return Err((
-                "ERI type",
-                format!("{code} is not in the ERI ship and convoy type list"),
-            ));
-        }
-        code
-    };
-    let hazard = match o.cones.trim() {
-        "" => 5,
-        "b" | "B" => 4,
-        c => match c.parse::<u8>() {
-            Ok(n) if n <= 3 => n,
-            _ => {
-                return Err((
-                    "Blue cones",
-                    format!(
-                        "{c:?} is out of range: allowed 0 to 3 cones, B for the B-flag, empty when unknown"
-                    ),
-                ));
-            }
-        },
-    };
-    let loaded = match o.loaded.trim() {
-        "" => 0,
-        "l" | "L" => 1,
-        "u" | "U" => 2,
-        l => {
-            return Err((
-                "Loaded",
-                format!("{l:?} is not L (loaded), U (unloaded) or empty (not available)"),
-            ));
+/// A check of the inland voyage page's field `i`: words for a code.
+fn inland_voyage_check(i: usize, v: &str) -> Result<String, String> {
+    let unknown = |known: bool| {
+        if known {
+            String::new()
+        } else {
+            "unknown".into()
         }
     };
-    Ok(crate::ais::application::InlandStatic {
-        vin: Text::from_str_lossy(if eni.is_empty() { "@@@@@@@@" } else { eni }),
-        length,
-        beam,
-        shiptype,
-        hazard,
-        draught,
-        loaded,
-        speed_q: o.speed_q,
-        course_q: o.course_q,
-        heading_q: o.heading_q,
-    })
+    let r = match i {
+        0 => fields::inland_reporting_rate(v).map(|_| String::new()),
+        1 => fields::blue_cones(v).map(|c| fields::blue_cones_words(c).into()),
+        2 => fields::loaded(v).map(|c| fields::loaded_words(c).into()),
+        3 => fields::inland_draught(v).map(|d| unknown(d != 0)),
+        4 => fields::inland_air_draught(v).map(|d| unknown(d != 0)),
+        5 => fields::inland_tugs(v).map(|t| unknown(t != 7)),
+        6 => fields::crew(v).map(|n| unknown(n != 255)),
+        7 => fields::passengers(v).map(|n| unknown(n != 8191)),
+        8 => fields::personnel(v).map(|n| unknown(n != 255)),
+        9 => fields::convoy_bow(v).map(|_| String::new()),
+        10 => fields::convoy_stern(v).map(|_| String::new()),
+        11 => fields::convoy_port(v).map(|_| String::new()),
+        12 => fields::convoy_starboard(v).map(|_| String::new()),
+        _ => Ok(String::new()),
+    };
+    r.map_err(|e| e.to_string())
 }
 
-/// The BBM sentence(s) of message 8 carrying FI 10, with sequential
-/// message identifier `seq`.
-pub fn inland_bbm(
-    s: &crate::ais::application::InlandStatic,
-    seq: u8,
-) -> Result<Vec<String>, String> {
-    use crate::ais::application::BroadcastApp;
-    let data = crate::ais::encode::broadcast_app_bits(200, 10, &BroadcastApp::InlandStatic(*s))
-        .map_err(|e| e.to_string())?;
-    Ok(pi::build_binary(TALKER, None, 0, 8, seq, &data))
+/// A check of the inland static page's field `i`: the ERI type and the
+/// qualities in words.
+fn inland_static_check(i: usize, v: &str) -> Result<String, String> {
+    let r = match i {
+        0 => fields::eni(v).map(|_| String::new()),
+        1 => fields::eri_type(v).map(|(_, w)| w.to_string()),
+        2 => fields::inland_length(v).map(|_| String::new()),
+        3 => fields::inland_beam(v).map(|_| String::new()),
+        4..=6 => fields::sensor_quality(v).map(|q| fields::quality_words(q).into()),
+        7 | 9 => fields::gnss_b(v).map(|_| String::new()),
+        8 | 10 => fields::gnss_c(v).map(|_| String::new()),
+        _ => Ok(String::new()),
+    };
+    r.map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -787,6 +913,7 @@ mod tests {
         Context {
             now_ms: NOW,
             name_of: &names,
+            utc_offset_min: None,
         }
     }
 
@@ -818,93 +945,6 @@ mod tests {
         ] {
             typed(f, v);
             f.key(&k(KeyCode::Tab), &ctx());
-        }
-    }
-
-    #[test]
-    fn inland_data_is_checked_and_builds_fi_10() {
-        let o = InlandOptions {
-            eni: "02326789".into(),
-            length: "110.0".into(),
-            beam: "11.45".into(),
-            eri_type: "8010".into(),
-            cones: "b".into(),
-            draught: "2.85".into(),
-            loaded: "l".into(),
-            ..InlandOptions::default()
-        };
-        assert_eq!(inland_static(&o).unwrap_err().0, "Beam", "one decimal only");
-        let o = InlandOptions {
-            beam: "11.4".into(),
-            ..o
-        };
-        let s = inland_static(&o).unwrap();
-        assert_eq!((s.length, s.beam, s.draught), (1100, 114, 285));
-        assert_eq!((s.hazard, s.loaded, s.shiptype), (4, 1, 8010));
-        let lines = inland_bbm(&s, 1).unwrap();
-        assert_eq!(lines.len(), 1);
-        assert!(lines[0].contains("BBM,1,1,1,0,8,"), "{}", lines[0]);
-        let empty = inland_static(&InlandOptions::default()).unwrap();
-        assert_eq!((empty.hazard, empty.loaded, empty.length), (5, 0, 0));
-        for (o, field) in [
-            (
-                InlandOptions {
-                    eni: "1234567".into(),
-                    ..Default::default()
-                },
-                "ENI",
-            ),
-            (
-                InlandOptions {
-                    length: "800.1".into(),
-                    ..Default::default()
-                },
-                "Length",
-            ),
-            (
-                InlandOptions {
-                    length: "0".into(),
-                    ..Default::default()
-                },
-                "Length",
-            ),
-            (
-                InlandOptions {
-                    beam: "100.1".into(),
-                    ..Default::default()
-                },
-                "Beam",
-            ),
-            (
-                InlandOptions {
-                    draught: "20.01".into(),
-                    ..Default::default()
-                },
-                "Draught",
-            ),
-            (
-                InlandOptions {
-                    eri_type: "9999".into(),
-                    ..Default::default()
-                },
-                "ERI type",
-            ),
-            (
-                InlandOptions {
-                    cones: "4".into(),
-                    ..Default::default()
-                },
-                "Blue cones",
-            ),
-            (
-                InlandOptions {
-                    loaded: "x".into(),
-                    ..Default::default()
-                },
-                "Loaded",
-            ),
-        ] {
-            assert_eq!(inland_static(&o).unwrap_err().0, field, "{o:?}");
         }
     }
 
@@ -1197,12 +1237,182 @@ mod tests {
             }
             o => panic!("{o:?}"),
         }
-        // Ctrl-T goes between voyage and station data.
+        // Ctrl-T goes round voyage, station, inland voyage, inland static.
         let mut v = Form::voyage(vec!["X".into()]);
+        v.inland.station = vec!["02326789".into()];
         v.key(&ctrl('t'), &ctx());
         assert_eq!(v.kind, FormKind::Station);
         v.key(&ctrl('t'), &ctx());
+        assert_eq!(v.kind, FormKind::InlandVoyage);
+        v.key(&ctrl('t'), &ctx());
+        assert_eq!(v.kind, FormKind::InlandStatic);
+        assert_eq!(v.value(0), "02326789", "the last ENI sent");
+        v.key(&ctrl('t'), &ctx());
         assert_eq!(v.kind, FormKind::Voyage);
         assert_eq!(v.stored, ["X"]);
+        assert_eq!(v.inland.station, ["02326789"]);
+    }
+
+    /// Checksum computed here: XOR of the bytes between `$` and `*`.
+    fn with_checksum(body: &str) -> String {
+        let cs = body.bytes().fold(0u8, |a, b| a ^ b);
+        format!("${body}*{cs:02X}")
+    }
+
+    fn inland_page(kind: FormKind) -> Form {
+        let mut f = Form::voyage(Vec::new());
+        while f.kind != kind {
+            f.key(&ctrl('t'), &ctx());
+        }
+        f
+    }
+
+    #[test]
+    fn inland_voyage_page_in_words_confirmed_then_sent() {
+        let mut f = inland_page(FormKind::InlandVoyage);
+        f.key(&k(KeyCode::Enter), &ctx());
+        assert!(!f.confirm, "nothing to send when all is unchanged");
+        assert!(
+            f.note
+                .clone()
+                .unwrap_or_default()
+                .contains("nothing to send")
+        );
+        assert_eq!(f.check(0, &ctx()), Ok("unchanged".into()));
+        for (i, v) in [
+            (1, "b"),
+            (2, "l"),
+            (3, "2.85"),
+            (4, "7.5"),
+            (5, "7"),
+            (6, "4"),
+            (8, "255"),
+            (10, "110.5"),
+        ] {
+            f.focus = i;
+            typed(&mut f, v);
+        }
+        assert_eq!(f.value(1), "B", "letters folded as typed");
+        assert_eq!(f.check(1, &ctx()), Ok("B-flag".into()));
+        assert_eq!(f.check(2, &ctx()), Ok("loaded".into()));
+        assert_eq!(f.check(5, &ctx()), Ok("unknown".into()));
+        assert_eq!(f.check(8, &ctx()), Ok("unknown".into()));
+        // Out of range: refused, the send goes to the field.
+        f.focus = 7;
+        typed(&mut f, "8192");
+        let e = f.check(7, &ctx()).unwrap_err();
+        assert!(e.contains("0 to 8190 passengers"), "{e}");
+        f.focus = 0;
+        f.key(&k(KeyCode::Enter), &ctx());
+        assert!(!f.confirm);
+        assert_eq!(f.focus, 7);
+        f.key(&ctrl('u'), &ctx());
+        typed(&mut f, "12");
+        f.key(&k(KeyCode::Enter), &ctx());
+        assert!(f.confirm, "{:?}", f.note);
+        assert_eq!(
+            f.question(),
+            "Write the inland voyage data to the transponder?"
+        );
+        match f.key(&k(KeyCode::Char('y')), &ctx()) {
+            Outcome::SendData("PIWWIVD", lines) => assert_eq!(
+                lines,
+                [with_checksum("PIWWIVD,,4,1,2.85,7.50,7,4,12,255,,110.5,,")]
+            ),
+            o => panic!("{o:?}"),
+        }
+        assert_eq!(f.texts()[4], "7.5");
+    }
+
+    #[test]
+    fn inland_static_page_names_the_eri_type_and_sends_ssd() {
+        let mut f = inland_page(FormKind::InlandStatic);
+        for (i, v) in [
+            (0, "02326789"),
+            (1, "8010"),
+            (2, "110"),
+            (3, "11.4"),
+            (4, "1"),
+            (5, "0"),
+            (7, "52"),
+            (8, "5.7"),
+        ] {
+            f.focus = i;
+            typed(&mut f, v);
+        }
+        assert_eq!(f.check(1, &ctx()), Ok("Motor freighter".into()));
+        assert_eq!(f.check(4, &ctx()), Ok("high".into()));
+        assert_eq!(f.check(5, &ctx()), Ok("low".into()));
+        assert_eq!(f.check(6, &ctx()), Ok("unchanged".into()));
+        f.focus = 3;
+        typed(&mut f, "5");
+        assert!(
+            f.check(3, &ctx()).is_err(),
+            "11.45: one decimal, not rounded"
+        );
+        f.key(&k(KeyCode::Backspace), &ctx());
+        f.focus = 1;
+        f.key(&ctrl('u'), &ctx());
+        typed(&mut f, "1234");
+        assert!(f.check(1, &ctx()).unwrap_err().contains("ERI"));
+        f.key(&ctrl('u'), &ctx());
+        typed(&mut f, "8010");
+        f.key(&k(KeyCode::Enter), &ctx());
+        assert!(f.confirm, "{:?}", f.note);
+        // Any key but y goes back without sending.
+        assert_eq!(f.key(&k(KeyCode::Char('n')), &ctx()), Outcome::Stay);
+        f.key(&k(KeyCode::Enter), &ctx());
+        match f.key(&k(KeyCode::Char('y')), &ctx()) {
+            Outcome::SendData("PIWWSSD", lines) => assert_eq!(
+                lines,
+                [with_checksum(
+                    "PIWWSSD,02326789,8010,110.0,11.4,1,0,,52.0,5.7,,"
+                )]
+            ),
+            o => panic!("{o:?}"),
+        }
+    }
+
+    #[test]
+    fn eta_air_draught_comes_from_the_inland_voyage_data() {
+        let mut inland = InlandTexts::default();
+        let mut f = Form::eta();
+        f.air_draught_from(&inland);
+        assert_eq!(f.value(8), "");
+        inland.voyage = vec![String::new(); 13];
+        inland.voyage[4] = "0".into();
+        f.air_draught_from(&inland);
+        assert_eq!(f.value(8), "", "0 is unknown: no default");
+        inland.voyage[4] = "9.1".into();
+        f.air_draught_from(&inland);
+        assert_eq!(f.value(8), "9.10");
+        assert_eq!(fields::air_draught(f.value(8)), Ok(910));
+    }
+
+    #[test]
+    fn eta_shows_local_time_with_the_offset() {
+        let with = |o: Option<i32>| Context {
+            now_ms: NOW,
+            name_of: &names,
+            utc_offset_min: o,
+        };
+        let mut f = Form::eta();
+        f.focus = 6;
+        typed(&mut f, "2026-11-22 14:30");
+        assert_eq!(f.check(6, &ctx()), Ok(String::new()));
+        assert_eq!(
+            f.check(6, &with(Some(60))),
+            Ok("local 15:30 (UTC+1)".into())
+        );
+        assert_eq!(
+            f.check(6, &with(Some(-150))),
+            Ok("local 12:00 (UTC-2:30)".into())
+        );
+        assert_eq!(
+            f.check(6, &with(Some(600))),
+            Ok("local 2026-11-23 00:30 (UTC+10)".into())
+        );
+        assert_eq!(utc_offset_label(0), "UTC+0");
+        assert_eq!(utc_offset_label(345), "UTC+5:45");
     }
 }

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod forms;
 pub mod headless;
 pub mod links;
+pub mod memory;
 pub mod run;
 
 use crate::traffic::config::{AlarmConfig, LostConfig, OwnShipConfig, TrafficConfig};
@@ -213,6 +214,14 @@ impl Config {
         if let Some(s) = self.console.silence_s {
             check_range("[console] silence_s", s, 5.0, 600.0)?;
         }
+        if let Some(h) = self.console.utc_offset_h {
+            check_range("[console] utc_offset_h", h, -12.0, 14.0)?;
+            if (h * 4.0).fract() != 0.0 {
+                return Err(format!(
+                    "[console] utc_offset_h = {h}: allowed whole quarter hours (1, 5.5, 5.75 …)"
+                ));
+            }
+        }
         if let Some(p) = self.console.palette.as_deref()
             && crate::ui::theme::Palette::parse(p).is_none()
         {
@@ -287,6 +296,17 @@ mod tests {
             c.validate().unwrap_err(),
             "[console] silence_s = 1200: allowed 5 to 600"
         );
+        for bad in ["-12.5", "14.25", "nan"] {
+            let c: Config = toml::from_str(&format!("[console]\nutc_offset_h = {bad}\n")).unwrap();
+            let e = c.validate().unwrap_err();
+            assert!(e.starts_with("[console] utc_offset_h"), "{e}");
+        }
+        let c: Config = toml::from_str("[console]\nutc_offset_h = 1.1\n").unwrap();
+        assert!(c.validate().unwrap_err().contains("quarter hours"));
+        for good in ["-12.0", "14.0", "5.75", "0.0"] {
+            let c: Config = toml::from_str(&format!("[console]\nutc_offset_h = {good}\n")).unwrap();
+            assert_eq!(c.validate(), Ok(()), "{good}");
+        }
         let c: Config = toml::from_str("[console]\npalette = \"noon\"\n").unwrap();
         assert!(c.validate().unwrap_err().contains("noon"));
         Config::default().validate().expect("defaults are in range");

@@ -58,6 +58,13 @@ pub fn build_app(config: &Config, source: &Source, log: AlarmLog) -> Result<App,
     if let Some(s) = config.console.silence_s {
         app.silence_ms = (s * 1000.0) as i64;
     }
+    app.utc_offset_min = config
+        .console
+        .utc_offset_h
+        .map(|h| (h * 60.0).round() as i32);
+    if let Source::Inputs(_) = source {
+        app.remember_in(config.data_dir().map(|d| d.join(super::memory::FILE)));
+    }
     Ok(app)
 }
 

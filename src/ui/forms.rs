@@ -28,7 +28,13 @@ pub fn keys_text(kind: FormKind) -> &'static str {
             "Tab/Shift-Tab field · Ctrl-U clear · Ctrl-N/P list · Ctrl-T station data · empty = unchanged, @ = not available · Enter send · Esc close"
         }
         FormKind::Station => {
-            "Tab/Shift-Tab field · Ctrl-U clear · Ctrl-T voyage data · empty = unchanged, @ = not available · Enter send · Esc close"
+            "Tab/Shift-Tab field · Ctrl-U clear · Ctrl-T inland voyage data · empty = unchanged, @ = not available · Enter send · Esc close"
+        }
+        FormKind::InlandVoyage => {
+            "Tab/Shift-Tab field · Ctrl-U clear · Ctrl-T inland static data · empty = unchanged · Enter send · Esc close"
+        }
+        FormKind::InlandStatic => {
+            "Tab/Shift-Tab field · Ctrl-U clear · Ctrl-T voyage data · empty = unchanged · Enter send · Esc close"
         }
     }
 }
@@ -100,6 +106,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, form: &Form, th: &Theme) {
     let ctx = Context {
         now_ms: app.now_ms(),
         name_of: &name_of,
+        utc_offset_min: app.utc_offset_min,
     };
     let block = Block::default()
         .borders(Borders::ALL)

@@ -25,7 +25,8 @@ pub const NO_TRANSPONDER: &str = "no transponder link to write to: name it with 
 pub enum WriteTag {
     /// A message of the outbox.
     Outbox(Id),
-    /// Voyage or station data (`"VSD"`, `"SSD"`): no acknowledgement.
+    /// Voyage, station or inland data (`"VSD"`, `"SSD"`, `"PIWWIVD"`,
+    /// `"PIWWSSD"`): no acknowledgement.
     Data(&'static str),
 }
 
@@ -307,7 +308,8 @@ impl Desk {
         Ok(self.outbox.queue(item, now))
     }
 
-    /// Write voyage (`"VSD"`) or station (`"SSD"`) data. Refused when there
+    /// Write voyage (`"VSD"`), station (`"SSD"`) or inland (`"PIWWIVD"`,
+    /// `"PIWWSSD"`) data. Refused when there
     /// is no transponder link.
     pub fn send_data(&mut self, what: &'static str, lines: Vec<String>) -> Result<(), String> {
         if !self.writable {

@@ -613,6 +613,216 @@ pub fn antenna_d(s: &str) -> Result<u8, FieldError> {
     whole(s, 0, 63, "0 to 63 whole metres").map(|v| v as u8)
 }
 
+// --- Inland AIS static and voyage data (Annex D: $PIWWIVD, $PIWWSSD) ---
+//
+// The ranges are those of the Inland AIS standard's Annex D input
+// sentences (as transponder manuals reproduce them); `docs/voyage.md`
+// lists them. An empty field is NULL (unchanged): the form leaves it out
+// before calling these, so each validator needs a value.
+
+/// Reporting rate 0–15: the message 23 reporting interval codes.
+pub fn inland_reporting_rate(s: &str) -> Result<u8, FieldError> {
+    whole(s, 0, 15, "0 to 15 (message 23 reporting interval code)").map(|v| v as u8)
+}
+
+/// Blue cones 0–3, the B-flag (4 or `B`), unknown (5).
+pub fn blue_cones(s: &str) -> Result<u8, FieldError> {
+    if s.trim().eq_ignore_ascii_case("b") {
+        return Ok(4);
+    }
+    whole(
+        s,
+        0,
+        5,
+        "0 to 3 blue cones, 4 or B for the B-flag, 5 unknown",
+    )
+    .map(|v| v as u8)
+}
+
+/// Blue cones / B-flag code in words.
+pub fn blue_cones_words(code: u8) -> &'static str {
+    match code {
+        0 => "no blue cone",
+        1 => "1 blue cone",
+        2 => "2 blue cones",
+        3 => "3 blue cones",
+        4 => "B-flag",
+        _ => "unknown",
+    }
+}
+
+/// Loaded / unloaded: 1 (or `L`) loaded, 2 (or `U`) unloaded, 0 not
+/// available.
+pub fn loaded(s: &str) -> Result<u8, FieldError> {
+    match s.trim() {
+        "l" | "L" => return Ok(1),
+        "u" | "U" => return Ok(2),
+        _ => {}
+    }
+    whole(s, 0, 2, "1 or L loaded, 2 or U unloaded, 0 not available").map(|v| v as u8)
+}
+
+/// Loaded / unloaded code in words.
+pub fn loaded_words(code: u8) -> &'static str {
+    match code {
+        1 => "loaded",
+        2 => "unloaded",
+        _ => "not available",
+    }
+}
+
+/// Inland static draught 0.01–20.00 m (0 = unknown), in 1/100 m.
+pub fn inland_draught(s: &str) -> Result<u16, FieldError> {
+    decimal(
+        s,
+        2,
+        2000,
+        "metres with at most 2 decimals, e.g. 2.85",
+        "0.01 to 20.00 m, 0 unknown",
+    )
+    .map(|v| v as u16)
+}
+
+/// Air draught 0.01–40.00 m (0 = unknown), in 1/100 m.
+pub fn inland_air_draught(s: &str) -> Result<u16, FieldError> {
+    decimal(
+        s,
+        2,
+        4000,
+        "metres with at most 2 decimals, e.g. 7.5",
+        "0.01 to 40.00 m, 0 unknown",
+    )
+    .map(|v| v as u16)
+}
+
+/// Assisting tugboats 0–6, 7 = unknown.
+pub fn inland_tugs(s: &str) -> Result<u8, FieldError> {
+    whole(s, 0, 7, "0 to 6 tugs, 7 unknown").map(|v| v as u8)
+}
+
+/// Crew members 0–254, 255 = unknown.
+pub fn crew(s: &str) -> Result<u8, FieldError> {
+    whole(s, 0, 255, "0 to 254 crew members, 255 unknown").map(|v| v as u8)
+}
+
+/// Passengers 0–8190, 8191 = unknown.
+pub fn passengers(s: &str) -> Result<u16, FieldError> {
+    whole(s, 0, 8191, "0 to 8190 passengers, 8191 unknown").map(|v| v as u16)
+}
+
+/// Shipboard personnel 0–254, 255 = unknown.
+pub fn personnel(s: &str) -> Result<u8, FieldError> {
+    whole(s, 0, 255, "0 to 254 shipboard personnel, 255 unknown").map(|v| v as u8)
+}
+
+/// A length along the ship 0.0–800.0 m, in 1/10 m.
+fn along(s: &str) -> Result<u16, FieldError> {
+    decimal(
+        s,
+        1,
+        8000,
+        "metres with at most 1 decimal, e.g. 110.5",
+        "0.0 to 800.0 m",
+    )
+    .map(|v| v as u16)
+}
+
+/// A width across the ship 0.0–100.0 m, in 1/10 m.
+fn across(s: &str) -> Result<u16, FieldError> {
+    decimal(
+        s,
+        1,
+        1000,
+        "metres with at most 1 decimal, e.g. 11.4",
+        "0.0 to 100.0 m",
+    )
+    .map(|v| v as u16)
+}
+
+/// Convoy extension to the bow 0.0–800.0 m, in 1/10 m.
+pub fn convoy_bow(s: &str) -> Result<u16, FieldError> {
+    along(s)
+}
+
+/// Convoy extension to the stern 0.0–800.0 m, in 1/10 m.
+pub fn convoy_stern(s: &str) -> Result<u16, FieldError> {
+    along(s)
+}
+
+/// Convoy extension to port 0.0–100.0 m, in 1/10 m.
+pub fn convoy_port(s: &str) -> Result<u16, FieldError> {
+    across(s)
+}
+
+/// Convoy extension to starboard 0.0–100.0 m, in 1/10 m.
+pub fn convoy_starboard(s: &str) -> Result<u16, FieldError> {
+    across(s)
+}
+
+/// European number of identification (ENI): exactly 8 digits.
+pub fn eni(s: &str) -> Result<String, FieldError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(FieldError::Empty {
+            expected: "8 digits, 00000000 to 99999999",
+        });
+    }
+    if t.len() != 8 || !digits(t) {
+        return Err(FieldError::Format {
+            found: t.to_string(),
+            expected: "an ENI of exactly 8 digits (00000000 to 99999999)",
+        });
+    }
+    Ok(t.to_string())
+}
+
+/// ERI ship or convoy type: a code of the ERI table (0–9999), with its
+/// words.
+pub fn eri_type(s: &str) -> Result<(u16, &'static str), FieldError> {
+    let code = whole(
+        s,
+        0,
+        9999,
+        "0 to 9999, a code of the ERI ship and convoy type list",
+    )? as u16;
+    crate::ais::legends::eri_ship_type(code)
+        .map(|(words, _)| (code, words))
+        .ok_or_else(|| FieldError::OutOfRange {
+            found: s.trim().to_string(),
+            range: "a code of the ERI ship and convoy type list, e.g. 8010 motor freighter",
+        })
+}
+
+/// Length of the ship or convoy 0.0–800.0 m, in 1/10 m.
+pub fn inland_length(s: &str) -> Result<u16, FieldError> {
+    along(s)
+}
+
+/// Beam of the ship or convoy 0.0–100.0 m, in 1/10 m.
+pub fn inland_beam(s: &str) -> Result<u16, FieldError> {
+    across(s)
+}
+
+/// Quality of speed, course or heading information: 1 high, 0 low.
+pub fn sensor_quality(s: &str) -> Result<u8, FieldError> {
+    whole(s, 0, 1, "1 high, 0 low").map(|v| v as u8)
+}
+
+/// Quality code in words.
+pub fn quality_words(code: u8) -> &'static str {
+    if code == 1 { "high" } else { "low" }
+}
+
+/// GNSS antenna distance B from the stern 0.0–800.0 m, in 1/10 m.
+pub fn gnss_b(s: &str) -> Result<u16, FieldError> {
+    along(s)
+}
+
+/// GNSS antenna distance C from port 0.0–100.0 m, in 1/10 m.
+pub fn gnss_c(s: &str) -> Result<u16, FieldError> {
+    across(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -943,5 +1153,97 @@ mod tests {
         assert_eq!(e.to_string(), "30 is out of range: allowed 0.0 to 25.5 m");
         let e = tugs("9").unwrap_err();
         assert!(e.to_string().contains("0 to 6 tugs"));
+    }
+
+    fn out_of_range(r: Result<impl std::fmt::Debug, FieldError>) -> bool {
+        matches!(r, Err(FieldError::OutOfRange { .. }))
+    }
+
+    #[test]
+    fn inland_voyage_fields_edges() {
+        assert_eq!(inland_reporting_rate("0"), Ok(0));
+        assert_eq!(inland_reporting_rate("15"), Ok(15));
+        assert!(out_of_range(inland_reporting_rate("16")));
+        assert_eq!(blue_cones("0"), Ok(0));
+        assert_eq!(blue_cones("3"), Ok(3));
+        assert_eq!(blue_cones("b"), Ok(4));
+        assert_eq!(blue_cones("4"), Ok(4));
+        assert_eq!(blue_cones("5"), Ok(5));
+        assert!(out_of_range(blue_cones("6")));
+        assert_eq!(
+            (
+                blue_cones_words(2),
+                blue_cones_words(4),
+                blue_cones_words(5)
+            ),
+            ("2 blue cones", "B-flag", "unknown")
+        );
+        assert_eq!(loaded("L"), Ok(1));
+        assert_eq!(loaded("u"), Ok(2));
+        assert_eq!(loaded("0"), Ok(0));
+        assert!(out_of_range(loaded("3")));
+        assert!(matches!(loaded("x"), Err(FieldError::Format { .. })));
+        assert_eq!(loaded_words(1), "loaded");
+        assert_eq!(inland_draught("0"), Ok(0));
+        assert_eq!(inland_draught("0.01"), Ok(1));
+        assert_eq!(inland_draught("20.00"), Ok(2000));
+        assert!(out_of_range(inland_draught("20.01")));
+        assert!(
+            inland_draught("2.855").is_err(),
+            "two decimals, not rounded"
+        );
+        assert_eq!(inland_air_draught("40"), Ok(4000));
+        assert!(out_of_range(inland_air_draught("40.01")));
+        assert_eq!(inland_tugs("7"), Ok(7));
+        assert!(out_of_range(inland_tugs("8")));
+        assert_eq!(crew("255"), Ok(255));
+        assert!(out_of_range(crew("256")));
+        assert_eq!(passengers("8191"), Ok(8191));
+        assert!(out_of_range(passengers("8192")));
+        assert_eq!(personnel("0"), Ok(0));
+        assert!(out_of_range(personnel("256")));
+        assert_eq!(convoy_bow("800.0"), Ok(8000));
+        assert!(out_of_range(convoy_bow("800.1")));
+        assert_eq!(convoy_stern("0.0"), Ok(0));
+        assert!(out_of_range(convoy_stern("801")));
+        assert_eq!(convoy_port("100"), Ok(1000));
+        assert!(out_of_range(convoy_port("100.1")));
+        assert_eq!(convoy_starboard("12.5"), Ok(125));
+        assert!(out_of_range(convoy_starboard("101")));
+        assert!(convoy_bow("1.25").is_err());
+        assert!(convoy_bow("-1").is_err());
+        let e = crew("300").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "300 is out of range: allowed 0 to 254 crew members, 255 unknown"
+        );
+    }
+
+    #[test]
+    fn inland_static_fields_edges() {
+        assert_eq!(eni("00000000"), Ok("00000000".into()));
+        assert_eq!(eni(" 99999999 "), Ok("99999999".into()));
+        assert!(eni("1234567").is_err());
+        assert!(eni("123456789").is_err());
+        assert!(eni("1234567A").is_err());
+        assert!(eni("").is_err());
+        assert_eq!(eri_type("8010"), Ok((8010, "Motor freighter")));
+        assert!(out_of_range(eri_type("1234")), "not in the ERI list");
+        assert!(out_of_range(eri_type("10000")));
+        assert!(eri_type("80a0").is_err());
+        assert_eq!(inland_length("0.0"), Ok(0));
+        assert_eq!(inland_length("800.0"), Ok(8000));
+        assert!(out_of_range(inland_length("800.1")));
+        assert_eq!(inland_beam("100.0"), Ok(1000));
+        assert!(out_of_range(inland_beam("100.1")));
+        assert!(inland_beam("11.45").is_err(), "one decimal, not rounded");
+        assert_eq!(sensor_quality("1"), Ok(1));
+        assert_eq!(sensor_quality("0"), Ok(0));
+        assert!(out_of_range(sensor_quality("2")));
+        assert_eq!((quality_words(1), quality_words(0)), ("high", "low"));
+        assert_eq!(gnss_b("800"), Ok(8000));
+        assert!(out_of_range(gnss_b("800.1")));
+        assert_eq!(gnss_c("100"), Ok(1000));
+        assert!(out_of_range(gnss_c("100.1")));
     }
 }

@@ -1,7 +1,8 @@
 //! The sentences the console writes to its own transponder (IEC 61162-1):
 //! an Inland ETA report (message 6, DAC 200, FI 21) and addressed safety
 //! text (message 12) in ABM, broadcast safety text (message 14) in BBM,
-//! voyage data in VSD and static data in SSD.
+//! voyage data in VSD and static data in SSD, and the inland data of the
+//! Inland AIS standard's Annex D in `$PIWWIVD` and `$PIWWSSD`.
 //!
 //! The choices the standards leave to us (`docs/voyage.md`):
 //! - ABM/BBM channel field 0, "no broadcast channel preference": the
@@ -243,6 +244,118 @@ impl StaticData {
     }
 }
 
+/// Metres from 1/100 m: `d.dd`.
+fn centi(v: Option<u16>) -> String {
+    v.map(|v| format!("{}.{:02}", v / 100, v % 100))
+        .unwrap_or_default()
+}
+
+/// Metres from 1/10 m: `d.d`.
+fn deci(v: Option<u16>) -> String {
+    v.map(|v| format!("{}.{}", v / 10, v % 10))
+        .unwrap_or_default()
+}
+
+fn num<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Inland voyage data for `$PIWWIVD` (Inland AIS Annex D); `None` is an
+/// empty field, NULL, which leaves the transponder's value unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InlandVoyageData {
+    /// Message 23 reporting interval code 0–15.
+    pub reporting_rate: Option<u8>,
+    /// 0–3 blue cones, 4 B-flag, 5 unknown.
+    pub blue_cones: Option<u8>,
+    /// 1 loaded, 2 unloaded, 0 not available.
+    pub loaded: Option<u8>,
+    /// 1/100 m, 0 unknown.
+    pub draught: Option<u16>,
+    /// 1/100 m, 0 unknown.
+    pub air_draught: Option<u16>,
+    /// 0–6, 7 unknown.
+    pub tugs: Option<u8>,
+    /// 0–254, 255 unknown.
+    pub crew: Option<u8>,
+    /// 0–8190, 8191 unknown.
+    pub passengers: Option<u16>,
+    /// 0–254, 255 unknown.
+    pub personnel: Option<u8>,
+    /// Convoy extension to bow, stern, port, starboard, 1/10 m.
+    pub convoy: [Option<u16>; 4],
+}
+
+impl InlandVoyageData {
+    /// The `$PIWWIVD` sentence.
+    pub fn sentence(&self) -> String {
+        let [bow, stern, port, stbd] = self.convoy;
+        crate::nmea::build(
+            '$',
+            "PIWWIVD",
+            &[
+                &num(self.reporting_rate),
+                &num(self.blue_cones),
+                &num(self.loaded),
+                &centi(self.draught),
+                &centi(self.air_draught),
+                &num(self.tugs),
+                &num(self.crew),
+                &num(self.passengers),
+                &num(self.personnel),
+                &deci(bow),
+                &deci(stern),
+                &deci(port),
+                &deci(stbd),
+            ],
+        )
+    }
+}
+
+/// Inland static ship data for `$PIWWSSD` (Inland AIS Annex D); `None` is
+/// an empty field, NULL, which leaves the transponder's value unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InlandStaticData {
+    /// ENI, 8 digits.
+    pub eni: Option<String>,
+    /// ERI ship or convoy type.
+    pub eri_type: Option<u16>,
+    /// 1/10 m.
+    pub length: Option<u16>,
+    /// 1/10 m.
+    pub beam: Option<u16>,
+    /// Quality of speed, course, heading information: 1 high, 0 low.
+    pub quality: [Option<u8>; 3],
+    /// Internal GNSS antenna B (from the stern) and C (from port), 1/10 m.
+    pub internal: [Option<u16>; 2],
+    /// External GNSS antenna B and C, 1/10 m.
+    pub external: [Option<u16>; 2],
+}
+
+impl InlandStaticData {
+    /// The `$PIWWSSD` sentence.
+    pub fn sentence(&self) -> String {
+        let [speed, course, heading] = self.quality;
+        crate::nmea::build(
+            '$',
+            "PIWWSSD",
+            &[
+                self.eni.as_deref().unwrap_or_default(),
+                &self.eri_type.map(|t| format!("{t:04}")).unwrap_or_default(),
+                &deci(self.length),
+                &deci(self.beam),
+                &num(speed),
+                &num(course),
+                &num(heading),
+                &deci(self.internal[0]),
+                &deci(self.internal[1]),
+                &deci(self.external[0]),
+                &deci(self.external[1]),
+            ],
+        )
+    }
+}
+
 /// The AIS message the transponder of `own_mmsi` builds from one ABM or
 /// BBM message (its fragments in order): the header of message 6/12
 /// (sequence number from the ABM, no retransmission) or 8/14, then the
@@ -363,5 +476,93 @@ mod tests {
             reference: None,
         };
         assert!(s.sentence().starts_with("$ECSSD,@@@@@@@,,"));
+    }
+
+    /// The checksum computed here, apart from the crate's: XOR of the
+    /// bytes between `$` and `*`.
+    fn xor(s: &str) -> String {
+        let body = &s[1..s.find('*').unwrap()];
+        format!("{:02X}", body.bytes().fold(0, |a, b| a ^ b))
+    }
+
+    #[test]
+    fn inland_voyage_sentence_exact_and_parsed_back() {
+        let v = InlandVoyageData {
+            reporting_rate: None,
+            blue_cones: Some(4),
+            loaded: Some(1),
+            draught: Some(285),
+            air_draught: Some(750),
+            tugs: Some(0),
+            crew: Some(4),
+            passengers: Some(0),
+            personnel: Some(255),
+            convoy: [Some(0), Some(1105), Some(0), Some(5)],
+        };
+        let s = v.sentence();
+        let body = "PIWWIVD,,4,1,2.85,7.50,0,4,0,255,0.0,110.5,0.0,0.5";
+        assert_eq!(s, format!("${body}*{}", xor(&format!("${body}*"))));
+        assert!(s.len() <= 82);
+        // The same, checksum computed outside (Python, XOR of the body).
+        assert_eq!(s, "$PIWWIVD,,4,1,2.85,7.50,0,4,0,255,0.0,110.5,0.0,0.5*60");
+        let f = frame(s.as_bytes()).unwrap();
+        assert_eq!((f.talker, f.formatter), ("P", "IWWIVD"));
+        let fields: Vec<&str> = f.fields().collect();
+        assert_eq!(fields.len(), 13);
+        assert_eq!(fields[1].parse::<u8>().ok(), v.blue_cones);
+        assert_eq!(fields[3], "2.85");
+        assert_eq!(fields[12], "0.5");
+        // All NULL: nothing changes.
+        let empty = InlandVoyageData::default().sentence();
+        assert_eq!(empty, format!("$PIWWIVD,,,,,,,,,,,,,*{}", xor(&empty)));
+        // The longest values still fit in 82 characters.
+        let max = InlandVoyageData {
+            reporting_rate: Some(15),
+            blue_cones: Some(5),
+            loaded: Some(2),
+            draught: Some(2000),
+            air_draught: Some(4000),
+            tugs: Some(7),
+            crew: Some(255),
+            passengers: Some(8191),
+            personnel: Some(255),
+            convoy: [Some(8000), Some(8000), Some(1000), Some(1000)],
+        };
+        assert!(max.sentence().len() <= 82, "{}", max.sentence());
+    }
+
+    #[test]
+    fn inland_static_sentence_exact_and_parsed_back() {
+        let d = InlandStaticData {
+            eni: Some("02326789".into()),
+            eri_type: Some(8010),
+            length: Some(1100),
+            beam: Some(114),
+            quality: [Some(1), Some(0), Some(1)],
+            internal: [Some(520), Some(57)],
+            external: [None, None],
+        };
+        let s = d.sentence();
+        let body = "PIWWSSD,02326789,8010,110.0,11.4,1,0,1,52.0,5.7,,";
+        assert_eq!(s, format!("${body}*{}", xor(&format!("${body}*"))));
+        assert_eq!(s, "$PIWWSSD,02326789,8010,110.0,11.4,1,0,1,52.0,5.7,,*4A");
+        let f = frame(s.as_bytes()).unwrap();
+        let fields: Vec<&str> = f.fields().collect();
+        assert_eq!(fields.len(), 11);
+        assert_eq!(fields[0], "02326789");
+        assert_eq!(fields[1].parse::<u16>().ok(), d.eri_type);
+        assert_eq!(fields[2], "110.0");
+        let empty = InlandStaticData::default().sentence();
+        assert_eq!(empty, format!("$PIWWSSD,,,,,,,,,,,*{}", xor(&empty)));
+        let max = InlandStaticData {
+            eni: Some("99999999".into()),
+            eri_type: Some(9999),
+            length: Some(8000),
+            beam: Some(1000),
+            quality: [Some(1); 3],
+            internal: [Some(8000), Some(1000)],
+            external: [Some(8000), Some(1000)],
+        };
+        assert!(max.sentence().len() <= 82, "{}", max.sentence());
     }
 }
