@@ -224,6 +224,8 @@ struct Bridgewatch {
     events: mpsc::Receiver<Value>,
     /// Events read but not yet waited for, in order.
     unread: std::cell::RefCell<Vec<Value>>,
+    /// Where the process's standard error goes, shown when a wait fails.
+    stderr: std::path::PathBuf,
 }
 
 fn config(dir: &Path, abk_timeout_s: u32, extra: &str) -> std::path::PathBuf {
@@ -254,7 +256,9 @@ impl Bridgewatch {
             .env("XDG_CONFIG_HOME", dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::from(
+                std::fs::File::create(dir.join("stderr.txt")).expect("stderr file"),
+            ))
             .spawn()
             .expect("spawn");
         let out = child.stdout.take().expect("stdout");
@@ -275,6 +279,7 @@ impl Bridgewatch {
             stdin,
             events,
             unread: Default::default(),
+            stderr: dir.join("stderr.txt"),
         }
     }
 
@@ -301,11 +306,14 @@ impl Bridgewatch {
         q["id"].as_u64().expect("id")
     }
 
-    /// The first event matching `pred` not yet waited for, within 20 s (the
+    /// The first event matching `pred` not yet waited for, within 30 s (the
     /// others stay for later waits).
     fn wait(&self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        self.wait_secs(what, 20, pred)
-            .unwrap_or_else(|| panic!("no {what} event within 20 s"))
+        self.wait_secs(what, 30, pred).unwrap_or_else(|| {
+            let err = std::fs::read_to_string(&self.stderr).unwrap_or_default();
+            let seen = self.unread.borrow().clone();
+            panic!("no {what} event within 30 s; events not waited for: {seen:?}; stderr: {err}")
+        })
     }
 
     fn wait_secs(&self, _what: &str, secs: u64, pred: impl Fn(&Value) -> bool) -> Option<Value> {
