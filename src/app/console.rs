@@ -40,6 +40,7 @@ pub enum Action {
     DismissMessage,
     ToggleHelp,
     CyclePalette,
+    AiipMode,
     Close,
 }
 
@@ -47,7 +48,7 @@ impl Action {
     /// Every action: (action, config name, default key, help text), in
     /// help order — the one table the keymap, the help and the config
     /// names come from.
-    pub const ALL: [(Action, &'static str, &'static str, &'static str); 21] = [
+    pub const ALL: [(Action, &'static str, &'static str, &'static str); 22] = [
         (
             Action::NextTarget,
             "next",
@@ -135,6 +136,12 @@ impl Action {
             "palette",
             "p",
             "day / dusk / night palette",
+        ),
+        (
+            Action::AiipMode,
+            "aiip_mode",
+            "M",
+            "AI-IP mode: tactical, tactical-on-board, strategic",
         ),
         (Action::ToggleHelp, "help", "?", "this help"),
         (Action::Close, "close", "esc", "close the window on top"),
@@ -436,6 +443,8 @@ pub struct App {
     /// Received safety messages the officer has seen (the first this many
     /// of `engine.traffic.safety_messages`).
     pub messages_read: usize,
+    /// The AI-IP client, with an `aiip:` input.
+    pub aiip: Option<super::aiip_io::AiipIo>,
 }
 
 /// How long a snooze holds (unless the encounter gets worse), ms.
@@ -468,6 +477,7 @@ impl App {
             config_label: "built-in defaults".into(),
             silence_ms: (DEFAULT_SILENCE_S * 1000.0) as i64,
             messages_read: 0,
+            aiip: None,
         }
     }
 
@@ -718,6 +728,7 @@ impl App {
                 self.view.help_scroll.offset = 0;
             }
             Action::CyclePalette => self.view.palette = self.view.palette.next(),
+            Action::AiipMode => self.aiip_cycle_mode(),
             Action::Close => {
                 if self.view.help {
                     self.view.help = false;

@@ -81,6 +81,18 @@ pub fn run(
     let mut app = build_app(config, &source, log).map_err(io::Error::other)?;
     app.engine.transponder = transponder;
     app.engine.desk.set_writable(transponder.is_some());
+    if let Source::Inputs(specs) = &source {
+        app.aiip = super::aiip_io::AiipIo::open(config, specs, crate::link::wall_ms());
+    }
+    let aiip_link = app.aiip.as_ref().map(|a| a.link);
+    app.engine
+        .desk
+        .set_aiip_eta(app.aiip.as_ref().is_some_and(|a| a.configured()));
+    if let Some(a) = app.aiip.as_mut() {
+        for n in a.take_notes() {
+            tracing::info!("AI-IP: {n}");
+        }
+    }
     if let Some(p) = palette {
         app.view.palette = p;
     }
@@ -96,7 +108,11 @@ pub fn run(
         match &source {
             Source::Inputs(specs) => {
                 for (i, s) in specs.iter().enumerate() {
-                    if Some(i) == transponder {
+                    if let (true, InputSpec::Aiip(addr), Some(a)) =
+                        (Some(i) == aiip_link, s, app.aiip.as_mut())
+                    {
+                        a.set_sender(tasks::spawn_aiip(addr.clone(), i, tx.clone()).1);
+                    } else if Some(i) == transponder {
                         writer = tasks::spawn_writable(s.clone(), i, pace, tx.clone()).1;
                     } else {
                         tasks::spawn(s.clone(), i, pace, tx.clone());
@@ -186,20 +202,22 @@ async fn event_loop(
                 }
                 // A form may have sent something.
                 desk.pump(&mut app.engine, &app.links, crate::link::wall_ms());
+                aiip_step(app, desk, crate::link::wall_ms());
                 draw(app, terminal)?;
                 dirty = false;
             }
             Some(msg) = rx.recv() => {
-                app.link_recorded(msg, recorder);
+                link_msg(app, msg, recorder);
                 // Coalesce: take what is already waiting, bounded so the
                 // keyboard gets its turn.
                 for _ in 0..5000 {
                     match rx.try_recv() {
-                        Ok(m) => app.link_recorded(m, recorder),
+                        Ok(m) => link_msg(app, m, recorder),
                         Err(_) => break,
                     }
                 }
                 desk.pump(&mut app.engine, &app.links, crate::link::wall_ms());
+                aiip_step(app, desk, crate::link::wall_ms());
                 dirty = true;
             }
             _ = frame.tick() => {
@@ -209,6 +227,7 @@ async fn event_loop(
                     recorder.flush(&mut app.engine, wall);
                     app.tick(wall);
                     desk.pump(&mut app.engine, &app.links, wall);
+                    aiip_step(app, desk, wall);
                     dirty = true;
                 }
                 if dirty {
@@ -219,6 +238,30 @@ async fn event_loop(
             _ = term.recv() => return Ok(()),
             _ = int.recv() => return Ok(()),
         }
+    }
+}
+
+/// A link message: an AI-IP datagram goes to the AI-IP client first.
+fn link_msg(app: &mut App, msg: LinkMsg, recorder: &mut Recording) {
+    if let (LinkMsg::Datagram { bytes, .. }, Some(a)) = (&msg, app.aiip.as_mut()) {
+        a.datagram(bytes, crate::link::wall_ms());
+    }
+    app.link_recorded(msg, recorder);
+}
+
+/// The AI-IP client's turn: own position in, datagrams out, events routed
+/// (its state is on the status bar; the rest goes to the log), then the
+/// ETA reports it relays for the desk.
+fn aiip_step(app: &mut App, desk: &mut DeskIo, wall: i64) {
+    let Some(a) = app.aiip.as_mut() else {
+        return;
+    };
+    for e in a.step(&mut app.engine, wall) {
+        tracing::info!("{e}");
+    }
+    a.desk(&mut app.engine, desk, wall);
+    for e in a.step(&mut app.engine, wall) {
+        tracing::info!("{e}");
     }
 }
 
