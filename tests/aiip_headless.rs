@@ -238,10 +238,35 @@ fn two_clients_in_range_see_each_other_and_a_far_one_sees_neither() {
         // About 200 km away: outside anyone's 10 km.
         (gc, (53.20, 6.60)),
     ]);
-    let mut a = Client::start(A, ON_BOARD, ga, &srv);
+    // A relays the vessels it receives to an ECDIS (here: a socket).
+    let ecdis = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    ecdis
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let relay = format!(
+        "{ON_BOARD}\nrelay = \"udp:127.0.0.1:{}\"",
+        ecdis.local_addr().expect("address").port()
+    );
+    let mut a = Client::start(A, &relay, ga, &srv);
     let mut b = Client::start(B, ON_BOARD, gb, &srv);
     let mut c = Client::start(C, ON_BOARD, gc, &srv);
     assert!(a.wait(30, new_target(B)).is_some(), "A never saw B");
+    let mut buf = vec![0u8; 2000];
+    let n = ecdis.recv(&mut buf).expect("a relayed sentence");
+    let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+    assert!(
+        text.starts_with("!AIVDM,") && text.ends_with("\r\n"),
+        "{text:?}"
+    );
+    let mut stream = bridgewatch::ais::stream::AisStream::new();
+    let relayed = text
+        .lines()
+        .filter_map(|l| stream.push_line(l.as_bytes(), 0).ok())
+        .find_map(|o| match o {
+            bridgewatch::ais::stream::Outcome::Ais(r) => Some(r.msg.mmsi),
+            _ => None,
+        });
+    assert_eq!(relayed, Some(B), "{text:?}");
     let v = b.wait(30, new_target(A)).expect("B never saw A");
     assert!(v["range_nm"].as_f64().is_some(), "{v}");
     // C has reported all along and had its answers, with nobody in range.

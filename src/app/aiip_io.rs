@@ -415,3 +415,99 @@ impl super::console::App {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::traffic::config::TrafficConfig;
+
+    fn config(dir: &std::path::Path, aiip: &str) -> Config {
+        let text = format!(
+            "data_dir = {:?}\n[own_ship]\nmmsi = 244000001\n[aiip]\n{aiip}\n",
+            dir.display().to_string()
+        );
+        let c: Config = toml::from_str(&text).expect("config");
+        c.validate().expect("valid");
+        c
+    }
+
+    fn inputs() -> Vec<InputSpec> {
+        vec![
+            InputSpec::parse("udp:127.0.0.1:10110").expect("udp"),
+            InputSpec::parse("aiip:127.0.0.1:4155").expect("aiip"),
+        ]
+    }
+
+    #[test]
+    fn no_aiip_input_no_client() {
+        let dir = tempfile::tempdir().expect("dir");
+        let c = config(dir.path(), "");
+        assert!(AiipIo::open(&c, &inputs()[..1], 0).is_none());
+        let a = AiipIo::open(&c, &inputs(), 0).expect("client");
+        assert_eq!(a.link, 1);
+        assert!(a.configured());
+    }
+
+    #[test]
+    fn the_mode_cycles_is_kept_and_read_back_over_the_config() {
+        let dir = tempfile::tempdir().expect("dir");
+        let c = config(dir.path(), "mode = \"tactical\"\nrange_km = 40");
+        let mut engine = Engine::new(TrafficConfig::default(), true);
+        let mut a = AiipIo::open(&c, &inputs(), 1000).expect("client");
+        // Tactical 40 km → tactical-on-board: the range is cut to 15 km.
+        assert_eq!(a.cycle_mode(1000), Ok(Mode::TacticalOnBoard));
+        assert_eq!(a.client.config().range_km, 15);
+        let said = a.step(&mut engine, 1000);
+        assert!(
+            said.iter()
+                .any(|e| matches!(e, ClientEvent::ModeChanged { .. })),
+            "{said:?}"
+        );
+        let saved = std::fs::read_to_string(dir.path().join(MODE_FILE)).expect("saved");
+        assert!(saved.contains("tactical-on-board"), "{saved}");
+        // At the next start the saved mode wins over the config's.
+        let mut b = AiipIo::open(&c, &inputs(), 2000).expect("client");
+        assert_eq!(b.client.config().mode, Mode::TacticalOnBoard);
+        assert_eq!(b.client.config().range_km, 15);
+        assert!(b.take_notes().iter().any(|n| n.contains("as last chosen")));
+        // Strategic keeps 15 km, then tactical again.
+        assert_eq!(b.cycle_mode(2000), Ok(Mode::Strategic));
+        assert_eq!(b.cycle_mode(2000), Ok(Mode::Tactical));
+    }
+
+    #[test]
+    fn a_saved_mode_that_does_not_validate_is_not_used() {
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::write(
+            dir.path().join(MODE_FILE),
+            r#"{"mode":"strategic","range_km":200}"#,
+        )
+        .expect("written");
+        let c = config(dir.path(), "mode = \"tactical-on-board\"");
+        let mut a = AiipIo::open(&c, &inputs(), 0).expect("client");
+        assert_eq!(a.client.config().mode, Mode::TacticalOnBoard);
+        assert!(a.take_notes().iter().any(|n| n.contains("not used")));
+    }
+
+    #[test]
+    fn without_own_mmsi_the_state_says_why() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut c = config(dir.path(), "");
+        c.own_ship.mmsi = None;
+        let a = AiipIo::open(&c, &inputs(), 0).expect("client");
+        assert!(!a.configured());
+        assert!(
+            a.status_line(0).contains("not configured"),
+            "{}",
+            a.status_line(0)
+        );
+    }
+
+    #[test]
+    fn relay_takes_udp_only() {
+        assert!(relay_address("udp:127.0.0.1:10111").is_ok());
+        assert!(relay_address("serial:/dev/ttyUSB0").is_err());
+        let c: Config = toml::from_str("[aiip]\nrelay = \"tcp:1.2.3.4:5\"\n").expect("parses");
+        assert!(c.validate().unwrap_err().contains("[aiip] relay"));
+    }
+}
