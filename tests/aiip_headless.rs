@@ -365,11 +365,20 @@ fn an_eta_through_the_server_is_answered_by_an_rta() {
     let _server = server(port, &["--auto-rta", "30", "--lock-mmsi", &lock]);
     let g = free_port();
     let _gnss = Gnss::start(vec![(g, (51.90, 4.40))]);
-    let mut e = Client::start(E, ON_BOARD, g, &format!("127.0.0.1:{port}"));
+    let cfg = format!("{ON_BOARD}\nsmart = true");
+    let mut e = Client::start(E, &cfg, g, &format!("127.0.0.1:{port}"));
     assert!(
         e.wait(20, aiip_state("reporting")).is_some(),
         "never reporting"
     );
+    let smart = e.wait(10, |v| {
+        is(v, "aiip")
+            && v["detail"]
+                .as_str()
+                .unwrap_or("")
+                .contains("smart: signed on")
+    });
+    assert!(smart.is_some(), "smart AI-IP signed on");
     let eta = &bridgewatch::clock::rfc3339(wall_ms() + 86_400_000)[..16];
     e.command(&format!(
         r#"{{"send":"eta","to":"{LOCK}","country":"NL","location":"RTM","section":"00001","terminal":"LOCK1","hectometre":"00123","eta":"{eta}Z"}}"#

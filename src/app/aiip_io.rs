@@ -139,9 +139,6 @@ impl AiipIo {
                 }
             }
         });
-        for n in &notes {
-            tracing::info!("AI-IP: {n}");
-        }
         Some(AiipIo {
             client,
             link,

@@ -169,6 +169,17 @@ pub fn run(
         .await;
         recorder.flush(&mut app.engine, crate::link::wall_ms());
         desk.journal(&mut app.engine, crate::link::wall_ms());
+        if let Some(a) = app.aiip.as_mut() {
+            // A smart AI-IP client signs off; the link task sends it while
+            // the runtime still runs.
+            let wall = crate::link::wall_ms();
+            let smart = a.client.config().smart;
+            a.client.stop(wall);
+            aiip_step(&mut app, &mut desk, wall);
+            if smart {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
         ratatui::restore();
         result
     })
