@@ -285,7 +285,20 @@ pub fn run<W: Write>(
         let mut files_left = if files_only { inputs.len() } else { 0 };
         p.events(&mut engine, link::wall_ms())?;
         loop {
+            // The AI-IP client's next report, resend or timeout, between
+            // the seconds (at least 50 ms apart, so it never spins).
+            let aiip_wait = aiip.as_ref().and_then(|a| {
+                let now = link::wall_ms();
+                let w = a.client.next_wakeup_ms(now)?;
+                Some(Duration::from_millis((w - now).clamp(50, 1000) as u64))
+            });
             tokio::select! {
+                _ = tokio::time::sleep(aiip_wait.unwrap_or(Duration::from_secs(1))), if aiip_wait.is_some() => {
+                    let wall = link::wall_ms();
+                    p.aiip(&mut aiip, &mut engine, &mut desk, wall)?;
+                    p.events(&mut engine, wall)?;
+                    p.out.flush()?;
+                }
                 msg = rx.recv() => {
                     let Some(msg) = msg else { break };
                     let wall = link::wall_ms();

@@ -240,6 +240,15 @@ async fn event_loop(
                     desk.pump(&mut app.engine, &app.links, wall);
                     aiip_step(app, desk, wall);
                     dirty = true;
+                } else if app
+                    .aiip
+                    .as_ref()
+                    .and_then(|a| a.client.next_wakeup_ms(wall))
+                    .is_some_and(|w| w <= wall)
+                {
+                    // The AI-IP client's report or resend falls between
+                    // the seconds.
+                    aiip_step(app, desk, wall);
                 }
                 if dirty {
                     draw(app, terminal)?;
