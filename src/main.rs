@@ -14,7 +14,8 @@ use std::process::ExitCode;
 const EXIT_STATUS: &str = "\
 Exit status: 0 after a normal end, 1 when the run failed (an input file that
 cannot be read, an I/O error), 2 for a usage or configuration error.
-AI-IP input (aiip:HOST:PORT) is not supported by this version.";
+With aiip:HOST:PORT the console is an AI-IP client of that server (settings
+in the [aiip] table of the config; own MMSI from [own_ship] mmsi).";
 
 #[derive(Parser)]
 #[command(
@@ -28,7 +29,8 @@ struct Cli {
     command: Option<Command>,
     #[command(flatten)]
     common: Common,
-    /// Input: file:PATH, udp:ADDR:PORT, tcp:HOST:PORT, serial:DEV[@BAUD]. Repeatable.
+    /// Input: file:PATH, udp:ADDR:PORT, tcp:HOST:PORT, serial:DEV[@BAUD],
+    /// aiip:HOST:PORT (an AI-IP server). Repeatable.
     #[arg(long = "input")]
     inputs: Vec<String>,
     /// No screen: events as JSON lines on stdout.

@@ -229,9 +229,15 @@ fn inputs_that_cannot_be_used_are_refused_with_a_reason_and_no_summary() {
             "cannot read /nonexistent/voyage.nmea",
         ),
         (
-            vec!["--headless", "--input", "aiip:127.0.0.1:4155"],
+            vec![
+                "--headless",
+                "--input",
+                "aiip:127.0.0.1:4155",
+                "--input",
+                "aiip:127.0.0.1:4156",
+            ],
             2,
-            "AI-IP",
+            "one AI-IP server at a time",
         ),
         (vec!["--headless", "--input", "ftp:x"], 2, "unknown kind"),
         (vec!["--headless"], 2, "no input"),
@@ -262,10 +268,20 @@ fn config_errors_exit_2_with_the_key_in_every_mode() {
     std::fs::write(&conflict, "[keys]\nack = \"s\"\n").unwrap();
     let range = dir.path().join("range.toml");
     std::fs::write(&range, "[alarms]\ntcpa_limit_min = 500.0\n").unwrap();
+    let aiip = dir.path().join("aiip.toml");
+    std::fs::write(
+        &aiip,
+        "[aiip]\nmode = \"tactical-on-board\"\nrange_km = 40\n",
+    )
+    .unwrap();
     let log = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pyais/messages.ais");
     for (cfg, why) in [
         (&conflict, "bound to both ack and silence"),
         (&range, "[alarms] tcpa_limit_min = 500: allowed 1 to 120"),
+        (
+            &aiip,
+            "[aiip] range 40 km is more than the 15 km allowed in tactical-on-board mode",
+        ),
     ] {
         let cfg = cfg.to_str().unwrap();
         for mode in [

@@ -1425,7 +1425,17 @@ mod random_geometry {
                 if ecpa < 3.0 && etcpa < 30.0 {
                     prop_assert!((cpa - ecpa).abs() < 0.02, "CPA {} vs {}", cpa, ecpa);
                     if rel_kn >= 2.0 {
-                        prop_assert!((tcpa - etcpa).abs() < 0.2, "TCPA {} vs {}", tcpa, etcpa);
+                        // How well the moment is defined: near it the
+                        // distance grows only by (v·Δt)² / (2·CPA), so a
+                        // distance difference of 0.002 NM between the
+                        // engine's model and the search moves the minimum
+                        // by up to √(2·CPA·0.002) / v.
+                        let v = rel_kn / 60.0;
+                        let flat = (2.0 * ecpa * 0.002).sqrt() / v;
+                        prop_assert!(
+                            (tcpa - etcpa).abs() < 0.2 + flat,
+                            "TCPA {} vs {} (CPA {}, relative {} kn)", tcpa, etcpa, ecpa, rel_kn
+                        );
                     }
                 }
             }

@@ -44,6 +44,7 @@ pub enum Action {
     OpenInbox,
     ToggleHelp,
     CyclePalette,
+    AiipMode,
     Close,
 }
 
@@ -51,7 +52,7 @@ impl Action {
     /// Every action: (action, config name, default key, help text), in
     /// help order — the one table the keymap, the help and the config
     /// names come from.
-    pub const ALL: [(Action, &'static str, &'static str, &'static str); 25] = [
+    pub const ALL: [(Action, &'static str, &'static str, &'static str); 26] = [
         (
             Action::NextTarget,
             "next",
@@ -163,6 +164,12 @@ impl Action {
             "palette",
             "p",
             "day / dusk / night palette",
+        ),
+        (
+            Action::AiipMode,
+            "aiip_mode",
+            "M",
+            "AI-IP mode: tactical, tactical-on-board, strategic",
         ),
         (Action::ToggleHelp, "help", "?", "this help"),
         (Action::Close, "close", "esc", "close the window on top"),
@@ -484,6 +491,8 @@ pub struct App {
     /// Where the stored texts, destinations and inland pages are kept
     /// across restarts (none: not kept).
     pub memory_path: Option<std::path::PathBuf>,
+    /// The AI-IP client, with an `aiip:` input.
+    pub aiip: Option<super::aiip_io::AiipIo>,
 }
 
 /// How long a snooze holds (unless the encounter gets worse), ms.
@@ -524,6 +533,7 @@ impl App {
             inland: super::forms::InlandTexts::default(),
             utc_offset_min: None,
             memory_path: None,
+            aiip: None,
         }
     }
 
@@ -828,6 +838,7 @@ impl App {
                 self.view.help_scroll.offset = 0;
             }
             Action::CyclePalette => self.view.palette = self.view.palette.next(),
+            Action::AiipMode => self.aiip_cycle_mode(),
             Action::Close => {
                 if self.view.help {
                     self.view.help = false;

@@ -149,12 +149,14 @@ impl Engine {
                 ..
             } => {
                 let to = to.map_or("all".to_string(), |m| format!("{m:09}"));
-                self.traffic.alarms.raise(
-                    abk_id,
-                    *at_ms,
-                    format!("no ABK from the transponder: message {msg_id} to {to}, id {seq}"),
-                    None,
-                );
+                // An ETA report that went through the AI-IP server (no
+                // transponder) is settled by the server's answer.
+                let text = if self.desk.aiip_eta() {
+                    format!("no answer from the AI-IP server: ETA report to {to}")
+                } else {
+                    format!("no ABK from the transponder: message {msg_id} to {to}, id {seq}")
+                };
+                self.traffic.alarms.raise(abk_id, *at_ms, text, None);
             }
             DeskEvent::Abk { at_ms, .. } | DeskEvent::AbkUnmatched { at_ms, .. }
                 if self.traffic.alarms.get(&abk_id).is_some() =>

@@ -12,6 +12,7 @@
 //! alarms.
 
 use super::Config;
+use super::aiip_io::{self, AiipIo};
 use super::alarm_log::AlarmLog;
 use super::desk_io::{self, DeskIo};
 use super::engine::{Engine, drained_json};
@@ -41,27 +42,29 @@ pub enum InputProblem {
 pub fn check_inputs(inputs: &[InputSpec]) -> Result<(), InputProblem> {
     if inputs.is_empty() {
         return Err(InputProblem::Usage(
-            "no input; give --input file:PATH, udp:ADDR:PORT, tcp:HOST:PORT or serial:DEVICE"
+            "no input; give --input file:PATH, udp:ADDR:PORT, tcp:HOST:PORT, serial:DEVICE or aiip:HOST:PORT"
                 .into(),
         ));
     }
+    let servers: Vec<String> = inputs
+        .iter()
+        .filter(|i| matches!(i, InputSpec::Aiip(_)))
+        .map(InputSpec::name)
+        .collect();
+    if servers.len() > 1 {
+        return Err(InputProblem::Usage(format!(
+            "one AI-IP server at a time; given: {}",
+            servers.join(", ")
+        )));
+    }
     for i in inputs {
-        match i {
-            InputSpec::Aiip(_) => {
-                return Err(InputProblem::Usage(format!(
-                    "{}: AI-IP input is not supported by this version of bridgewatch",
-                    i.name()
-                )));
-            }
-            InputSpec::File(p) => {
-                if let Err(e) = std::fs::File::open(p) {
-                    return Err(InputProblem::Unreadable(format!(
-                        "cannot read {}: {e}",
-                        p.display()
-                    )));
-                }
-            }
-            _ => {}
+        if let InputSpec::File(p) = i
+            && let Err(e) = std::fs::File::open(p)
+        {
+            return Err(InputProblem::Unreadable(format!(
+                "cannot read {}: {e}",
+                p.display()
+            )));
         }
     }
     Ok(())
@@ -79,6 +82,27 @@ impl<W: Write> Printer<'_, W> {
         let d = engine.drain(&mut self.log, wall_ms);
         for v in drained_json(&d) {
             writeln!(self.out, "{v}")?;
+        }
+        Ok(())
+    }
+
+    /// The AI-IP client's turn (see [`AiipIo::step`]): its events other
+    /// than vessels and RTAs as `aiip` events, then the ETA relay.
+    fn aiip(
+        &mut self,
+        aiip: &mut Option<AiipIo>,
+        engine: &mut Engine,
+        desk: &mut DeskIo,
+        wall_ms: i64,
+    ) -> io::Result<()> {
+        let Some(a) = aiip.as_mut() else {
+            return Ok(());
+        };
+        let mut events = a.step(engine, wall_ms);
+        a.desk(engine, desk, wall_ms);
+        events.extend(a.step(engine, wall_ms));
+        for e in &events {
+            writeln!(self.out, "{}", aiip_io::event_json(&a.client, e))?;
         }
         Ok(())
     }
@@ -120,10 +144,13 @@ impl<W: Write> Printer<'_, W> {
         }
     }
 
-    fn summary(&mut self, engine: &Engine) -> io::Result<()> {
+    fn summary(&mut self, engine: &Engine, aiip: Option<&AiipIo>) -> io::Result<()> {
         let s = engine.stream.stats();
-        let summary = json!({"time": rfc3339(engine.now_ms(link::wall_ms())), "event": "summary",
+        let mut summary = json!({"time": rfc3339(engine.now_ms(link::wall_ms())), "event": "summary",
             "sentences": s.sentences, "rejected": s.rejected, "targets": engine.traffic.targets.len()});
+        if let (Some(a), serde_json::Value::Object(m)) = (aiip, &mut summary) {
+            m.insert("aiip".into(), a.summary_json());
+        }
         writeln!(self.out, "{summary}")?;
         self.out.flush()
     }
@@ -157,7 +184,7 @@ pub fn run_demo<W: Write>(config: &Config, out: &mut W, err: &mut dyn Write) -> 
             p.events(&mut engine, wall)?;
             p.change(&engine, &links, change, wall)?;
         }
-        p.summary(&engine)
+        p.summary(&engine, None)
     })
 }
 
@@ -176,6 +203,10 @@ pub fn run<W: Write>(
     let mut engine = Engine::new(config.traffic(), !files_only);
     engine.transponder = transponder;
     engine.desk.set_writable(transponder.is_some());
+    let mut aiip = AiipIo::open(config, inputs, link::wall_ms());
+    engine
+        .desk
+        .set_aiip_eta(aiip.as_ref().is_some_and(AiipIo::configured));
     let log = AlarmLog::open(config.data_dir(), err);
     let mut links = Links::new(inputs.iter().map(InputSpec::name).collect());
     if let Some(s) = config.console.link_alarm_s {
@@ -199,7 +230,11 @@ pub fn run<W: Write>(
         } else {
             for (i, s) in inputs.iter().enumerate() {
                 let pace = Pace::Recorded { speed };
-                if Some(i) == transponder {
+                if let (InputSpec::Aiip(addr), Some(a)) = (s, aiip.as_mut())
+                    && a.link == i
+                {
+                    a.set_sender(tasks::spawn_aiip(addr.clone(), i, tx.clone()).1);
+                } else if Some(i) == transponder {
                     writer = tasks::spawn_writable(s.clone(), i, pace, tx.clone()).1;
                 } else {
                     tasks::spawn(s.clone(), i, pace, tx.clone());
@@ -213,6 +248,18 @@ pub fn run<W: Write>(
             writeln!(p.out, "{v}")?;
         }
         desk.journal(&mut engine, wall);
+        if let Some(a) = aiip.as_mut() {
+            let now = rfc3339(engine.now_ms(wall));
+            for n in a.take_notes() {
+                writeln!(
+                    p.out,
+                    "{}",
+                    json!({"time": now, "event": "aiip",
+                    "state": a.client.state(wall).as_str(), "mode": a.client.config().mode.as_str(),
+                    "detail": super::engine::clean(&n)})
+                )?;
+            }
+        }
         // Commands on stdin (live runs): one JSON object a line. A closed
         // stdin ends the commands, not the run.
         let (ctx, mut commands) = mpsc::unbounded_channel::<String>();
@@ -238,15 +285,32 @@ pub fn run<W: Write>(
         let mut files_left = if files_only { inputs.len() } else { 0 };
         p.events(&mut engine, link::wall_ms())?;
         loop {
+            // The AI-IP client's next report, resend or timeout, between
+            // the seconds (at least 50 ms apart, so it never spins).
+            let aiip_wait = aiip.as_ref().and_then(|a| {
+                let now = link::wall_ms();
+                let w = a.client.next_wakeup_ms(now)?;
+                Some(Duration::from_millis((w - now).clamp(50, 1000) as u64))
+            });
             tokio::select! {
+                _ = tokio::time::sleep(aiip_wait.unwrap_or(Duration::from_secs(1))), if aiip_wait.is_some() => {
+                    let wall = link::wall_ms();
+                    p.aiip(&mut aiip, &mut engine, &mut desk, wall)?;
+                    p.events(&mut engine, wall)?;
+                    p.out.flush()?;
+                }
                 msg = rx.recv() => {
                     let Some(msg) = msg else { break };
                     let wall = link::wall_ms();
                     let finished = matches!(msg, LinkMsg::Finished { .. });
+                    if let (LinkMsg::Datagram { bytes, .. }, Some(a)) = (&msg, aiip.as_mut()) {
+                        a.datagram(bytes, wall);
+                    }
                     let change = links.handle_tapped(&mut engine, msg, wall, &mut |e, l, t| {
                         recorder.record(e, l, t)
                     });
                     desk.pump(&mut engine, &links, wall);
+                    p.aiip(&mut aiip, &mut engine, &mut desk, wall)?;
                     p.events(&mut engine, wall)?;
                     p.change(&engine, &links, change, wall)?;
                     if !files_only {
@@ -268,6 +332,7 @@ pub fn run<W: Write>(
                     links.check(&mut engine, wall);
                     recorder.flush(&mut engine, wall);
                     desk.pump(&mut engine, &links, wall);
+                    p.aiip(&mut aiip, &mut engine, &mut desk, wall)?;
                     p.events(&mut engine, wall)?;
                     p.out.flush()?;
                 }
@@ -287,6 +352,7 @@ pub fn run<W: Write>(
                     });
                     writeln!(p.out, "{v}")?;
                     desk.pump(&mut engine, &links, wall);
+                    p.aiip(&mut aiip, &mut engine, &mut desk, wall)?;
                     p.events(&mut engine, wall)?;
                     p.out.flush()?;
                 }
@@ -296,7 +362,18 @@ pub fn run<W: Write>(
         }
         recorder.flush(&mut engine, link::wall_ms());
         desk.journal(&mut engine, link::wall_ms());
+        if let Some(a) = aiip.as_mut() {
+            // A smart AI-IP client signs off; the link task sends what is
+            // queued while the runtime still runs.
+            let wall = link::wall_ms();
+            let smart = a.client.config().smart;
+            a.client.stop(wall);
+            p.aiip(&mut aiip, &mut engine, &mut desk, wall)?;
+            if smart {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
         p.events(&mut engine, link::wall_ms())?;
-        p.summary(&engine)
+        p.summary(&engine, aiip.as_ref())
     })
 }

@@ -143,6 +143,14 @@ impl Links {
                 }
                 LinkChange::NoClock { link }
             }
+            LinkMsg::Datagram { link, .. } => {
+                // The datagram itself goes to the AI-IP client (see
+                // `aiip_io`); here it counts as traffic on its link.
+                if let Some(l) = self.list.get_mut(link) {
+                    l.lines += 1;
+                }
+                LinkChange::None
+            }
             LinkMsg::Wrote { tag, result, .. } => {
                 if result.is_err() {
                     self.write_failed_ms = Some(wall_ms);

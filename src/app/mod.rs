@@ -2,6 +2,7 @@
 //! traffic → events), the alarm log, the console's state and update, the
 //! event loop, headless mode and the built-in demo.
 
+pub mod aiip_io;
 pub mod alarm_log;
 pub mod bell;
 pub mod console;
@@ -37,6 +38,47 @@ pub struct Config {
     pub console: console::ConsoleConfig,
     /// Key bindings: action name = key (see the help overlay).
     pub keys: std::collections::HashMap<String, String>,
+    /// The AI-IP client (used with an `aiip:HOST:PORT` input).
+    pub aiip: AiipConfig,
+}
+
+/// The `[aiip]` table: the AI-IP client's settings (`mode`, `range_km`,
+/// `strategic_interval_s`, `smart`) and where received vessels are relayed.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AiipConfig {
+    pub mode: Option<crate::aiip::client::Mode>,
+    pub range_km: Option<u16>,
+    pub strategic_interval_s: Option<u32>,
+    pub smart: Option<bool>,
+    /// `udp:HOST:PORT`: received vessels as `!AIVDM` sentences (§3.3.3.7).
+    pub relay: Option<String>,
+}
+
+impl AiipConfig {
+    /// The client's configuration with own MMSI `own_mmsi` (0: unknown).
+    pub fn client(&self, own_mmsi: u32) -> crate::aiip::client::ClientConfig {
+        let d = crate::aiip::client::ClientConfig::default();
+        crate::aiip::client::ClientConfig {
+            own_mmsi,
+            mode: self.mode.unwrap_or(d.mode),
+            range_km: self.range_km.unwrap_or(d.range_km),
+            strategic_interval_s: self.strategic_interval_s.unwrap_or(d.strategic_interval_s),
+            smart: self.smart.unwrap_or(d.smart),
+        }
+    }
+
+    /// Every setting usable (own MMSI aside: without it the client only
+    /// says why it sends nothing).
+    pub fn validate(&self) -> Result<(), String> {
+        self.client(1)
+            .validate()
+            .map_err(|e| format!("[aiip] {e}"))?;
+        if let Some(r) = self.relay.as_deref() {
+            aiip_io::relay_address(r).map_err(|e| format!("[aiip] relay: {e}"))?;
+        }
+        Ok(())
+    }
 }
 
 /// Where the configuration came from, for the status bar and `--help`.
@@ -229,6 +271,7 @@ impl Config {
                 "[console] palette = {p:?}: allowed day, dusk, night"
             ));
         }
+        self.aiip.validate()?;
         console::Keymap::new(&self.keys).map(|_| ())
     }
 

@@ -88,6 +88,18 @@ pub fn run(
     let mut app = build_app(config, &source, log).map_err(io::Error::other)?;
     app.engine.transponder = transponder;
     app.engine.desk.set_writable(transponder.is_some());
+    if let Source::Inputs(specs) = &source {
+        app.aiip = super::aiip_io::AiipIo::open(config, specs, crate::link::wall_ms());
+    }
+    let aiip_link = app.aiip.as_ref().map(|a| a.link);
+    app.engine
+        .desk
+        .set_aiip_eta(app.aiip.as_ref().is_some_and(|a| a.configured()));
+    if let Some(a) = app.aiip.as_mut() {
+        for n in a.take_notes() {
+            tracing::info!("AI-IP: {n}");
+        }
+    }
     if let Some(p) = palette {
         app.view.palette = p;
     }
@@ -103,7 +115,11 @@ pub fn run(
         match &source {
             Source::Inputs(specs) => {
                 for (i, s) in specs.iter().enumerate() {
-                    if Some(i) == transponder {
+                    if let (true, InputSpec::Aiip(addr), Some(a)) =
+                        (Some(i) == aiip_link, s, app.aiip.as_mut())
+                    {
+                        a.set_sender(tasks::spawn_aiip(addr.clone(), i, tx.clone()).1);
+                    } else if Some(i) == transponder {
                         writer = tasks::spawn_writable(s.clone(), i, pace, tx.clone()).1;
                     } else {
                         tasks::spawn(s.clone(), i, pace, tx.clone());
@@ -160,6 +176,17 @@ pub fn run(
         .await;
         recorder.flush(&mut app.engine, crate::link::wall_ms());
         desk.journal(&mut app.engine, crate::link::wall_ms());
+        if let Some(a) = app.aiip.as_mut() {
+            // A smart AI-IP client signs off; the link task sends it while
+            // the runtime still runs.
+            let wall = crate::link::wall_ms();
+            let smart = a.client.config().smart;
+            a.client.stop(wall);
+            aiip_step(&mut app, &mut desk, wall);
+            if smart {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
         ratatui::restore();
         result
     })
@@ -193,20 +220,22 @@ async fn event_loop(
                 }
                 // A form may have sent something.
                 desk.pump(&mut app.engine, &app.links, crate::link::wall_ms());
+                aiip_step(app, desk, crate::link::wall_ms());
                 draw(app, terminal)?;
                 dirty = false;
             }
             Some(msg) = rx.recv() => {
-                app.link_recorded(msg, recorder);
+                link_msg(app, msg, recorder);
                 // Coalesce: take what is already waiting, bounded so the
                 // keyboard gets its turn.
                 for _ in 0..5000 {
                     match rx.try_recv() {
-                        Ok(m) => app.link_recorded(m, recorder),
+                        Ok(m) => link_msg(app, m, recorder),
                         Err(_) => break,
                     }
                 }
                 desk.pump(&mut app.engine, &app.links, crate::link::wall_ms());
+                aiip_step(app, desk, crate::link::wall_ms());
                 dirty = true;
             }
             _ = frame.tick() => {
@@ -216,7 +245,17 @@ async fn event_loop(
                     recorder.flush(&mut app.engine, wall);
                     app.tick(wall);
                     desk.pump(&mut app.engine, &app.links, wall);
+                    aiip_step(app, desk, wall);
                     dirty = true;
+                } else if app
+                    .aiip
+                    .as_ref()
+                    .and_then(|a| a.client.next_wakeup_ms(wall))
+                    .is_some_and(|w| w <= wall)
+                {
+                    // The AI-IP client's report or resend falls between
+                    // the seconds.
+                    aiip_step(app, desk, wall);
                 }
                 if dirty {
                     draw(app, terminal)?;
@@ -226,6 +265,30 @@ async fn event_loop(
             _ = term.recv() => return Ok(()),
             _ = int.recv() => return Ok(()),
         }
+    }
+}
+
+/// A link message: an AI-IP datagram goes to the AI-IP client first.
+fn link_msg(app: &mut App, msg: LinkMsg, recorder: &mut Recording) {
+    if let (LinkMsg::Datagram { bytes, .. }, Some(a)) = (&msg, app.aiip.as_mut()) {
+        a.datagram(bytes, crate::link::wall_ms());
+    }
+    app.link_recorded(msg, recorder);
+}
+
+/// The AI-IP client's turn: own position in, datagrams out, events routed
+/// (its state is on the status bar; the rest goes to the log), then the
+/// ETA reports it relays for the desk.
+fn aiip_step(app: &mut App, desk: &mut DeskIo, wall: i64) {
+    let Some(a) = app.aiip.as_mut() else {
+        return;
+    };
+    for e in a.step(&mut app.engine, wall) {
+        tracing::info!("{e}");
+    }
+    a.desk(&mut app.engine, desk, wall);
+    for e in a.step(&mut app.engine, wall) {
+        tracing::info!("{e}");
     }
 }
 

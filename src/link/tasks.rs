@@ -61,6 +61,15 @@ pub enum LinkMsg {
     ReplayClock { link: usize, first_ms: Option<i64> },
     /// A file replay reached its end.
     Finished { link: usize },
+    /// One datagram from an AI-IP server (an `aiip:` link), for the app
+    /// loop's AI-IP client. At most [`AIIP_RECV_BUFFER`] bytes: a longer
+    /// one arrives cut to that length, which the client counts as
+    /// oversized and drops.
+    Datagram {
+        link: usize,
+        received_ms: i64,
+        bytes: Vec<u8>,
+    },
     /// The sentences of one [`Outgoing`] were written to a writable link
     /// (`Ok`), or not, and why (the link was down, the write failed).
     Wrote {
@@ -319,9 +328,119 @@ async fn run_link(
             })
             .await
         }
-        InputSpec::Aiip(_) => {
-            let why = "AI-IP input is not supported by this version";
-            state_down(&tx, link, why.into()).await;
+        InputSpec::Aiip(addr) => {
+            let (addr, tx) = (&addr, &tx);
+            retrying(link, tx, || aiip_session(addr, link, tx, None)).await
+        }
+    }
+}
+
+/// The receive buffer of an AI-IP link: one byte more than the largest
+/// datagram AI-IP allows (8192), so that a longer one is seen as too long.
+pub const AIIP_RECV_BUFFER: usize = 8193;
+
+/// How many datagrams may wait for an AI-IP link.
+pub const AIIP_SEND_QUEUE: usize = 256;
+
+/// The datagrams the app loop's AI-IP client sends, shared by the
+/// sessions of one link (they live across re-opens of the socket).
+type DatagramQueue = Arc<tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Vec<u8>>>>;
+
+/// Start the task of an AI-IP link (`aiip:HOST:PORT`): a UDP socket on an
+/// ephemeral local port, connected to the server. Datagrams given to the
+/// returned queue are sent to the server; datagrams received are handed to
+/// the app loop as [`LinkMsg::Datagram`]. The link is up while the socket
+/// is open; whether the server answers is the AI-IP client's state.
+pub fn spawn_aiip(
+    addr: String,
+    link: usize,
+    tx: Sender<LinkMsg>,
+) -> (tokio::task::JoinHandle<()>, Sender<Vec<u8>>) {
+    let (dtx, drx) = tokio::sync::mpsc::channel(AIIP_SEND_QUEUE);
+    let queue: DatagramQueue = Arc::new(tokio::sync::Mutex::new(drx));
+    let sup_tx = tx.clone();
+    let task = tokio::spawn(supervise(link, sup_tx, true, move || {
+        let (addr, tx, queue) = (addr.clone(), tx.clone(), queue.clone());
+        async move {
+            let (addr, tx, queue) = (&addr, &tx, &queue);
+            retrying(link, tx, || aiip_session(addr, link, tx, Some(queue))).await
+        }
+    }));
+    (task, dtx)
+}
+
+/// One session of an AI-IP link: open the socket, then send and receive
+/// until the socket fails or the app loop goes. A refused datagram (ICMP
+/// "port unreachable": nobody listening yet) is not a failure of the link.
+async fn aiip_session(
+    addr: &str,
+    link: usize,
+    tx: &Sender<LinkMsg>,
+    queue: Option<&DatagramQueue>,
+) -> Result<String, String> {
+    let server = tokio::net::lookup_host(addr)
+        .await
+        .map_err(|e| format!("AI-IP server {addr}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("AI-IP server {addr}: no address"))?;
+    let local = if server.is_ipv4() {
+        "0.0.0.0:0"
+    } else {
+        "[::]:0"
+    };
+    let sock = tokio::net::UdpSocket::bind(local)
+        .await
+        .map_err(|e| format!("AI-IP socket: {e}"))?;
+    sock.connect(server)
+        .await
+        .map_err(|e| format!("AI-IP server {server}: {e}"))?;
+    let port = sock.local_addr().map(|a| a.port()).unwrap_or(0);
+    if !state_up(
+        tx,
+        link,
+        format!("AI-IP server {server}, local port {port}"),
+    )
+    .await
+    {
+        return Ok("console closed".into());
+    }
+    let mut out = match queue {
+        Some(q) => Some(q.lock().await),
+        None => None,
+    };
+    let mut buf = vec![0u8; AIIP_RECV_BUFFER];
+    loop {
+        let next_out = async {
+            match out.as_mut() {
+                Some(q) => q.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            r = sock.recv(&mut buf) => match r {
+                Ok(n) => {
+                    let msg = LinkMsg::Datagram {
+                        link,
+                        received_ms: wall_ms(),
+                        bytes: buf[..n].to_vec(),
+                    };
+                    if tx.send(msg).await.is_err() {
+                        return Ok("console closed".into());
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {}
+                Err(e) => return Ok(format!("AI-IP socket: {e}")),
+            },
+            d = next_out => match d {
+                Some(d) => {
+                    if let Err(e) = sock.send(&d).await
+                        && e.kind() != std::io::ErrorKind::ConnectionRefused
+                    {
+                        tracing::debug!(link, "AI-IP datagram not sent: {e}");
+                    }
+                }
+                None => return Ok("console closed".into()),
+            },
         }
     }
 }

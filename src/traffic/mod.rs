@@ -216,6 +216,13 @@ impl Traffic {
         self.ingest_via(r, now_ms, Via::Radio);
     }
 
+    /// An RTA that came another way than a decoded AIS message (the
+    /// AI-IP client's): kept and announced as one from the air.
+    pub fn rta_received(&mut self, r: RtaReceived) {
+        self.rtas.push(r.clone());
+        self.events.push(Event::Rta(r));
+    }
+
     /// [`ingest`](Self::ingest) a message that came by `via`. A target
     /// heard by radio and through AI-IP is one target. An AI-IP position
     /// report of a target heard by radio within [`RADIO_FIRST_MS`] only

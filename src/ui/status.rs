@@ -65,6 +65,12 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             l2.push(Span::styled(format!("({}) ", link.detail), th.dim()));
         }
     }
+    if let Some(a) = &app.aiip {
+        l2.push(Span::styled(
+            format!(" {} ", a.status_line(app.last_wall_ms)),
+            th.dim(),
+        ));
+    }
     let off = t.disabled_alarm_classes();
     if !off.is_empty() {
         l2.push(Span::styled(

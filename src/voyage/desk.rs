@@ -183,6 +183,8 @@ pub struct Desk {
     own_mmsi: Option<u32>,
     /// A link the sentences can be written to exists.
     writable: bool,
+    /// Without a transponder, ETA reports go out through the AI-IP client.
+    aiip_eta: bool,
     data: Vec<Write>,
     /// Outbox ids of automatic repeats, until written.
     repeats: Vec<Id>,
@@ -294,6 +296,18 @@ impl Desk {
         self.writable = writable;
     }
 
+    /// Whether ETA reports can go out through an AI-IP server when there is
+    /// no transponder (safety messages and voyage data still need one).
+    pub fn set_aiip_eta(&mut self, on: bool) {
+        self.aiip_eta = on;
+    }
+
+    /// Whether ETA reports go out through AI-IP (no transponder, an AI-IP
+    /// client that can send).
+    pub fn aiip_eta(&self) -> bool {
+        !self.writable && self.aiip_eta
+    }
+
     /// Own MMSI, as configured.
     pub fn own_mmsi(&self) -> Option<u32> {
         self.own_mmsi
@@ -303,6 +317,14 @@ impl Desk {
     /// queued, when there is no transponder link.
     pub fn send(&mut self, item: Item, now: i64) -> Result<Id, String> {
         if !self.writable {
+            if self.aiip_eta && matches!(item, Item::Eta(_)) {
+                return Ok(self.outbox.queue(item, now));
+            }
+            if self.aiip_eta {
+                return Err(format!(
+                    "{NO_TRANSPONDER}; through the AI-IP server only ETA reports go out"
+                ));
+            }
             return Err(NO_TRANSPONDER.to_string());
         }
         Ok(self.outbox.queue(item, now))

@@ -1,0 +1,510 @@
+//! The AI-IP client's I/O, shared by the console and headless mode (like
+//! [`desk_io`](super::desk_io)): the sans-I/O [`Client`] lives here, in the
+//! app loop, beside the engine. The UDP socket is a link task
+//! ([`crate::link::tasks::spawn_aiip`]); this module feeds the client own
+//! ship's position (from the engine), the datagrams the link received and
+//! the time, hands its datagrams to the link, and routes its events:
+//! vessels into the traffic picture (`Engine::ingest_aiip`), RTAs to the
+//! desk (as an RTA from the air), the rest to the status and the log. It
+//! also keeps the chosen mode across restarts (`aiip_mode.json` in the data
+//! directory), relays received vessels as `!AIVDM` sentences when
+//! `[aiip] relay` is set, and sends the desk's ETA reports through the
+//! server when there is no transponder.
+
+use super::Config;
+use super::desk_io::DeskIo;
+use super::engine::Engine;
+use crate::aiip::client::{Client, ClientEvent, ClientState, Mode, OwnPosition, VesselKind};
+use crate::clock::rfc3339;
+use crate::link::InputSpec;
+use crate::nmea::pi::{Abk, AckType};
+use crate::voyage::desk::WriteTag;
+use crate::voyage::outbox::{Id, Item};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
+use std::path::PathBuf;
+use tokio::sync::mpsc::Sender;
+
+/// The file in the data directory that keeps the chosen mode and range.
+pub const MODE_FILE: &str = "aiip_mode.json";
+
+/// Why a desk write other than an ETA report cannot go through AI-IP.
+pub const ONLY_ETA: &str = "through the AI-IP server only ETA reports go out; safety messages, \
+     voyage and station data need the transponder";
+
+/// The mode and range remembered across restarts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedMode {
+    pub mode: Mode,
+    pub range_km: u16,
+}
+
+/// `udp:HOST:PORT` of `[aiip] relay`, resolved.
+pub fn relay_address(spec: &str) -> Result<SocketAddr, String> {
+    let rest = spec
+        .strip_prefix("udp:")
+        .ok_or_else(|| format!("{spec:?}: give udp:HOST:PORT"))?;
+    rest.to_socket_addrs()
+        .map_err(|e| format!("{spec:?}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{spec:?}: no address"))
+}
+
+/// Vessel data received through the client, counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AiipCounts {
+    pub positions: u64,
+    pub statics: u64,
+    pub relayed: u64,
+}
+
+/// An ETA report handed to the client: settled when the server's next
+/// answer arrives (AI-IP has no ABK).
+#[derive(Debug, Clone, Copy)]
+struct SentEta {
+    id: Id,
+    seq: u8,
+    to: u32,
+    sent_ms: i64,
+}
+
+/// The client and its plumbing.
+#[derive(Debug)]
+pub struct AiipIo {
+    pub client: Client,
+    /// The input link of the AI-IP server.
+    pub link: usize,
+    tx: Option<Sender<Vec<u8>>>,
+    mode_file: Option<PathBuf>,
+    relay: Option<(UdpSocket, SocketAddr)>,
+    relay_seq: u8,
+    /// Time of the own position last given to the client.
+    fed_ms: Option<i64>,
+    sent: Vec<SentEta>,
+    pub counts: AiipCounts,
+    /// Said once at start (mode restored, relay problems).
+    notes: Vec<String>,
+    /// The last state said (see [`AiipIo::step`]).
+    said: Option<ClientState>,
+}
+
+impl AiipIo {
+    /// The client for the first AI-IP input among `inputs`, if any: the
+    /// `[aiip]` settings, own MMSI from `[own_ship] mmsi`, the mode and
+    /// range remembered in the data directory over the configured ones.
+    pub fn open(config: &Config, inputs: &[InputSpec], wall_ms: i64) -> Option<AiipIo> {
+        let link = inputs
+            .iter()
+            .position(|i| matches!(i, InputSpec::Aiip(_)))?;
+        let own = config.own_ship.mmsi.unwrap_or(0);
+        let mut client = Client::new(config.aiip.client(own));
+        let mut notes = Vec::new();
+        let mode_file = config.data_dir().map(|d| d.join(MODE_FILE));
+        if let Some(p) = &mode_file
+            && let Ok(text) = std::fs::read_to_string(p)
+        {
+            match serde_json::from_str::<SavedMode>(&text) {
+                Ok(m) if own != 0 => match client.set_mode(m.mode, m.range_km, wall_ms) {
+                    Ok(()) => {
+                        notes.push(format!(
+                            "mode {} with range {} km, as last chosen ({})",
+                            m.mode,
+                            m.range_km,
+                            p.display()
+                        ));
+                        // Restoring is no change to persist.
+                        let _ = client.take_events();
+                    }
+                    Err(e) => notes.push(format!("{}: not used: {e}", p.display())),
+                },
+                Ok(_) => {}
+                Err(e) => notes.push(format!("{}: not used: {e}", p.display())),
+            }
+        }
+        let relay = config.aiip.relay.as_deref().and_then(|r| {
+            let to = match relay_address(r) {
+                Ok(a) => a,
+                Err(e) => {
+                    notes.push(format!("relay: {e}"));
+                    return None;
+                }
+            };
+            let local = if to.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+            match UdpSocket::bind(local).and_then(|s| s.set_nonblocking(true).map(|_| s)) {
+                Ok(s) => Some((s, to)),
+                Err(e) => {
+                    notes.push(format!("relay {r}: {e}"));
+                    None
+                }
+            }
+        });
+        Some(AiipIo {
+            client,
+            link,
+            tx: None,
+            mode_file,
+            relay,
+            relay_seq: 0,
+            fed_ms: None,
+            sent: Vec::new(),
+            counts: AiipCounts::default(),
+            notes,
+            said: None,
+        })
+    }
+
+    /// The link task's queue of datagrams to the server.
+    pub fn set_sender(&mut self, tx: Sender<Vec<u8>>) {
+        self.tx = Some(tx);
+    }
+
+    /// Whether the client can send at all (configured, own MMSI known).
+    pub fn configured(&self) -> bool {
+        !matches!(self.client.state(0), ClientState::NotConfigured(_))
+    }
+
+    /// The notes of the start (mode restored, relay problems), once.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
+    }
+
+    /// One datagram the link received.
+    pub fn datagram(&mut self, bytes: &[u8], wall_ms: i64) {
+        self.client.handle_datagram(bytes, wall_ms);
+    }
+
+    /// Feed own position, let time pass, route the events and send the
+    /// datagrams. Returns the events that are neither vessels nor RTAs
+    /// (state, mode, interval, smart AI-IP, local information), for the
+    /// status, the log and the headless stream. State changes are said when
+    /// the state differs from the one said last, except the normal round of
+    /// a report ("reporting" → "waiting for answer" → "reporting"). Call after link messages,
+    /// on each tick and after a key.
+    pub fn step(&mut self, engine: &mut Engine, wall_ms: i64) -> Vec<ClientEvent> {
+        let own = &engine.traffic.own;
+        if let Some(p) = own.position
+            && self.fed_ms.is_none_or(|t| p.value.at_ms > t)
+        {
+            self.fed_ms = Some(p.value.at_ms);
+            let fix = OwnPosition {
+                lat: p.value.value.0,
+                lon: p.value.value.1,
+                sog_kn: own.sog_kn.map(|s| s.value.value),
+                cog_deg: own.cog_deg.map(|s| s.value.value),
+                heading_deg: own.heading_deg.map(|s| s.value.value),
+            };
+            // The fix's own time (live: when it was received), so an old
+            // position is not made young again.
+            self.client.set_own(fix, p.value.at_ms.min(wall_ms));
+        }
+        self.client.tick(wall_ms);
+        let events = self.client.take_events();
+        let mut others = Vec::new();
+        let lines = crate::aiip::client::relay_events(&events, &mut self.relay_seq);
+        self.relay(&lines);
+        for e in events {
+            match e {
+                ClientEvent::Vessel(v) => {
+                    match v.kind {
+                        VesselKind::Position => self.counts.positions += 1,
+                        VesselKind::Static => self.counts.statics += 1,
+                    }
+                    let now = engine.now_ms(wall_ms);
+                    engine.ingest_aiip(&v.received, now);
+                }
+                ClientEvent::Rta(r) => engine.traffic.rta_received(r),
+                ClientEvent::ModeChanged { mode, range_km, .. } => {
+                    self.save_mode(engine, SavedMode { mode, range_km }, wall_ms);
+                    others.push(e);
+                }
+                ClientEvent::StateChanged { ref state, .. } => {
+                    // A report that waits for its answer and gets it is
+                    // the normal round: said once, not at every report.
+                    let routine = *state == ClientState::WaitingForAnswer
+                        && self.said == Some(ClientState::Reporting);
+                    if !routine && self.said.as_ref() != Some(state) {
+                        self.said = Some(state.clone());
+                        others.push(e);
+                    }
+                }
+                other => others.push(other),
+            }
+        }
+        self.settle(engine, wall_ms);
+        self.flush();
+        others
+    }
+
+    /// Hand the client's datagrams to the link (a full queue drops them:
+    /// the client's retries cover a lost datagram).
+    fn flush(&mut self) {
+        for d in self.client.take_datagrams() {
+            if let Some(tx) = &self.tx
+                && let Err(e) = tx.try_send(d)
+            {
+                tracing::warn!("AI-IP datagram dropped: {e}");
+            }
+        }
+    }
+
+    fn relay(&mut self, lines: &[String]) {
+        let Some((sock, to)) = &self.relay else {
+            return;
+        };
+        for l in lines {
+            let mut bytes = l.clone().into_bytes();
+            bytes.extend_from_slice(b"\r\n");
+            match sock.send_to(&bytes, to) {
+                Ok(_) => self.counts.relayed += 1,
+                Err(e) => tracing::debug!("AI-IP relay to {to}: {e}"),
+            }
+        }
+    }
+
+    fn save_mode(&mut self, engine: &mut Engine, m: SavedMode, wall_ms: i64) {
+        let Some(p) = &self.mode_file else {
+            return;
+        };
+        let text = serde_json::to_string(&m).unwrap_or_default();
+        let written = p
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|_| std::fs::write(p, text + "\n"));
+        let problem = written.err().map(|e| format!("{}: {e}", p.display()));
+        engine.storage_problem("AI-IP mode", problem.as_deref(), wall_ms);
+    }
+
+    /// The next mode (tactical → tactical-on-board → strategic → …), its
+    /// range kept where the new mode allows it, else that mode's largest.
+    pub fn cycle_mode(&mut self, wall_ms: i64) -> Result<Mode, String> {
+        let c = *self.client.config();
+        let mode = c.mode.next();
+        let range = c.range_km.clamp(1, mode.max_range_km());
+        self.client.set_mode(mode, range, wall_ms)?;
+        Ok(mode)
+    }
+
+    /// The client's status for the status bar, one line.
+    pub fn status_line(&self, wall_ms: i64) -> String {
+        self.client.status(wall_ms).to_string()
+    }
+
+    /// ETA relay: without a transponder, the desk's writes go through the
+    /// client — ETA reports as AI-IP directed messages (§3.3.3.8), anything
+    /// else refused (the desk accepts only ETA reports then). Call after
+    /// [`DeskIo::pump`].
+    pub fn desk(&mut self, engine: &mut Engine, desk: &mut DeskIo, wall_ms: i64) {
+        if !engine.desk.aiip_eta() {
+            return;
+        }
+        if matches!(
+            self.client.state(wall_ms),
+            ClientState::NotConfigured(_) | ClientState::Stopped
+        ) {
+            return;
+        }
+        let now = engine.now_ms(wall_ms);
+        let writes = engine.desk.writes(now);
+        if writes.is_empty() {
+            return;
+        }
+        desk.journal(engine, wall_ms);
+        for w in writes {
+            let eta = match &w.tag {
+                WriteTag::Outbox(id) => engine.desk.outbox.get(*id).and_then(|e| match e.item {
+                    Item::Eta(r) => Some((*id, r, e.state.seq().unwrap_or(0))),
+                    Item::Safety(_) => None,
+                }),
+                WriteTag::Data(_) => None,
+            };
+            let result = match &eta {
+                Some((_, r, _)) => self
+                    .client
+                    .send_eta(r, wall_ms)
+                    .map_err(|e| format!("AI-IP: {e}")),
+                None => Err(ONLY_ETA.to_string()),
+            };
+            let ok = result.is_ok();
+            engine.desk.write_done(&w.tag, result, now);
+            if let (true, Some((id, r, seq))) = (ok, eta) {
+                self.sent.push(SentEta {
+                    id,
+                    seq,
+                    to: r.to,
+                    sent_ms: wall_ms,
+                });
+            }
+        }
+        self.flush();
+        desk.journal(engine, wall_ms);
+    }
+
+    /// An ETA report handed to the client is settled ("received", as an
+    /// ABK 0 would say) by the first answer from the server after it went.
+    fn settle(&mut self, engine: &mut Engine, wall_ms: i64) {
+        if self.sent.is_empty() {
+            return;
+        }
+        let Some(age) = self.client.status(wall_ms).last_answer_age_ms else {
+            return;
+        };
+        let answered_ms = wall_ms - age;
+        let now = engine.now_ms(wall_ms);
+        let (done, waiting): (Vec<SentEta>, Vec<SentEta>) =
+            self.sent.iter().partition(|s| answered_ms >= s.sent_ms);
+        self.sent = waiting;
+        for s in done {
+            let still = engine
+                .desk
+                .outbox
+                .get(s.id)
+                .is_some_and(|e| e.state.in_flight());
+            if still {
+                let abk = Abk {
+                    dest_mmsi: Some(s.to),
+                    channel: None,
+                    msg_id: 6,
+                    seq_id: s.seq,
+                    ack: AckType::Received,
+                };
+                engine.desk.abk(&abk, now);
+            }
+        }
+    }
+
+    /// The counters, for the headless summary.
+    pub fn summary_json(&self) -> Value {
+        let s = self.client.stats();
+        json!({"positions": self.counts.positions, "static": self.counts.statics,
+               "relayed": self.counts.relayed, "datagrams_in": s.datagrams_in,
+               "datagrams_out": s.datagrams_out})
+    }
+}
+
+/// A client event as the headless `aiip` event: the state now, the mode,
+/// and what happened in words.
+pub fn event_json(client: &Client, e: &ClientEvent) -> Value {
+    let at = e.at_ms();
+    let detail = match e {
+        ClientEvent::StateChanged {
+            state: ClientState::NotConfigured(why),
+            ..
+        } => format!("not configured: {why}"),
+        other => other.to_string(),
+    };
+    json!({"time": rfc3339(at), "event": "aiip", "state": client.state(at).as_str(),
+           "mode": client.config().mode.as_str(), "detail": super::engine::clean(&detail)})
+}
+
+impl super::console::App {
+    /// The key that cycles the AI-IP mode: the next mode, or why not.
+    pub fn aiip_cycle_mode(&mut self) {
+        let wall = self.last_wall_ms;
+        if let Some(a) = self.aiip.as_mut() {
+            match a.cycle_mode(wall) {
+                Ok(m) => tracing::info!("AI-IP mode {m} chosen"),
+                Err(e) => tracing::warn!("AI-IP mode not changed: {e}"),
+            }
+            for e in a.step(&mut self.engine, wall) {
+                tracing::info!("{e}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::traffic::config::TrafficConfig;
+
+    fn config(dir: &std::path::Path, aiip: &str) -> Config {
+        let text = format!(
+            "data_dir = {:?}\n[own_ship]\nmmsi = 244000001\n[aiip]\n{aiip}\n",
+            dir.display().to_string()
+        );
+        let c: Config = toml::from_str(&text).expect("config");
+        c.validate().expect("valid");
+        c
+    }
+
+    fn inputs() -> Vec<InputSpec> {
+        vec![
+            InputSpec::parse("udp:127.0.0.1:10110").expect("udp"),
+            InputSpec::parse("aiip:127.0.0.1:4155").expect("aiip"),
+        ]
+    }
+
+    #[test]
+    fn no_aiip_input_no_client() {
+        let dir = tempfile::tempdir().expect("dir");
+        let c = config(dir.path(), "");
+        assert!(AiipIo::open(&c, &inputs()[..1], 0).is_none());
+        let a = AiipIo::open(&c, &inputs(), 0).expect("client");
+        assert_eq!(a.link, 1);
+        assert!(a.configured());
+    }
+
+    #[test]
+    fn the_mode_cycles_is_kept_and_read_back_over_the_config() {
+        let dir = tempfile::tempdir().expect("dir");
+        let c = config(dir.path(), "mode = \"tactical\"\nrange_km = 40");
+        let mut engine = Engine::new(TrafficConfig::default(), true);
+        let mut a = AiipIo::open(&c, &inputs(), 1000).expect("client");
+        // Tactical 40 km → tactical-on-board: the range is cut to 15 km.
+        assert_eq!(a.cycle_mode(1000), Ok(Mode::TacticalOnBoard));
+        assert_eq!(a.client.config().range_km, 15);
+        let said = a.step(&mut engine, 1000);
+        assert!(
+            said.iter()
+                .any(|e| matches!(e, ClientEvent::ModeChanged { .. })),
+            "{said:?}"
+        );
+        let saved = std::fs::read_to_string(dir.path().join(MODE_FILE)).expect("saved");
+        assert!(saved.contains("tactical-on-board"), "{saved}");
+        // At the next start the saved mode wins over the config's.
+        let mut b = AiipIo::open(&c, &inputs(), 2000).expect("client");
+        assert_eq!(b.client.config().mode, Mode::TacticalOnBoard);
+        assert_eq!(b.client.config().range_km, 15);
+        assert!(b.take_notes().iter().any(|n| n.contains("as last chosen")));
+        // Strategic keeps 15 km, then tactical again.
+        assert_eq!(b.cycle_mode(2000), Ok(Mode::Strategic));
+        assert_eq!(b.cycle_mode(2000), Ok(Mode::Tactical));
+    }
+
+    #[test]
+    fn a_saved_mode_that_does_not_validate_is_not_used() {
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::write(
+            dir.path().join(MODE_FILE),
+            r#"{"mode":"strategic","range_km":200}"#,
+        )
+        .expect("written");
+        let c = config(dir.path(), "mode = \"tactical-on-board\"");
+        let mut a = AiipIo::open(&c, &inputs(), 0).expect("client");
+        assert_eq!(a.client.config().mode, Mode::TacticalOnBoard);
+        assert!(a.take_notes().iter().any(|n| n.contains("not used")));
+    }
+
+    #[test]
+    fn without_own_mmsi_the_state_says_why() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut c = config(dir.path(), "");
+        c.own_ship.mmsi = None;
+        let a = AiipIo::open(&c, &inputs(), 0).expect("client");
+        assert!(!a.configured());
+        assert!(
+            a.status_line(0).contains("not configured"),
+            "{}",
+            a.status_line(0)
+        );
+    }
+
+    #[test]
+    fn relay_takes_udp_only() {
+        assert!(relay_address("udp:127.0.0.1:10111").is_ok());
+        assert!(relay_address("serial:/dev/ttyUSB0").is_err());
+        let c: Config = toml::from_str("[aiip]\nrelay = \"tcp:1.2.3.4:5\"\n").expect("parses");
+        assert!(c.validate().unwrap_err().contains("[aiip] relay"));
+    }
+}

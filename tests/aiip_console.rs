@@ -1,0 +1,51 @@
+//! The console with an AI-IP input: the client's status on the status bar
+//! and the key that cycles the mode (kept in the data directory).
+
+use bridgewatch::app::Config;
+use bridgewatch::app::aiip_io::{AiipIo, MODE_FILE};
+use bridgewatch::app::alarm_log::AlarmLog;
+use bridgewatch::app::run::{Source, build_app};
+use bridgewatch::link::InputSpec;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+#[test]
+fn status_bar_shows_the_client_and_shift_m_cycles_the_mode() {
+    let dir = tempfile::tempdir().expect("dir");
+    let text = format!(
+        "data_dir = {:?}\n[own_ship]\nmmsi = 244000001\n[aiip]\nmode = \"tactical-on-board\"\nrange_km = 12\n",
+        dir.path().display().to_string()
+    );
+    let config: Config = toml::from_str(&text).expect("config");
+    let inputs = vec![
+        InputSpec::parse("udp:127.0.0.1:10110").expect("udp"),
+        InputSpec::parse("aiip:127.0.0.1:4155").expect("aiip"),
+    ];
+    let mut sink = Vec::new();
+    let log = AlarmLog::open(None, &mut sink);
+    let mut app = build_app(&config, &Source::Inputs(inputs.clone()), log).expect("app");
+    app.aiip = AiipIo::open(&config, &inputs, 1_000);
+    app.last_wall_ms = 1_000;
+    let draw = |app: &bridgewatch::app::console::App| {
+        let mut t = Terminal::new(TestBackend::new(200, 40)).expect("terminal");
+        t.draw(|f| bridgewatch::ui::draw(f, app)).expect("draw");
+        format!("{}", t.backend())
+    };
+    let screen = draw(&app);
+    assert!(
+        screen.contains("AI-IP no own position · tactical-on-board 12 km"),
+        "{screen}"
+    );
+    app.key(&KeyEvent::new(KeyCode::Char('M'), KeyModifiers::SHIFT));
+    let screen = draw(&app);
+    assert!(
+        screen.contains("AI-IP no own position · strategic 12 km"),
+        "{screen}"
+    );
+    let saved = std::fs::read_to_string(dir.path().join(MODE_FILE)).expect("mode kept");
+    assert!(saved.contains("strategic"), "{saved}");
+    // The lower-case m is still "mark messages read".
+    app.key(&KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE));
+    assert!(draw(&app).contains("strategic 12 km"));
+}
