@@ -109,6 +109,9 @@ pub enum Pace {
     Unpaced,
 }
 
+/// How long a TCP connection may take to open.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Backoff between reconnects: 1, 2, 4 … 30 s.
 pub fn backoff(attempt: u32) -> Duration {
     Duration::from_secs(1u64 << attempt.min(5)).min(Duration::from_secs(30))
@@ -310,8 +313,13 @@ async fn run_link(
         InputSpec::Tcp(addr) => {
             let (addr, tx) = (&addr, &tx);
             retrying(link, tx, || async move {
-                let s = tokio::net::TcpStream::connect(addr)
+                // A peer that never answers (a SYN dropped by a firewall or
+                // a full backlog) would hold the link for minutes without a
+                // word; after CONNECT_TIMEOUT it is reported down and
+                // retried.
+                let s = tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::TcpStream::connect(addr))
                     .await
+                    .map_err(|_| format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()))?
                     .map_err(|e| e.to_string())?;
                 Ok(serve_io(s, link, tx, slot, format!("connected to {addr}")).await)
             })
