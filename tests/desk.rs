@@ -4,9 +4,8 @@
 //! headless JSON it gives. Time comes from the data (RMC sentences), as in
 //! a replay, so the quarter hours pass in no time.
 
-use bridgewatch::ais::application::{AddressedApp, DayTime, InlandLocation, InlandRta};
-use bridgewatch::ais::messages::AddressedBinary;
-use bridgewatch::ais::{AisMessage, Body};
+use bridgewatch::ais::AisMessage;
+use bridgewatch::ais::application::{DayTime, InlandLocation, InlandRta};
 use bridgewatch::app::alarm_log::AlarmLog;
 use bridgewatch::app::engine::{Drained, Engine, drained_json};
 use bridgewatch::nmea::pi::{self, Abk, AckType};
@@ -81,28 +80,20 @@ impl Bridge {
     }
 
     fn rta(&mut self, from: u32) {
-        let m = AisMessage {
-            msg_type: 6,
-            repeat: 0,
-            mmsi: from,
-            body: Body::AddressedBinary(Box::new(AddressedBinary {
-                seqno: 0,
-                dest_mmsi: OWN,
-                retransmit: false,
-                dac: 200,
-                fid: 22,
-                app: AddressedApp::InlandRta(InlandRta {
-                    location: location(),
-                    rta: DayTime {
-                        month: 11,
-                        day: 22,
-                        hour: 14,
-                        minute: 45,
-                    },
-                    status: 0,
-                }),
-            })),
-        };
+        let m = AisMessage::inland_rta(
+            from,
+            OWN,
+            InlandRta {
+                location: location(),
+                rta: DayTime {
+                    month: 11,
+                    day: 22,
+                    hour: 14,
+                    minute: 45,
+                },
+                status: 0,
+            },
+        );
         for l in sim::untagged(&m, 'A', 0) {
             self.line(&l);
         }

@@ -8,7 +8,6 @@
 //! Commands go in on stdin, as JSON lines.
 
 use bridgewatch::ais::application::{AddressedApp, DayTime, InlandLocation, InlandRta};
-use bridgewatch::ais::messages::AddressedBinary;
 use bridgewatch::ais::{AisMessage, Body, decode};
 use bridgewatch::nmea::armour::Text;
 use bridgewatch::nmea::frame;
@@ -176,28 +175,20 @@ impl Transponder {
     /// An RTA (message 6, DAC 200, FI 22) from `from` to own ship, as the
     /// transponder passes it on (VDM).
     fn rta(&mut self, from: u32, hour: u8, minute: u8) {
-        let m = AisMessage {
-            msg_type: 6,
-            repeat: 0,
-            mmsi: from,
-            body: Body::AddressedBinary(Box::new(AddressedBinary {
-                seqno: 0,
-                dest_mmsi: OWN,
-                retransmit: false,
-                dac: 200,
-                fid: 22,
-                app: AddressedApp::InlandRta(InlandRta {
-                    location: location(),
-                    rta: DayTime {
-                        month: 11,
-                        day: 22,
-                        hour,
-                        minute,
-                    },
-                    status: 0,
-                }),
-            })),
-        };
+        let m = AisMessage::inland_rta(
+            from,
+            OWN,
+            InlandRta {
+                location: location(),
+                rta: DayTime {
+                    month: 11,
+                    day: 22,
+                    hour,
+                    minute,
+                },
+                status: 0,
+            },
+        );
         let lines = sim::untagged(&m, 'A', 1);
         assert!(!lines.is_empty(), "RTA encodes");
         for l in lines {

@@ -880,19 +880,7 @@ impl<A: Clone + Eq + Hash> Server<A> {
             rta: rta_time(eta.eta, auto.minutes, now_ms),
             status: 0,
         };
-        let m = AisMessage {
-            msg_type: 6,
-            repeat: 0,
-            mmsi: auto.lock_mmsi,
-            body: Body::AddressedBinary(Box::new(AddressedBinary {
-                seqno: 0,
-                dest_mmsi: ship,
-                retransmit: false,
-                dac: 200,
-                fid: 22,
-                app: AddressedApp::InlandRta(rta),
-            })),
-        };
+        let m = AisMessage::inland_rta(auto.lock_mmsi, ship, rta);
         let Ok(bits) = encode::encode(&m) else {
             self.stats.encode_failures += 1;
             return;

@@ -507,6 +507,26 @@ pub struct AisMessage {
     pub body: Body,
 }
 
+impl AisMessage {
+    /// An Inland AIS RTA (message 6, DAC 200, FI 22) from the lock,
+    /// bridge or terminal `from` to the ship `to`.
+    pub fn inland_rta(from: u32, to: u32, rta: super::application::InlandRta) -> AisMessage {
+        AisMessage {
+            msg_type: 6,
+            repeat: 0,
+            mmsi: from,
+            body: Body::AddressedBinary(Box::new(AddressedBinary {
+                seqno: 0,
+                dest_mmsi: to,
+                retransmit: false,
+                dac: 200,
+                fid: 22,
+                app: super::application::AddressedApp::InlandRta(rta),
+            })),
+        }
+    }
+}
+
 fn too_short(msg_type: u8, bits: usize, expected: &'static str) -> DecodeError {
     DecodeError::Length {
         msg_type,

@@ -513,7 +513,7 @@ pub fn desk_event_json(e: &DeskEvent) -> Option<Value> {
             "msg": item.msg_id(), "seq": state.seq(), "result": state.abk_result(), "id": id.0}),
         DeskEvent::AbkUnmatched { at_ms, abk, reason } => {
             json!({"time": rfc3339(*at_ms), "event": "abk_unmatched", "to": mmsi(abk.dest_mmsi),
-                "msg": abk.msg_id, "seq": abk.seq_id, "type": abk_type(abk.ack), "reason": reason})
+                "msg": abk.msg_id, "seq": abk.seq_id, "type": crate::nmea::pi::AckType::to_u8(abk.ack), "reason": reason})
         }
         DeskEvent::NoAbk {
             at_ms,
@@ -533,18 +533,6 @@ pub fn desk_event_json(e: &DeskEvent) -> Option<Value> {
         }
         DeskEvent::Rta { .. } | DeskEvent::Received { .. } => return None,
     })
-}
-
-fn abk_type(a: crate::nmea::pi::AckType) -> u8 {
-    use crate::nmea::pi::AckType;
-    match a {
-        AckType::Received => 0,
-        AckType::NoAcknowledgement => 1,
-        AckType::NotBroadcast => 2,
-        AckType::Broadcast => 3,
-        AckType::LateAcknowledgement => 4,
-        AckType::Other(n) => n,
-    }
 }
 
 /// `range_nm` and `bearing_deg` (own ship to target), left out while own

@@ -219,7 +219,8 @@ impl AckType {
             n => AckType::Other(n),
         }
     }
-    fn to_u8(self) -> u8 {
+    /// The type's number in the sentence (ABK field 5).
+    pub fn to_u8(self) -> u8 {
         match self {
             AckType::Received => 0,
             AckType::NoAcknowledgement => 1,
