@@ -426,6 +426,20 @@ fn no_server_means_no_answer_after_the_retries_and_the_watch_goes_on() {
     // First try and four resends, 4 s apart.
     assert!(started.elapsed() >= Duration::from_secs(14), "{v}");
     assert!(d.alive());
+    // And it is a warning, in the alarm log as on the screen.
+    let log = d._dir.path().join("data").join("alarms.jsonl");
+    let mut logged = String::new();
+    for _ in 0..50 {
+        logged = std::fs::read_to_string(&log).unwrap_or_default();
+        if logged.contains("no answer from the AI-IP server") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        logged.contains("no answer from the AI-IP server") && logged.contains("\"warning\""),
+        "{logged}"
+    );
     // The other inputs are still watched.
     let sock = UdpSocket::bind("127.0.0.1:0").expect("bind");
     for l in bridgewatch::sim::untagged(

@@ -227,9 +227,13 @@ fn vsd_carries_what_was_given_and_leaves_the_rest() {
     assert_eq!((v.eta_day, v.eta_month), (Some(22), Some(11)));
     assert_eq!(v.draught, Some(7.4));
     assert_eq!((v.persons, v.ship_type), (Some(12), Some(79)));
-    // Nothing given: every field empty, i.e. unchanged.
-    let lines = sentences(&["vsd"]);
-    assert!(lines[0].starts_with("$ECVSD,,,,,,,,,*"), "{}", lines[0]);
+    // Nothing given: a sentence that would change nothing is refused.
+    let out = run(&["vsd"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to send"));
+    // One field: the others empty, i.e. unchanged.
+    let lines = sentences(&["vsd", "--persons", "3"]);
+    assert!(lines[0].starts_with("$ECVSD,,,3,,,,,,*"), "{}", lines[0]);
     // An empty destination: the standard's "not available".
     let lines = sentences(&["vsd", "--destination", ""]);
     assert!(lines[0].starts_with(&format!("$ECVSD,,,,{},", "@".repeat(20))));

@@ -708,7 +708,7 @@ fn demo_app_lines(from_s: i64, to_s: i64) -> Vec<String> {
 
 #[test]
 fn the_newest_unread_safety_message_is_shown_in_the_alarm_bar() {
-    // 4:10: the coast station's broadcast (2190047, never a target with a
+    // 4:10: the coast station's broadcast (002190047, never a target with a
     // name) is unread.
     let mut app = demo_app(250);
     let screen = render(&app, 140, 44);
@@ -717,7 +717,7 @@ fn the_newest_unread_safety_message_is_shown_in_the_alarm_bar() {
         .find(|l| l.contains("✉"))
         .unwrap_or_else(|| panic!("no message line: {screen}"));
     assert!(
-        line.contains("✉  from 2190047 to all 21:04Z: SECURITE SAR OPERATION"),
+        line.contains("✉  from 002190047 to all 21:04Z: SECURITE SAR OPERATION"),
         "{line}"
     );
     // 5:10: NORDIC STAR has called us; the newest is shown, flagged as
@@ -749,14 +749,26 @@ fn the_newest_unread_safety_message_is_shown_in_the_alarm_bar() {
     app.update(Action::ToggleAlarmLog);
     app.update(Action::ToggleAlarmLog);
     assert!(!render(&app, 140, 44).contains("✉"));
-    // A narrow terminal cuts the text, not the hint.
+    // A narrow terminal gives the text the room: the key hint goes first
+    // (it is in the help and the hint line), then the text is cut.
     let app3 = demo_app(310);
-    let narrow = render(&app3, 90, 30);
-    let line = narrow
-        .lines()
-        .find(|l| l.contains("✉!"))
-        .unwrap_or_else(|| panic!("no message line: {narrow}"));
-    assert!(line.contains("…") && line.contains("r read)"), "{line}");
+    let msg_line = |w: u16| {
+        let screen = render(&app3, w, 30);
+        screen
+            .lines()
+            .find(|l| l.contains("✉!"))
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no message line: {screen}"))
+    };
+    let line = msg_line(90);
+    assert!(
+        line.contains("NORDIC STAR ALTERING COURSE TO STARBOARD") && !line.contains("r read)"),
+        "{line}"
+    );
+    let line = msg_line(70);
+    assert!(line.contains("…") && !line.contains("r read)"), "{line}");
+    let line = msg_line(140);
+    assert!(line.contains("r read)"), "{line}");
 }
 
 #[test]

@@ -18,6 +18,7 @@ use crate::aiip::client::{Client, ClientEvent, ClientState, Mode, OwnPosition, V
 use crate::clock::rfc3339;
 use crate::link::InputSpec;
 use crate::nmea::pi::{Abk, AckType};
+use crate::traffic::alarm::AlarmId;
 use crate::voyage::desk::WriteTag;
 use crate::voyage::outbox::{Id, Item};
 use serde::{Deserialize, Serialize};
@@ -39,6 +40,9 @@ pub struct SavedMode {
     pub mode: Mode,
     pub range_km: u16,
 }
+
+/// The name of the warning raised while the AI-IP server does not answer.
+pub const SERVER_ALARM: &str = "AI-IP server";
 
 /// `udp:HOST:PORT` of `[aiip] relay`, resolved.
 pub fn relay_address(spec: &str) -> Result<SocketAddr, String> {
@@ -218,7 +222,28 @@ impl AiipIo {
                     self.save_mode(engine, SavedMode { mode, range_km }, wall_ms);
                     others.push(e);
                 }
-                ClientEvent::StateChanged { ref state, .. } => {
+                ClientEvent::StateChanged { ref state, at_ms } => {
+                    // The server silent after every resend: a warning, so
+                    // that a watch relying on AI-IP sees at any width that
+                    // its reports are not getting through and its AI-IP
+                    // targets are going stale. Cleared by the next answer.
+                    let id = AlarmId::Link(SERVER_ALARM.into());
+                    match state {
+                        ClientState::NoAnswer => {
+                            engine.traffic.alarms.raise(
+                                id,
+                                engine.now_ms(at_ms),
+                                "no answer from the AI-IP server: own reports not getting \
+                                 through, AI-IP targets not updated"
+                                    .into(),
+                                None,
+                            );
+                        }
+                        ClientState::Reporting if engine.traffic.alarms.get(&id).is_some() => {
+                            engine.traffic.alarms.rectify(&id, engine.now_ms(at_ms));
+                        }
+                        _ => {}
+                    }
                     // A report that waits for its answer and gets it is
                     // the normal round: said once, not at every report.
                     let routine = *state == ClientState::WaitingForAnswer

@@ -634,10 +634,9 @@ impl Form {
                     "" => "all stations".to_string(),
                     m => m.to_string(),
                 };
-                format!(
-                    "Send the message ({n} characters, {} slots) to {to}?",
-                    slots.unwrap_or(0)
-                )
+                let slots = slots.unwrap_or(0);
+                let plural = if slots == 1 { "" } else { "s" };
+                format!("Send the message ({n} characters, {slots} slot{plural}) to {to}?")
             }
             FormKind::Voyage => "Write the voyage data to the transponder?".into(),
             FormKind::Station => "Write the station data to the transponder?".into(),

@@ -134,8 +134,8 @@ pub struct TrafficStats {
 /// "244123456 RIJNSTROOM", or the MMSI alone when no name was received.
 fn label(mmsi: u32, name: Option<&str>) -> String {
     match name {
-        Some(n) => format!("{mmsi} {n}"),
-        None => mmsi.to_string(),
+        Some(n) => format!("{mmsi:09} {n}"),
+        None => format!("{mmsi:09}"),
     }
 }
 

@@ -43,13 +43,13 @@ fn message_line<'a>(app: &App, th: &Theme, width: usize) -> Option<Line<'a>> {
     let t = &app.engine.traffic;
     let own = t.config.own_ship.mmsi.or(t.own.mmsi);
     let from = match t.targets.get(&m.from).and_then(|x| x.name()) {
-        Some(n) => format!("{} ({})", super::format::sanitize(n), m.from),
-        None => m.from.to_string(),
+        Some(n) => format!("{} ({:09})", super::format::sanitize(n), m.from),
+        None => format!("{:09}", m.from),
     };
     let to_us = m.to.is_some() && m.to == own;
     let to = match m.to {
         _ if to_us => "us".to_string(),
-        Some(d) => d.to_string(),
+        Some(d) => format!("{d:09}"),
         None => "all".to_string(),
     };
     let time = chrono::DateTime::from_timestamp_millis(m.at_ms)
@@ -70,7 +70,11 @@ fn message_line<'a>(app: &App, th: &Theme, width: usize) -> Option<Line<'a>> {
     let mark = if to_us { "✉!" } else { "✉ " };
     let head = format!(" {mark} from {from} to {to}{time}: ");
     let text = super::format::sanitize(m.text.trim());
-    // The message is cut to the width, the key hint kept.
+    // The message first: the key hint only where the whole text leaves
+    // room for it (it is in the help and the hint line anyway); then the
+    // text is cut to the width.
+    let fits = head.chars().count() + text.chars().count() + tail.chars().count() <= width;
+    let tail = if fits { tail } else { String::new() };
     let room = width.saturating_sub(head.chars().count() + tail.chars().count());
     let text = if text.chars().count() > room {
         let mut s: String = text.chars().take(room.saturating_sub(1)).collect();

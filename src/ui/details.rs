@@ -51,7 +51,7 @@ pub fn lines<'a>(app: &App, th: &Theme, width: usize) -> Vec<Line<'a>> {
     let s = &t.statics;
     let mut rows: Vec<(&str, (String, String))> = vec![
         ("Name", stamped(&s.name, now, |v| format::sanitize(v))),
-        ("MMSI", (t.mmsi.to_string(), String::new())),
+        ("MMSI", (format!("{:09}", t.mmsi), String::new())),
         ("Class", (format::kind(t).to_string(), String::new())),
         ("Source", (format::heard(t).to_string(), String::new())),
         ("State", (format::state(t, true).to_string(), String::new())),

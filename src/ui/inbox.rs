@@ -189,7 +189,17 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             Span::styled(format!("    {} ", hhmm(e.queued_ms)), th.dim()),
             vec![
                 Span::styled(format!("to {to}: {what} — "), th.base()),
-                Span::styled(state_words(&e.state), style),
+                Span::styled(
+                    match e.state {
+                        // Without a transponder the ETA went through the
+                        // AI-IP server, which gives no ABK.
+                        State::NoAbk { .. } if app.engine.desk.aiip_eta() => {
+                            "no answer from the AI-IP server".to_string()
+                        }
+                        _ => state_words(&e.state),
+                    },
+                    style,
+                ),
             ],
             w,
         ));

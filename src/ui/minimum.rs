@@ -36,7 +36,7 @@ pub fn fields(app: &App) -> Vec<(&'static str, String)> {
             m(t.cog_deg.map(|s| format!("{}°", format::bearing(s.value)))),
         ),
         ("HDG", m(t.heading_deg.map(|s| format!("{}°", s.value)))),
-        ("MMSI", t.mmsi.to_string()),
+        ("MMSI", format!("{:09}", t.mmsi)),
         (
             "STATUS",
             m(t.nav_status

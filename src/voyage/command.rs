@@ -120,8 +120,26 @@ pub struct VsdOptions {
     pub ship_type: Option<String>,
 }
 
-/// Validate `encode vsd`.
+/// Validate `encode vsd`. A sentence that changes nothing is refused, as
+/// the form refuses an empty page.
 pub fn voyage_data(o: &VsdOptions, now_ms: i64) -> Result<VoyageData, OptionError> {
+    let given = [
+        &o.status,
+        &o.destination,
+        &o.eta,
+        &o.draught,
+        &o.persons,
+        &o.ship_type,
+    ];
+    if given.iter().all(|v| v.is_none()) {
+        return Err(OptionError {
+            option: "options",
+            error: FieldError::Empty {
+                expected: "nothing to send; give at least one of --status, --destination, \
+                           --eta, --draught, --persons, --ship-type",
+            },
+        });
+    }
     Ok(VoyageData {
         nav_status: check_opt("--status", o.status.as_deref(), fields::nav_status)?,
         destination: check_opt(
@@ -153,8 +171,18 @@ pub struct SsdOptions {
     pub d: Option<String>,
 }
 
-/// Validate `encode ssd`.
+/// Validate `encode ssd`. A sentence that changes nothing is refused.
 pub fn static_data(o: &SsdOptions) -> Result<StaticData, OptionError> {
+    let given = [&o.callsign, &o.name, &o.a, &o.b, &o.c, &o.d];
+    if given.iter().all(|v| v.is_none()) {
+        return Err(OptionError {
+            option: "options",
+            error: FieldError::Empty {
+                expected: "nothing to send; give at least one of --callsign, --name, \
+                           --a --b --c --d",
+            },
+        });
+    }
     let callsign = check_opt("--callsign", o.callsign.as_deref(), fields::callsign)?;
     let name = check_opt("--name", o.name.as_deref(), fields::ship_name)?;
     let a = check_opt("--a", o.a.as_deref(), fields::antenna_a)?;
@@ -243,7 +271,12 @@ mod tests {
             ..SsdOptions::default()
         };
         assert_eq!(static_data(&o).unwrap_err().option, "--c");
-        assert!(ssd(&SsdOptions::default()).is_ok());
+        // A sentence that changes nothing is refused, as the form refuses it.
+        assert_eq!(ssd(&SsdOptions::default()).unwrap_err().option, "options");
+        assert_eq!(
+            vsd(&VsdOptions::default(), NOW).unwrap_err().option,
+            "options"
+        );
     }
 
     #[test]
