@@ -194,6 +194,9 @@ pub struct Form {
     /// The inland pages as last sent (voyage form and its pages).
     pub inland: InlandTexts,
     pick: Option<usize>,
+    /// The note says which typed character was refused: it stays while
+    /// the officer types on in the same field, so it is not missed.
+    sticky_note: bool,
 }
 
 impl Form {
@@ -207,6 +210,7 @@ impl Form {
             stored: Vec::new(),
             inland: InlandTexts::default(),
             pick: None,
+            sticky_note: false,
         }
     }
 
@@ -722,6 +726,7 @@ impl Form {
         self.focus = i;
         self.pick = None;
         self.note = None;
+        self.sticky_note = false;
     }
 
     fn refuse_at(&mut self, i: usize, reason: String) {
@@ -731,10 +736,14 @@ impl Form {
     }
 
     fn edit(&mut self, r: InputRequest) {
+        let typing = matches!(r, InputRequest::InsertChar(_));
         if let Some(x) = self.inputs.get_mut(self.focus) {
             x.handle(r);
         }
-        self.note = None;
+        if !(typing && self.sticky_note) {
+            self.note = None;
+            self.sticky_note = false;
+        }
     }
 
     /// Whether the focused field is text in the six-bit alphabet, folded
@@ -767,7 +776,10 @@ impl Form {
                     ),
                     e => e.to_string(),
                 };
-                self.note = Some(format!("Text: {e}"));
+                // tui-input's cursor counts characters.
+                let at = self.inputs.get(1).map_or(1, |x| x.cursor() + 1);
+                self.note = Some(format!("Text: position {at}: {e}"));
+                self.sticky_note = true;
                 return;
             }
             let max = self.safety_kind().max_chars();
@@ -1086,11 +1098,17 @@ mod tests {
         typed(&mut f, "~");
         assert_eq!(f.value(1), "ICE AHEAD", "refused as typed");
         let note = f.note.clone().unwrap_or_default();
-        assert!(note.contains("'~' cannot be sent"), "{note}");
+        assert!(note.contains("position 10: '~' cannot be sent"), "{note}");
         // 9 characters: one slot of message 12.
         assert_eq!(f.safety_count(), (9, Some(1)));
         assert_eq!(f.check(1, &ctx()), Ok("9/156 characters, 1 slot".into()));
         typed(&mut f, "XX");
+        // The refusal stays in view while typing goes on in the field ...
+        let note = f.note.clone().unwrap_or_default();
+        assert!(note.contains("'~' cannot be sent"), "{note}");
+        // ... and goes with the next field.
+        f.key(&k(KeyCode::BackTab), &ctx());
+        assert_eq!(f.note, None);
         assert_eq!(f.safety_count(), (11, Some(2)));
     }
 
