@@ -196,6 +196,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
                         State::NoAbk { .. } if app.engine.desk.aiip_eta() => {
                             "no answer from the AI-IP server".to_string()
                         }
+                        // The server answered after it was sent: it has it;
+                        // the lock's answer is the RTA.
+                        State::Acknowledged { .. } if app.engine.desk.aiip_eta() => {
+                            "taken by the AI-IP server".to_string()
+                        }
                         _ => state_words(&e.state),
                     },
                     style,
