@@ -1243,10 +1243,17 @@ fn an_rta_answering_our_eta_is_shown_under_the_alarm_bar_until_read() {
     let screen = render(&app, 120, 40);
     let line = screen.lines().nth(4).unwrap_or_default().to_string();
     assert!(
-        line.contains("RTA 08:35Z (06-22) from 002039991 for ATVIE 00001 00000 01234: operational, 5 min after ETA"),
+        line.contains("RTA 08:35Z (06-22): operational, 5 min after ETA; from 002039991, ATVIE 00001 00000 01234"),
         "{screen}"
     );
-    insta::assert_snapshot!("rta_line_80x24", render(&app, 80, 24));
+    // At 80 columns what matters is still there: the time, the lock's
+    // status and the difference to the ETA.
+    let narrow = render(&app, 80, 24);
+    assert!(
+        narrow.contains("RTA 08:35Z (06-22): operational, 5 min after ETA"),
+        "{narrow}"
+    );
+    insta::assert_snapshot!("rta_line_80x24", narrow);
     press(&mut app, KeyCode::Char('i'));
     press(&mut app, KeyCode::Esc);
     assert!(!render(&app, 120, 40).contains("RTA 08:35Z"));

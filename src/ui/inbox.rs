@@ -59,21 +59,20 @@ fn who(app: &App, mmsi: u32) -> String {
     }
 }
 
-/// The RTA in words: "RTA 14:35Z from 002039991 …: operational, 5 min
-/// after ETA".
+/// The RTA in words, what matters first so that a narrow screen cuts the
+/// rest: "RTA 14:35Z (11-22): operational, 5 min after ETA; from 002039991
+/// …, ATVIE0000100000".
 pub fn rta_text(app: &App, e: &InboxEntry) -> Option<String> {
     let InboxKind::Rta { rta, answers } = &e.kind else {
         return None;
     };
     let t = rta.rta;
     let mut s = format!(
-        "RTA {:02}:{:02}Z ({:02}-{:02}) from {} for {}: {}",
+        "RTA {:02}:{:02}Z ({:02}-{:02}): {}",
         t.hour,
         t.minute,
         t.month,
         t.day,
-        who(app, rta.from),
-        location_text(&rta.location),
         lock_status(rta.status)
     );
     if let Some(r) = answers {
@@ -92,6 +91,11 @@ pub fn rta_text(app: &App, e: &InboxEntry) -> Option<String> {
             d => format!(", {} min before ETA", -d),
         });
     }
+    s.push_str(&format!(
+        "; from {}, {}",
+        who(app, rta.from),
+        location_text(&rta.location)
+    ));
     Some(s)
 }
 
