@@ -609,3 +609,132 @@ fn garbage_from_the_server_never_stops_the_client() {
         "{s}"
     );
 }
+
+/// A vessel on AI-IP alone sends its static data from `[own_static]`:
+/// message 5 (name, call sign, type, dimensions, draught, destination)
+/// and Inland FI 10 (ENI, ERI type, length, beam), which the server then
+/// hands to anyone asking with message 2 — checked by decoding the
+/// server's answer with our AIS decoder.
+#[test]
+fn own_static_data_from_the_config_reaches_the_server() {
+    use bridgewatch::ais::application::BroadcastApp;
+    use bridgewatch::ais::stream::{AisStream, Outcome};
+    use bridgewatch::ais::{AisMessage, Body};
+    const S: u32 = 244_060_001;
+    let port = free_port();
+    let _server = server(port, &[]);
+    let g = free_port();
+    let _gnss = Gnss::start(vec![(g, (51.90, 4.40))]);
+    let table = format!(
+        "{ON_BOARD}\n[own_static]\nname = \"rijn star\"\ncallsign = \"PD1234\"\nship_type = 79\n\
+         dimensions = [80, 30, 5, 6]\ndraught_m = 2.8\ndestination = \"NLRTM\"\n\
+         eni = \"02326789\"\neri_type = 8010\nlength_m = 110.0\nbeam_m = 11.4\nnav_status = 5"
+    );
+    let mut c = Client::start(S, &table, g, &format!("127.0.0.1:{port}"));
+    let ask = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    ask.connect(("127.0.0.1", port)).expect("connect");
+    ask.set_read_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    let request = codec::encode(&Message::RequestDetail {
+        identifiers: vec![codec::Identifier::mmsi(S)],
+    })
+    .expect("encodes");
+    let mut found: Vec<AisMessage> = Vec::new();
+    let end = Instant::now() + Duration::from_secs(20);
+    let mut buf = vec![0u8; 9000];
+    while Instant::now() < end && found.len() < 2 {
+        ask.send(&request).expect("send");
+        if let Ok(n) = ask.recv(&mut buf)
+            && let Ok(Message::Response { content, .. }) = codec::decode(&buf[..n])
+        {
+            let mut stream = AisStream::new();
+            found = content
+                .sentences()
+                .filter_map(|l| match stream.push_line(l.as_bytes(), 0) {
+                    Ok(Outcome::Ais(r)) => Some(r.msg),
+                    _ => None,
+                })
+                .collect();
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let m5 = found
+        .iter()
+        .find_map(|m| match &m.body {
+            Body::StaticVoyage(v) if m.mmsi == S => Some(v.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no message 5 of ours at the server: {found:?}"));
+    assert_eq!(m5.shipname.as_str(), "RIJN STAR");
+    assert_eq!(m5.callsign.as_str(), "PD1234");
+    assert_eq!(m5.shiptype, 79);
+    assert_eq!(
+        (
+            m5.dim.to_bow,
+            m5.dim.to_stern,
+            m5.dim.to_port,
+            m5.dim.to_starboard
+        ),
+        (80, 30, 5, 6)
+    );
+    assert_eq!((m5.draught, m5.destination.as_str()), (28, "NLRTM"));
+    let fi10 = found
+        .iter()
+        .find_map(|m| match &m.body {
+            Body::BroadcastBinary(b) => match &b.app {
+                BroadcastApp::InlandStatic(s) if m.mmsi == S => Some(*s),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no FI 10 of ours at the server: {found:?}"));
+    assert_eq!(fi10.vin.as_str(), "02326789");
+    assert_eq!((fi10.shiptype, fi10.length, fi10.beam), (8010, 1100, 114));
+    // Its position reports carry the configured status (5, moored): a
+    // vessel next to it asks for 1 km around itself.
+    let near = bridgewatch::sim::class_a(244_060_009, (51.901, 4.401), Some(0.0), 0.0, 0, 1);
+    let push = codec::encode(&Message::PushRequest {
+        timestamp: Timestamp::from_unix_ms(wall_ms()).expect("timestamp"),
+        content: Content::from_sentences(&bridgewatch::sim::untagged(&near, 'A', 0))
+            .expect("content"),
+        range: codec::RangeKm::new(1),
+    })
+    .expect("encodes");
+    let mut status = None;
+    while Instant::now() < end + Duration::from_secs(10) && status.is_none() {
+        ask.send(&push).expect("send");
+        if let Ok(n) = ask.recv(&mut buf)
+            && let Ok(Message::Response { content, .. }) = codec::decode(&buf[..n])
+        {
+            let mut stream = AisStream::new();
+            status = content
+                .sentences()
+                .find_map(|l| match stream.push_line(l.as_bytes(), 0) {
+                    Ok(Outcome::Ais(r)) if r.msg.mmsi == S => match r.msg.body {
+                        Body::Position(p) => Some(p.status),
+                        _ => None,
+                    },
+                    _ => None,
+                });
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    assert_eq!(status, Some(5));
+    c.stop();
+}
+
+#[test]
+fn a_wrong_own_static_value_is_refused_at_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "[own_static]\nship_type = 300\n").expect("config");
+    let out = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .args(["--config"])
+        .arg(&cfg)
+        .args(["--headless", "--input", "udp:127.0.0.1:0"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("[own_static] ship_type"), "{err}");
+}

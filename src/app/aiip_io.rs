@@ -14,7 +14,9 @@
 use super::Config;
 use super::desk_io::DeskIo;
 use super::engine::Engine;
-use crate::aiip::client::{Client, ClientEvent, ClientState, Mode, OwnPosition, VesselKind};
+use crate::aiip::client::{
+    Client, ClientEvent, ClientState, Mode, OwnPosition, OwnStatic, VesselKind,
+};
 use crate::clock::rfc3339;
 use crate::link::InputSpec;
 use crate::nmea::pi::{Abk, AckType};
@@ -39,6 +41,143 @@ pub const ONLY_ETA: &str = "through the AI-IP server only ETA reports go out; sa
 pub struct SavedMode {
     pub mode: Mode,
     pub range_km: u16,
+}
+
+/// `[own_static]`: own ship's static and voyage data for AI-IP (message 5
+/// and Inland FI 10, §3.3.3.6). Every value is checked by the same
+/// function as the forms and `encode`; a wrong one is refused at start.
+#[derive(Debug, Clone, Default, serde::Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OwnStaticConfig {
+    pub name: Option<String>,
+    pub callsign: Option<String>,
+    /// Type of ship and cargo, 0–255 (ITU-R M.1371 table 53).
+    pub ship_type: Option<u32>,
+    /// Metres from the GNSS antenna to bow, stern, port, starboard.
+    pub dimensions: Option<[u32; 4]>,
+    /// Maximum present static draught, metres (0.0–25.5).
+    pub draught_m: Option<f64>,
+    pub destination: Option<String>,
+    /// Inland: European ship number (8 digits).
+    pub eni: Option<String>,
+    /// Inland: ERI ship or convoy type.
+    pub eri_type: Option<u32>,
+    /// Inland: length and beam of ship or convoy, metres.
+    pub length_m: Option<f64>,
+    pub beam_m: Option<f64>,
+    /// Navigational status sent in own position reports, 0–15 (default
+    /// 0, under way using engine).
+    pub nav_status: Option<u32>,
+}
+
+impl OwnStaticConfig {
+    /// The navigational status for own reports, if configured.
+    pub fn nav_status(&self) -> Result<Option<u8>, String> {
+        self.nav_status
+            .map(|n| crate::voyage::fields::nav_status(&n.to_string()))
+            .transpose()
+            .map_err(|e| format!("[own_static] nav_status: {e}"))
+    }
+
+    /// The data to send, `None` when no static value is given; a value
+    /// that does not pass its check is refused, naming the key.
+    pub fn build(&self) -> Result<Option<OwnStatic>, String> {
+        use crate::ais::messages::{Dimensions, StaticVoyageData};
+        use crate::nmea::armour::Text;
+        use crate::voyage::fields;
+        let statics = OwnStaticConfig {
+            nav_status: None,
+            ..self.clone()
+        };
+        if statics == OwnStaticConfig::default() {
+            return Ok(None);
+        }
+        fn key(k: &'static str) -> impl Fn(fields::FieldError) -> String {
+            move |e| format!("[own_static] {k}: {e}")
+        }
+        let opt = |v: &Option<String>,
+                   k: &'static str,
+                   f: fn(&str) -> Result<String, fields::FieldError>| {
+            v.as_deref().map(f).transpose().map_err(key(k))
+        };
+        let name = opt(&self.name, "name", fields::ship_name)?;
+        let callsign = opt(&self.callsign, "callsign", fields::callsign)?;
+        let destination = opt(&self.destination, "destination", fields::destination)?;
+        let ship_type = self
+            .ship_type
+            .map(|t| fields::ship_type(&t.to_string()))
+            .transpose()
+            .map_err(key("ship_type"))?;
+        let draught = self
+            .draught_m
+            .map(|d| fields::draught(&d.to_string()))
+            .transpose()
+            .map_err(key("draught_m"))?;
+        let dim = match self.dimensions {
+            Some([a, b, c, d]) => Dimensions {
+                to_bow: fields::antenna_a(&a.to_string()).map_err(key("dimensions (A)"))?,
+                to_stern: fields::antenna_b(&b.to_string()).map_err(key("dimensions (B)"))?,
+                to_port: fields::antenna_c(&c.to_string()).map_err(key("dimensions (C)"))?,
+                to_starboard: fields::antenna_d(&d.to_string()).map_err(key("dimensions (D)"))?,
+            },
+            None => Dimensions {
+                to_bow: 0,
+                to_stern: 0,
+                to_port: 0,
+                to_starboard: 0,
+            },
+        };
+        let voyage = StaticVoyageData {
+            ais_version: 0,
+            imo: 0,
+            callsign: Text::from_str_lossy(callsign.as_deref().unwrap_or("")),
+            shipname: Text::from_str_lossy(name.as_deref().unwrap_or("")),
+            shiptype: ship_type.unwrap_or(0),
+            dim,
+            epfd: 1,
+            // ETA not available (month 0, day 0, hour 24, minute 60).
+            month: 0,
+            day: 0,
+            hour: 24,
+            minute: 60,
+            draught: draught.unwrap_or(0),
+            destination: Text::from_str_lossy(destination.as_deref().unwrap_or("")),
+            dte: false,
+        };
+        let inland_given = self.eni.is_some()
+            || self.eri_type.is_some()
+            || self.length_m.is_some()
+            || self.beam_m.is_some();
+        let inland = if inland_given {
+            let eni = opt(&self.eni, "eni", fields::eni)?;
+            let eri = self
+                .eri_type
+                .map(|t| fields::eri_type(&t.to_string()))
+                .transpose()
+                .map_err(key("eri_type"))?;
+            let tenth = |v: Option<f64>,
+                         k: &'static str,
+                         f: fn(&str) -> Result<u16, fields::FieldError>| {
+                v.map(|m| f(&m.to_string())).transpose().map_err(key(k))
+            };
+            Some(crate::ais::application::InlandStatic {
+                vin: Text::from_str_lossy(eni.as_deref().unwrap_or("")),
+                length: tenth(self.length_m, "length_m", fields::inland_length)?.unwrap_or(0),
+                beam: tenth(self.beam_m, "beam_m", fields::inland_beam)?.unwrap_or(0),
+                shiptype: eri.map_or(0, |(c, _)| c),
+                hazard: 5,
+                // Draught in 1/100 m from the 1/10 m of message 5.
+                draught: u16::from(draught.unwrap_or(0)) * 10,
+                loaded: 0,
+                speed_q: false,
+                course_q: false,
+                heading_q: false,
+            })
+        } else {
+            None
+        };
+        Ok(Some(OwnStatic { voyage, inland }))
+    }
 }
 
 /// The name of the warning raised while the AI-IP server does not answer.
@@ -104,6 +243,15 @@ impl AiipIo {
         let own = config.own_ship.mmsi.unwrap_or(0);
         let mut client = Client::new(config.aiip.client(own));
         let mut notes = Vec::new();
+        // Checked by `Config::validate` at start.
+        if let Ok(Some(status)) = config.own_static.nav_status() {
+            client.set_nav_status(status, wall_ms);
+        }
+        if let Ok(Some(data)) = config.own_static.build() {
+            client.set_static(data, wall_ms);
+            let _ = client.take_datagrams();
+            let _ = client.take_events();
+        }
         let mode_file = config.data_dir().map(|d| d.join(MODE_FILE));
         if let Some(p) = &mode_file
             && let Ok(text) = std::fs::read_to_string(p)

@@ -40,6 +40,9 @@ pub struct Config {
     pub keys: std::collections::HashMap<String, String>,
     /// The AI-IP client (used with an `aiip:HOST:PORT` input).
     pub aiip: AiipConfig,
+    /// Own ship's static and voyage data, sent over AI-IP (a vessel on
+    /// AI-IP alone has no transponder holding them).
+    pub own_static: aiip_io::OwnStaticConfig,
 }
 
 /// The `[aiip]` table: the AI-IP client's settings (`mode`, `range_km`,
@@ -156,6 +159,8 @@ impl Config {
     /// Every numeric setting within its range, the palette and the keys
     /// known. (Key conflicts are checked when the keymap is built.)
     pub fn validate(&self) -> Result<(), String> {
+        self.own_static.build()?;
+        self.own_static.nav_status()?;
         let o = &self.own_ship;
         check_range(
             "[own_ship] own_position_timeout_s",
