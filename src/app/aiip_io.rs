@@ -183,15 +183,70 @@ impl OwnStaticConfig {
 /// The name of the warning raised while the AI-IP server does not answer.
 pub const SERVER_ALARM: &str = "AI-IP server";
 
-/// `udp:HOST:PORT` of `[aiip] relay`, resolved.
-pub fn relay_address(spec: &str) -> Result<SocketAddr, String> {
+/// Where `[aiip] relay` sends the vessels received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelayTarget {
+    /// `udp:HOST:PORT`, resolved.
+    Udp(SocketAddr),
+    /// `serial:DEVICE[@BAUD]` (an ECDIS or radar input).
+    Serial { path: String, baud: u32 },
+}
+
+/// `[aiip] relay`: `udp:HOST:PORT` or `serial:DEVICE[@BAUD]`.
+pub fn relay_target(spec: &str) -> Result<RelayTarget, String> {
+    if spec.starts_with("serial:") {
+        return match InputSpec::parse(spec) {
+            Ok(InputSpec::Serial { path, baud }) => Ok(RelayTarget::Serial { path, baud }),
+            Ok(_) => Err(format!("{spec:?}: give serial:DEVICE[@BAUD]")),
+            Err(e) => Err(format!("{spec:?}: {e}")),
+        };
+    }
     let rest = spec
         .strip_prefix("udp:")
-        .ok_or_else(|| format!("{spec:?}: give udp:HOST:PORT"))?;
+        .ok_or_else(|| format!("{spec:?}: give udp:HOST:PORT or serial:DEVICE[@BAUD]"))?;
     rest.to_socket_addrs()
         .map_err(|e| format!("{spec:?}: {e}"))?
         .next()
+        .map(RelayTarget::Udp)
         .ok_or_else(|| format!("{spec:?}: no address"))
+}
+
+/// The relay output.
+#[derive(Debug)]
+enum Relay {
+    Udp(UdpSocket, SocketAddr),
+    /// Lines to the thread that owns the serial port (opened, and opened
+    /// again after a failure, there: a port that is gone never blocks the
+    /// watch; lines while it is closed are dropped and logged).
+    Serial(std::sync::mpsc::SyncSender<String>),
+}
+
+/// The serial relay's thread: writes each line with CR LF; reopens the port
+/// two seconds after a failure.
+fn serial_relay(path: String, baud: u32, rx: std::sync::mpsc::Receiver<String>) {
+    use std::io::Write as _;
+    let mut port: Option<Box<dyn tokio_serial::SerialPort>> = None;
+    let mut failed_at: Option<std::time::Instant> = None;
+    while let Ok(line) = rx.recv() {
+        if port.is_none() && failed_at.is_none_or(|t| t.elapsed().as_secs() >= 2) {
+            match tokio_serial::new(&path, baud).open() {
+                Ok(p) => port = Some(p),
+                Err(e) => {
+                    tracing::warn!("AI-IP relay {path}: {e}");
+                    failed_at = Some(std::time::Instant::now());
+                }
+            }
+        }
+        let Some(p) = port.as_mut() else { continue };
+        if let Err(e) = p
+            .write_all(line.as_bytes())
+            .and_then(|()| p.write_all(b"\r\n"))
+        {
+            tracing::warn!("AI-IP relay {path}: {e}");
+            port = None;
+            failed_at = Some(std::time::Instant::now());
+        }
+    }
 }
 
 /// Vessel data received through the client, counted.
@@ -220,7 +275,7 @@ pub struct AiipIo {
     pub link: usize,
     tx: Option<Sender<Vec<u8>>>,
     mode_file: Option<PathBuf>,
-    relay: Option<(UdpSocket, SocketAddr)>,
+    relay: Option<Relay>,
     relay_seq: u8,
     /// Time of the own position last given to the client.
     fed_ms: Option<i64>,
@@ -275,19 +330,28 @@ impl AiipIo {
             }
         }
         let relay = config.aiip.relay.as_deref().and_then(|r| {
-            let to = match relay_address(r) {
+            let target = match relay_target(r) {
                 Ok(a) => a,
                 Err(e) => {
                     notes.push(format!("relay: {e}"));
                     return None;
                 }
             };
-            let local = if to.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
-            match UdpSocket::bind(local).and_then(|s| s.set_nonblocking(true).map(|_| s)) {
-                Ok(s) => Some((s, to)),
-                Err(e) => {
-                    notes.push(format!("relay {r}: {e}"));
-                    None
+            match target {
+                RelayTarget::Udp(to) => {
+                    let local = if to.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+                    match UdpSocket::bind(local).and_then(|s| s.set_nonblocking(true).map(|_| s)) {
+                        Ok(s) => Some(Relay::Udp(s, to)),
+                        Err(e) => {
+                            notes.push(format!("relay {r}: {e}"));
+                            None
+                        }
+                    }
+                }
+                RelayTarget::Serial { path, baud } => {
+                    let (tx, rx) = std::sync::mpsc::sync_channel(4096);
+                    std::thread::spawn(move || serial_relay(path, baud, rx));
+                    Some(Relay::Serial(tx))
                 }
             }
         });
@@ -422,15 +486,25 @@ impl AiipIo {
     }
 
     fn relay(&mut self, lines: &[String]) {
-        let Some((sock, to)) = &self.relay else {
-            return;
-        };
-        for l in lines {
-            let mut bytes = l.clone().into_bytes();
-            bytes.extend_from_slice(b"\r\n");
-            match sock.send_to(&bytes, to) {
-                Ok(_) => self.counts.relayed += 1,
-                Err(e) => tracing::debug!("AI-IP relay to {to}: {e}"),
+        match &self.relay {
+            None => {}
+            Some(Relay::Udp(sock, to)) => {
+                for l in lines {
+                    let mut bytes = l.clone().into_bytes();
+                    bytes.extend_from_slice(b"\r\n");
+                    match sock.send_to(&bytes, to) {
+                        Ok(_) => self.counts.relayed += 1,
+                        Err(e) => tracing::debug!("AI-IP relay to {to}: {e}"),
+                    }
+                }
+            }
+            Some(Relay::Serial(tx)) => {
+                for l in lines {
+                    // A full queue (the port slower than the feed) drops.
+                    if tx.try_send(l.clone()).is_ok() {
+                        self.counts.relayed += 1;
+                    }
+                }
             }
         }
     }
@@ -674,9 +748,15 @@ mod tests {
     }
 
     #[test]
-    fn relay_takes_udp_only() {
-        assert!(relay_address("udp:127.0.0.1:10111").is_ok());
-        assert!(relay_address("serial:/dev/ttyUSB0").is_err());
+    fn relay_takes_udp_and_serial() {
+        assert!(relay_target("udp:127.0.0.1:10111").is_ok());
+        assert_eq!(
+            relay_target("serial:/dev/ttyUSB2@4800"),
+            Ok(RelayTarget::Serial {
+                path: "/dev/ttyUSB2".into(),
+                baud: 4800
+            })
+        );
         let c: Config = toml::from_str("[aiip]\nrelay = \"tcp:1.2.3.4:5\"\n").expect("parses");
         assert!(c.validate().unwrap_err().contains("[aiip] relay"));
     }

@@ -78,7 +78,7 @@ impl AiipConfig {
             .validate()
             .map_err(|e| format!("[aiip] {e}"))?;
         if let Some(r) = self.relay.as_deref() {
-            aiip_io::relay_address(r).map_err(|e| format!("[aiip] relay: {e}"))?;
+            aiip_io::relay_target(r).map_err(|e| format!("[aiip] relay: {e}"))?;
         }
         Ok(())
     }
