@@ -5,6 +5,9 @@
 //! input once a second. Every wait is bounded; processes are killed when
 //! a test ends, also when it fails.
 
+#[path = "common/serial_pty.rs"]
+mod serial_pty;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::UdpSocket;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -745,44 +748,16 @@ fn a_wrong_own_static_value_is_refused_at_start() {
 #[test]
 fn vessels_are_relayed_to_a_serial_output() {
     use bridgewatch::ais::stream::{AisStream, Outcome};
-    use portable_pty::{PtySize, native_pty_system};
-    use std::io::Read;
     const R: u32 = 244_070_001;
     const T: u32 = 244_070_002;
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("openpty");
-    let path = pair.master.tty_name().expect("slave path");
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let (tx, rx) = channel::<String>();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        let mut pending = Vec::new();
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                return;
-            }
-            pending.extend_from_slice(&buf[..n]);
-            while let Some(at) = pending.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = pending.drain(..=at).collect();
-                let s = String::from_utf8_lossy(&line).trim().to_string();
-                if !s.is_empty() && tx.send(s).is_err() {
-                    return;
-                }
-            }
-        }
-    });
+    let pair = serial_pty::pair();
+    let rx = serial_pty::lines(&pair);
     let port = free_port();
     let _server = server(port, &[]);
     let (gr, gt) = (free_port(), free_port());
     let _gnss = Gnss::start(vec![(gr, (51.90, 4.40)), (gt, (51.91, 4.41))]);
     let srv = format!("127.0.0.1:{port}");
-    let relay = format!("{ON_BOARD}\nrelay = \"serial:{}\"", path.display());
+    let relay = format!("{ON_BOARD}\nrelay = \"{}\"", serial_pty::spec(&pair));
     let mut r = Client::start(R, &relay, gr, &srv);
     let mut t = Client::start(T, ON_BOARD, gt, &srv);
     let mut stream = AisStream::new();

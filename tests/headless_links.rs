@@ -3,6 +3,9 @@
 //! drops and comes back, a file beside a UDP input, inputs that cannot be
 //! used, a corrupt date in a replay, and fragments from two links.
 
+#[path = "common/serial_pty.rs"]
+mod serial_pty;
+
 use bridgewatch::app::engine::Engine;
 use bridgewatch::sim;
 use bridgewatch::traffic::Event;
@@ -101,15 +104,7 @@ fn event_s(v: &Value) -> f64 {
 
 #[test]
 fn headless_reads_a_serial_port_on_a_pseudo_terminal_pair() {
-    use portable_pty::{PtySize, native_pty_system};
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("openpty");
+    let pair = serial_pty::pair();
     let path = pair.master.tty_name().expect("slave path");
     let mut port = pair.master.take_writer().expect("writer");
     let spec = format!("serial:{}@38400", path.display());

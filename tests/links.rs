@@ -2,6 +2,9 @@
 //! pseudo-terminal pair opened by the test, UDP and TCP on 127.0.0.1, and a
 //! TCP feed that drops and comes back.
 
+#[path = "common/serial_pty.rs"]
+mod serial_pty;
+
 use bridgewatch::link::InputSpec;
 use bridgewatch::link::tasks::{self, LinkMsg, Pace};
 use std::io::Write;
@@ -52,15 +55,7 @@ async fn next_state(rx: &mut mpsc::Receiver<LinkMsg>) -> (bool, String) {
 
 #[tokio::test]
 async fn serial_port_on_a_pseudo_terminal_pair() {
-    use portable_pty::{PtySize, native_pty_system};
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("openpty");
+    let pair = serial_pty::pair();
     let path = pair.master.tty_name().expect("slave path");
     let mut writer = pair.master.take_writer().expect("writer");
     let (tx, mut rx) = mpsc::channel(tasks::CHANNEL_CAPACITY);

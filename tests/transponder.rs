@@ -7,6 +7,9 @@
 //! with SIGKILL and restarted over the same data directory.
 //! Commands go in on stdin, as JSON lines.
 
+#[path = "common/serial_pty.rs"]
+mod serial_pty;
+
 use bridgewatch::ais::application::{AddressedApp, DayTime, InlandLocation, InlandRta};
 use bridgewatch::ais::{AisMessage, Body, decode};
 use bridgewatch::nmea::armour::Text;
@@ -14,9 +17,9 @@ use bridgewatch::nmea::frame;
 use bridgewatch::nmea::pi::{self, Abk, AckType, BinaryFragment};
 use bridgewatch::sim;
 use bridgewatch::voyage::messages::as_transmitted;
-use portable_pty::{PtyPair, PtySize, native_pty_system};
+use portable_pty::PtyPair;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
@@ -67,41 +70,14 @@ impl Written {
 
 impl Transponder {
     fn open() -> Transponder {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("openpty");
-        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let pair = serial_pty::pair();
+        let lines = serial_pty::lines(&pair);
         let port = pair.master.take_writer().expect("writer");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            let mut pending = Vec::new();
-            loop {
-                let n = match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => n,
-                };
-                pending.extend_from_slice(&buf[..n]);
-                while let Some(at) = pending.iter().position(|&b| b == b'\n') {
-                    let line: Vec<u8> = pending.drain(..=at).collect();
-                    let s = String::from_utf8_lossy(&line).trim().to_string();
-                    if !s.is_empty() && tx.send(s).is_err() {
-                        return;
-                    }
-                }
-            }
-        });
         Transponder { pair, lines, port }
     }
 
     fn spec(&self) -> String {
-        let path = self.pair.master.tty_name().expect("slave path");
-        format!("serial:{}@38400", path.display())
+        serial_pty::spec(&self.pair)
     }
 
     /// The next message written, within `secs`; every sentence framed
