@@ -34,6 +34,24 @@ fn exchange(engine: &mut Engine, t: &mut DemoTransponder, log: &mut AlarmLog) {
     engine.drain(log, 0);
 }
 
+/// An ETA report to the demo's lock, 21:30 UTC on the demo's day, checked
+/// against the engine's time `now`.
+fn lock_eta(now: i64) -> EtaReport {
+    EtaReport {
+        to: DEMO_LOCK_MMSI,
+        location: InlandLocation {
+            country: fields::country_code("DE").expect("valid"),
+            locode: fields::location_code("PUT").expect("valid"),
+            section: fields::fairway_section("00001").expect("valid"),
+            terminal: fields::terminal_code("LOCK1").expect("valid"),
+            hectometre: fields::fairway_hectometre("00000").expect("valid"),
+        },
+        eta: fields::eta("2026-06-21T21:30Z", now).expect("valid"),
+        tugs: 7,
+        air_draught: 0,
+    }
+}
+
 #[test]
 fn eta_and_safety_messages_get_their_answers_in_the_demo() {
     let mut config = TrafficConfig::default();
@@ -50,19 +68,7 @@ fn eta_and_safety_messages_get_their_answers_in_the_demo() {
         let now = engine.now_ms(0);
         if !sent && now >= send_at {
             sent = true;
-            let eta = EtaReport {
-                to: DEMO_LOCK_MMSI,
-                location: InlandLocation {
-                    country: fields::country_code("DE").expect("valid"),
-                    locode: fields::location_code("PUT").expect("valid"),
-                    section: fields::fairway_section("00001").expect("valid"),
-                    terminal: fields::terminal_code("LOCK1").expect("valid"),
-                    hectometre: fields::fairway_hectometre("00000").expect("valid"),
-                },
-                eta: fields::eta("2026-06-21T21:30Z", now).expect("valid"),
-                tugs: 7,
-                air_draught: 0,
-            };
+            let eta = lock_eta(now);
             let text = |s| fields::safety_text(s, SafetyKind::Addressed).expect("valid");
             for item in [
                 Item::Eta(eta),
@@ -161,19 +167,7 @@ fn the_demo_desk_answers_after_the_scenario_has_ended() {
     }
     let end = engine.now_ms(0);
     let wall = 1_900_000_000_000;
-    let eta = EtaReport {
-        to: DEMO_LOCK_MMSI,
-        location: InlandLocation {
-            country: fields::country_code("DE").expect("valid"),
-            locode: fields::location_code("PUT").expect("valid"),
-            section: fields::fairway_section("00001").expect("valid"),
-            terminal: fields::terminal_code("LOCK1").expect("valid"),
-            hectometre: fields::fairway_hectometre("00000").expect("valid"),
-        },
-        eta: fields::eta("2026-06-21T21:30Z", end).expect("valid"),
-        tugs: 7,
-        air_draught: 0,
-    };
+    let eta = lock_eta(end);
     engine
         .desk
         .send(Item::Eta(eta), end)

@@ -245,38 +245,21 @@ pub fn class_a_interval_ms(sog_kn: Option<f64>, nav_status: u8, changing_course:
     }
 }
 
-/// Reporting intervals message 23 can assign, shortest first (ms).
-const ASSIGNABLE_MS: [i64; 9] = [
-    2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 180_000, 360_000, 600_000,
-];
-
 /// The interval of a message 23 "report interval" code (M.1371-5 Table 77)
 /// given the current autonomous interval: `Some(None)` = back to
 /// autonomous, `None` = reserved code (ignored).
 pub fn assigned_interval_ms(code: u8, autonomous_ms: i64) -> Option<Option<i64>> {
+    let fixed = || {
+        super::local_info::INTERVALS
+            .iter()
+            .map(|(s, _)| i64::from(*s) * 1000)
+    };
     let ms = match code {
         0 => return Some(None),
-        1 => 600_000,
-        2 => 360_000,
-        3 => 180_000,
-        4 => 60_000,
-        5 => 30_000,
-        6 => 15_000,
-        7 => 10_000,
-        8 => 5_000,
-        9 => ASSIGNABLE_MS
-            .iter()
-            .rev()
-            .copied()
-            .find(|&v| v < autonomous_ms)
-            .unwrap_or(2_000),
-        10 => ASSIGNABLE_MS
-            .iter()
-            .copied()
-            .find(|&v| v > autonomous_ms)
-            .unwrap_or(600_000),
-        11 => 2_000,
-        _ => return None,
+        // The table runs longest first.
+        9 => fixed().find(|&v| v < autonomous_ms).unwrap_or(2_000),
+        10 => fixed().rfind(|&v| v > autonomous_ms).unwrap_or(600_000),
+        c => i64::from(super::local_info::interval_seconds(c)?) * 1000,
     };
     Some(Some(ms))
 }

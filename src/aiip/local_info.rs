@@ -137,8 +137,9 @@ struct Entry {
 }
 
 /// The reporting intervals message 23 can command (ITU-R M.1371-5 table
-/// 77, field "report interval"), seconds → code.
-const INTERVALS: [(u32, u8); 9] = [
+/// 77, field "report interval"), seconds → code, longest first. The one
+/// table for the server's update-rate areas and the client's intervals.
+pub const INTERVALS: [(u32, u8); 9] = [
     (600, 1),
     (360, 2),
     (180, 3),

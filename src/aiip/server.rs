@@ -364,11 +364,6 @@ impl<A: Clone + Eq + Hash> Server<A> {
         self.local = info;
     }
 
-    /// The local information in force.
-    pub fn local_info(&self) -> &[LocalInfo] {
-        &self.local
-    }
-
     /// The AIS sentences for the external system (§3.3.4.3, §3.3.4.13)
     /// since the last call, in order. Empty unless `relay` is configured.
     pub fn take_relay(&mut self) -> Vec<String> {
@@ -711,7 +706,7 @@ impl<A: Clone + Eq + Hash> Server<A> {
         ];
         let source = [Selector::AIIP_ONLY, Selector::AIS_ONLY];
         if any(&motion) {
-            let (status, speed) = motion_of(position, self.last_purge_ms.unwrap_or(0));
+            let (status, speed) = motion_of(position);
             let moored = matches!(status, Some(1 | 5)) || speed.is_some_and(|v| v < 0.5);
             if !((s.contains(Selector::MOORED) && moored)
                 || (s.contains(Selector::MOVING) && !moored))
@@ -723,7 +718,7 @@ impl<A: Clone + Eq + Hash> Server<A> {
             let (inland, pleasure) = self
                 .store
                 .static_data(mmsi)
-                .map(|r| kind_of(&r.sentences, self.last_purge_ms.unwrap_or(0)))
+                .map(|r| kind_of(&r.sentences))
                 .unwrap_or((false, false));
             if !((s.contains(Selector::INLAND) && inland)
                 || (s.contains(Selector::MARITIME) && !inland)
@@ -904,8 +899,9 @@ impl<A: Clone + Eq + Hash> Server<A> {
 }
 
 /// Navigational status and speed (knots) of a stored position report.
-fn motion_of(r: &PositionRecord, now_ms: i64) -> (Option<u8>, Option<f64>) {
-    let (messages, _) = ais_messages(r.sentences.sentences(), now_ms);
+fn motion_of(r: &PositionRecord) -> (Option<u8>, Option<f64>) {
+    // The time only stamps the decoded messages, which are not kept.
+    let (messages, _) = ais_messages(r.sentences.sentences(), 0);
     for (m, _) in messages {
         match &m.body {
             Body::Position(p) => {
@@ -926,8 +922,8 @@ fn motion_of(r: &PositionRecord, now_ms: i64) -> (Option<u8>, Option<f64>) {
 
 /// Whether stored static data says inland (Inland static data, DAC 200
 /// FI 10, present) and pleasure craft (ship type 37, message 5 or 24 B).
-fn kind_of(sentences: &Content, now_ms: i64) -> (bool, bool) {
-    let (messages, _) = ais_messages(sentences.sentences(), now_ms);
+fn kind_of(sentences: &Content) -> (bool, bool) {
+    let (messages, _) = ais_messages(sentences.sentences(), 0);
     let mut inland = false;
     let mut pleasure = false;
     for (m, _) in messages {

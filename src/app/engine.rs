@@ -300,10 +300,20 @@ impl Engine {
     /// counted and dropped, so that a vessel that went silent is still
     /// lost. Returns whether it was taken.
     pub fn ingest_aiip(&mut self, r: &crate::ais::stream::Received, now: i64) -> bool {
-        use std::hash::{DefaultHasher, Hash, Hasher};
-        let mut h = DefaultHasher::new();
-        format!("{:?}", r.msg.body).hash(&mut h);
-        let hash = h.finish();
+        use std::fmt::Write as _;
+        use std::hash::{DefaultHasher, Hasher};
+        // The message's content hashed as it is written out, without a
+        // string in between.
+        struct Feed(DefaultHasher);
+        impl std::fmt::Write for Feed {
+            fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                self.0.write(s.as_bytes());
+                Ok(())
+            }
+        }
+        let mut h = Feed(DefaultHasher::new());
+        let _ = write!(h, "{:?}", r.msg.body);
+        let hash = h.0.finish();
         let key = (r.msg.mmsi, r.msg.msg_type);
         // Bounded: a flood of made-up MMSIs forgets, never grows without end.
         if self.aiip_last.len() >= 200_000 && !self.aiip_last.contains_key(&key) {

@@ -242,16 +242,10 @@ impl Traffic {
             t.via_aiip_ms = Some(now_ms);
             return;
         }
-        self.ingest_inner(r, now_ms);
-        if let Some(t) = self.targets.get_mut(&mmsi) {
-            match via {
-                Via::Radio => t.via_radio_ms = Some(now_ms),
-                Via::Aiip => t.via_aiip_ms = Some(now_ms),
-            }
-        }
+        self.ingest_inner(r, now_ms, via);
     }
 
-    fn ingest_inner(&mut self, r: &Received, now_ms: i64) {
+    fn ingest_inner(&mut self, r: &Received, now_ms: i64, via: Via) {
         self.clock(now_ms);
         let m = &r.msg;
         let own_mmsi = self.config.own_ship.mmsi.or(self.own.mmsi);
@@ -305,6 +299,10 @@ impl Traffic {
         let rejected_before = target.rejected_positions;
         let was_lost = target.lost_since_ms.is_some();
         target.apply(m, now_ms);
+        match via {
+            Via::Radio => target.via_radio_ms = Some(now_ms),
+            Via::Aiip => target.via_aiip_ms = Some(now_ms),
+        }
         if was_lost && target.lost_since_ms.is_none() {
             // Reported again: the lost-target condition is gone.
             self.alarms.rectify(&AlarmId::Lost(m.mmsi), now_ms);

@@ -22,12 +22,16 @@ pub fn lock_status(s: u8) -> &'static str {
     }
 }
 
-/// An outbox state in words.
-pub fn state_words(s: &State) -> String {
+/// An outbox state in words. `through_aiip`: the message went through the
+/// AI-IP server (no transponder), which gives no ABK: its answer says the
+/// server has it, its silence is the server's.
+pub fn state_words(s: &State, through_aiip: bool) -> String {
     match s {
         State::Queued => "queued".into(),
         State::Sending { .. } => "sending".into(),
         State::Written { .. } => "written".into(),
+        State::Acknowledged { .. } if through_aiip => "taken by the AI-IP server".into(),
+        State::NoAbk { .. } if through_aiip => "no answer from the AI-IP server".into(),
         State::Acknowledged { .. } => "acknowledged".into(),
         State::Broadcast { .. } => "broadcast".into(),
         State::NoAcknowledgement { .. } => "no acknowledgement".into(),
@@ -193,22 +197,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             Span::styled(format!("    {} ", hhmm(e.queued_ms)), th.dim()),
             vec![
                 Span::styled(format!("to {to}: {what} — "), th.base()),
-                Span::styled(
-                    match e.state {
-                        // Without a transponder the ETA went through the
-                        // AI-IP server, which gives no ABK.
-                        State::NoAbk { .. } if app.engine.desk.aiip_eta() => {
-                            "no answer from the AI-IP server".to_string()
-                        }
-                        // The server answered after it was sent: it has it;
-                        // the lock's answer is the RTA.
-                        State::Acknowledged { .. } if app.engine.desk.aiip_eta() => {
-                            "taken by the AI-IP server".to_string()
-                        }
-                        _ => state_words(&e.state),
-                    },
-                    style,
-                ),
+                Span::styled(state_words(&e.state, app.engine.desk.aiip_eta()), style),
             ],
             w,
         ));
