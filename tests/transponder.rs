@@ -278,8 +278,17 @@ impl Bridgewatch {
     fn wait(&self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
         self.wait_secs(what, 30, pred).unwrap_or_else(|| {
             let err = std::fs::read_to_string(&self.stderr).unwrap_or_default();
+            let log = self
+                .stderr
+                .parent()
+                .map(|d| d.join("data").join("bridgewatch.log"))
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .unwrap_or_default();
             let seen = self.unread.borrow().clone();
-            panic!("no {what} event within 30 s; events not waited for: {seen:?}; stderr: {err}")
+            panic!(
+                "no {what} event within 30 s; events not waited for: {seen:?}; stderr: {err}; \
+                 log: {log}"
+            )
         })
     }
 
