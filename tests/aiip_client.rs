@@ -8,7 +8,7 @@ use bridgewatch::aiip::client::{
     Client, ClientConfig, ClientEvent, ClientState, Mode, OwnPosition, OwnStatic, SmartState,
     VesselKind, relay_events,
 };
-use bridgewatch::aiip::codec::{self, Content, Flags, Message};
+use bridgewatch::aiip::codec::{self, Content, Flags, Message, Selector};
 use bridgewatch::aiip::server::{AutoRta, Server, ServerConfig};
 use bridgewatch::aiip::store::VesselStore;
 use bridgewatch::ais::application::{DayTime, InlandLocation};
@@ -921,4 +921,201 @@ fn an_answer_over_several_datagrams_is_joined_and_ends_at_final() {
     // No resend: the answer came.
     c.tick(T0 + 5000);
     assert!(c.take_datagrams().is_empty());
+}
+
+/// Own status in the position reports client `i` pushed, with the time.
+fn pushed_status(net: &Net, i: usize) -> Vec<(i64, u8)> {
+    net.sent[i]
+        .iter()
+        .flat_map(|(t, d)| pushed_ais(d).into_iter().map(move |m| (*t, m)))
+        .filter_map(|(t, m)| match m.body {
+            Body::Position(p) if m.mmsi == net.clients[i].config().own_mmsi => Some((t, p.status)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn detected(net: &Net, i: usize) -> Vec<(i64, u8, u8)> {
+    net.events[i]
+        .iter()
+        .filter_map(|e| match e {
+            ClientEvent::StatusDetected {
+                at_ms,
+                status,
+                previous,
+                ..
+            } => Some((*at_ms, *status, *previous)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// §3.3.3.14: a smart client that lies still for ten minutes reports itself
+/// moored (every three minutes, as a moored class A does), another vessel's
+/// smart request for moored vessels finds it, and a minute of steaming puts
+/// the status back.
+#[test]
+fn smart_client_detects_moored_and_under_way_again() {
+    let mut net = Net::new(
+        ServerConfig::default(),
+        vec![
+            ClientConfig {
+                smart: true,
+                ..config(A, Mode::TacticalOnBoard, 10)
+            },
+            config(B, Mode::TacticalOnBoard, 10),
+        ],
+    );
+    net.clients[0].set_nav_status(0, T0);
+    // Lying at the berth with GNSS scatter of a few metres, SOG 0–0.2 kn.
+    let berth = |t: i64| {
+        let k = ((t / 1000) % 3) as f64 - 1.0;
+        own(52.0 + k * 0.00004, 5.0, 0.1 + 0.1 * k, 90.0)
+    };
+    let end = T0 + 12 * 60_000;
+    net.run(T0, end, 1000, |i, t| {
+        Some(if i == 0 { berth(t) } else { three_positions(1) })
+    });
+    // Signed on at T0; the count starts with the next fix.
+    let moored_at = T0 + 1000 + 600_000;
+    assert_eq!(detected(&net, 0), vec![(moored_at, 5, 0)]);
+    let said = net.events[0]
+        .iter()
+        .find(|e| matches!(e, ClientEvent::StatusDetected { .. }))
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        said.starts_with(
+            "AI-IP smart: own status now moored (was under way using engine): \
+             no movement for 10 min: SOG at most 0.2 kn, within "
+        ),
+        "{said}"
+    );
+    let status = net.clients[0].status(end);
+    assert!((status.nav_status, status.status_detected) == (5, true));
+    assert!(
+        status.to_string().ends_with("· smart · moored (detected)"),
+        "{status}"
+    );
+    // Reported at once when detected, then every three minutes.
+    let reports = pushed_status(&net, 0);
+    let after: Vec<(i64, u8)> = reports
+        .iter()
+        .copied()
+        .filter(|(t, _)| *t >= moored_at)
+        .collect();
+    assert_eq!(after, vec![(moored_at, 5)]);
+    assert!(reports.iter().all(|(t, s)| *t >= moored_at || *s == 0));
+    // B asks for the moored vessels around: A is among them.
+    net.events[1].clear();
+    net.clients[1]
+        .smart_request(Selector::MOORED, end)
+        .expect("smart request");
+    net.pump(end);
+    assert!(net.vessels(1, VesselKind::Position).contains(&A));
+
+    // Casting off: 0.9 kn (between the thresholds) changes nothing; at
+    // 3 kn along the quay, a minute after the first such fix, under way.
+    let off = end + 1000;
+    net.run(off, off + 120_000, 1000, |i, _| {
+        Some(if i == 0 {
+            own(52.0, 5.0, 0.9, 90.0)
+        } else {
+            three_positions(1)
+        })
+    });
+    assert_eq!(detected(&net, 0).len(), 1);
+    let go = off + 121_000;
+    net.run(go, go + 90_000, 1000, |i, t| {
+        Some(if i == 0 {
+            let metres = (t - go) as f64 / 1000.0 * 3.0 * 1852.0 / 3600.0;
+            own(52.0, 5.0 + metres / 68_600.0, 3.0, 90.0)
+        } else {
+            three_positions(1)
+        })
+    });
+    assert_eq!(
+        detected(&net, 0),
+        vec![(moored_at, 5, 0), (go + 60_000, 0, 5)]
+    );
+    let last = pushed_status(&net, 0);
+    assert_eq!(
+        last.iter().find(|(t, _)| *t >= go + 60_000),
+        Some(&(go + 60_000, 0))
+    );
+    // Reporting at the under-way rate again.
+    assert_eq!(net.clients[0].report_interval_ms(go + 90_000), 10_000);
+}
+
+/// A status the officer chose for lying still is his; one he set to moored
+/// ends when the vessel sails; without smart AI-IP nothing is detected;
+/// switching smart AI-IP off takes a detected moored back.
+#[test]
+fn status_detection_respects_the_officer_and_needs_smart_ai_ip() {
+    let still = |_: usize, _: i64| Some(own(52.0, 5.0, 0.0, 0.0));
+    let smart = ClientConfig {
+        smart: true,
+        ..config(A, Mode::TacticalOnBoard, 10)
+    };
+    // At anchor (1): lying still changes nothing.
+    let mut net = Net::new(ServerConfig::default(), vec![smart]);
+    net.clients[0].set_nav_status(1, T0);
+    net.run(T0, T0 + 15 * 60_000, 1000, still);
+    assert!(detected(&net, 0).is_empty());
+
+    // Moored by the officer, then under way: back to under way using
+    // engine (0), the status that a moored without a known earlier one
+    // gives way to.
+    let mut net = Net::new(ServerConfig::default(), vec![smart]);
+    net.clients[0].set_nav_status(5, T0);
+    net.run(T0, T0 + 5000, 1000, still);
+    net.run(T0 + 6000, T0 + 70_000, 1000, |_, _| {
+        Some(own(52.0, 5.0, 4.0, 90.0))
+    });
+    assert_eq!(detected(&net, 0), vec![(T0 + 66_000, 0, 5)]);
+
+    // Without smart AI-IP: no detection at all.
+    let mut net = Net::new(
+        ServerConfig::default(),
+        vec![config(A, Mode::TacticalOnBoard, 10)],
+    );
+    net.run(T0, T0 + 15 * 60_000, 1000, still);
+    assert!(detected(&net, 0).is_empty());
+    assert_eq!(net.clients[0].status(T0 + 15 * 60_000).nav_status, 15);
+
+    // `detect_status = false`: smart AI-IP on, no detection.
+    let mut net = Net::new(
+        ServerConfig::default(),
+        vec![ClientConfig {
+            detect_status: false,
+            ..smart
+        }],
+    );
+    net.run(T0, T0 + 15 * 60_000, 1000, still);
+    assert!(detected(&net, 0).is_empty());
+
+    // Detected moored, then smart AI-IP switched off: the earlier status
+    // (not defined, 15) comes back and is reported at once.
+    let mut net = Net::new(ServerConfig::default(), vec![smart]);
+    net.run(T0, T0 + 11 * 60_000, 1000, still);
+    assert_eq!(detected(&net, 0), vec![(T0 + 601_000, 5, 15)]);
+    let t = T0 + 11 * 60_000 + 500;
+    net.clients[0].set_smart(false, t);
+    net.pump(t);
+    assert_eq!(detected(&net, 0)[1], (t, 15, 5));
+    assert_eq!(pushed_status(&net, 0).last(), Some(&(t, 15)));
+    assert!(!net.clients[0].status(t).status_detected);
+
+    // The officer's status wins over a detected one, and the count starts
+    // again from it.
+    let mut net = Net::new(ServerConfig::default(), vec![smart]);
+    net.run(T0, T0 + 11 * 60_000, 1000, still);
+    net.clients[0].set_nav_status(0, T0 + 11 * 60_000 + 500);
+    assert!(
+        !net.clients[0]
+            .status(T0 + 11 * 60_000 + 500)
+            .status_detected
+    );
+    net.run(T0 + 11 * 60_000 + 1000, T0 + 20 * 60_000, 1000, still);
+    assert_eq!(detected(&net, 0).len(), 1);
 }

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::codec::{
     self, Content, Flags, Identifier, MAX_DATAGRAM, Message, RangeKm, Selector, Timestamp,
 };
+use super::status_detect::{Motion, StatusDetector};
 use crate::ais::application::{AddressedApp, BroadcastApp, EmmaWarning, InlandStatic, WaterLevels};
 use crate::ais::encode::{self, EncodeError};
 use crate::ais::messages::{
@@ -152,6 +153,11 @@ pub struct ClientConfig {
     pub strategic_interval_s: u32,
     /// Smart AI-IP (sign-on/sign-off, §3.3.3.14–18); off by default.
     pub smart: bool,
+    /// With smart AI-IP on: own navigational status set to moored when the
+    /// vessel lies still, and back when it moves (§3.3.3.14,
+    /// [`super::status_detect`]). On by default; has no effect without
+    /// `smart`.
+    pub detect_status: bool,
 }
 
 impl Default for ClientConfig {
@@ -162,6 +168,7 @@ impl Default for ClientConfig {
             range_km: 10,
             strategic_interval_s: 60,
             smart: false,
+            detect_status: true,
         }
     }
 }
@@ -358,6 +365,11 @@ pub struct ClientStatus {
     /// Whether the interval was assigned by the server (message 23).
     pub interval_assigned: bool,
     pub smart: SmartState,
+    /// Own navigational status in the reports (M.1371 0–15).
+    pub nav_status: u8,
+    /// Whether that status was set by status detection (§3.3.3.14) rather
+    /// than by the officer or the configuration.
+    pub status_detected: bool,
 }
 
 impl fmt::Display for ClientStatus {
@@ -383,6 +395,13 @@ impl fmt::Display for ClientStatus {
             SmartState::SigningOn { tries } => write!(f, " · smart: signing on ({tries})")?,
             SmartState::On => write!(f, " · smart")?,
             SmartState::Disabled => write!(f, " · smart disabled")?,
+        }
+        if self.status_detected {
+            write!(
+                f,
+                " · {} (detected)",
+                crate::ais::legends::nav_status(self.nav_status).to_lowercase()
+            )?;
         }
         Ok(())
     }
@@ -446,6 +465,14 @@ pub enum ClientEvent {
     SmartEnabled { at_ms: i64 },
     /// Smart AI-IP was disabled; why, in words.
     SmartDisabled { at_ms: i64, reason: String },
+    /// Status detection (§3.3.3.14) changed own navigational status from
+    /// `previous` to `status`; the evidence in words.
+    StatusDetected {
+        at_ms: i64,
+        status: u8,
+        previous: u8,
+        reason: String,
+    },
 }
 
 impl ClientEvent {
@@ -461,7 +488,8 @@ impl ClientEvent {
             | ClientEvent::StateChanged { at_ms, .. }
             | ClientEvent::ModeChanged { at_ms, .. }
             | ClientEvent::SmartEnabled { at_ms }
-            | ClientEvent::SmartDisabled { at_ms, .. } => *at_ms,
+            | ClientEvent::SmartDisabled { at_ms, .. }
+            | ClientEvent::StatusDetected { at_ms, .. } => *at_ms,
         }
     }
 }
@@ -507,6 +535,20 @@ impl fmt::Display for ClientEvent {
             ClientEvent::SmartEnabled { .. } => write!(f, "AI-IP smart: signed on"),
             ClientEvent::SmartDisabled { reason, .. } => {
                 write!(f, "AI-IP smart disabled: {reason}")
+            }
+            ClientEvent::StatusDetected {
+                status,
+                previous,
+                reason,
+                ..
+            } => {
+                use crate::ais::legends::nav_status;
+                write!(
+                    f,
+                    "AI-IP smart: own status now {} (was {}): {reason}",
+                    nav_status(*status).to_lowercase(),
+                    nav_status(*previous).to_lowercase()
+                )
             }
         }
     }
@@ -669,6 +711,11 @@ pub struct Client {
     no_answer: bool,
     last_answer_ms: Option<i64>,
     smart: Smart,
+    /// Status detection (§3.3.3.14) and, while own status is the moored it
+    /// set, the status it replaced.
+    detector: StatusDetector,
+    detected_from: Option<u8>,
+    status_detected: bool,
     heard: BTreeMap<u32, Heard>,
     stream: AisStream,
     seq: u8,
@@ -705,6 +752,9 @@ impl Client {
                 timestamp: None,
                 sent_ms: 0,
             },
+            detector: StatusDetector::new(Motion::Moving),
+            detected_from: None,
+            status_detected: false,
             heard: BTreeMap::new(),
             stream: AisStream::new(),
             seq: 0,
@@ -764,6 +814,8 @@ impl Client {
                 .map(|_| self.report_interval_ms(now_ms)),
             interval_assigned: self.active_assignment(now_ms).is_some(),
             smart: self.smart.state,
+            nav_status: self.nav_status,
+            status_detected: self.status_detected,
         }
     }
 
@@ -844,6 +896,12 @@ impl Client {
             && own.lat.abs() <= 90.0
             && own.lon.abs() <= 180.0;
         if valid {
+            if self.detecting()
+                && self.own.is_none_or(|(_, t)| now_ms > t)
+                && let Some(change) = self.detector.observe(own.lat, own.lon, own.sog_kn, now_ms)
+            {
+                self.status_change(change.to, change.reason, now_ms);
+            }
             self.own = Some((own, now_ms));
             if let Some(c) = own.heading_deg.or(own.cog_deg).filter(|c| c.is_finite()) {
                 self.courses.push_back((now_ms, c.rem_euclid(360.0)));
@@ -891,11 +949,74 @@ impl Client {
         }
     }
 
-    /// Own navigational status (0–15, M.1371); 1 at anchor and 5 moored
-    /// slow the reports to 3 min.
+    /// Own navigational status (0–15, M.1371) as the officer or the
+    /// configuration sets it; 1 at anchor and 5 moored slow the reports to
+    /// 3 min. It overrides a detected status, and status detection starts
+    /// counting again from it.
     pub fn set_nav_status(&mut self, status: u8, now_ms: i64) {
         self.nav_status = status.min(15);
+        self.detected_from = None;
+        self.status_detected = false;
+        self.restart_detection();
         self.step(now_ms);
+    }
+
+    /// Whether status detection acts: smart AI-IP signed on and
+    /// `detect_status` set (§3.3.3.14 is part of smart AI-IP).
+    fn detecting(&self) -> bool {
+        self.config.smart && self.config.detect_status && self.smart.state == SmartState::On
+    }
+
+    fn restart_detection(&mut self) {
+        let motion = if self.nav_status == 5 {
+            Motion::AtRest
+        } else {
+            Motion::Moving
+        };
+        self.detector = StatusDetector::new(motion);
+    }
+
+    /// The detector concluded `to`: moored when own status was under way
+    /// (0, 8) or not defined (15) — a status the officer chose for lying
+    /// still (at anchor, aground …) is his and kept —, and from moored back
+    /// to the status it replaced (under way using engine when the officer
+    /// had set moored). Reported at once.
+    fn status_change(&mut self, to: Motion, reason: String, now_ms: i64) {
+        let previous = self.nav_status;
+        let status = match to {
+            Motion::AtRest if matches!(previous, 0 | 8 | 15) => 5,
+            Motion::Moving if previous == 5 => self.detected_from.take().unwrap_or(0),
+            _ => return,
+        };
+        if status == 5 {
+            self.detected_from = Some(previous);
+        }
+        self.nav_status = status;
+        self.status_detected = true;
+        self.last_report_ms = None;
+        self.events.push(ClientEvent::StatusDetected {
+            at_ms: now_ms,
+            status,
+            previous,
+            reason,
+        });
+    }
+
+    /// Status detection stopped (smart AI-IP off or disabled): a moored it
+    /// set is taken back, since nothing would end it when the vessel sails.
+    fn end_detection(&mut self, why: &str, now_ms: i64) {
+        if let Some(previous) = self.detected_from.take() {
+            let moored = self.nav_status;
+            self.nav_status = previous;
+            self.last_report_ms = None;
+            self.events.push(ClientEvent::StatusDetected {
+                at_ms: now_ms,
+                status: previous,
+                previous: moored,
+                reason: why.into(),
+            });
+        }
+        self.status_detected = false;
     }
 
     /// Own static and voyage data; a change is sent at once (§3.3.3.6).
@@ -962,6 +1083,7 @@ impl Client {
                 self.send_sign(false, now_ms);
             }
             self.smart.state = SmartState::Off;
+            self.end_detection("smart AI-IP switched off", now_ms);
         }
         self.step(now_ms);
     }
@@ -1046,6 +1168,7 @@ impl Client {
                     self.answered(now_ms);
                     self.smart.state = SmartState::On;
                     self.smart.timestamp = None;
+                    self.restart_detection();
                     self.events
                         .push(ClientEvent::SmartEnabled { at_ms: now_ms });
                     // §3.3.3.17: then ask for the moored vessels around.

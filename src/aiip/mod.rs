@@ -8,4 +8,5 @@ pub mod client;
 pub mod codec;
 pub mod local_info;
 pub mod server;
+pub mod status_detect;
 pub mod store;

@@ -46,7 +46,7 @@ pub struct Config {
 }
 
 /// The `[aiip]` table: the AI-IP client's settings (`mode`, `range_km`,
-/// `strategic_interval_s`, `smart`) and where received vessels are relayed.
+/// `strategic_interval_s`, `smart`, `detect_status`) and where received vessels are relayed.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct AiipConfig {
@@ -54,6 +54,9 @@ pub struct AiipConfig {
     pub range_km: Option<u16>,
     pub strategic_interval_s: Option<u32>,
     pub smart: Option<bool>,
+    /// With `smart`: own status set to moored when the vessel lies still
+    /// and back when it moves (default true).
+    pub detect_status: Option<bool>,
     /// `udp:HOST:PORT`: received vessels as `!AIVDM` sentences (§3.3.3.7).
     pub relay: Option<String>,
 }
@@ -68,6 +71,7 @@ impl AiipConfig {
             range_km: self.range_km.unwrap_or(d.range_km),
             strategic_interval_s: self.strategic_interval_s.unwrap_or(d.strategic_interval_s),
             smart: self.smart.unwrap_or(d.smart),
+            detect_status: self.detect_status.unwrap_or(d.detect_status),
         }
     }
 
