@@ -17,6 +17,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use bridgewatch::aiip::codec::{self, Content, Flags, Message, Timestamp};
+use bridgewatch::ais::messages::StaticVoyageData;
 use bridgewatch::link::wall_ms;
 use serde_json::Value;
 
@@ -72,6 +73,8 @@ struct Client {
     lines: Receiver<String>,
     seen: Vec<Value>,
     stdin: Option<ChildStdin>,
+    /// The data directory.
+    data: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -118,6 +121,7 @@ impl Client {
             lines: rx,
             seen: Vec::new(),
             stdin,
+            data,
             _dir: dir,
         }
     }
@@ -401,7 +405,10 @@ fn an_eta_through_the_server_is_answered_by_an_rta() {
     e.command(r#"{"send":"safety","text":"TEST"}"#);
     let r = e.wait(5, |v| is(v, "command_refused")).expect("refused");
     assert!(
-        r["reason"].as_str().unwrap_or("").contains("only ETA"),
+        r["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("safety messages need the transponder"),
         "{r}"
     );
     e.stop();
@@ -618,34 +625,27 @@ fn garbage_from_the_server_never_stops_the_client() {
 /// and Inland FI 10 (ENI, ERI type, length, beam), which the server then
 /// hands to anyone asking with message 2 — checked by decoding the
 /// server's answer with our AIS decoder.
-#[test]
-fn own_static_data_from_the_config_reaches_the_server() {
-    use bridgewatch::ais::application::BroadcastApp;
+/// What the server at `port` holds for `mmsi` (message 2), asked every
+/// 300 ms until `done` holds or `secs` pass.
+fn server_details(
+    port: u16,
+    mmsi: u32,
+    secs: u64,
+    done: impl Fn(&[bridgewatch::ais::AisMessage]) -> bool,
+) -> Vec<bridgewatch::ais::AisMessage> {
     use bridgewatch::ais::stream::{AisStream, Outcome};
-    use bridgewatch::ais::{AisMessage, Body};
-    const S: u32 = 244_060_001;
-    let port = free_port();
-    let _server = server(port, &[]);
-    let g = free_port();
-    let _gnss = Gnss::start(vec![(g, (51.90, 4.40))]);
-    let table = format!(
-        "{ON_BOARD}\n[own_static]\nname = \"rijn star\"\ncallsign = \"PD1234\"\nship_type = 79\n\
-         dimensions = [80, 30, 5, 6]\ndraught_m = 2.8\ndestination = \"NLRTM\"\n\
-         eni = \"02326789\"\neri_type = 8010\nlength_m = 110.0\nbeam_m = 11.4\nnav_status = 5"
-    );
-    let mut c = Client::start(S, &table, g, &format!("127.0.0.1:{port}"));
     let ask = UdpSocket::bind("127.0.0.1:0").expect("bind");
     ask.connect(("127.0.0.1", port)).expect("connect");
     ask.set_read_timeout(Some(Duration::from_millis(500)))
         .expect("timeout");
     let request = codec::encode(&Message::RequestDetail {
-        identifiers: vec![codec::Identifier::mmsi(S)],
+        identifiers: vec![codec::Identifier::mmsi(mmsi)],
     })
     .expect("encodes");
-    let mut found: Vec<AisMessage> = Vec::new();
-    let end = Instant::now() + Duration::from_secs(20);
+    let mut found = Vec::new();
+    let end = Instant::now() + Duration::from_secs(secs);
     let mut buf = vec![0u8; 9000];
-    while Instant::now() < end && found.len() < 2 {
+    while Instant::now() < end && !done(&found) {
         ask.send(&request).expect("send");
         if let Ok(n) = ask.recv(&mut buf)
             && let Ok(Message::Response { content, .. }) = codec::decode(&buf[..n])
@@ -661,12 +661,77 @@ fn own_static_data_from_the_config_reaches_the_server() {
         }
         std::thread::sleep(Duration::from_millis(300));
     }
-    let m5 = found
-        .iter()
-        .find_map(|m| match &m.body {
-            Body::StaticVoyage(v) if m.mmsi == S => Some(v.clone()),
-            _ => None,
+    found
+}
+
+/// The navigational status in the position report the server at `port`
+/// holds for `mmsi` at 51.90 N 4.40 E, as a vessel next to it sees it (it
+/// asks for 1 km around itself), once it is `want` or `secs` pass.
+fn server_status(port: u16, mmsi: u32, want: u8, secs: u64) -> Option<u8> {
+    use bridgewatch::ais::Body;
+    use bridgewatch::ais::stream::{AisStream, Outcome};
+    let ask = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    ask.connect(("127.0.0.1", port)).expect("connect");
+    ask.set_read_timeout(Some(Duration::from_millis(500)))
+        .expect("timeout");
+    let mut buf = vec![0u8; 9000];
+    let end = Instant::now() + Duration::from_secs(secs);
+    let mut status = None;
+    while Instant::now() < end && status != Some(want) {
+        let near = bridgewatch::sim::class_a(mmsi + 8, (51.901, 4.401), Some(0.0), 0.0, 0, 1);
+        let push = codec::encode(&Message::PushRequest {
+            timestamp: Timestamp::from_unix_ms(wall_ms()).expect("timestamp"),
+            content: Content::from_sentences(&bridgewatch::sim::untagged(&near, 'A', 0))
+                .expect("content"),
+            range: codec::RangeKm::new(1),
         })
+        .expect("encodes");
+        ask.send(&push).expect("send");
+        if let Ok(n) = ask.recv(&mut buf)
+            && let Ok(Message::Response { content, .. }) = codec::decode(&buf[..n])
+        {
+            let mut stream = AisStream::new();
+            status = content
+                .sentences()
+                .find_map(|l| match stream.push_line(l.as_bytes(), 0) {
+                    Ok(Outcome::Ais(r)) if r.msg.mmsi == mmsi => match r.msg.body {
+                        Body::Position(p) => Some(p.status),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .or(status);
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    status
+}
+
+fn message5(found: &[bridgewatch::ais::AisMessage], mmsi: u32) -> Option<StaticVoyageData> {
+    use bridgewatch::ais::Body;
+    found.iter().find_map(|m| match &m.body {
+        Body::StaticVoyage(v) if m.mmsi == mmsi => Some(**v),
+        _ => None,
+    })
+}
+
+#[test]
+fn own_static_data_from_the_config_reaches_the_server() {
+    use bridgewatch::ais::Body;
+    use bridgewatch::ais::application::BroadcastApp;
+    const S: u32 = 244_060_001;
+    let port = free_port();
+    let _server = server(port, &[]);
+    let g = free_port();
+    let _gnss = Gnss::start(vec![(g, (51.90, 4.40))]);
+    let table = format!(
+        "{ON_BOARD}\n[own_static]\nname = \"rijn star\"\ncallsign = \"PD1234\"\nship_type = 79\n\
+         dimensions = [80, 30, 5, 6]\ndraught_m = 2.8\ndestination = \"NLRTM\"\n\
+         eni = \"02326789\"\neri_type = 8010\nlength_m = 110.0\nbeam_m = 11.4\nnav_status = 5"
+    );
+    let mut c = Client::start(S, &table, g, &format!("127.0.0.1:{port}"));
+    let found = server_details(port, S, 20, |f| f.len() >= 2);
+    let m5 = message5(&found, S)
         .unwrap_or_else(|| panic!("no message 5 of ours at the server: {found:?}"));
     assert_eq!(m5.shipname.as_str(), "RIJN STAR");
     assert_eq!(m5.callsign.as_str(), "PD1234");
@@ -693,36 +758,63 @@ fn own_static_data_from_the_config_reaches_the_server() {
         .unwrap_or_else(|| panic!("no FI 10 of ours at the server: {found:?}"));
     assert_eq!(fi10.vin.as_str(), "02326789");
     assert_eq!((fi10.shiptype, fi10.length, fi10.beam), (8010, 1100, 114));
-    // Its position reports carry the configured status (5, moored): a
-    // vessel next to it asks for 1 km around itself.
-    let near = bridgewatch::sim::class_a(244_060_009, (51.901, 4.401), Some(0.0), 0.0, 0, 1);
-    let push = codec::encode(&Message::PushRequest {
-        timestamp: Timestamp::from_unix_ms(wall_ms()).expect("timestamp"),
-        content: Content::from_sentences(&bridgewatch::sim::untagged(&near, 'A', 0))
-            .expect("content"),
-        range: codec::RangeKm::new(1),
-    })
-    .expect("encodes");
-    let mut status = None;
-    while Instant::now() < end + Duration::from_secs(10) && status.is_none() {
-        ask.send(&push).expect("send");
-        if let Ok(n) = ask.recv(&mut buf)
-            && let Ok(Message::Response { content, .. }) = codec::decode(&buf[..n])
-        {
-            let mut stream = AisStream::new();
-            status = content
-                .sentences()
-                .find_map(|l| match stream.push_line(l.as_bytes(), 0) {
-                    Ok(Outcome::Ais(r)) if r.msg.mmsi == S => match r.msg.body {
-                        Body::Position(p) => Some(p.status),
-                        _ => None,
-                    },
-                    _ => None,
-                });
-        }
-        std::thread::sleep(Duration::from_millis(300));
+    // Its position reports carry the configured status (5, moored).
+    assert_eq!(server_status(port, S, 5, 10), Some(5));
+    c.stop();
+}
+
+/// On AI-IP alone the voyage-data commands (the `d` form's VSD and SSD)
+/// become own static data: the server has them at once, the status goes
+/// into the reports, and they are kept for the next start.
+#[test]
+fn voyage_data_entered_at_sea_go_out_over_ai_ip_and_are_kept() {
+    const V: u32 = 244_060_101;
+    let port = free_port();
+    let _server = server(port, &[]);
+    let g = free_port();
+    let _gnss = Gnss::start(vec![(g, (51.90, 4.40))]);
+    let mut c = Client::start(V, ON_BOARD, g, &format!("127.0.0.1:{port}"));
+    assert!(
+        c.wait(20, aiip_state("reporting")).is_some(),
+        "never reporting"
+    );
+    c.command(r#"{"send":"vsd","status":"5","destination":"basel","draught":"2.8"}"#);
+    c.command(r#"{"send":"ssd","callsign":"PD1234","name":"rijn star"}"#);
+    for what in ["VSD", "SSD"] {
+        let v = c.wait(10, |v| {
+            (is(v, "data_sent") && v["what"] == what) || is(v, "command_refused")
+        });
+        assert!(
+            v.as_ref().is_some_and(|v| is(v, "data_sent")),
+            "{what}: {v:?}"
+        );
     }
-    assert_eq!(status, Some(5));
+    let found = server_details(port, V, 20, |f| {
+        message5(f, V).is_some_and(|m| m.shipname.as_str() == "RIJN STAR")
+    });
+    let m5 = message5(&found, V)
+        .unwrap_or_else(|| panic!("no message 5 of ours at the server: {found:?}"));
+    assert_eq!(
+        (m5.shipname.as_str(), m5.callsign.as_str()),
+        ("RIJN STAR", "PD1234")
+    );
+    assert_eq!((m5.draught, m5.destination.as_str()), (28, "BASEL"));
+    assert_eq!(server_status(port, V, 5, 20), Some(5));
+    // Safety messages still need the transponder, and say why.
+    c.command(r#"{"send":"safety","text":"TEST"}"#);
+    let r = c.wait(5, |v| is(v, "command_refused")).expect("refused");
+    assert!(
+        r["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("safety messages need the transponder"),
+        "{r}"
+    );
+    let kept = std::fs::read_to_string(c.data.join("own_data.json")).expect("kept");
+    assert!(
+        kept.contains("\"BASEL\"") && kept.contains("\"RIJN STAR\""),
+        "{kept}"
+    );
     c.stop();
 }
 

@@ -14,6 +14,7 @@
 use super::Config;
 use super::desk_io::DeskIo;
 use super::engine::Engine;
+use super::own_data::{self, OwnData};
 use crate::aiip::client::{
     Client, ClientEvent, ClientState, Mode, OwnPosition, OwnStatic, VesselKind,
 };
@@ -32,9 +33,7 @@ use tokio::sync::mpsc::Sender;
 /// The file in the data directory that keeps the chosen mode and range.
 pub const MODE_FILE: &str = "aiip_mode.json";
 
-/// Why a desk write other than an ETA report cannot go through AI-IP.
-pub const ONLY_ETA: &str = "through the AI-IP server only ETA reports go out; safety messages, \
-     voyage and station data need the transponder";
+pub use crate::voyage::desk::AIIP_NO_SAFETY;
 
 /// The mode and range remembered across restarts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -275,6 +274,9 @@ pub struct AiipIo {
     pub link: usize,
     tx: Option<Sender<Vec<u8>>>,
     mode_file: Option<PathBuf>,
+    /// Own static and voyage data as sent, and where they are kept.
+    own: OwnData,
+    own_file: Option<PathBuf>,
     relay: Option<Relay>,
     relay_seq: u8,
     /// Time of the own position last given to the client.
@@ -295,24 +297,44 @@ impl AiipIo {
         let link = inputs
             .iter()
             .position(|i| matches!(i, InputSpec::Aiip(_)))?;
-        let own = config.own_ship.mmsi.unwrap_or(0);
-        let mut client = Client::new(config.aiip.client(own));
+        let own_mmsi = config.own_ship.mmsi.unwrap_or(0);
+        let mut client = Client::new(config.aiip.client(own_mmsi));
         let mut notes = Vec::new();
         // Checked by `Config::validate` at start.
-        if let Ok(Some(status)) = config.own_static.nav_status() {
+        let mut own = OwnData {
+            statics: config.own_static.build().ok().flatten(),
+            nav_status: config.own_static.nav_status().ok().flatten(),
+            external_dims: false,
+        };
+        // What was entered at sea wins over the configuration.
+        let own_file = config.data_dir().map(|d| d.join(own_data::FILE));
+        if let Some(p) = &own_file {
+            match OwnData::load(p) {
+                Ok(Some(d)) => {
+                    own = d;
+                    notes.push(format!(
+                        "own static and voyage data as last entered ({}; remove it to use \
+                         [own_static])",
+                        p.display()
+                    ));
+                }
+                Ok(None) => {}
+                Err(e) => notes.push(format!("{}: not used: {e}", p.display())),
+            }
+        }
+        if let Some(status) = own.nav_status {
             client.set_nav_status(status, wall_ms);
         }
-        if let Ok(Some(data)) = config.own_static.build() {
+        if let Some(data) = own.statics {
             client.set_static(data, wall_ms);
-            let _ = client.take_datagrams();
-            let _ = client.take_events();
         }
+        let _ = client.take_events();
         let mode_file = config.data_dir().map(|d| d.join(MODE_FILE));
         if let Some(p) = &mode_file
             && let Ok(text) = std::fs::read_to_string(p)
         {
             match serde_json::from_str::<SavedMode>(&text) {
-                Ok(m) if own != 0 => match client.set_mode(m.mode, m.range_km, wall_ms) {
+                Ok(m) if own_mmsi != 0 => match client.set_mode(m.mode, m.range_km, wall_ms) {
                     Ok(()) => {
                         notes.push(format!(
                             "mode {} with range {} km, as last chosen ({})",
@@ -360,6 +382,8 @@ impl AiipIo {
             link,
             tx: None,
             mode_file,
+            own,
+            own_file,
             relay,
             relay_seq: 0,
             fed_ms: None,
@@ -537,12 +561,13 @@ impl AiipIo {
         self.client.status(wall_ms).to_string()
     }
 
-    /// ETA relay: without a transponder, the desk's writes go through the
-    /// client — ETA reports as AI-IP directed messages (§3.3.3.8), anything
-    /// else refused (the desk accepts only ETA reports then). Call after
+    /// Without a transponder, the desk's writes go through the client — ETA
+    /// reports as AI-IP directed messages (§3.3.3.8), voyage, station and
+    /// inland data into own static data ([`own_data`]), safety messages
+    /// refused (the desk does not take them then). Call after
     /// [`DeskIo::pump`].
     pub fn desk(&mut self, engine: &mut Engine, desk: &mut DeskIo, wall_ms: i64) {
-        if !engine.desk.aiip_eta() {
+        if !engine.desk.through_aiip() {
             return;
         }
         if matches!(
@@ -570,7 +595,10 @@ impl AiipIo {
                     .client
                     .send_eta(r, wall_ms)
                     .map_err(|e| format!("AI-IP: {e}")),
-                None => Err(ONLY_ETA.to_string()),
+                None => match &w.tag {
+                    WriteTag::Data(what) => self.own_data(what, &w.lines, wall_ms),
+                    WriteTag::Outbox(_) => Err(AIIP_NO_SAFETY.to_string()),
+                },
             };
             let ok = result.is_ok();
             engine.desk.write_done(&w.tag, result, now);
@@ -585,6 +613,41 @@ impl AiipIo {
         }
         self.flush();
         desk.journal(engine, wall_ms);
+    }
+
+    /// Voyage, station or inland data sentences (`what`) applied to own
+    /// data as a transponder would, then sent by the client (message 5 and
+    /// FI 10 at once, the status in the next reports) and kept in the data
+    /// directory. All lines or none.
+    fn own_data(&mut self, what: &str, lines: &[String], wall_ms: i64) -> Result<(), String> {
+        let mut next = self.own;
+        let mut status = None;
+        let mut not_sent = Vec::new();
+        for l in lines {
+            let a = next.apply(l).map_err(|e| format!("{what}: {e}"))?;
+            status = a.nav_status.or(status);
+            not_sent.extend(a.not_sent);
+        }
+        self.own = next;
+        if let Some(s) = next.statics {
+            self.client.set_static(s, wall_ms);
+        }
+        if let Some(n) = status {
+            // The officer's status: it overrides a detected one.
+            self.client.set_nav_status(n, wall_ms);
+        }
+        if !not_sent.is_empty() {
+            tracing::info!(
+                "{what} through AI-IP: not sent, AI-IP has no place for {}",
+                not_sent.join("; ")
+            );
+        }
+        if let Some(p) = &self.own_file
+            && let Err(e) = self.own.save(p)
+        {
+            tracing::warn!("cannot keep own data in {}: {e}", p.display());
+        }
+        Ok(())
     }
 
     /// An ETA report handed to the client is settled ("received", as an
@@ -690,6 +753,50 @@ mod tests {
         let a = AiipIo::open(&c, &inputs(), 0).expect("client");
         assert_eq!(a.link, 1);
         assert!(a.configured());
+    }
+
+    #[test]
+    fn own_data_entered_at_sea_win_over_the_config_at_start() {
+        let dir = tempfile::tempdir().expect("dir");
+        let text = format!(
+            "data_dir = {:?}\n[own_ship]\nmmsi = 244000001\n[own_static]\nname = \"RIJN\"\n\
+             destination = \"NLRTM\"\nnav_status = 0\n",
+            dir.path().display().to_string()
+        );
+        let c: Config = toml::from_str(&text).expect("config");
+        let a = AiipIo::open(&c, &inputs(), 0).expect("client");
+        assert_eq!(
+            a.own
+                .statics
+                .map(|s| s.voyage.destination.as_str().to_string()),
+            Some("NLRTM".into())
+        );
+        assert_eq!(a.client.status(0).nav_status, 0);
+        // At sea: a VSD with a new destination and moored.
+        let mut own = a.own;
+        own.apply(&crate::nmea::build(
+            '$',
+            "ECVSD",
+            &["", "", "", "BASEL", "", "", "", "5"],
+        ))
+        .expect("applies");
+        own.save(&dir.path().join(own_data::FILE)).expect("kept");
+        let mut a = AiipIo::open(&c, &inputs(), 0).expect("client");
+        let v = a.own.statics.expect("static").voyage;
+        assert_eq!(
+            (v.shipname.as_str(), v.destination.as_str()),
+            ("RIJN", "BASEL")
+        );
+        assert_eq!(a.client.status(0).nav_status, 5);
+        assert!(
+            a.take_notes().iter().any(|n| n.contains("as last entered")),
+            "said at start"
+        );
+        // A file that cannot be read is said and not used.
+        std::fs::write(dir.path().join(own_data::FILE), "{").expect("written");
+        let mut a = AiipIo::open(&c, &inputs(), 0).expect("client");
+        assert_eq!(a.client.status(0).nav_status, 0);
+        assert!(a.take_notes().iter().any(|n| n.contains("not used")));
     }
 
     #[test]

@@ -981,7 +981,11 @@ impl App {
                         "PIWWSSD" => "Inland static ship data",
                         _ => "Station data",
                     };
-                    self.notice = Some(format!("{name} ({what}) written to the transponder queue"));
+                    self.notice = Some(if self.engine.desk.through_aiip() {
+                        format!("{name} ({what}) taken as own data, sent over AI-IP")
+                    } else {
+                        format!("{name} ({what}) written to the transponder queue")
+                    });
                 }
                 Err(reason) => {
                     form.note = Some(reason);

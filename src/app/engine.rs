@@ -151,7 +151,7 @@ impl Engine {
                 let to = to.map_or("all".to_string(), |m| format!("{m:09}"));
                 // An ETA report that went through the AI-IP server (no
                 // transponder) is settled by the server's answer.
-                let text = if self.desk.aiip_eta() {
+                let text = if self.desk.through_aiip() {
                     format!("no answer from the AI-IP server: ETA report to {to}")
                 } else {
                     format!("no ABK from the transponder: message {msg_id} to {to}, id {seq}")

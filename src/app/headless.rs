@@ -206,7 +206,7 @@ pub fn run<W: Write>(
     let mut aiip = AiipIo::open(config, inputs, link::wall_ms());
     engine
         .desk
-        .set_aiip_eta(aiip.as_ref().is_some_and(AiipIo::configured));
+        .set_through_aiip(aiip.as_ref().is_some_and(AiipIo::configured));
     let log = AlarmLog::open(config.data_dir(), err);
     let mut links = Links::new(inputs.iter().map(InputSpec::name).collect());
     if let Some(s) = config.console.link_alarm_s {

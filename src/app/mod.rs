@@ -14,6 +14,7 @@ pub mod forms;
 pub mod headless;
 pub mod links;
 pub mod memory;
+pub mod own_data;
 pub mod run;
 
 use crate::traffic::config::{AlarmConfig, LostConfig, OwnShipConfig, TrafficConfig};

@@ -94,7 +94,7 @@ pub fn run(
     let aiip_link = app.aiip.as_ref().map(|a| a.link);
     app.engine
         .desk
-        .set_aiip_eta(app.aiip.as_ref().is_some_and(|a| a.configured()));
+        .set_through_aiip(app.aiip.as_ref().is_some_and(|a| a.configured()));
     if let Some(a) = app.aiip.as_mut() {
         for n in a.take_notes() {
             tracing::info!("AI-IP: {n}");

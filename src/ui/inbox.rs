@@ -197,7 +197,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             Span::styled(format!("    {} ", hhmm(e.queued_ms)), th.dim()),
             vec![
                 Span::styled(format!("to {to}: {what} — "), th.base()),
-                Span::styled(state_words(&e.state, app.engine.desk.aiip_eta()), style),
+                Span::styled(state_words(&e.state, app.engine.desk.through_aiip()), style),
             ],
             w,
         ));

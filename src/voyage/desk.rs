@@ -20,6 +20,10 @@ use serde::{Deserialize, Serialize};
 pub const NO_TRANSPONDER: &str = "no transponder link to write to: name it with [own_ship] \
      transponder = \"serial:…\" or \"tcp:…\", or give one serial: input";
 
+/// Why a safety message cannot go out through AI-IP.
+pub const AIIP_NO_SAFETY: &str = "through the AI-IP server only ETA reports and own voyage, \
+     station and inland data go out; safety messages need the transponder";
+
 /// What a write carries, so that its result finds its way back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteTag {
@@ -183,8 +187,9 @@ pub struct Desk {
     own_mmsi: Option<u32>,
     /// A link the sentences can be written to exists.
     writable: bool,
-    /// Without a transponder, ETA reports go out through the AI-IP client.
-    aiip_eta: bool,
+    /// Without a transponder, ETA reports and own data go out through the
+    /// AI-IP client.
+    aiip: bool,
     data: Vec<Write>,
     /// Outbox ids of automatic repeats, until written.
     repeats: Vec<Id>,
@@ -296,16 +301,17 @@ impl Desk {
         self.writable = writable;
     }
 
-    /// Whether ETA reports can go out through an AI-IP server when there is
-    /// no transponder (safety messages and voyage data still need one).
-    pub fn set_aiip_eta(&mut self, on: bool) {
-        self.aiip_eta = on;
+    /// Whether ETA reports and own voyage, station and inland data can go
+    /// out through an AI-IP server when there is no transponder (safety
+    /// messages still need one).
+    pub fn set_through_aiip(&mut self, on: bool) {
+        self.aiip = on;
     }
 
-    /// Whether ETA reports go out through AI-IP (no transponder, an AI-IP
-    /// client that can send).
-    pub fn aiip_eta(&self) -> bool {
-        !self.writable && self.aiip_eta
+    /// Whether ETA reports and own data go out through AI-IP (no
+    /// transponder, an AI-IP client that can send).
+    pub fn through_aiip(&self) -> bool {
+        !self.writable && self.aiip
     }
 
     /// Own MMSI, as configured.
@@ -317,13 +323,11 @@ impl Desk {
     /// queued, when there is no transponder link.
     pub fn send(&mut self, item: Item, now: i64) -> Result<Id, String> {
         if !self.writable {
-            if self.aiip_eta && matches!(item, Item::Eta(_)) {
+            if self.aiip && matches!(item, Item::Eta(_)) {
                 return Ok(self.outbox.queue(item, now));
             }
-            if self.aiip_eta {
-                return Err(format!(
-                    "{NO_TRANSPONDER}; through the AI-IP server only ETA reports go out"
-                ));
+            if self.aiip {
+                return Err(format!("{NO_TRANSPONDER}; {AIIP_NO_SAFETY}"));
             }
             return Err(NO_TRANSPONDER.to_string());
         }
@@ -331,10 +335,11 @@ impl Desk {
     }
 
     /// Write voyage (`"VSD"`), station (`"SSD"`) or inland (`"PIWWIVD"`,
-    /// `"PIWWSSD"`) data. Refused when there
-    /// is no transponder link.
+    /// `"PIWWSSD"`) data: to the transponder, or without one to the AI-IP
+    /// client, which sends them as its own static data. Refused when there
+    /// is neither.
     pub fn send_data(&mut self, what: &'static str, lines: Vec<String>) -> Result<(), String> {
-        if !self.writable {
+        if !self.writable && !self.aiip {
             return Err(NO_TRANSPONDER.to_string());
         }
         self.data.push(Write {

@@ -312,6 +312,97 @@ impl InlandVoyageData {
     }
 }
 
+/// A decimal field (`2.85`) in units of 1/`scale` (100: centimetres);
+/// empty is `None`; anything else that is no such number, or does not fit,
+/// is refused.
+fn scaled(v: &str, scale: f64, field: &str) -> Result<Option<u16>, String> {
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let x: f64 = v
+        .parse()
+        .map_err(|_| format!("{field}: {v:?} is not a number"))?;
+    let n = (x * scale).round();
+    if !(0.0..=f64::from(u16::MAX)).contains(&n) {
+        return Err(format!("{field}: {v} is out of range"));
+    }
+    Ok(Some(n as u16))
+}
+
+fn whole<T: std::str::FromStr>(v: &str, field: &str) -> Result<Option<T>, String> {
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse()
+        .map(Some)
+        .map_err(|_| format!("{field}: {v:?} is not a whole number in range"))
+}
+
+/// The data fields of a proprietary `$PIWW…` sentence `formatter` (its
+/// checksum checked), padded with empty fields to `n`.
+fn proprietary_fields(line: &str, formatter: &str, n: usize) -> Result<Vec<String>, String> {
+    let s = crate::nmea::frame(line.trim_end().as_bytes()).map_err(|e| e.to_string())?;
+    if s.talker != "P" || s.formatter != formatter {
+        return Err(format!("not a $P{formatter} sentence"));
+    }
+    let mut f: Vec<String> = s.fields().map(str::to_string).collect();
+    if f.len() > n {
+        return Err(format!("$P{formatter} has {} fields, at most {n}", f.len()));
+    }
+    f.resize(n, String::new());
+    Ok(f)
+}
+
+impl InlandVoyageData {
+    /// Reads a `$PIWWIVD` sentence back (as a transponder would take it).
+    pub fn parse(line: &str) -> Result<Self, String> {
+        let f = proprietary_fields(line, "IWWIVD", 13)?;
+        Ok(Self {
+            reporting_rate: whole(&f[0], "reporting rate")?,
+            blue_cones: whole(&f[1], "blue cones")?,
+            loaded: whole(&f[2], "loaded")?,
+            draught: scaled(&f[3], 100.0, "draught")?,
+            air_draught: scaled(&f[4], 100.0, "air draught")?,
+            tugs: whole(&f[5], "tugs")?,
+            crew: whole(&f[6], "crew")?,
+            passengers: whole(&f[7], "passengers")?,
+            personnel: whole(&f[8], "personnel")?,
+            convoy: [
+                scaled(&f[9], 10.0, "convoy extension to bow")?,
+                scaled(&f[10], 10.0, "convoy extension to stern")?,
+                scaled(&f[11], 10.0, "convoy extension to port")?,
+                scaled(&f[12], 10.0, "convoy extension to starboard")?,
+            ],
+        })
+    }
+}
+
+impl InlandStaticData {
+    /// Reads a `$PIWWSSD` sentence back (as a transponder would take it).
+    pub fn parse(line: &str) -> Result<Self, String> {
+        let f = proprietary_fields(line, "IWWSSD", 11)?;
+        Ok(Self {
+            eni: (!f[0].is_empty()).then(|| f[0].clone()),
+            eri_type: whole(&f[1], "ERI type")?,
+            length: scaled(&f[2], 10.0, "length")?,
+            beam: scaled(&f[3], 10.0, "beam")?,
+            quality: [
+                whole(&f[4], "speed quality")?,
+                whole(&f[5], "course quality")?,
+                whole(&f[6], "heading quality")?,
+            ],
+            internal: [
+                scaled(&f[7], 10.0, "internal antenna B")?,
+                scaled(&f[8], 10.0, "internal antenna C")?,
+            ],
+            external: [
+                scaled(&f[9], 10.0, "external antenna B")?,
+                scaled(&f[10], 10.0, "external antenna C")?,
+            ],
+        })
+    }
+}
+
 /// Inland static ship data for `$PIWWSSD` (Inland AIS Annex D); `None` is
 /// an empty field, NULL, which leaves the transponder's value unchanged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -483,6 +574,43 @@ mod tests {
     fn xor(s: &str) -> String {
         let body = &s[1..s.find('*').unwrap()];
         format!("{:02X}", body.bytes().fold(0, |a, b| a ^ b))
+    }
+
+    #[test]
+    fn inland_sentences_read_back_field_for_field() {
+        let v = InlandVoyageData {
+            reporting_rate: Some(3),
+            blue_cones: Some(2),
+            loaded: Some(1),
+            draught: Some(285),
+            air_draught: Some(750),
+            tugs: None,
+            crew: Some(4),
+            passengers: Some(8191),
+            personnel: None,
+            convoy: [Some(0), Some(1105), None, Some(5)],
+        };
+        assert_eq!(InlandVoyageData::parse(&v.sentence()), Ok(v.clone()));
+        let d = InlandStaticData {
+            eni: Some("02345678".into()),
+            eri_type: Some(8010),
+            length: Some(1105),
+            beam: Some(114),
+            quality: [Some(1), Some(0), None],
+            internal: [Some(500), Some(57)],
+            external: [None, Some(3)],
+        };
+        assert_eq!(InlandStaticData::parse(&d.sentence()), Ok(d));
+        let empty = InlandStaticData::default();
+        assert_eq!(InlandStaticData::parse(&empty.sentence()), Ok(empty));
+        // Refused: a bad checksum, the other sentence, a word for a number.
+        let s = v.sentence();
+        let bad = format!("{}00", &s[..s.len() - 2]);
+        assert!(InlandVoyageData::parse(&bad).is_err());
+        assert!(InlandVoyageData::parse(&InlandStaticData::default().sentence()).is_err());
+        let word = crate::nmea::build('$', "PIWWIVD", &["", "two"]);
+        let e = InlandVoyageData::parse(&word).unwrap_err();
+        assert!(e.contains("blue cones"), "{e}");
     }
 
     #[test]
