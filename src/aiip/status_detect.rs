@@ -342,6 +342,55 @@ mod tests {
         assert_eq!(c.map(|c| c.to), Some(Motion::Moving));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Any fixes: conclusions alternate, and "at rest" only ever comes
+        /// after ten minutes of fixes, none more than a minute apart, all
+        /// slower than 0.5 kn and within 60 m of each other.
+        #[test]
+        fn at_rest_only_after_ten_quiet_minutes(
+            fixes in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![12 => 500i64..60_000, 1 => 0i64..200_000],
+                    proptest::prop_oneof![9 => -12.0f64..12.0, 1 => -300.0f64..300.0],
+                    proptest::prop_oneof![
+                        4 => proptest::option::of(0.0f64..0.45),
+                        1 => proptest::option::of(0.0f64..3.0)
+                    ],
+                ),
+                0..1500,
+            ),
+        ) {
+            let mut d = StatusDetector::new(Motion::Moving);
+            let mut t = T0;
+            let mut seen: Vec<(i64, (f64, f64), Option<f64>)> = Vec::new();
+            let mut last = Motion::Moving;
+            for (dt, north_m, sog) in fixes {
+                t += dt;
+                let p = (52.0 + north_m * DEG_PER_M, 5.0);
+                seen.push((t, p, sog));
+                if let Some(c) = d.observe(p.0, p.1, sog, t) {
+                    proptest::prop_assert_ne!(c.to, last);
+                    last = c.to;
+                    if c.to == Motion::AtRest {
+                        let quiet: Vec<_> =
+                            seen.iter().filter(|(u, _, _)| t - u <= REST_FOR_MS).collect();
+                        proptest::prop_assert!(quiet.first().is_some_and(|(u, _, _)| t - u >= REST_FOR_MS - GAP_MS));
+                        for w in quiet.windows(2) {
+                            proptest::prop_assert!(w[1].0 - w[0].0 <= GAP_MS);
+                        }
+                        for (_, q, s) in &quiet {
+                            proptest::prop_assert!(s.is_none_or(|s| s < REST_SOG_KN));
+                            proptest::prop_assert!(metres(*q, p) <= 2.0 * REST_RADIUS_M + 0.01);
+                        }
+                    }
+                }
+                proptest::prop_assert_eq!(d.motion(), last);
+            }
+        }
+    }
+
     #[test]
     fn nonsense_fixes_are_ignored() {
         let mut d = StatusDetector::new(Motion::Moving);
