@@ -3,14 +3,14 @@
 #![no_main]
 
 use bridgewatch::aiip::client::{Client, ClientConfig, Mode, OwnPosition};
-use bridgewatch::aiip::codec::decode;
+use bridgewatch::aiip::codec::{Message, decode, encode};
 use libfuzzer_sys::fuzz_target;
 
 const T0: i64 = 1_795_000_000_000;
 
 fuzz_target!(|data: &[u8]| {
     // First byte: mode and smart; then datagrams, each prefixed by its
-    // length byte, with a time step after each.
+    // length byte, with a time step after each. Sign-ons are acknowledged.
     let Some((&head, mut rest)) = data.split_first() else {
         return;
     };
@@ -31,9 +31,12 @@ fuzz_target!(|data: &[u8]| {
         rest = tail;
         c.set_own(
             OwnPosition {
-                lat: 52.0,
+                // Bit 6 of the first byte: a slow vessel (SOG < 0.3 kn)
+                // within 30 m when the lengths stay under 27, else up to
+                // 280 m off, so both conclusions of status detection occur.
+                lat: 52.0 + f64::from(len as u8) * 1e-5,
                 lon: 5.0,
-                sog_kn: Some(f64::from(len as u8 % 30)),
+                sog_kn: Some(f64::from(len as u8 % 30) * if head & 0x40 != 0 { 0.01 } else { 1.0 }),
                 cog_deg: Some(f64::from(len as u8) * 1.4),
                 heading_deg: None,
             },
@@ -43,8 +46,21 @@ fuzz_target!(|data: &[u8]| {
         n += 1;
         t += i64::from(len as u8) * 50;
         c.tick(t);
+        let mut acks = Vec::new();
         for d in c.take_datagrams() {
-            assert!(decode(&d).is_ok(), "the client sent {d:02X?}");
+            let m = decode(&d);
+            assert!(m.is_ok(), "the client sent {d:02X?}");
+            // Acknowledge sign-ons, so that smart AI-IP (and its status
+            // detection) runs on what follows.
+            if let Ok(Message::SignOn { timestamp, .. }) = m
+                && let Ok(ack) = encode(&Message::Acknowledgement { timestamp })
+            {
+                acks.push(ack);
+            }
+        }
+        for a in acks {
+            c.handle_datagram(&a, t);
+            n += 1;
         }
         let _ = c.take_events();
         let _ = c.status(t).to_string();
