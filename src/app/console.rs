@@ -885,8 +885,14 @@ impl App {
             .count()
     }
 
-    fn open_form(&mut self, f: super::forms::Form) {
+    /// Opens a form; when what it sends would be refused now (no
+    /// transponder), the reason shows at once, before anything is typed.
+    fn open_form(&mut self, mut f: super::forms::Form) {
         self.notice = None;
+        let safety = f.kind == super::forms::FormKind::Safety;
+        if let Some(why) = self.engine.desk.refusal(safety) {
+            f.note = Some(why);
+        }
         self.form = Some(f);
     }
 

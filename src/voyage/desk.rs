@@ -319,17 +319,27 @@ impl Desk {
         self.own_mmsi
     }
 
+    /// Why a safety message (`true`) or an ETA report or own data
+    /// (`false`) would be refused now, if it would: the reason a form
+    /// shows as soon as it opens, and [`send`](Self::send) gives.
+    pub fn refusal(&self, safety: bool) -> Option<String> {
+        if self.writable {
+            None
+        } else if !self.aiip {
+            Some(NO_TRANSPONDER.to_string())
+        } else if safety {
+            Some(format!("{NO_TRANSPONDER}; {AIIP_NO_SAFETY}"))
+        } else {
+            None
+        }
+    }
+
     /// Queue an ETA report or a safety message. Refused, with nothing
-    /// queued, when there is no transponder link.
+    /// queued, when there is no transponder link (an ETA report goes
+    /// through AI-IP then, if there is a client).
     pub fn send(&mut self, item: Item, now: i64) -> Result<Id, String> {
-        if !self.writable {
-            if self.aiip && matches!(item, Item::Eta(_)) {
-                return Ok(self.outbox.queue(item, now));
-            }
-            if self.aiip {
-                return Err(format!("{NO_TRANSPONDER}; {AIIP_NO_SAFETY}"));
-            }
-            return Err(NO_TRANSPONDER.to_string());
+        if let Some(why) = self.refusal(matches!(item, Item::Safety(_))) {
+            return Err(why);
         }
         Ok(self.outbox.queue(item, now))
     }
@@ -339,8 +349,8 @@ impl Desk {
     /// client, which sends them as its own static data. Refused when there
     /// is neither.
     pub fn send_data(&mut self, what: &'static str, lines: Vec<String>) -> Result<(), String> {
-        if !self.writable && !self.aiip {
-            return Err(NO_TRANSPONDER.to_string());
+        if let Some(why) = self.refusal(false) {
+            return Err(why);
         }
         self.data.push(Write {
             tag: WriteTag::Data(what),
