@@ -908,6 +908,49 @@ fn eta_form_is_checked_as_typed_and_a_refused_send_keeps_the_text() {
     assert!(app.form.is_none());
 }
 
+/// Why an ETA report without its ETA is not sent, in one place on the
+/// screen: the refusal, not the same words again as the field's check.
+#[test]
+fn eta_form_without_an_eta_gives_the_reason_once() {
+    let mut app = demo_app(60);
+    press(&mut app, KeyCode::Char('e'));
+    for (i, v) in ETA_FIELDS.iter().enumerate() {
+        if i != 6 {
+            type_text(&mut app, v);
+        }
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().expect("the form stays open");
+    assert!(!form.confirm);
+    assert_eq!(form.focus, 6, "the send goes to the ETA field");
+    assert_eq!(
+        form.note.as_deref(),
+        Some(
+            "ETA (UTC): a value is needed: a UTC time written 2026-11-22T14:30Z or 2026-11-22 14:30"
+        )
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = render(&app, w, h);
+        assert_eq!(
+            screen.matches("a value is needed").count(),
+            2,
+            "{w}×{h}: beside the field and once under it: {screen}"
+        );
+        assert_eq!(
+            screen.matches("ETA (UTC): a value is needed").count(),
+            1,
+            "{w}×{h}: {screen}"
+        );
+    }
+    // Typing in the field leaves the refusal; the field's check says the
+    // rest.
+    type_text(&mut app, "2026");
+    let screen = render(&app, 120, 40);
+    assert!(!screen.contains("a value is needed"), "{screen}");
+    assert!(screen.contains("ETA (UTC): \"2026\" is not"), "{screen}");
+}
+
 #[test]
 fn while_a_form_is_open_letters_are_text_not_commands() {
     let mut app = demo_app(60);

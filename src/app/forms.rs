@@ -443,15 +443,10 @@ impl Form {
                 _ => Some(v.to_string()),
             }
         };
-        let refused = |option: &str, e: &dyn std::fmt::Display| {
-            let i = self
-                .kind
-                .labels()
-                .iter()
-                .position(|l| l.eq_ignore_ascii_case(option))
-                .unwrap_or(0);
-            (i, e.to_string())
-        };
+        // The field an `encode` option comes from, and the reason alone:
+        // the note puts the field's label before it, not the option's name.
+        let refused =
+            |e: command::OptionError| (option_field(self.kind, e.option), e.error.to_string());
         match self.kind {
             FormKind::Eta => {
                 let o = EtaOptions {
@@ -467,13 +462,13 @@ impl Form {
                 };
                 command::eta_report(&o, ctx.now_ms)
                     .map(|r| Outcome::Send(Item::Eta(r)))
-                    .map_err(|e| refused(e.option, &e))
+                    .map_err(refused)
             }
             FormKind::Safety => {
                 let to = opt(0);
                 command::safety_message(to.as_deref(), self.value(1))
                     .map(|m| Outcome::Send(Item::Safety(m)))
-                    .map_err(|e| refused(e.option, &e))
+                    .map_err(refused)
             }
             FormKind::Voyage => {
                 if (0..self.inputs.len()).all(|i| opt(i).is_none()) {
@@ -490,8 +485,7 @@ impl Form {
                     persons: opt(4),
                     ship_type: opt(5),
                 };
-                let data =
-                    command::voyage_data(&o, ctx.now_ms).map_err(|e| refused(e.option, &e))?;
+                let data = command::voyage_data(&o, ctx.now_ms).map_err(refused)?;
                 let mut v = data.vsd();
                 v.regional = match opt(6) {
                     Some(r) => Some(regional(&r).map_err(|e| (6, e))?),
@@ -877,6 +871,35 @@ impl Form {
     }
 }
 
+/// The field of a form that an `encode` option of [`command`] comes from
+/// (the first field when none does).
+fn option_field(kind: FormKind, option: &str) -> usize {
+    let options: &[&str] = match kind {
+        FormKind::Eta => &[
+            "--to",
+            "--country",
+            "--location",
+            "--section",
+            "--terminal",
+            "--hectometre",
+            "--eta",
+            "--tugs",
+            "--air-draught",
+        ],
+        FormKind::Safety => &["--to", "--text"],
+        FormKind::Voyage => &[
+            "--status",
+            "--destination",
+            "--eta",
+            "--draught",
+            "--persons",
+            "--ship-type",
+        ],
+        FormKind::Station | FormKind::InlandVoyage | FormKind::InlandStatic => &[],
+    };
+    options.iter().position(|o| *o == option).unwrap_or(0)
+}
+
 /// Regional application flags of VSD: 0–15.
 fn regional(s: &str) -> Result<u8, String> {
     match s.trim().parse::<u8>() {
@@ -1085,6 +1108,32 @@ mod tests {
         g.key(&k(KeyCode::Enter), &ctx());
         assert_eq!(g.key(&k(KeyCode::Esc), &ctx()), Outcome::Stay);
         assert!(!g.confirm);
+    }
+
+    #[test]
+    fn an_eta_report_without_its_eta_gives_the_reason_once() {
+        let mut f = Form::eta();
+        fill_eta(&mut f);
+        f.focus = 6;
+        f.key(&ctrl('u'), &ctx());
+        f.focus = 0;
+        f.key(&k(KeyCode::Enter), &ctx());
+        assert!(!f.confirm);
+        assert_eq!(f.focus, 6);
+        assert_eq!(
+            f.note.as_deref(),
+            Some(
+                "ETA (UTC): a value is needed: a UTC time written 2026-11-22T14:30Z or 2026-11-22 14:30"
+            )
+        );
+        // A refusal of the `encode` validation goes to the field of its
+        // option, under the field's label without the option's name.
+        assert_eq!(option_field(FormKind::Eta, "--eta"), 6);
+        assert_eq!(option_field(FormKind::Eta, "--air-draught"), 8);
+        assert_eq!(option_field(FormKind::Safety, "--text"), 1);
+        assert_eq!(option_field(FormKind::Voyage, "--eta"), 2);
+        assert_eq!(option_field(FormKind::Voyage, "--ship-type"), 5);
+        assert_eq!(option_field(FormKind::Voyage, "options"), 0);
     }
 
     #[test]
