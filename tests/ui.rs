@@ -85,6 +85,72 @@ fn narrow_terminal_keeps_list_and_minimum_display() {
     insta::assert_snapshot!(screen);
 }
 
+/// The minimum display's three lines, read from the rendered screen: the
+/// three above the key hints.
+fn minimum_lines(screen: &str) -> Vec<String> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let n = lines.len();
+    assert!(n >= 4, "{screen}");
+    lines[n - 4..n - 1]
+        .iter()
+        .map(|l| l.trim_matches('"').to_string())
+        .collect()
+}
+
+/// At 80×24 every ship's bearing, range and name, and its SOG, COG and
+/// navigational status where it sent them, stand whole in the minimum
+/// display: a field that does not fit goes to the next line or is
+/// reached with ←/→, never cut at the edge.
+#[test]
+fn at_80x24_the_minimum_display_keeps_cog_and_status_whole() {
+    use bridgewatch::ais::legends;
+    use bridgewatch::ui::format;
+    let mut app = demo_app(60);
+    let mut seen = Vec::new();
+    while let Some(t) = app.selected() {
+        if seen.contains(&t.mmsi) {
+            break;
+        }
+        seen.push(t.mmsi);
+        let screen = render(&app, 80, 24);
+        let min = minimum_lines(&screen);
+        assert!(min.iter().all(|l| l.chars().count() == 80), "{min:#?}");
+        let all = min.join("\n");
+        let (brg, rng) = app
+            .engine
+            .traffic
+            .shown_bearing_range(t, app.now_ms())
+            .expect("bearing and range");
+        let mut wanted = vec![
+            format!("BRG  {}°", format::bearing(brg)),
+            format!("RNG  {rng:.2} NM"),
+            format!("NAME {}", format::name(t)),
+        ];
+        if let Some(c) = t.cog_deg {
+            wanted.push(format!("COG {}°", format::bearing(c.value)));
+        }
+        if let Some(s) = t.sog_kn {
+            wanted.push(format!("SOG {:.1} kn", s.value));
+        }
+        if let Some(s) = t.nav_status {
+            wanted.push(format!("STATUS {}", legends::nav_status(s.value)));
+        }
+        for w in &wanted {
+            // Whole, on one line, and not run into the next field.
+            assert!(
+                min.iter()
+                    .any(|l| l.contains(&format!("{w} ")) || l.trim_end().ends_with(w.as_str())),
+                "{:09}: {w:?} not whole in\n{all}",
+                t.mmsi
+            );
+        }
+        press(&mut app, KeyCode::Down);
+    }
+    assert!(seen.len() >= 5, "{seen:?}");
+    // The dangerous ship, with all of them.
+    assert!(seen.contains(&230_123_000), "{seen:?}");
+}
+
 #[test]
 fn selected_target_window_reads_missing_for_what_never_came() {
     let mut app = demo_app(20);
@@ -906,6 +972,49 @@ fn eta_form_is_checked_as_typed_and_a_refused_send_keeps_the_text() {
     insta::assert_snapshot!("eta_form_refused_80x24", small);
     press(&mut app, KeyCode::Esc);
     assert!(app.form.is_none());
+}
+
+/// Why an ETA report without its ETA is not sent, in one place on the
+/// screen: the refusal, not the same words again as the field's check.
+#[test]
+fn eta_form_without_an_eta_gives_the_reason_once() {
+    let mut app = demo_app(60);
+    press(&mut app, KeyCode::Char('e'));
+    for (i, v) in ETA_FIELDS.iter().enumerate() {
+        if i != 6 {
+            type_text(&mut app, v);
+        }
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Enter);
+    let form = app.form.as_ref().expect("the form stays open");
+    assert!(!form.confirm);
+    assert_eq!(form.focus, 6, "the send goes to the ETA field");
+    assert_eq!(
+        form.note.as_deref(),
+        Some(
+            "ETA (UTC): a value is needed: a UTC time written 2026-11-22T14:30Z or 2026-11-22 14:30"
+        )
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = render(&app, w, h);
+        assert_eq!(
+            screen.matches("a value is needed").count(),
+            2,
+            "{w}×{h}: beside the field and once under it: {screen}"
+        );
+        assert_eq!(
+            screen.matches("ETA (UTC): a value is needed").count(),
+            1,
+            "{w}×{h}: {screen}"
+        );
+    }
+    // Typing in the field leaves the refusal; the field's check says the
+    // rest.
+    type_text(&mut app, "2026");
+    let screen = render(&app, 120, 40);
+    assert!(!screen.contains("a value is needed"), "{screen}");
+    assert!(screen.contains("ETA (UTC): \"2026\" is not"), "{screen}");
 }
 
 #[test]

@@ -197,6 +197,18 @@ pub struct Form {
     /// The note says which typed character was refused: it stays while
     /// the officer types on in the same field, so it is not missed.
     sticky_note: bool,
+    /// The voyage form's other pages as the officer left them (what was
+    /// typed, the cursor in each field, the focused field), kept while the
+    /// form is open so Ctrl-T round the pages loses nothing.
+    pages: Vec<Page>,
+}
+
+/// A page of the voyage form that is not shown.
+#[derive(Debug, Clone)]
+struct Page {
+    kind: FormKind,
+    inputs: Vec<Input>,
+    focus: usize,
 }
 
 impl Form {
@@ -211,6 +223,7 @@ impl Form {
             inland: InlandTexts::default(),
             pick: None,
             sticky_note: false,
+            pages: Vec::new(),
         }
     }
 
@@ -430,15 +443,10 @@ impl Form {
                 _ => Some(v.to_string()),
             }
         };
-        let refused = |option: &str, e: &dyn std::fmt::Display| {
-            let i = self
-                .kind
-                .labels()
-                .iter()
-                .position(|l| l.eq_ignore_ascii_case(option))
-                .unwrap_or(0);
-            (i, e.to_string())
-        };
+        // The field an `encode` option comes from, and the reason alone:
+        // the note puts the field's label before it, not the option's name.
+        let refused =
+            |e: command::OptionError| (option_field(self.kind, e.option), e.error.to_string());
         match self.kind {
             FormKind::Eta => {
                 let o = EtaOptions {
@@ -454,13 +462,13 @@ impl Form {
                 };
                 command::eta_report(&o, ctx.now_ms)
                     .map(|r| Outcome::Send(Item::Eta(r)))
-                    .map_err(|e| refused(e.option, &e))
+                    .map_err(refused)
             }
             FormKind::Safety => {
                 let to = opt(0);
                 command::safety_message(to.as_deref(), self.value(1))
                     .map(|m| Outcome::Send(Item::Safety(m)))
-                    .map_err(|e| refused(e.option, &e))
+                    .map_err(refused)
             }
             FormKind::Voyage => {
                 if (0..self.inputs.len()).all(|i| opt(i).is_none()) {
@@ -477,8 +485,7 @@ impl Form {
                     persons: opt(4),
                     ship_type: opt(5),
                 };
-                let data =
-                    command::voyage_data(&o, ctx.now_ms).map_err(|e| refused(e.option, &e))?;
+                let data = command::voyage_data(&o, ctx.now_ms).map_err(refused)?;
                 let mut v = data.vsd();
                 v.regional = match opt(6) {
                     Some(r) => Some(regional(&r).map_err(|e| (6, e))?),
@@ -702,24 +709,44 @@ impl Form {
     }
 
     /// Ctrl-T: voyage data → station data → inland voyage → inland static
-    /// → voyage data; the remembered lists go along.
+    /// → voyage data; the remembered lists go along. Each page is found as
+    /// it was left: a page seen for the first time starts empty (the inland
+    /// pages from what was last sent), a page seen before keeps what was
+    /// typed on it until the form closes.
     fn next_page(&mut self) {
-        let stored = std::mem::take(&mut self.stored);
-        let inland = std::mem::take(&mut self.inland);
-        let mut next = match self.kind {
-            FormKind::Voyage => Form::station(),
-            FormKind::Station => Form::inland_voyage(&inland),
-            FormKind::InlandVoyage => Form::inland_static(&inland),
-            FormKind::InlandStatic => Form::voyage(Vec::new()),
-            FormKind::Eta | FormKind::Safety => {
-                self.stored = stored;
-                self.inland = inland;
-                return;
+        let next = match self.kind {
+            FormKind::Voyage => FormKind::Station,
+            FormKind::Station => FormKind::InlandVoyage,
+            FormKind::InlandVoyage => FormKind::InlandStatic,
+            FormKind::InlandStatic => FormKind::Voyage,
+            FormKind::Eta | FormKind::Safety => return,
+        };
+        let page = match self.pages.iter().position(|p| p.kind == next) {
+            Some(i) => self.pages.swap_remove(i),
+            None => {
+                let fresh = match next {
+                    FormKind::InlandVoyage => Form::inland_voyage(&self.inland),
+                    FormKind::InlandStatic => Form::inland_static(&self.inland),
+                    k => Form::new(k),
+                };
+                Page {
+                    kind: next,
+                    inputs: fresh.inputs,
+                    focus: fresh.focus,
+                }
             }
         };
-        next.stored = stored;
-        next.inland = inland;
-        *self = next;
+        self.pages.push(Page {
+            kind: self.kind,
+            inputs: std::mem::replace(&mut self.inputs, page.inputs),
+            focus: self.focus,
+        });
+        self.kind = page.kind;
+        self.focus = page.focus.min(self.inputs.len().saturating_sub(1));
+        self.confirm = false;
+        self.note = None;
+        self.pick = None;
+        self.sticky_note = false;
     }
 
     fn focus_to(&mut self, i: usize) {
@@ -842,6 +869,35 @@ impl Form {
             ));
         }
     }
+}
+
+/// The field of a form that an `encode` option of [`command`] comes from
+/// (the first field when none does).
+fn option_field(kind: FormKind, option: &str) -> usize {
+    let options: &[&str] = match kind {
+        FormKind::Eta => &[
+            "--to",
+            "--country",
+            "--location",
+            "--section",
+            "--terminal",
+            "--hectometre",
+            "--eta",
+            "--tugs",
+            "--air-draught",
+        ],
+        FormKind::Safety => &["--to", "--text"],
+        FormKind::Voyage => &[
+            "--status",
+            "--destination",
+            "--eta",
+            "--draught",
+            "--persons",
+            "--ship-type",
+        ],
+        FormKind::Station | FormKind::InlandVoyage | FormKind::InlandStatic => &[],
+    };
+    options.iter().position(|o| *o == option).unwrap_or(0)
 }
 
 /// Regional application flags of VSD: 0–15.
@@ -1052,6 +1108,32 @@ mod tests {
         g.key(&k(KeyCode::Enter), &ctx());
         assert_eq!(g.key(&k(KeyCode::Esc), &ctx()), Outcome::Stay);
         assert!(!g.confirm);
+    }
+
+    #[test]
+    fn an_eta_report_without_its_eta_gives_the_reason_once() {
+        let mut f = Form::eta();
+        fill_eta(&mut f);
+        f.focus = 6;
+        f.key(&ctrl('u'), &ctx());
+        f.focus = 0;
+        f.key(&k(KeyCode::Enter), &ctx());
+        assert!(!f.confirm);
+        assert_eq!(f.focus, 6);
+        assert_eq!(
+            f.note.as_deref(),
+            Some(
+                "ETA (UTC): a value is needed: a UTC time written 2026-11-22T14:30Z or 2026-11-22 14:30"
+            )
+        );
+        // A refusal of the `encode` validation goes to the field of its
+        // option, under the field's label without the option's name.
+        assert_eq!(option_field(FormKind::Eta, "--eta"), 6);
+        assert_eq!(option_field(FormKind::Eta, "--air-draught"), 8);
+        assert_eq!(option_field(FormKind::Safety, "--text"), 1);
+        assert_eq!(option_field(FormKind::Voyage, "--eta"), 2);
+        assert_eq!(option_field(FormKind::Voyage, "--ship-type"), 5);
+        assert_eq!(option_field(FormKind::Voyage, "options"), 0);
     }
 
     #[test]
@@ -1268,6 +1350,89 @@ mod tests {
         assert_eq!(v.kind, FormKind::Voyage);
         assert_eq!(v.stored, ["X"]);
         assert_eq!(v.inland.station, ["02326789"]);
+    }
+
+    #[test]
+    fn ctrl_t_round_the_pages_keeps_what_was_typed_on_each() {
+        let mut f = Form::voyage(Vec::new());
+        f.inland.voyage = vec!["".into(), "1".into()];
+        f.focus = 1;
+        typed(&mut f, "rtm");
+        f.key(&k(KeyCode::Left), &ctx());
+        f.key(&ctrl('t'), &ctx());
+        assert_eq!(f.kind, FormKind::Station);
+        typed(&mut f, "pd1234");
+        f.focus = 3;
+        typed(&mut f, "20");
+        // The inland voyage page, changed from what was last sent.
+        f.key(&ctrl('t'), &ctx());
+        assert_eq!(f.kind, FormKind::InlandVoyage);
+        assert_eq!(f.value(1), "1", "the blue cones last sent");
+        f.focus = 1;
+        f.key(&ctrl('u'), &ctx());
+        typed(&mut f, "2");
+        for _ in 0..2 {
+            // Round the pages twice: each is as it was left.
+            f.key(&ctrl('t'), &ctx());
+            f.key(&ctrl('t'), &ctx());
+            assert_eq!(f.kind, FormKind::Voyage);
+            assert_eq!(f.value(1), "RTM", "the destination typed");
+            assert_eq!(f.focus, 1);
+            assert_eq!(f.inputs[1].cursor(), 2, "the cursor where it was");
+            f.key(&ctrl('t'), &ctx());
+            assert_eq!(f.kind, FormKind::Station);
+            assert_eq!(f.value(0), "PD1234");
+            assert_eq!(f.value(3), "20");
+            assert_eq!(f.focus, 3);
+            f.key(&ctrl('t'), &ctx());
+            assert_eq!(f.kind, FormKind::InlandVoyage);
+            assert_eq!(f.value(1), "2", "typed, not the value last sent");
+        }
+        // Typing at the kept cursor goes where the officer left it.
+        f.key(&ctrl('t'), &ctx());
+        f.key(&ctrl('t'), &ctx());
+        typed(&mut f, "x");
+        assert_eq!(f.value(1), "RTXM");
+        // Esc closes the form and what was typed goes with it.
+        assert_eq!(f.key(&k(KeyCode::Esc), &ctx()), Outcome::Close);
+        assert_eq!(Form::voyage(Vec::new()).value(1), "");
+    }
+
+    #[test]
+    fn the_first_page_sent_after_the_others_sends_its_own_values() {
+        let mut f = Form::voyage(vec!["X".into()]);
+        typed(&mut f, "5");
+        f.key(&k(KeyCode::Tab), &ctx());
+        typed(&mut f, "atvie");
+        f.key(&ctrl('t'), &ctx());
+        typed(&mut f, "pd1234");
+        f.key(&ctrl('t'), &ctx());
+        typed(&mut f, "1");
+        f.key(&ctrl('t'), &ctx());
+        typed(&mut f, "02326789");
+        f.key(&ctrl('t'), &ctx());
+        assert_eq!(f.kind, FormKind::Voyage);
+        assert_eq!(f.stored, ["X"], "the remembered destinations went along");
+        f.key(&k(KeyCode::Enter), &ctx());
+        assert!(f.confirm, "{:?}", f.note);
+        match f.key(&k(KeyCode::Char('y')), &ctx()) {
+            Outcome::SendData("VSD", lines) => {
+                assert_eq!(lines.len(), 1);
+                assert!(
+                    lines[0].starts_with("$ECVSD,,,,ATVIE,,,,5,*"),
+                    "{}",
+                    lines[0]
+                );
+            }
+            o => panic!("{o:?}"),
+        }
+        // The other pages are still as they were left.
+        f.key(&ctrl('t'), &ctx());
+        assert_eq!(f.value(0), "PD1234");
+        f.key(&ctrl('t'), &ctx());
+        assert_eq!(f.value(0), "1");
+        f.key(&ctrl('t'), &ctx());
+        assert_eq!(f.value(0), "02326789");
     }
 
     /// Checksum computed here: XOR of the bytes between `$` and `*`.

@@ -72,7 +72,12 @@ pub fn lines<'a>(
             foot.push(Line::styled(format!(" «{value}»"), th.base()));
         }
         if focused && !words.is_empty() {
-            foot.push(Line::styled(format!(" {label}: {words}"), style));
+            let whole = format!("{label}: {words}");
+            // A send refused for this field's own reason says it once: the
+            // refusal below stands for the check.
+            if form.note.as_deref() != Some(whole.as_str()) {
+                foot.push(Line::styled(format!(" {whole}"), style));
+            }
         }
         let lead = if focused { "▸" } else { " " };
         out.push(Line::from(vec![
