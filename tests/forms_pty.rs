@@ -29,6 +29,8 @@ fn forms_in_a_real_terminal() {
     // ETA report: every field in order, Tab between them.
     s.key(b"e");
     s.wait_for("ETA report to lock / bridge / terminal");
+    // The reason it cannot be sent shows as the form opens.
+    s.wait_for("no transponder link");
     for v in [
         "002039991",
         "at",

@@ -893,6 +893,7 @@ impl App {
         if let Some(why) = self.engine.desk.refusal(safety) {
             f.note = Some(why);
         }
+        f.through_aiip = self.engine.desk.through_aiip();
         self.form = Some(f);
     }
 

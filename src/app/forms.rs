@@ -193,6 +193,9 @@ pub struct Form {
     pub stored: Vec<String>,
     /// The inland pages as last sent (voyage form and its pages).
     pub inland: InlandTexts,
+    /// Voyage, station and inland data go to the AI-IP client (no
+    /// transponder): the question says so.
+    pub through_aiip: bool,
     pick: Option<usize>,
     /// The note says which typed character was refused: it stays while
     /// the officer types on in the same field, so it is not missed.
@@ -221,6 +224,7 @@ impl Form {
             note: None,
             stored: Vec::new(),
             inland: InlandTexts::default(),
+            through_aiip: false,
             pick: None,
             sticky_note: false,
             pages: Vec::new(),
@@ -521,41 +525,57 @@ impl Form {
             (!v.is_empty()).then(|| v.to_string())
         };
         let text = |i: usize| opt(i).map(|v| if v == "@" { String::new() } else { v });
-        let antenna = |first: usize| -> Result<SsdOptions, (usize, String)> {
-            let o = SsdOptions {
-                callsign: None,
-                name: None,
-                a: opt(first),
-                b: opt(first + 1),
-                c: opt(first + 2),
-                d: opt(first + 3),
+        // An error of `command::static_data` on the field it names: the
+        // antenna's A–D from `first`.
+        let at = |first: usize, e: command::OptionError| -> (usize, String) {
+            let i = match e.option {
+                "--callsign" => 0,
+                "--name" => 1,
+                "--a" => first,
+                "--b" => first + 1,
+                "--c" => first + 2,
+                "--d" => first + 3,
+                _ => first,
             };
-            command::static_data(&o).map(|_| o).map_err(|e| {
-                let off = ["--a", "--b", "--c", "--d"]
-                    .iter()
-                    .position(|x| *x == e.option)
-                    .unwrap_or(0);
-                (
-                    first + off,
-                    "A, B, C and D go together (metres from the antenna to bow, stern, port and starboard)"
-                        .to_string(),
-                )
-            })
+            let together = matches!(e.error, FieldError::Empty { .. })
+                && ["--a", "--b", "--c", "--d"].contains(&e.option);
+            let reason = if together {
+                "A, B, C and D go together (metres from the antenna to bow, stern, port and starboard)"
+                    .to_string()
+            } else {
+                e.error.to_string()
+            };
+            (i, reason)
         };
-        let internal = antenna(2)?;
-        let external = antenna(6)?;
+        let antenna = |first: usize| SsdOptions {
+            callsign: None,
+            name: None,
+            a: opt(first),
+            b: opt(first + 1),
+            c: opt(first + 2),
+            d: opt(first + 3),
+        };
+        let given = |o: &SsdOptions| {
+            [&o.callsign, &o.name, &o.a, &o.b, &o.c, &o.d]
+                .iter()
+                .any(|v| v.is_some())
+        };
+        // Internal antenna (source AI) with call sign and name; the
+        // external one (GP) on a second SSD. Each only when something of
+        // it is given: empty is unchanged.
         let first = SsdOptions {
             callsign: text(0),
             name: text(1),
-            ..internal
+            ..antenna(2)
         };
-        let data: StaticData = command::static_data(&first).map_err(|e| (0, e.to_string()))?;
+        let external = antenna(6);
         let mut lines = Vec::new();
-        let ext = command::static_data(&external).map_err(|e| (6, e.to_string()))?;
-        if data != StaticData::default() {
+        if given(&first) {
+            let data: StaticData = command::static_data(&first).map_err(|e| at(2, e))?;
             lines.push(data.sentence());
         }
-        if ext.reference.is_some() {
+        if given(&external) {
+            let ext = command::static_data(&external).map_err(|e| at(6, e))?;
             let mut s = ext.ssd();
             s.source = "GP".into();
             lines.push(pi::build_ssd(TALKER, &s));
@@ -649,11 +669,21 @@ impl Form {
                 let plural = if slots == 1 { "" } else { "s" };
                 format!("Send the message ({n} characters, {slots} slot{plural}) to {to}?")
             }
-            FormKind::Voyage => "Write the voyage data to the transponder?".into(),
-            FormKind::Station => "Write the station data to the transponder?".into(),
-            FormKind::InlandVoyage => "Write the inland voyage data to the transponder?".into(),
-            FormKind::InlandStatic => {
-                "Write the inland static ship data to the transponder?".into()
+            FormKind::Voyage
+            | FormKind::Station
+            | FormKind::InlandVoyage
+            | FormKind::InlandStatic => {
+                let what = match self.kind {
+                    FormKind::Voyage => "the voyage data",
+                    FormKind::Station => "the station data",
+                    FormKind::InlandVoyage => "the inland voyage data",
+                    _ => "the inland static ship data",
+                };
+                if self.through_aiip {
+                    format!("Send {what} over AI-IP as own data?")
+                } else {
+                    format!("Write {what} to the transponder?")
+                }
             }
         }
     }
@@ -1167,6 +1197,61 @@ mod tests {
         s.focus = 4;
         typed(&mut s, "64");
         assert!(s.check(4, &ctx()).is_err());
+    }
+
+    #[test]
+    fn the_question_says_where_the_data_go() {
+        let mut v = Form::voyage(Vec::new());
+        assert_eq!(v.question(), "Write the voyage data to the transponder?");
+        v.through_aiip = true;
+        assert_eq!(v.question(), "Send the voyage data over AI-IP as own data?");
+        v.key(&ctrl('t'), &ctx());
+        assert_eq!(
+            v.question(),
+            "Send the station data over AI-IP as own data?"
+        );
+    }
+
+    #[test]
+    fn station_data_sends_what_is_given_and_refuses_on_the_field() {
+        let sent = |values: &[(usize, &str)]| {
+            let mut s = Form::station();
+            for (i, v) in values {
+                s.focus = *i;
+                typed(&mut s, v);
+            }
+            assert_eq!(s.key(&k(KeyCode::Enter), &ctx()), Outcome::Stay);
+            if let Some(note) = s.note.clone() {
+                return Err((s.focus, note));
+            }
+            match s.key(&k(KeyCode::Char('y')), &ctx()) {
+                Outcome::SendData("SSD", lines) => Ok(lines),
+                other => panic!("{other:?}"),
+            }
+        };
+        // A call sign alone: one SSD, antenna fields empty (unchanged).
+        let lines = sent(&[(0, "pd1234")]).expect("sent");
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].starts_with("$ECSSD,PD1234,,,,,,,*"), "{lines:?}");
+        // The external antenna alone: one SSD from GP.
+        let lines = sent(&[(6, "80"), (7, "30"), (8, "5"), (9, "6")]).expect("sent");
+        assert_eq!(lines.len(), 1);
+        assert!(
+            lines[0].contains(",080,030,05,06,") && lines[0].contains("GP*"),
+            "{lines:?}"
+        );
+        // A without B, C, D: refused on B, saying they go together.
+        let (focus, note) = sent(&[(2, "80")]).expect_err("refused");
+        assert_eq!(focus, 3);
+        assert!(note.contains("A, B, C and D go together"), "{note}");
+        // A value out of range: refused on that field with its own reason.
+        let (focus, note) =
+            sent(&[(6, "600"), (7, "30"), (8, "5"), (9, "6")]).expect_err("refused");
+        assert_eq!(focus, 6);
+        assert!(!note.contains("go together"), "{note}");
+        // Nothing at all.
+        let (_, note) = sent(&[]).expect_err("refused");
+        assert!(note.contains("nothing to send"), "{note}");
     }
 
     #[test]
