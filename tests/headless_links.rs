@@ -1,7 +1,8 @@
 //! `bridgewatch --headless` on the same link tasks as the console: a serial
 //! port that is a real pseudo-terminal pair, a TCP feed on 127.0.0.1 that
-//! drops and comes back, a file beside a UDP input, inputs that cannot be
-//! used, a corrupt date in a replay, and fragments from two links.
+//! drops and comes back, one that never answers, a file beside a UDP
+//! input, inputs that cannot be used, a corrupt date in a replay, and
+//! fragments from two links.
 
 #[path = "common/serial_pty.rs"]
 mod serial_pty;
@@ -151,6 +152,38 @@ fn headless_follows_a_tcp_feed_that_drops_and_comes_back() {
     assert_eq!(
         h.wait_for("second target", |v| is(v, "target_new"))["mmsi"],
         211_000_002
+    );
+}
+
+#[test]
+fn a_tcp_feed_that_never_answers_is_reported_down_after_the_connect_timeout() {
+    // A listener whose accept queue is full (backlog 0, one connection
+    // waiting that is never accepted): the link's SYN is dropped, as by a
+    // firewall, so its connect neither succeeds nor fails. After
+    // CONNECT_TIMEOUT the link is reported down, with why: its first
+    // report is a link event although the run's first ticks came long
+    // before it.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind(([127, 0, 0, 1], 0).into())
+        .expect("bind 127.0.0.1:0");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .expect("runtime");
+    let listener = rt
+        .block_on(async { socket.listen(0)?.into_std() })
+        .expect("listen");
+    let addr = listener.local_addr().expect("address");
+    let _waiting = std::net::TcpStream::connect(addr).expect("the one connection queued");
+    let h = Headless::start(&["--input", &format!("tcp:{addr}")]);
+    let down = h.wait_for("link down", |v| is(v, "link"));
+    assert_eq!(down["state"], "down", "{down}");
+    let secs = bridgewatch::link::tasks::CONNECT_TIMEOUT.as_secs();
+    assert_eq!(
+        down["detail"],
+        format!("no answer within {secs} s").as_str(),
+        "{down}"
     );
 }
 

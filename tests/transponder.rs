@@ -330,6 +330,33 @@ fn is_refused(v: &Value) -> bool {
     v["event"] == "command_refused"
 }
 
+/// A local TCP port bound and not listening: a connect to it is refused,
+/// and no other socket (nor an outgoing connection's own end) can take it
+/// the way a port closed after probing can be taken.
+fn held_port() -> (tokio::net::TcpSocket, u16) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind(([127, 0, 0, 1], 0).into())
+        .expect("bind 127.0.0.1:0");
+    let port = socket.local_addr().expect("local address").port();
+    (socket, port)
+}
+
+/// Start listening on a [`held_port`] (a blocking listener).
+fn listen(socket: tokio::net::TcpSocket) -> std::net::TcpListener {
+    // Tokio registers a listener with a runtime; it is handed back to the
+    // standard library at once.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .expect("runtime");
+    let listener = rt
+        .block_on(async { socket.listen(16)?.into_std() })
+        .expect("listen");
+    listener.set_nonblocking(false).expect("blocking");
+    listener
+}
+
 fn tempdir() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("bridgewatch-tx-")
@@ -667,11 +694,10 @@ fn a_message_found_sending_after_a_crash_is_interrupted_and_never_resent() {
 #[test]
 fn a_message_sent_while_the_transponder_link_is_down_goes_out_when_it_is_up() {
     // The transponder on TCP, named in the config and not given as an
-    // input: it is added as one. Nobody listens yet.
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    // input: it is added as one. Nobody listens yet; the port is held
+    // (bound, not listening: connects are refused) so that nothing else
+    // takes it before the transponder comes up.
+    let (socket, port) = held_port();
     let dir = tempdir();
     let extra = format!("transponder = \"tcp:127.0.0.1:{port}\"\n");
     let cfg = config(dir.path(), 60, &extra);
@@ -687,7 +713,7 @@ fn a_message_sent_while_the_transponder_link_is_down_goes_out_when_it_is_up() {
             || v["event"] == "message_sent")
             .is_none()
     );
-    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let listener = listen(socket);
     let (conn, _) = listener.accept().expect("the link reconnects");
     conn.set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();

@@ -13,8 +13,12 @@ pub struct LinkStatus {
     pub name: String,
     pub up: bool,
     pub detail: String,
-    /// Wall time of the last change.
+    /// Wall time of the last change (0: not yet known; the first
+    /// [`Links::check`] or report starts the count).
     pub since_ms: i64,
+    /// The link task has said up or down at least once. Its first word is
+    /// always a change (from "starting"), whether or not a tick came first.
+    pub reported: bool,
     pub lines: u64,
     /// The link alarm was raised (or is not wanted: a finished replay).
     pub alarmed: bool,
@@ -55,6 +59,7 @@ impl Links {
                     up: false,
                     detail: "starting".into(),
                     since_ms: 0,
+                    reported: false,
                     lines: 0,
                     alarmed: false,
                     no_clock: false,
@@ -117,10 +122,17 @@ impl Links {
                 let Some(l) = self.list.get_mut(link) else {
                     return LinkChange::None;
                 };
-                let changed = l.up != up || l.since_ms == 0;
-                if changed {
+                // The first report is a change even when a tick has
+                // already started the link's clock (the task may take
+                // longer to say "down" than the first tick takes to come).
+                // A link that was never up stays down since start-up, so
+                // its alarm counts from there.
+                let flipped = l.up != up;
+                let changed = flipped || !l.reported;
+                if flipped || l.since_ms == 0 {
                     l.since_ms = wall_ms;
                 }
+                l.reported = true;
                 l.up = up;
                 l.detail = clean(&detail);
                 if up {
@@ -204,5 +216,76 @@ impl Links {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::traffic::config::TrafficConfig;
+
+    fn down(link: usize, detail: &str) -> LinkMsg {
+        LinkMsg::State {
+            link,
+            up: false,
+            detail: detail.into(),
+        }
+    }
+
+    #[test]
+    fn a_first_report_of_down_is_a_change_even_after_a_tick() {
+        let mut engine = Engine::new(TrafficConfig::default(), true);
+        let mut links = Links::new(vec!["tcp:127.0.0.1:9".into()]);
+        // The first tick comes before the link task has said anything.
+        links.check(&mut engine, 1_000);
+        assert_eq!(
+            links.handle(&mut engine, down(0, "refused"), 1_005),
+            LinkChange::State { link: 0, up: false }
+        );
+        assert_eq!(links.list[0].detail, "refused");
+        // Said again: no change.
+        assert_eq!(
+            links.handle(&mut engine, down(0, "refused"), 2_005),
+            LinkChange::None
+        );
+        // Down since start-up: the alarm counts from the first tick.
+        assert_eq!(links.list[0].since_ms, 1_000);
+    }
+
+    #[test]
+    fn a_first_report_of_down_before_any_tick_is_a_change_too() {
+        let mut engine = Engine::new(TrafficConfig::default(), true);
+        let mut links = Links::new(vec!["tcp:127.0.0.1:9".into()]);
+        assert_eq!(
+            links.handle(&mut engine, down(0, "refused"), 1_005),
+            LinkChange::State { link: 0, up: false }
+        );
+        links.check(&mut engine, 2_000);
+        assert_eq!(links.list[0].since_ms, 1_005);
+    }
+
+    #[test]
+    fn up_and_down_are_changes_and_the_alarm_counts_from_the_last_one() {
+        let mut engine = Engine::new(TrafficConfig::default(), true);
+        let mut links = Links::new(vec!["serial:/dev/ttyUSB0@38400".into()]);
+        links.check(&mut engine, 1_000);
+        let up = LinkMsg::State {
+            link: 0,
+            up: true,
+            detail: "open".into(),
+        };
+        assert_eq!(
+            links.handle(&mut engine, up, 1_500),
+            LinkChange::State { link: 0, up: true }
+        );
+        assert_eq!(
+            links.handle(&mut engine, down(0, "closed"), 4_000),
+            LinkChange::State { link: 0, up: false }
+        );
+        assert_eq!(links.list[0].since_ms, 4_000);
+        links.check(&mut engine, 4_000 + links.alarm_after_ms - 1);
+        assert!(!links.list[0].alarmed);
+        links.check(&mut engine, 4_000 + links.alarm_after_ms);
+        assert!(links.list[0].alarmed);
     }
 }
