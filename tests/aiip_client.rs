@@ -670,6 +670,12 @@ fn smart_sign_on_acknowledged_or_disabled_after_three_tries() {
     );
     net.run(T0, T0 + 5000, 1000, |_, _| Some(own(52.0, 5.0, 5.0, 90.0)));
     assert_eq!(net.clients[0].status(T0 + 5000).smart, SmartState::On);
+    // The acknowledgement is counted, like every datagram received.
+    assert_eq!(net.clients[0].stats().acks, 1);
+    assert_eq!(
+        accounted(&net.clients[0]),
+        net.clients[0].stats().datagrams_in
+    );
     assert!(
         net.events[0]
             .iter()
@@ -817,7 +823,12 @@ impl Bytes {
 
 fn accounted(c: &Client) -> u64 {
     let s = c.stats();
-    s.oversized + s.rejected.values().sum::<u64>() + s.unexpected + s.responses + s.stray_acks
+    s.oversized
+        + s.rejected.values().sum::<u64>()
+        + s.unexpected
+        + s.responses
+        + s.acks
+        + s.stray_acks
 }
 
 #[test]

@@ -71,6 +71,7 @@ fuzz_target!(|data: &[u8]| {
         + s.rejected.values().sum::<u64>()
         + s.unexpected
         + s.responses
+        + s.acks
         + s.stray_acks;
     assert_eq!(counted, n);
 });

@@ -569,6 +569,8 @@ pub struct ClientStats {
     pub unexpected: u64,
     /// Message-4 datagrams received.
     pub responses: u64,
+    /// Acknowledgements of own sign-on.
+    pub acks: u64,
     /// Acknowledgements that matched no sign-on or sign-off.
     pub stray_acks: u64,
     /// Sentences in responses that did not decode as AIS.
@@ -1165,6 +1167,7 @@ impl Client {
                 if self.smart.timestamp == Some(timestamp)
                     && matches!(self.smart.state, SmartState::SigningOn { .. })
                 {
+                    self.stats.acks += 1;
                     self.answered(now_ms);
                     self.smart.state = SmartState::On;
                     self.smart.timestamp = None;
