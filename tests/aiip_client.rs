@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use bridgewatch::aiip::client::{
     Client, ClientConfig, ClientEvent, ClientState, Mode, OwnPosition, OwnStatic, SmartState,
-    VesselKind, relay_events,
+    TRAFFIC_POLL_MS, VesselKind, relay_events,
 };
 use bridgewatch::aiip::codec::{self, Content, Flags, Message, Selector};
 use bridgewatch::aiip::server::{AutoRta, Server, ServerConfig};
@@ -459,13 +459,21 @@ fn reporting_interval_follows_speed_and_course_change() {
     all(spacings(&net, T0 + 245_000, T0 + 300_000), 2_000, 0);
 }
 
+/// Moored, own reports go every three minutes (tactical mode); a client
+/// that also keeps the traffic on board asks for it every ten seconds all
+/// the same, so the vessels around do not go stale (and lost) while it lies
+/// at the berth.
 #[test]
-fn moored_reports_every_three_minutes() {
+fn moored_reports_every_three_minutes_and_traffic_stays_live() {
     let mut net = Net::new(
         ServerConfig::default(),
-        vec![config(A, Mode::TacticalOnBoard, 10)],
+        vec![
+            config(A, Mode::Tactical, 10),
+            config(B, Mode::TacticalOnBoard, 10),
+        ],
     );
     net.clients[0].set_nav_status(5, T0);
+    net.clients[1].set_nav_status(5, T0);
     net.run(T0, T0 + 600_000, 1000, |_, _| {
         Some(own(52.0, 5.0, 0.0, 0.0))
     });
@@ -473,6 +481,12 @@ fn moored_reports_every_three_minutes() {
         net.sent_times(0, 1),
         vec![T0, T0 + 180_000, T0 + 360_000, T0 + 540_000]
     );
+    assert_eq!(net.clients[0].report_interval_ms(T0 + 600_000), 180_000);
+    let on_board = net.sent_times(1, 1);
+    assert_eq!(on_board.len(), 61, "{on_board:?}");
+    assert!(on_board.windows(2).all(|w| w[1] - w[0] == TRAFFIC_POLL_MS));
+    let status = net.clients[1].status(T0 + 600_000);
+    assert_eq!(status.interval_ms, Some(TRAFFIC_POLL_MS));
 }
 
 /// Message 23 (group assignment) with interval code `code` over a box
@@ -1008,14 +1022,18 @@ fn smart_client_detects_moored_and_under_way_again() {
         status.to_string().ends_with("· smart · moored (detected)"),
         "{status}"
     );
-    // Reported at once when detected, then every three minutes.
+    // Reported at once when detected, then at the rate the traffic on
+    // board needs (own reporting alone would be every three minutes).
     let reports = pushed_status(&net, 0);
     let after: Vec<(i64, u8)> = reports
         .iter()
         .copied()
         .filter(|(t, _)| *t >= moored_at)
         .collect();
-    assert_eq!(after, vec![(moored_at, 5)]);
+    assert_eq!(after.first(), Some(&(moored_at, 5)));
+    assert!(after.iter().all(|(_, s)| *s == 5));
+    assert!(after.windows(2).all(|w| w[1].0 - w[0].0 == TRAFFIC_POLL_MS));
+    assert_eq!(net.clients[0].report_interval_ms(end), 180_000);
     assert!(reports.iter().all(|(t, s)| *t >= moored_at || *s == 0));
     // B asks for the moored vessels around: A is among them.
     net.events[1].clear();
@@ -1129,4 +1147,28 @@ fn status_detection_respects_the_officer_and_needs_smart_ai_ip() {
     );
     net.run(T0 + 11 * 60_000 + 1000, T0 + 20 * 60_000, 1000, still);
     assert_eq!(detected(&net, 0).len(), 1);
+}
+
+/// §3.3.3.17: after the sign-on, the moored vessels around are asked for
+/// — once own position is known, when the acknowledgement came before the
+/// first fix (a console started before its GNSS).
+#[test]
+fn moored_vessels_are_asked_for_once_own_position_is_known() {
+    let mut net = Net::new(
+        ServerConfig::default(),
+        vec![ClientConfig {
+            smart: true,
+            ..config(A, Mode::TacticalOnBoard, 10)
+        }],
+    );
+    // No fix for 5 s: signed on, nothing to ask with.
+    net.run(T0, T0 + 5000, 1000, |_, _| None);
+    assert_eq!(net.clients[0].status(T0 + 5000).smart, SmartState::On);
+    assert!(net.sent_times(0, 22).is_empty());
+    // The first fix: the ask goes with it, once.
+    net.run(T0 + 6000, T0 + 30_000, 1000, |_, _| {
+        Some(own(52.0, 5.0, 0.0, 0.0))
+    });
+    assert_eq!(net.sent_times(0, 22), vec![T0 + 6000]);
+    assert_eq!(net.server.stats().smart_requests, 1);
 }

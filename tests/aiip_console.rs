@@ -49,3 +49,54 @@ fn status_bar_shows_the_client_and_shift_m_cycles_the_mode() {
     app.key(&KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE));
     assert!(draw(&app).contains("strategic 12 km"));
 }
+
+/// On a narrow screen, with several inputs and an alarm class off, the flag for
+/// the alarm that is off and the AI-IP client's whole state are on screen:
+/// the flag comes first on its line, the AI-IP state has a line of its own.
+#[test]
+fn on_a_narrow_screen_the_alarm_off_flag_and_the_ai_ip_state_are_whole() {
+    let dir = tempfile::tempdir().expect("dir");
+    let text = format!(
+        "data_dir = {:?}\n[own_ship]\nmmsi = 244000001\n[alarms]\nlost = false\n",
+        dir.path().display().to_string()
+    );
+    let config: Config = toml::from_str(&text).expect("config");
+    let inputs = vec![
+        InputSpec::parse("udp:127.0.0.1:10110").expect("udp"),
+        InputSpec::parse("tcp:192.168.100.200:10111").expect("tcp"),
+        InputSpec::parse("udp:127.0.0.1:10112").expect("udp"),
+        InputSpec::parse("aiip:127.0.0.1:4155").expect("aiip"),
+    ];
+    let mut sink = Vec::new();
+    let log = AlarmLog::open(None, &mut sink);
+    let mut app = build_app(&config, &Source::Inputs(inputs.clone()), log).expect("app");
+    app.aiip = AiipIo::open(&config, &inputs, 1_000);
+    app.last_wall_ms = 1_000;
+    // Own position known: the state is longer than the screen is wide.
+    if let Some(a) = app.aiip.as_mut() {
+        let own = bridgewatch::aiip::client::OwnPosition {
+            lat: 52.0,
+            lon: 5.0,
+            sog_kn: Some(5.0),
+            cog_deg: Some(90.0),
+            heading_deg: Some(90.0),
+        };
+        a.client.set_own(own, 1_000);
+    }
+    // 64 columns: narrower than the state (an 80-column screen with a
+    // longer state — smart AI-IP, a detected status — is the same case).
+    let mut t = Terminal::new(TestBackend::new(64, 24)).expect("terminal");
+    t.draw(|f| bridgewatch::ui::draw(f, &app)).expect("draw");
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("ALARMS OFF: lost"), "{screen}");
+    let state = app.aiip.as_ref().expect("client").status_line(1_000);
+    assert!(state.chars().count() > 64, "{state}");
+    // Wrapped over the two rows under the status bar, nothing cut.
+    let rows: Vec<&str> = screen.lines().collect();
+    let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    let shown = [rows[2], rows[3]]
+        .iter()
+        .flat_map(|r| words(r.trim_matches('"')))
+        .collect::<Vec<_>>();
+    assert_eq!(shown, words(&state), "{screen}");
+}

@@ -69,3 +69,74 @@ fn heard_both_ways_is_one_target_and_radio_positions_win_while_fresh() {
     push(&mut e, AIIP, &report(51.915, 4.4, 50), T0 + 7 * 60_000);
     assert_eq!(e.traffic.targets[&SHIP].heard(), Heard::Aiip);
 }
+
+/// The same sentences as own-ship data (`!AIVDO`), as a server that stores
+/// sentences as received could hand them on.
+fn as_vdo(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| {
+            let body = l
+                .strip_prefix("!AIVDM,")
+                .and_then(|b| b.rsplit_once('*'))
+                .map(|(b, _)| b)
+                .expect("a VDM sentence");
+            let fields: Vec<&str> = body.split(',').collect();
+            bridgewatch::nmea::build('!', "AIVDO", &fields)
+        })
+        .collect()
+}
+
+/// Own data come only from own transponder: a VDO relayed by an AI-IP
+/// server is another vessel, and never moves own ship's data.
+#[test]
+fn a_vdo_through_ai_ip_is_another_vessel_not_own_ship() {
+    let mut e = engine();
+    let vdo = as_vdo(&report(51.9, 4.4, 10));
+    push(&mut e, AIIP, &vdo, T0);
+    assert_eq!(e.traffic.stats.own_reports, 0);
+    assert!(e.traffic.own.position.is_none());
+    assert!(e.traffic.own.cog_deg.is_none());
+    assert_eq!(e.traffic.targets[&SHIP].heard(), Heard::Aiip);
+    // The same from the radio link is own transponder's report.
+    let mut e = engine();
+    push(&mut e, RADIO, &vdo, T0);
+    assert_eq!(e.traffic.stats.own_reports, 1);
+    assert!(!e.traffic.targets.contains_key(&SHIP));
+}
+
+/// A target heard through AI-IP cannot be newer than the client's last
+/// ask: its lost time allows for the request interval; a radio target's
+/// does not.
+#[test]
+fn an_ai_ip_target_is_lost_only_after_its_lost_time_and_the_ask_interval() {
+    let mut e = engine();
+    e.traffic.set_aiip_lag(180_000);
+    push(&mut e, AIIP, &report(51.9, 4.4, 10), T0);
+    const OTHER: u32 = 244_000_008;
+    let radio = bridgewatch::sim::class_a(OTHER, (51.95, 4.4), Some(90.0), 8.0, 0, 10);
+    push(
+        &mut e,
+        RADIO,
+        &bridgewatch::sim::untagged(&radio, 'A', 0),
+        T0,
+    );
+    // Class A under way: lost after 60 s; through AI-IP, 60 + 180 s.
+    for s in 1..=240 {
+        e.tick(T0 + s * 1000);
+    }
+    assert!(
+        e.traffic.targets[&OTHER].lost_since_ms.is_some(),
+        "radio: lost"
+    );
+    assert_eq!(
+        e.traffic.targets[&SHIP].lost_since_ms, None,
+        "AI-IP: not yet"
+    );
+    e.tick(T0 + 241_000);
+    assert_eq!(
+        e.traffic.targets[&SHIP].lost_since_ms,
+        Some(T0 + 241_000),
+        "AI-IP: lost once 240 s have passed"
+    );
+}

@@ -60,6 +60,13 @@ pub const DETAIL_RETRY_MS: i64 = STATIC_INTERVAL_MS;
 pub const HEARD_MAX_AGE_MS: i64 = 10 * 60 * 1000;
 /// Vessels remembered for detail requests, at most.
 pub const MAX_HEARD: usize = 10_000;
+/// In tactical-on-board mode the traffic is asked for at least this often,
+/// whatever own reporting interval (3 min moored, or assigned longer): a
+/// request carries own position report (its content is mandatory), so own
+/// position goes at this rate too. Ten seconds is the rate of a class A
+/// ship under way, so AI-IP targets are never older than the traffic
+/// picture's lost rule allows (60 s for class A under way).
+pub const TRAFFIC_POLL_MS: i64 = 10_000;
 
 // ---------------------------------------------------------------------------
 // Mode and configuration
@@ -360,7 +367,8 @@ pub struct ClientStatus {
     pub range_km: u16,
     /// Milliseconds since the last answer from the server.
     pub last_answer_age_ms: Option<i64>,
-    /// The reporting interval now in force, when own position is known.
+    /// How often own position goes to the server now
+    /// ([`Client::request_interval_ms`]), when own position is known.
     pub interval_ms: Option<i64>,
     /// Whether the interval was assigned by the server (message 23).
     pub interval_assigned: bool,
@@ -718,6 +726,9 @@ pub struct Client {
     detector: StatusDetector,
     detected_from: Option<u8>,
     status_detected: bool,
+    /// The ask for moored vessels after sign-on (§3.3.3.17) waits for own
+    /// position (its content).
+    moored_request_due: bool,
     heard: BTreeMap<u32, Heard>,
     stream: AisStream,
     seq: u8,
@@ -757,6 +768,7 @@ impl Client {
             detector: StatusDetector::new(Motion::Moving),
             detected_from: None,
             status_detected: false,
+            moored_request_due: false,
             heard: BTreeMap::new(),
             stream: AisStream::new(),
             seq: 0,
@@ -813,7 +825,7 @@ impl Client {
             last_answer_age_ms: self.last_answer_ms.map(|t| now_ms.saturating_sub(t)),
             interval_ms: self
                 .position(now_ms)
-                .map(|_| self.report_interval_ms(now_ms)),
+                .map(|_| self.request_interval_ms(now_ms)),
             interval_assigned: self.active_assignment(now_ms).is_some(),
             smart: self.smart.state,
             nav_status: self.nav_status,
@@ -884,7 +896,20 @@ impl Client {
         match self.last_report_ms {
             None => now_ms,
             Some(_) if self.static_due(now_ms) && self.static_changed => now_ms,
-            Some(t) => t + self.report_interval_ms(now_ms),
+            Some(t) => t + self.request_interval_ms(now_ms),
+        }
+    }
+
+    /// How often the client talks to the server now (ms): own reporting
+    /// interval, but in tactical-on-board mode at least every
+    /// [`TRAFFIC_POLL_MS`] so that the traffic on board stays live. The
+    /// longest an AI-IP target's news can wait for the next ask.
+    pub fn request_interval_ms(&self, now_ms: i64) -> i64 {
+        let own = self.report_interval_ms(now_ms);
+        if self.config.mode == Mode::TacticalOnBoard {
+            own.min(TRAFFIC_POLL_MS)
+        } else {
+            own
         }
     }
 
@@ -1174,13 +1199,9 @@ impl Client {
                     self.restart_detection();
                     self.events
                         .push(ClientEvent::SmartEnabled { at_ms: now_ms });
-                    // §3.3.3.17: then ask for the moored vessels around.
-                    if self.config.mode.requests_vessels()
-                        && let Some(s) = self.own_report_sentences(now_ms)
-                        && let Ok(b) = self.smart_bytes(&s, Selector::MOORED, now_ms)
-                    {
-                        self.queue.push_back(Queued::Plain(b));
-                    }
+                    // §3.3.3.17: then ask for the moored vessels around,
+                    // as soon as own position is known.
+                    self.moored_request_due = self.config.mode.requests_vessels();
                 } else {
                     self.stats.stray_acks += 1;
                 }
@@ -1237,6 +1258,16 @@ impl Client {
         }
         self.expire_assignment(now_ms);
         self.smart_step(now_ms);
+        if self.moored_request_due
+            && self.smart.state == SmartState::On
+            && let Some(s) = self.own_report_sentences(now_ms)
+        {
+            self.moored_request_due = false;
+            match self.smart_bytes(&s, Selector::MOORED, now_ms) {
+                Ok(b) => self.queue.push_back(Queued::Plain(b)),
+                Err(_) => self.stats.encode_failures += 1,
+            }
+        }
         self.retry_step(now_ms);
         // Queued requests (location information, details, ETAs) go before
         // the next report, so a client always late with its reports (lost

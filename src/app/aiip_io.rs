@@ -439,6 +439,11 @@ impl AiipIo {
             self.client.set_own(fix, p.value.at_ms.min(wall_ms));
         }
         self.client.tick(wall_ms);
+        // An AI-IP target's news waits for the next ask: its lost time
+        // allows for that.
+        engine
+            .traffic
+            .set_aiip_lag(self.client.request_interval_ms(wall_ms));
         let events = self.client.take_events();
         let mut others = Vec::new();
         let lines = crate::aiip::client::relay_events(&events, &mut self.relay_seq);

@@ -159,6 +159,10 @@ pub struct Traffic {
     distress_seen: HashSet<u32>,
     /// Distress devices announced as test transmissions.
     test_seen: HashSet<u32>,
+    /// The longest an AI-IP target's news waits for the AI-IP client's
+    /// next ask (ms); added to the lost time of targets heard last
+    /// through AI-IP (see [`Traffic::set_aiip_lag`]).
+    aiip_lag_ms: i64,
 }
 
 impl Traffic {
@@ -187,7 +191,16 @@ impl Traffic {
             own_lost: false,
             distress_seen: HashSet::new(),
             test_seen: HashSet::new(),
+            aiip_lag_ms: 0,
         }
+    }
+
+    /// How long an AI-IP target's report can wait for the AI-IP client's
+    /// next ask (its request interval, ms): a target heard last through
+    /// AI-IP is lost only after its lost time plus this, since nothing
+    /// newer can arrive sooner. Radio targets are not affected.
+    pub fn set_aiip_lag(&mut self, ms: i64) {
+        self.aiip_lag_ms = ms.max(0);
     }
 
     fn timeout_ms(&self) -> i64 {
@@ -249,7 +262,10 @@ impl Traffic {
         self.clock(now_ms);
         let m = &r.msg;
         let own_mmsi = self.config.own_ship.mmsi.or(self.own.mmsi);
-        if r.own {
+        // Own data (VDO) come only from own transponder: a sentence
+        // relayed by an AI-IP server is another vessel's, whatever its
+        // talker said.
+        if r.own && via == Via::Radio {
             self.stats.own_reports += 1;
             let t = self.timeout_ms();
             self.own.apply_vdo(m, now_ms, t);
@@ -448,7 +464,12 @@ impl Traffic {
         let Some(last) = t.last_report_ms else {
             return;
         };
-        let limit_ms = (t.lost_after_s(cfg) * 1000.0) as i64;
+        let lag_ms = if t.heard() == Heard::Aiip {
+            self.aiip_lag_ms
+        } else {
+            0
+        };
+        let limit_ms = (t.lost_after_s(cfg) * 1000.0) as i64 + lag_ms;
         if now_ms - last <= limit_ms {
             return;
         }

@@ -41,7 +41,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     let alarm_rows = alarms::height(app);
     let rta_rows = u16::from(inbox::unread_rta(app).is_some());
     let [status_a, alarms_a, rta_a, main_a, min_a, hints_a] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(status::height(app, area.width)),
         Constraint::Length(alarm_rows + 1),
         Constraint::Length(rta_rows),
         Constraint::Min(6),

@@ -8,9 +8,9 @@ use crate::clock::rfc3339;
 use crate::traffic::alarm::Priority;
 use crate::traffic::own_ship::Sourced;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let t = &app.engine.traffic;
@@ -54,6 +54,20 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         l1.push(Span::styled(format!("({}) ", h.source.label()), th.dim()));
     }
     let mut l2 = vec![Span::styled(format!(" UTC {} ", rfc3339(now)), th.base())];
+    // An alarm class switched off is flagged before anything else on the
+    // line, so no list of links pushes it out of a narrow screen.
+    let off = t.disabled_alarm_classes();
+    if !off.is_empty() {
+        l2.push(Span::styled(
+            format!(
+                " {} {} ALARMS OFF: {} ",
+                Priority::Caution.symbol(),
+                Priority::Caution.word(),
+                off.join(", ")
+            ),
+            th.danger(),
+        ));
+    }
     for link in &app.links.list {
         let (mark, style) = if link.up {
             ("●", th.ok())
@@ -65,30 +79,40 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             l2.push(Span::styled(format!("({}) ", link.detail), th.dim()));
         }
     }
-    if let Some(a) = &app.aiip {
-        l2.push(Span::styled(
-            format!(" {} ", a.status_line(app.last_wall_ms)),
-            th.dim(),
-        ));
-    }
-    let off = t.disabled_alarm_classes();
-    if !off.is_empty() {
-        l2.push(Span::styled(
-            format!(
-                "  {} {} ALARMS OFF: {} ",
-                Priority::Caution.symbol(),
-                Priority::Caution.word(),
-                off.join(", ")
-            ),
-            th.danger(),
-        ));
-    }
     l2.push(Span::styled(
         format!("  {} targets · {}", t.targets.len(), app.config_label),
         th.dim(),
     ));
+    let [top, rest] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
     f.render_widget(
         Paragraph::new(vec![Line::from(l1), Line::from(l2)]).style(th.base()),
-        area,
+        top,
     );
+    // The AI-IP client's state has rows of its own, wrapped at a narrow
+    // width rather than cut (see [`height`]).
+    if let Some(text) = aiip_text(app) {
+        f.render_widget(
+            Paragraph::new(Span::styled(text, th.dim()))
+                .style(th.base())
+                .wrap(Wrap { trim: false }),
+            rest,
+        );
+    }
+}
+
+fn aiip_text(app: &App) -> Option<String> {
+    app.aiip
+        .as_ref()
+        .map(|a| format!(" {}", a.status_line(app.last_wall_ms)))
+}
+
+/// Rows the status bar takes at `width` columns: own ship, and links; the
+/// AI-IP client's state, when there is one, on as many rows as it needs
+/// (at most two).
+pub fn height(app: &App, width: u16) -> u16 {
+    let aiip = aiip_text(app).map_or(0, |t| {
+        let w = usize::from(width.max(20));
+        t.chars().count().div_ceil(w).clamp(1, 2)
+    });
+    2 + aiip as u16
 }
