@@ -625,14 +625,7 @@ impl AiipIo {
     /// FI 10 at once, the status in the next reports) and kept in the data
     /// directory. All lines or none.
     fn own_data(&mut self, what: &str, lines: &[String], wall_ms: i64) -> Result<(), String> {
-        let mut next = self.own;
-        let mut status = None;
-        let mut not_sent = Vec::new();
-        for l in lines {
-            let a = next.apply(l).map_err(|e| format!("{what}: {e}"))?;
-            status = a.nav_status.or(status);
-            not_sent.extend(a.not_sent);
-        }
+        let (next, status, not_sent) = self.preview_own_data(what, lines)?;
         self.own = next;
         if let Some(s) = next.statics {
             self.client.set_static(s, wall_ms);
@@ -653,6 +646,32 @@ impl AiipIo {
             tracing::warn!("cannot keep own data in {}: {e}", p.display());
         }
         Ok(())
+    }
+
+    /// What voyage, station or inland data sentences (`what`) would make of
+    /// own data: the result, the navigational status they set, and what
+    /// AI-IP has no place for. Refused when a sentence is, or when nothing
+    /// of them can go over AI-IP (only values it has no place for).
+    pub fn preview_own_data(
+        &self,
+        what: &str,
+        lines: &[String],
+    ) -> Result<(OwnData, Option<u8>, Vec<&'static str>), String> {
+        let mut next = self.own;
+        let mut status = None;
+        let mut not_sent = Vec::new();
+        for l in lines {
+            let a = next.apply(l).map_err(|e| format!("{what}: {e}"))?;
+            status = a.nav_status.or(status);
+            not_sent.extend(a.not_sent);
+        }
+        if next == self.own && status.is_none() && !not_sent.is_empty() {
+            return Err(format!(
+                "nothing of it can go over AI-IP: no place for {}",
+                not_sent.join("; ")
+            ));
+        }
+        Ok((next, status, not_sent))
     }
 
     /// An ETA report handed to the client is settled ("received", as an
@@ -802,6 +821,32 @@ mod tests {
         let mut a = AiipIo::open(&c, &inputs(), 0).expect("client");
         assert_eq!(a.client.status(0).nav_status, 0);
         assert!(a.take_notes().iter().any(|n| n.contains("not used")));
+    }
+
+    #[test]
+    fn own_data_that_cannot_go_over_ai_ip_is_said_before_anything_is_sent() {
+        let dir = tempfile::tempdir().expect("dir");
+        let c = config(dir.path(), "");
+        let a = AiipIo::open(&c, &inputs(), 0).expect("client");
+        let vsd = |f: &[&str]| vec![crate::nmea::build('$', "ECVSD", f)];
+        // Persons on board alone: AI-IP has no place for them.
+        let e = a
+            .preview_own_data("VSD", &vsd(&["", "", "12"]))
+            .expect_err("nothing to send");
+        assert_eq!(
+            e,
+            "nothing of it can go over AI-IP: no place for persons on board"
+        );
+        // With a destination: sent, and the persons said to be left out.
+        let (own, status, not_sent) = a
+            .preview_own_data("VSD", &vsd(&["", "", "12", "BASEL"]))
+            .expect("sent");
+        assert_eq!(not_sent, vec!["persons on board"]);
+        assert_eq!(status, None);
+        let v = own.statics.expect("static").voyage;
+        assert_eq!(v.destination.as_str(), "BASEL");
+        // Nothing is changed by a preview.
+        assert_eq!(a.own, OwnData::default());
     }
 
     #[test]

@@ -971,34 +971,53 @@ impl App {
                     }
                 }
             }
-            Outcome::SendData(what, lines) => match self.engine.desk.send_data(what, lines) {
-                Ok(()) => {
-                    match form.kind {
-                        super::forms::FormKind::Voyage => {
-                            let d = form.value(1).to_string();
-                            super::forms::remember(&mut self.destinations, &d);
+            Outcome::SendData(what, lines) => {
+                // Over AI-IP, what cannot go is said now, in the form.
+                let preview = match (&self.aiip, self.engine.desk.through_aiip()) {
+                    (Some(a), true) => a.preview_own_data(what, &lines).map(|(_, _, n)| n),
+                    _ => Ok(Vec::new()),
+                };
+                let result =
+                    preview.and_then(|n| self.engine.desk.send_data(what, lines).map(|()| n));
+                match result {
+                    Ok(not_sent) => {
+                        match form.kind {
+                            super::forms::FormKind::Voyage => {
+                                let d = form.value(1).to_string();
+                                super::forms::remember(&mut self.destinations, &d);
+                            }
+                            super::forms::FormKind::InlandVoyage => {
+                                self.inland.voyage = form.texts()
+                            }
+                            super::forms::FormKind::InlandStatic => {
+                                self.inland.station = form.texts()
+                            }
+                            _ => {}
                         }
-                        super::forms::FormKind::InlandVoyage => self.inland.voyage = form.texts(),
-                        super::forms::FormKind::InlandStatic => self.inland.station = form.texts(),
-                        _ => {}
+                        let name = match what {
+                            "VSD" => "Voyage data",
+                            "PIWWIVD" => "Inland voyage data",
+                            "PIWWSSD" => "Inland static ship data",
+                            _ => "Station data",
+                        };
+                        self.notice = Some(if !self.engine.desk.through_aiip() {
+                            format!("{name} ({what}) written to the transponder queue")
+                        } else if not_sent.is_empty() {
+                            format!("{name} ({what}) taken as own data, sent over AI-IP")
+                        } else {
+                            format!(
+                                "{name} ({what}) taken as own data, sent over AI-IP; AI-IP has no \
+                             place for {}",
+                                not_sent.join("; ")
+                            )
+                        });
                     }
-                    let name = match what {
-                        "VSD" => "Voyage data",
-                        "PIWWIVD" => "Inland voyage data",
-                        "PIWWSSD" => "Inland static ship data",
-                        _ => "Station data",
-                    };
-                    self.notice = Some(if self.engine.desk.through_aiip() {
-                        format!("{name} ({what}) taken as own data, sent over AI-IP")
-                    } else {
-                        format!("{name} ({what}) written to the transponder queue")
-                    });
+                    Err(reason) => {
+                        form.note = Some(reason);
+                        self.form = Some(form);
+                    }
                 }
-                Err(reason) => {
-                    form.note = Some(reason);
-                    self.form = Some(form);
-                }
-            },
+            }
         }
         if let Some(p) = &self.memory_path
             && self.memory() != before

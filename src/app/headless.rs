@@ -251,6 +251,7 @@ pub fn run<W: Write>(
         if let Some(a) = aiip.as_mut() {
             let now = rfc3339(engine.now_ms(wall));
             for n in a.take_notes() {
+                tracing::info!("AI-IP: {n}");
                 writeln!(
                     p.out,
                     "{}",

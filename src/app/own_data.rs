@@ -190,6 +190,21 @@ impl OwnData {
                     next.nav_status = Some(n);
                     applied.nav_status = Some(n);
                 }
+                let destination = raw.get(3).and_then(|r| text_field(r));
+                let voyage_given = v.ship_type.is_some()
+                    || v.draught.is_some()
+                    || destination.is_some()
+                    || !v.eta_time.is_empty()
+                    || v.eta_day.is_some()
+                    || v.eta_month.is_some();
+                if v.persons.is_some() {
+                    applied.not_sent.push("persons on board");
+                }
+                if !voyage_given {
+                    // A status alone (or persons) makes no message 5.
+                    *self = next;
+                    return Ok(applied);
+                }
                 let voyage = next.voyage();
                 if let Some(t) = v.ship_type {
                     voyage.shiptype = t;
@@ -201,7 +216,7 @@ impl OwnData {
                     }
                     voyage.draught = dm as u8;
                 }
-                if let Some(d) = raw.get(3).and_then(|r| text_field(r)) {
+                if let Some(d) = destination {
                     voyage.destination = Text::from_str_lossy(&d);
                 }
                 if !v.eta_time.is_empty() {
@@ -224,9 +239,6 @@ impl OwnData {
                 if let Some(m) = v.eta_month {
                     check(m <= 12, "ETA month", m)?;
                     voyage.month = m;
-                }
-                if v.persons.is_some() {
-                    applied.not_sent.push("persons on board");
                 }
             }
             (_, "SSD") => {
@@ -450,6 +462,14 @@ mod tests {
 
     #[test]
     fn voyage_data_change_only_what_is_given() {
+        // A status alone makes no message 5 of blanks.
+        let mut d = OwnData::default();
+        d.apply(&vsd(Vsd {
+            nav_status: Some(5),
+            ..blank_vsd()
+        }))
+        .expect("applies");
+        assert_eq!((d.statics, d.nav_status), (None, Some(5)));
         let mut d = OwnData::default();
         d.apply(&vsd(Vsd {
             ship_type: Some(79),
