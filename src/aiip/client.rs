@@ -1029,7 +1029,7 @@ impl Client {
         });
     }
 
-    /// Status detection stopped (smart AI-IP off or disabled): a moored it
+    /// Status detection stopped (smart AI-IP switched off): a moored it
     /// set is taken back, since nothing would end it when the vessel sails.
     fn end_detection(&mut self, why: &str, now_ms: i64) {
         if let Some(previous) = self.detected_from.take() {
