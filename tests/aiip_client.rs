@@ -700,6 +700,11 @@ fn smart_sign_on_acknowledged_or_disabled_after_three_tries() {
     net.clients[0].stop(T0 + 6000);
     net.pump(T0 + 6000);
     assert_eq!(net.sent_times(0, 21), vec![T0 + 6000]);
+    assert!(
+        net.events[0]
+            .iter()
+            .any(|e| matches!(e, ClientEvent::SmartSignedOff { at_ms } if *at_ms == T0 + 6000))
+    );
     assert_eq!(net.clients[0].state(T0 + 6000), ClientState::Stopped);
 
     // Never acknowledged: three tries 4 s apart, then disabled; reporting

@@ -473,6 +473,9 @@ pub enum ClientEvent {
     SmartEnabled { at_ms: i64 },
     /// Smart AI-IP was disabled; why, in words.
     SmartDisabled { at_ms: i64, reason: String },
+    /// A sign-off went to the server (at stop, or smart AI-IP switched
+    /// off): the server keeps own reports going until the next sign-on.
+    SmartSignedOff { at_ms: i64 },
     /// Status detection (§3.3.3.14) changed own navigational status from
     /// `previous` to `status`; the evidence in words.
     StatusDetected {
@@ -497,6 +500,7 @@ impl ClientEvent {
             | ClientEvent::ModeChanged { at_ms, .. }
             | ClientEvent::SmartEnabled { at_ms }
             | ClientEvent::SmartDisabled { at_ms, .. }
+            | ClientEvent::SmartSignedOff { at_ms }
             | ClientEvent::StatusDetected { at_ms, .. } => *at_ms,
         }
     }
@@ -544,6 +548,10 @@ impl fmt::Display for ClientEvent {
             ClientEvent::SmartDisabled { reason, .. } => {
                 write!(f, "AI-IP smart disabled: {reason}")
             }
+            ClientEvent::SmartSignedOff { .. } => write!(
+                f,
+                "AI-IP smart: signed off (the server renews own reports until the next sign-on)"
+            ),
             ClientEvent::StatusDetected {
                 status,
                 previous,
@@ -1108,6 +1116,8 @@ impl Client {
         } else {
             if self.smart.state == SmartState::On {
                 self.send_sign(false, now_ms);
+                self.events
+                    .push(ClientEvent::SmartSignedOff { at_ms: now_ms });
             }
             self.smart.state = SmartState::Off;
             self.end_detection("smart AI-IP switched off", now_ms);
@@ -1160,6 +1170,8 @@ impl Client {
     pub fn stop(&mut self, now_ms: i64) {
         if self.smart.state == SmartState::On {
             self.send_sign(false, now_ms);
+            self.events
+                .push(ClientEvent::SmartSignedOff { at_ms: now_ms });
         }
         self.stopped = true;
         self.pending = None;
