@@ -412,6 +412,16 @@ fn an_eta_through_the_server_is_answered_by_an_rta() {
         "{r}"
     );
     e.stop();
+    // Smart AI-IP signed off at the stop, and said so.
+    assert!(
+        e.seen.iter().any(|v| is(v, "aiip")
+            && v["detail"]
+                .as_str()
+                .unwrap_or("")
+                .contains("smart: signed off")),
+        "{:?}",
+        e.seen
+    );
 }
 
 #[test]
