@@ -48,6 +48,16 @@ fn status_bar_shows_the_client_and_shift_m_cycles_the_mode() {
     // The lower-case m is still "mark messages read".
     app.key(&KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE));
     assert!(draw(&app).contains("strategic 12 km"));
+    // On AI-IP alone the voyage form shows what goes out now, and asks
+    // about AI-IP, not the transponder.
+    app.key(&KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    app.engine.desk.set_through_aiip(true);
+    app.key(&KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE));
+    let screen = draw(&app);
+    assert!(
+        screen.contains("Sent over AI-IP now: not defined · no static data"),
+        "{screen}"
+    );
 }
 
 /// On a narrow screen, with several inputs and an alarm class off, the flag for

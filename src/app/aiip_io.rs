@@ -648,6 +648,68 @@ impl AiipIo {
         Ok(())
     }
 
+    /// What goes over AI-IP as own data now, in one line for the voyage
+    /// form: status, name and call sign, destination and ETA, draught, ship
+    /// type, and the inland data when there are any.
+    pub fn own_summary(&self) -> String {
+        use crate::ais::legends::nav_status;
+        let st = self.client.status(0);
+        let detected = if st.status_detected {
+            " (detected)"
+        } else {
+            ""
+        };
+        let mut parts = vec![format!(
+            "{}{detected}",
+            nav_status(st.nav_status).to_lowercase()
+        )];
+        match self.own.statics {
+            None => parts.push("no static data".into()),
+            Some(s) => {
+                let v = s.voyage;
+                let or_dash = |t: &str| {
+                    if t.is_empty() {
+                        "—".to_string()
+                    } else {
+                        t.to_string()
+                    }
+                };
+                parts.push(format!(
+                    "{} {}",
+                    or_dash(v.shipname.as_str()),
+                    or_dash(v.callsign.as_str())
+                ));
+                let eta = if v.month == 0 || v.day == 0 || v.hour >= 24 || v.minute >= 60 {
+                    "no ETA".to_string()
+                } else {
+                    format!(
+                        "ETA {:02}-{:02} {:02}:{:02} UTC",
+                        v.month, v.day, v.hour, v.minute
+                    )
+                };
+                parts.push(format!("to {}, {eta}", or_dash(v.destination.as_str())));
+                parts.push(if v.draught == 0 {
+                    "draught —".into()
+                } else {
+                    format!("draught {}.{} m", v.draught / 10, v.draught % 10)
+                });
+                parts.push(format!("type {}", v.shiptype));
+                if let Some(i) = s.inland {
+                    parts.push(format!(
+                        "ENI {} ERI {:04} {}.{}×{}.{} m",
+                        or_dash(i.vin.as_str()),
+                        i.shiptype,
+                        i.length / 10,
+                        i.length % 10,
+                        i.beam / 10,
+                        i.beam % 10
+                    ));
+                }
+            }
+        }
+        format!("Sent over AI-IP now: {}", parts.join(" · "))
+    }
+
     /// What voyage, station or inland data sentences (`what`) would make of
     /// own data: the result, the navigational status they set, and what
     /// AI-IP has no place for. Refused when a sentence is, or when nothing
@@ -812,6 +874,10 @@ mod tests {
             ("RIJN", "BASEL")
         );
         assert_eq!(a.client.status(0).nav_status, 5);
+        assert_eq!(
+            a.own_summary(),
+            "Sent over AI-IP now: moored · RIJN — · to BASEL, no ETA · draught — · type 0"
+        );
         assert!(
             a.take_notes().iter().any(|n| n.contains("as last entered")),
             "said at start"

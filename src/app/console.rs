@@ -894,6 +894,16 @@ impl App {
             f.note = Some(why);
         }
         f.through_aiip = self.engine.desk.through_aiip();
+        let own_data = matches!(
+            f.kind,
+            super::forms::FormKind::Voyage
+                | super::forms::FormKind::Station
+                | super::forms::FormKind::InlandVoyage
+                | super::forms::FormKind::InlandStatic
+        );
+        if f.through_aiip && own_data {
+            f.current = self.aiip.as_ref().map(|a| a.own_summary());
+        }
         self.form = Some(f);
     }
 

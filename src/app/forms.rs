@@ -196,6 +196,9 @@ pub struct Form {
     /// Voyage, station and inland data go to the AI-IP client (no
     /// transponder): the question says so.
     pub through_aiip: bool,
+    /// What goes out now, shown under the fields (own data on AI-IP alone,
+    /// where empty fields would otherwise leave it unseen).
+    pub current: Option<String>,
     pick: Option<usize>,
     /// The note says which typed character was refused: it stays while
     /// the officer types on in the same field, so it is not missed.
@@ -225,6 +228,7 @@ impl Form {
             stored: Vec::new(),
             inland: InlandTexts::default(),
             through_aiip: false,
+            current: None,
             pick: None,
             sticky_note: false,
             pages: Vec::new(),

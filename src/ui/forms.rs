@@ -93,6 +93,9 @@ pub fn lines<'a>(
             Span::styled(words, style),
         ]));
     }
+    if let Some(c) = &form.current {
+        foot.push(Line::styled(format!(" {c}"), th.dim()));
+    }
     if let Some(n) = &form.note {
         foot.push(Line::styled(format!(" {n}"), th.danger()));
     }
