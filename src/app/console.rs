@@ -688,20 +688,22 @@ impl App {
                 }
             }
             Action::Acknowledge => {
-                // The chosen alarm, else the top unacknowledged one.
-                let id = match self.chosen_alarm() {
-                    Some(id) => Some(id),
-                    None => self
-                        .engine
-                        .traffic
-                        .alarms
-                        .ranked()
-                        .iter()
-                        .find(|x| unacknowledged(x.state))
-                        .map(|x| x.id.clone()),
-                };
+                // The chosen alarm while it waits for acknowledgement, else
+                // the top unacknowledged one: a choice left on an alarm
+                // already acknowledged never swallows the key.
+                let alarms = &self.engine.traffic.alarms;
+                let id = self
+                    .chosen_alarm()
+                    .filter(|c| alarms.get(c).is_some_and(|a| unacknowledged(a.state)))
+                    .or_else(|| {
+                        alarms
+                            .ranked()
+                            .iter()
+                            .find(|x| unacknowledged(x.state))
+                            .map(|x| x.id.clone())
+                    });
                 if let Some(id) = id {
-                    self.engine.traffic.alarms.acknowledge(&id, now);
+                    self.engine.traffic.acknowledge(&id, now);
                 }
                 self.view.chosen_alarm = None;
             }

@@ -748,6 +748,20 @@ impl Traffic {
         }
     }
 
+    /// The officer acknowledges alarm `id`; acknowledging a lost target's
+    /// alarm clears its mark from the plot (its record stays, marked lost,
+    /// until removal). Returns whether the alarm was unacknowledged.
+    pub fn acknowledge(&mut self, id: &AlarmId, now_ms: i64) -> bool {
+        let done = self.alarms.acknowledge(id, now_ms);
+        if let AlarmId::Lost(m) = id
+            && let Some(t) = self.targets.get_mut(m)
+            && t.lost_since_ms.is_some()
+        {
+            t.lost_acked = true;
+        }
+        done
+    }
+
     /// Select one target (or none).
     pub fn select(&mut self, mmsi: Option<u32>) {
         self.selected = mmsi.filter(|m| self.targets.contains_key(m));

@@ -134,6 +134,10 @@ pub struct Target {
     /// Lost while dangerous: `cpa` keeps the figures of the last recompute
     /// before it went silent, and its loss is an alarm.
     pub lost_dangerous: bool,
+    /// The officer acknowledged its loss: the lost mark leaves the plot
+    /// ("the mark clears … on acknowledge"); the record stays in the list,
+    /// marked lost, until it is removed.
+    pub lost_acked: bool,
     /// Positions not plotted because they implied an impossible jump.
     pub rejected_positions: u32,
     /// A rejected position waiting for confirmation.
@@ -222,6 +226,7 @@ impl Target {
             dangerous: false,
             outside_since_ms: None,
             lost_dangerous: false,
+            lost_acked: false,
             rejected_positions: 0,
             pending_jump: None,
             messages: 0,
@@ -245,9 +250,12 @@ impl Target {
 
     /// Activation by range (`in_range`: inside the activation range). A
     /// target the officer put to sleep stays asleep, until it is dangerous.
+    /// A dangerous target is activated wherever it is: the officer judges
+    /// the threat by its vector.
     pub fn range_activation(&mut self, in_range: bool) {
         if self.dangerous {
             self.slept_by_officer = false;
+            self.activation = Activation::Activated;
         }
         if in_range && !self.slept_by_officer {
             self.activation = Activation::Activated;
@@ -342,6 +350,7 @@ impl Target {
         self.last_report_ms = Some(now_ms);
         self.lost_since_ms = None;
         self.lost_dangerous = false;
+        self.lost_acked = false;
     }
 
     /// Merge one message received at `now_ms`.
@@ -583,6 +592,11 @@ impl Target {
 
     fn reckon(&self, now_ms: i64, fast: bool) -> Option<(f64, f64)> {
         let p = self.position?;
+        // A lost target is marked at its latest position (A.1106 §30), not
+        // sailed on: nobody knows where it went.
+        if self.lost_since_ms.is_some() {
+            return Some(p.value);
+        }
         let dt = (now_ms - p.at_ms) as f64 / 1000.0;
         match (self.sog_kn, self.cog_deg) {
             (Some(s), _) if s.value == 0.0 => Some(p.value),

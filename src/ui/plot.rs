@@ -157,6 +157,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
                 return;
             };
             for tg in t.targets.values() {
+                // A lost target whose loss the officer acknowledged has
+                // left the plot (A.1106: the mark clears on acknowledge).
+                if tg.lost_acked {
+                    continue;
+                }
                 let Some(p) = tg.position_at(now).or(tg.position.map(|p| p.value)) else {
                     continue;
                 };
