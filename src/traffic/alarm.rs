@@ -192,7 +192,8 @@ pub struct Alarm {
     /// For dangerous targets: the latest CPA (NM) and TCPA (min).
     pub cpa_nm: Option<f64>,
     pub tcpa_min: Option<f64>,
-    /// The CPA (NM) the officer acknowledged, for "materially worse".
+    /// The reference CPA (NM) of the officer's acknowledgement, for
+    /// "materially worse": the lowest of the window and of that moment.
     pub acked_cpa_nm: Option<f64>,
 }
 
@@ -283,8 +284,9 @@ impl AlarmTransition {
 }
 
 /// When a dangerous target's CPA is "materially worse" than what the
-/// officer acknowledged: below the acknowledged CPA (taken as the limit at
-/// most) by more than the hysteresis band.
+/// officer acknowledged: below the reference fixed at the acknowledgement
+/// (the lowest CPA of the last [`CPA_WINDOW_MS`] and of that moment, taken
+/// as the limit at most) by more than the hysteresis band.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Materiality {
     pub limit_nm: f64,
@@ -299,7 +301,7 @@ impl Materiality {
 }
 
 /// An acknowledged dangerous-target alarm that left the list: when, and
-/// the CPA the officer acknowledged.
+/// the reference CPA of the acknowledgement.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Held {
     left_ms: i64,
