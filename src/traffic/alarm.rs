@@ -16,7 +16,17 @@
 //! materially worse ([`materially_worse`]); it can be cancelled.
 //! `docs/alerts.md` gives the rule behind each behaviour.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+
+/// How far back the CPA history of a target reaches (data time) when the
+/// officer acknowledges or snoozes its alarm: the reference for "materially
+/// worse" is the lowest CPA seen in this window, so that a CPA swinging
+/// with own or target yaw (periods of 10–60 s) is acknowledged as a whole,
+/// not at the point of the swing where the key was pressed.
+pub const CPA_WINDOW_MS: i64 = 90_000;
+
+/// The CPA history is kept as the lowest values in steps of this length.
+const CPA_STEP_MS: i64 = 5_000;
 
 /// What an alarm is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -182,7 +192,8 @@ pub struct Alarm {
     /// For dangerous targets: the latest CPA (NM) and TCPA (min).
     pub cpa_nm: Option<f64>,
     pub tcpa_min: Option<f64>,
-    /// The CPA (NM) the officer acknowledged, for "materially worse".
+    /// The reference CPA (NM) of the officer's acknowledgement, for
+    /// "materially worse": the lowest of the window and of that moment.
     pub acked_cpa_nm: Option<f64>,
 }
 
@@ -217,13 +228,28 @@ pub struct AlarmTransition {
     pub reason: Option<String>,
 }
 
-/// A per-target snooze: until when, and the CPA/TCPA when it was taken.
+/// A per-target snooze: until when, and the CPA/TCPA it is judged against.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Snooze {
     pub at_ms: i64,
     pub until_ms: i64,
-    /// CPA (NM) and TCPA (min) when snoozed, if known.
+    /// CPA (NM) and TCPA (min) of reference when snoozed, if known: the
+    /// lowest CPA and the soonest TCPA (brought to the snooze time) of the
+    /// last [`CPA_WINDOW_MS`] and of the moment of snoozing.
     pub cpa: Option<(f64, f64)>,
+    /// The state of the listed alarm when it was snoozed (`None`: not
+    /// listed, or rectified): cancelling the snooze of an acknowledged
+    /// alarm keeps the CPA it was acknowledged against.
+    pub before: Option<AlarmState>,
+}
+
+/// The lowest CPA (NM) and the soonest time of CPA (ms, data time) seen
+/// over one step of a target's CPA history.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Seen {
+    from_ms: i64,
+    cpa_nm: f64,
+    cpa_at_ms: i64,
 }
 
 /// Whether an encounter got materially worse than when it was snoozed
@@ -258,8 +284,9 @@ impl AlarmTransition {
 }
 
 /// When a dangerous target's CPA is "materially worse" than what the
-/// officer acknowledged: below the acknowledged CPA (taken as the limit at
-/// most) by more than the hysteresis band.
+/// officer acknowledged: below the reference fixed at the acknowledgement
+/// (the lowest CPA of the last [`CPA_WINDOW_MS`] and of that moment, taken
+/// as the limit at most) by more than the hysteresis band.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Materiality {
     pub limit_nm: f64,
@@ -274,7 +301,7 @@ impl Materiality {
 }
 
 /// An acknowledged dangerous-target alarm that left the list: when, and
-/// the CPA the officer acknowledged.
+/// the reference CPA of the acknowledgement.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Held {
     left_ms: i64,
@@ -289,6 +316,9 @@ pub struct Alarms {
     transitions: Vec<AlarmTransition>,
     /// Acknowledged dangerous-target alarms that left the list.
     held: HashMap<AlarmId, Held>,
+    /// Recent CPA history of targets whose CPA was under the limit, for
+    /// the reference of an acknowledgement or snooze ([`CPA_WINDOW_MS`]).
+    cpa_seen: HashMap<u32, VecDeque<Seen>>,
     /// How long an acknowledgement is held after the alarm rectified
     /// (0: not held).
     pub hold_ms: i64,
@@ -374,6 +404,63 @@ impl Alarms {
                     acked_cpa_nm: a.acked_cpa_nm,
                 },
             );
+        }
+    }
+
+    /// Target `mmsi`'s CPA (NM) and TCPA (min) at data time `now_ms`, for
+    /// its history: the caller passes the CPAs that could matter (under the
+    /// CPA limit, TCPA ahead), since the reference is never above the
+    /// limit. A data clock that went back starts the history over.
+    pub fn note_cpa(&mut self, mmsi: u32, now_ms: i64, cpa: (f64, f64)) {
+        let (cpa_nm, tcpa_min) = cpa;
+        if !cpa_nm.is_finite() || !tcpa_min.is_finite() {
+            return;
+        }
+        let cpa_at_ms = now_ms.saturating_add((tcpa_min * 60_000.0) as i64);
+        let h = self.cpa_seen.entry(mmsi).or_default();
+        if h.back().is_some_and(|b| now_ms < b.from_ms) {
+            h.clear();
+        }
+        match h.back_mut() {
+            Some(b) if now_ms - b.from_ms < CPA_STEP_MS => {
+                b.cpa_nm = b.cpa_nm.min(cpa_nm);
+                b.cpa_at_ms = b.cpa_at_ms.min(cpa_at_ms);
+            }
+            _ => h.push_back(Seen {
+                from_ms: now_ms,
+                cpa_nm,
+                cpa_at_ms,
+            }),
+        }
+        while h
+            .front()
+            .is_some_and(|f| f.from_ms + CPA_STEP_MS <= now_ms - CPA_WINDOW_MS)
+        {
+            h.pop_front();
+        }
+    }
+
+    /// The lowest CPA (NM) and the soonest time of CPA (ms) of target
+    /// `mmsi` over the last [`CPA_WINDOW_MS`] (in steps of 5 s).
+    fn lowest_seen(&self, mmsi: u32, now_ms: i64) -> Option<(f64, i64)> {
+        self.cpa_seen
+            .get(&mmsi)?
+            .iter()
+            .filter(|b| b.from_ms + CPA_STEP_MS > now_ms - CPA_WINDOW_MS && b.from_ms <= now_ms)
+            .map(|b| (b.cpa_nm, b.cpa_at_ms))
+            .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1)))
+    }
+
+    /// The CPA (NM) an acknowledgement of `id` at `now_ms` is judged
+    /// against: the lower of its CPA now and the lowest of the window.
+    fn reference_cpa(&self, id: &AlarmId, now_ms: i64, cpa_nm: Option<f64>) -> Option<f64> {
+        let AlarmId::Dangerous(m) = id else {
+            return cpa_nm;
+        };
+        let low = self.lowest_seen(*m, now_ms).map(|l| l.0);
+        match (cpa_nm, low) {
+            (Some(c), Some(l)) => Some(c.min(l)),
+            (c, l) => c.or(l),
         }
     }
 
@@ -530,6 +617,10 @@ impl Alarms {
         let (hold, caution) = (self.hold_ms, self.caution_ms);
         self.held
             .retain(|_, h| (0..=hold).contains(&(now_ms - h.left_ms)));
+        self.cpa_seen.retain(|_, h| {
+            h.back()
+                .is_some_and(|b| now_ms - b.from_ms < CPA_WINDOW_MS + CPA_STEP_MS)
+        });
         let old: Vec<(AlarmId, String)> = self
             .list
             .iter()
@@ -581,11 +672,12 @@ impl Alarms {
         };
         let text = self.list[i].text.clone();
         let caution = self.list[i].priority == Priority::Caution;
+        let reference = self.reference_cpa(id, now_ms, self.list[i].cpa_nm);
         match self.list[i].state {
             AlarmState::RectifiedUnacknowledged => {
                 self.log(now_ms, id, None, &text);
                 let mut a = self.list.remove(i);
-                a.acked_cpa_nm = a.cpa_nm;
+                a.acked_cpa_nm = reference;
                 self.hold(&a, now_ms);
             }
             _ if caution => {
@@ -595,7 +687,7 @@ impl Alarms {
             AlarmState::ActiveAcknowledged | AlarmState::Snoozed { .. } => return false,
             _ => {
                 self.list[i].state = AlarmState::ActiveAcknowledged;
-                self.list[i].acked_cpa_nm = self.list[i].cpa_nm;
+                self.list[i].acked_cpa_nm = reference;
                 self.log(now_ms, id, Some(AlarmState::ActiveAcknowledged), &text);
             }
         }
@@ -680,13 +772,31 @@ impl Alarms {
     /// figures now are kept to tell when the encounter gets worse.
     pub fn snooze(&mut self, mmsi: u32, now_ms: i64, until_ms: i64) {
         let id = AlarmId::Dangerous(mmsi);
-        let cpa = self.get(&id).and_then(|a| Some((a.cpa_nm?, a.tcpa_min?)));
+        let listed = self.get(&id);
+        let before = listed
+            .map(|a| a.state)
+            .filter(|s| *s != AlarmState::RectifiedUnacknowledged);
+        // A snooze of a snoozed alarm keeps the state from before.
+        let before = match (before, self.snoozed.get(&mmsi)) {
+            (Some(AlarmState::Snoozed { .. }), Some(z)) => z.before,
+            (b, _) => b,
+        };
+        let cpa = listed.and_then(|a| Some((a.cpa_nm?, a.tcpa_min?)));
+        // Judged against the lowest CPA and the soonest TCPA of the window,
+        // so that yaw alone does not end it.
+        let cpa = match (cpa, self.lowest_seen(mmsi, now_ms)) {
+            (Some((c, t)), Some((low, at_ms))) => {
+                Some((c.min(low), t.min((at_ms - now_ms) as f64 / 60_000.0)))
+            }
+            (c, _) => c,
+        };
         self.snoozed.insert(
             mmsi,
             Snooze {
                 at_ms: now_ms,
                 until_ms,
                 cpa,
+                before,
             },
         );
         if let Some(a) = self.list.iter_mut().find(|a| a.id == id)
@@ -699,16 +809,28 @@ impl Alarms {
     }
 
     /// The officer cancels target `mmsi`'s snooze: its alarm is listed as
-    /// acknowledged again (the officer has just seen it). Returns false
-    /// when it had none.
+    /// acknowledged (the officer has just seen it and acted on it, and it
+    /// is logged so, by the officer). One acknowledged before the snooze
+    /// keeps the CPA it was acknowledged against; any other is judged
+    /// from now on against the lowest CPA of the window, as a fresh
+    /// acknowledgement — never against nothing, which would make it
+    /// unacknowledged again at the next evaluation. Returns false when it
+    /// had none.
     pub fn cancel_snooze(&mut self, mmsi: u32, now_ms: i64) -> bool {
-        if self.snoozed.remove(&mmsi).is_none() {
+        let Some(z) = self.snoozed.remove(&mmsi) else {
             return false;
-        }
+        };
         let id = AlarmId::Dangerous(mmsi);
+        let reference = self
+            .get(&id)
+            .and_then(|a| self.reference_cpa(&id, now_ms, a.cpa_nm));
         if let Some(a) = self.list.iter_mut().find(|a| a.id == id)
             && matches!(a.state, AlarmState::Snoozed { .. })
         {
+            let kept = z.before == Some(AlarmState::ActiveAcknowledged) && a.acked_cpa_nm.is_some();
+            if !kept {
+                a.acked_cpa_nm = reference;
+            }
             a.state = AlarmState::ActiveAcknowledged;
             let (s, t) = (Some(a.state), a.text.clone());
             let why = Some("snooze cancelled".to_string());
@@ -789,6 +911,7 @@ impl Alarms {
         }
         self.held.retain(|id, _| id.mmsi() != Some(mmsi));
         self.snoozed.remove(&mmsi);
+        self.cpa_seen.remove(&mmsi);
     }
 
     /// Drop every alarm about a station that was never a target (our own
@@ -806,6 +929,7 @@ impl Alarms {
         self.list.retain(|a| a.id.mmsi() != Some(mmsi));
         self.held.retain(|id, _| id.mmsi() != Some(mmsi));
         self.snoozed.remove(&mmsi);
+        self.cpa_seen.remove(&mmsi);
     }
 }
 
@@ -1084,6 +1208,55 @@ mod tests {
         assert!(a.cancel_snooze(4, 710_000));
         assert_eq!(a.get(&id).unwrap().state, AlarmState::ActiveAcknowledged);
         assert!(!a.cancel_snooze(4, 720_000), "nothing left to cancel");
+    }
+
+    #[test]
+    fn a_cancelled_snooze_leaves_an_acknowledgement_that_holds() {
+        let mut a = Alarms::new(300_000, 60_000);
+        let id = AlarmId::Dangerous(6);
+        // Unacknowledged when snoozed: acknowledged on cancelling, against
+        // the CPA then (0.8 NM), not against nothing — 0.65 NM is no news.
+        a.raise_dangerous(id.clone(), 0, "d".into(), Some((0.8, 8.0)), WORSE);
+        a.snooze(6, 1_000, 601_000);
+        assert!(a.cancel_snooze(6, 2_000));
+        assert_eq!(a.get(&id).unwrap().state, AlarmState::ActiveAcknowledged);
+        assert!(!a.raise_dangerous(id.clone(), 2_500, "d".into(), Some((0.65, 7.9)), WORSE));
+        assert_eq!(a.get(&id).unwrap().state, AlarmState::ActiveAcknowledged);
+        // Acknowledged so at 0.8 NM, snoozed at 0.65 NM and cancelled:
+        // still judged against 0.8 NM, so 0.55 NM alarms again.
+        a.snooze(6, 4_000, 604_000);
+        assert!(a.cancel_snooze(6, 5_000));
+        assert_eq!(a.get(&id).unwrap().acked_cpa_nm, Some(0.8));
+        assert!(a.raise_dangerous(id.clone(), 7_000, "d".into(), Some((0.55, 7.9)), WORSE));
+        assert_eq!(a.get(&id).unwrap().state, AlarmState::ActiveUnacknowledged);
+    }
+
+    #[test]
+    fn acknowledgement_is_judged_against_the_lowest_cpa_of_the_window() {
+        let mut a = Alarms::new(300_000, 60_000);
+        let id = AlarmId::Dangerous(7);
+        // 0.3 NM two minutes ago is out of the window; the swing between
+        // 0.6 and 0.9 NM of the last 90 s is in it.
+        a.note_cpa(7, 0, (0.3, 10.0));
+        for s in 30..=120 {
+            let cpa = if (s / 10) % 2 == 0 { 0.6 } else { 0.9 };
+            a.note_cpa(7, s * 1000, (cpa, 10.0));
+        }
+        a.raise_dangerous(id.clone(), 120_000, "d".into(), Some((0.9, 8.0)), WORSE);
+        assert!(a.acknowledge(&id, 120_000));
+        assert_eq!(a.get(&id).unwrap().acked_cpa_nm, Some(0.6));
+        // The bottom of the swing: no news.
+        assert!(!a.raise_dangerous(id.clone(), 130_000, "d".into(), Some((0.6, 7.8)), WORSE));
+        assert_eq!(a.get(&id).unwrap().state, AlarmState::ActiveAcknowledged);
+        // More than the band below the lowest seen: unacknowledged.
+        assert!(a.raise_dangerous(id.clone(), 131_000, "d".into(), Some((0.39, 7.8)), WORSE));
+        assert_eq!(a.get(&id).unwrap().state, AlarmState::ActiveUnacknowledged);
+        // A snooze is judged the same way.
+        a.snooze(7, 132_000, 732_000);
+        assert_eq!(a.snooze_of(7).and_then(|z| z.cpa).map(|c| c.0), Some(0.39));
+        // The history of a forgotten target goes with it.
+        a.forget_target(7, 140_000);
+        assert!(a.lowest_seen(7, 140_000).is_none());
     }
 
     #[test]

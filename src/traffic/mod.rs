@@ -684,6 +684,16 @@ impl Traffic {
             });
             self.alarms.rectify(&AlarmId::Dangerous(mmsi), now_ms);
         }
+        // The recent CPAs under the limit: an acknowledgement or snooze is
+        // judged against the lowest of them, not the one of the moment
+        // (own or target yaw swings the CPA; docs/alerts.md).
+        if judged
+            && let Some(c) = t.cpa
+            && c.cpa_nm < cfg.cpa_limit_nm
+            && c.tcpa_min > 0.0
+        {
+            self.alarms.note_cpa(mmsi, now_ms, (c.cpa_nm, c.tcpa_min));
+        }
         if t.dangerous && cfg.dangerous {
             let who = label(mmsi, t.name());
             let c = t.cpa.map(|c| (c.cpa_nm, c.tcpa_min));
