@@ -1367,3 +1367,86 @@ fn an_rta_answering_our_eta_is_shown_under_the_alarm_bar_until_read() {
     press(&mut app, KeyCode::Esc);
     assert!(!render(&app, 120, 40).contains("RTA 08:35Z"));
 }
+
+// --- Small and narrow terminals ------------------------------------------
+
+/// The demo at 250 s: the SART, the dangerous NORDIC STAR and the lost
+/// KAROLINA all unacknowledged.
+fn demo_with_alarms() -> App {
+    let app = demo_app(250);
+    let unacked = app
+        .engine
+        .traffic
+        .alarms
+        .ranked()
+        .iter()
+        .filter(|a| a.unacknowledged())
+        .count();
+    assert!(unacked >= 2, "{unacked}");
+    app
+}
+
+#[test]
+fn on_a_short_terminal_the_alarms_stay_on_screen() {
+    let app = demo_with_alarms();
+    for (w, h) in [(80, 14), (50, 12), (80, 10), (60, 8)] {
+        let screen = render(&app, w, h);
+        for text in ["AIS-SART 970111222", "Dangerous target 230123000"] {
+            assert!(
+                screen
+                    .lines()
+                    .any(|l| l.contains(text) && l.contains("UNACK")),
+                "{w}x{h}: no alarm line with {text:?}:\n{screen}"
+            );
+        }
+    }
+    // With one alarm the list keeps its rows below it.
+    let screen = render(&demo_app(60), 80, 14);
+    assert!(screen.contains("NORDIC STAR: CPA 0.23 NM"), "{screen}");
+    assert!(screen.contains("SEA BREEZE"), "{screen}");
+}
+
+/// Whether `line` stops inside a number: a digit (or a sign or point
+/// before one) as its last character, with the number cut off.
+fn ends_inside_a_number(line: &str) -> bool {
+    let l = line.trim_matches('"').trim_end();
+    let last = l.split_whitespace().last().unwrap_or("");
+    last.chars().any(|c| c.is_ascii_digit()) && !last.ends_with('…') && !l.ends_with("active")
+}
+
+#[test]
+fn a_narrow_alarm_bar_never_cuts_a_number() {
+    for secs in [60, 250] {
+        let app = demo_app(secs);
+        for w in [50, 56, 60, 64, 70, 75] {
+            let screen = render(&app, w, 30);
+            let lines: Vec<&str> = screen.lines().collect();
+            // The alarm bar: the lines above its rule.
+            let rule = lines
+                .iter()
+                .position(|l| l.trim_matches('"').starts_with('─'))
+                .unwrap_or_else(|| panic!("no rule:\n{screen}"));
+            let line = lines[..rule]
+                .iter()
+                .find(|l| l.contains("Dangerous target 230123000"))
+                .unwrap_or_else(|| panic!("{w}: no alarm line:\n{screen}"));
+            // CPA 0.23 whole, or not at all.
+            let cpa = line.find("CPA").map(|i| &line[i..]);
+            if let Some(cpa) = cpa {
+                assert!(cpa.starts_with("CPA 0.23 NM"), "{w}: {line}");
+            }
+            if let Some(t) = line.find("TCPA").map(|i| &line[i..]) {
+                assert!(t.contains(" min"), "{w}: {line}");
+            }
+            for l in &lines[..rule] {
+                let l = l.trim_matches('"').trim_end();
+                if l.contains("UNACK") || l.contains("CAUTION") {
+                    assert!(
+                        !ends_inside_a_number(l) || l.ends_with(" 0.23 NM"),
+                        "{w}: {l}"
+                    );
+                }
+            }
+        }
+    }
+}
