@@ -1450,3 +1450,41 @@ fn a_narrow_alarm_bar_never_cuts_a_number() {
         }
     }
 }
+
+#[test]
+fn at_80_columns_every_alarm_class_switched_off_is_flagged_whole() {
+    let mut config = Config::default();
+    config.alarms.lost = false;
+    config.alarms.sleeping_targets = false;
+    config.alarms.own_alongside_max_sog_kn = 1.0;
+    let mut sink = Vec::new();
+    let app = build_app(&config, &Source::Demo, AlarmLog::open(None, &mut sink)).unwrap();
+    let screen = render(&app, 80, 24);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("ALARMS OFF"))
+        .unwrap_or_else(|| panic!("no flag:\n{screen}"));
+    assert!(line.contains("ALARMS OFF (3): lost"), "{line}");
+    // Every name shown is whole, and the ones left out are counted.
+    let flag = &line[line.find("ALARMS OFF (3): ").unwrap() + 16..];
+    let mut shown = 0;
+    for part in flag.trim_end_matches(['"', ' ']).split(", ") {
+        let name = part.split(" +").next().unwrap().trim();
+        assert!(
+            ["lost", "cpa_for_sleeping", "cpa_when_alongside"].contains(&name),
+            "cut: {name:?} in {line}"
+        );
+        shown += 1;
+        if let Some(n) = part.split(" +").nth(1) {
+            let n: usize = n.split_whitespace().next().unwrap().parse().unwrap();
+            shown += n;
+        }
+    }
+    assert_eq!(shown, 3, "{line}");
+    // Wide enough: every name, as before.
+    let screen = render(&app, 140, 44);
+    assert!(
+        screen.contains("ALARMS OFF: lost, cpa_for_sleeping, cpa_when_alongside"),
+        "{screen}"
+    );
+}
