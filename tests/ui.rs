@@ -1488,3 +1488,89 @@ fn at_80_columns_every_alarm_class_switched_off_is_flagged_whole() {
         "{screen}"
     );
 }
+
+#[test]
+fn at_100_columns_the_target_list_keeps_names_numbers_and_states_whole() {
+    for secs in [60, 250] {
+        let app = demo_app(secs);
+        let screen = render(&app, 100, 30);
+        // The list is the right-hand box.
+        let rows: Vec<String> = screen
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim_matches('"');
+                let i = l.find("││").or_else(|| l.find("┐┌"))?;
+                Some(l[i + 3 * 2..].trim_end_matches('│').to_string())
+            })
+            .collect();
+        let list = rows.join("\n");
+        assert!(list.contains("FEHMARNBELT E"), "{list}");
+        if secs == 60 {
+            assert!(list.contains("FEHMARN FERRY"), "{list}");
+        }
+        // `\d{3}\.\d`
+        let cog = |c: &str| {
+            let b = c.as_bytes();
+            b.len() == 5 && b[3] == b'.' && [0, 1, 2, 4].iter().all(|&i| b[i].is_ascii_digit())
+        };
+        let header = &rows[1];
+        let cols: Vec<&str> = header.split_whitespace().collect();
+        assert!(
+            cols.iter().all(|c| [
+                "NAME/MMSI",
+                "NAME",
+                "TYPE",
+                "BRG°",
+                "RNG",
+                "CPA",
+                "TCPA",
+                "SOG",
+                "COG°",
+                "STATE"
+            ]
+            .contains(c)),
+            "{header}"
+        );
+        for row in &rows[2..] {
+            let words: Vec<&str> = row.split_whitespace().collect();
+            let Some(state) = words.last() else { continue };
+            assert!(
+                [
+                    "act", "sleep", "DANG", "DANG z", "LOST", "SART", "TEST", "sel", "z"
+                ]
+                .contains(state),
+                "cut state {state:?}: {row}"
+            );
+            if cols.contains(&"COG°") {
+                // COG is the last number before the state.
+                let nums: Vec<&&str> = words
+                    .iter()
+                    .filter(|w| {
+                        w.chars()
+                            .next()
+                            .is_some_and(|c| c.is_ascii_digit() || c == '-')
+                    })
+                    .collect();
+                if let Some(c) = nums.last()
+                    && **c != "---"
+                    && c.contains('.')
+                {
+                    assert!(cog(c), "cut COG {c:?}: {row}");
+                }
+            }
+            for w in &words {
+                // No number cut at its point: "300." or "0.2" for 0.23.
+                assert!(!w.ends_with('.'), "cut number {w:?}: {row}");
+            }
+        }
+        // Every CPA shown is whole, with its two decimals.
+        for t in app.list() {
+            if let Some(c) = t.shown_cpa(app.now_ms())
+                && cols.contains(&"CPA")
+            {
+                let v = format!("{:.2}", c.cpa_nm);
+                assert!(list.contains(&v), "CPA {v} missing: {list}");
+            }
+        }
+    }
+}
