@@ -1367,3 +1367,210 @@ fn an_rta_answering_our_eta_is_shown_under_the_alarm_bar_until_read() {
     press(&mut app, KeyCode::Esc);
     assert!(!render(&app, 120, 40).contains("RTA 08:35Z"));
 }
+
+// --- Small and narrow terminals ------------------------------------------
+
+/// The demo at 250 s: the SART, the dangerous NORDIC STAR and the lost
+/// KAROLINA all unacknowledged.
+fn demo_with_alarms() -> App {
+    let app = demo_app(250);
+    let unacked = app
+        .engine
+        .traffic
+        .alarms
+        .ranked()
+        .iter()
+        .filter(|a| a.unacknowledged())
+        .count();
+    assert!(unacked >= 2, "{unacked}");
+    app
+}
+
+#[test]
+fn on_a_short_terminal_the_alarms_stay_on_screen() {
+    let app = demo_with_alarms();
+    for (w, h) in [(80, 14), (50, 12), (80, 10), (60, 8)] {
+        let screen = render(&app, w, h);
+        for text in ["AIS-SART 970111222", "Dangerous target 230123000"] {
+            assert!(
+                screen
+                    .lines()
+                    .any(|l| l.contains(text) && l.contains("UNACK")),
+                "{w}x{h}: no alarm line with {text:?}:\n{screen}"
+            );
+        }
+    }
+    // With one alarm the list keeps its rows below it.
+    let screen = render(&demo_app(60), 80, 14);
+    assert!(screen.contains("NORDIC STAR: CPA 0.23 NM"), "{screen}");
+    assert!(screen.contains("SEA BREEZE"), "{screen}");
+}
+
+/// Whether `line` stops inside a number: a digit (or a sign or point
+/// before one) as its last character, with the number cut off.
+fn ends_inside_a_number(line: &str) -> bool {
+    let l = line.trim_matches('"').trim_end();
+    let last = l.split_whitespace().last().unwrap_or("");
+    last.chars().any(|c| c.is_ascii_digit()) && !last.ends_with('…') && !l.ends_with("active")
+}
+
+#[test]
+fn a_narrow_alarm_bar_never_cuts_a_number() {
+    for secs in [60, 250] {
+        let app = demo_app(secs);
+        for w in [50, 56, 60, 64, 70, 75] {
+            let screen = render(&app, w, 30);
+            let lines: Vec<&str> = screen.lines().collect();
+            // The alarm bar: the lines above its rule.
+            let rule = lines
+                .iter()
+                .position(|l| l.trim_matches('"').starts_with('─'))
+                .unwrap_or_else(|| panic!("no rule:\n{screen}"));
+            let line = lines[..rule]
+                .iter()
+                .find(|l| l.contains("Dangerous target 230123000"))
+                .unwrap_or_else(|| panic!("{w}: no alarm line:\n{screen}"));
+            // CPA 0.23 whole, or not at all.
+            let cpa = line.find("CPA").map(|i| &line[i..]);
+            if let Some(cpa) = cpa {
+                assert!(cpa.starts_with("CPA 0.23 NM"), "{w}: {line}");
+            }
+            if let Some(t) = line.find("TCPA").map(|i| &line[i..]) {
+                assert!(t.contains(" min"), "{w}: {line}");
+            }
+            for l in &lines[..rule] {
+                let l = l.trim_matches('"').trim_end();
+                if l.contains("UNACK") || l.contains("CAUTION") {
+                    assert!(
+                        !ends_inside_a_number(l) || l.ends_with(" 0.23 NM"),
+                        "{w}: {l}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn at_80_columns_every_alarm_class_switched_off_is_flagged_whole() {
+    let mut config = Config::default();
+    config.alarms.lost = false;
+    config.alarms.sleeping_targets = false;
+    config.alarms.own_alongside_max_sog_kn = 1.0;
+    let mut sink = Vec::new();
+    let app = build_app(&config, &Source::Demo, AlarmLog::open(None, &mut sink)).unwrap();
+    let screen = render(&app, 80, 24);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("ALARMS OFF"))
+        .unwrap_or_else(|| panic!("no flag:\n{screen}"));
+    assert!(line.contains("ALARMS OFF (3): lost"), "{line}");
+    // Every name shown is whole, and the ones left out are counted.
+    let flag = &line[line.find("ALARMS OFF (3): ").unwrap() + 16..];
+    let mut shown = 0;
+    for part in flag.trim_end_matches(['"', ' ']).split(", ") {
+        let name = part.split(" +").next().unwrap().trim();
+        assert!(
+            ["lost", "cpa_for_sleeping", "cpa_when_alongside"].contains(&name),
+            "cut: {name:?} in {line}"
+        );
+        shown += 1;
+        if let Some(n) = part.split(" +").nth(1) {
+            let n: usize = n.split_whitespace().next().unwrap().parse().unwrap();
+            shown += n;
+        }
+    }
+    assert_eq!(shown, 3, "{line}");
+    // Wide enough: every name, as before.
+    let screen = render(&app, 140, 44);
+    assert!(
+        screen.contains("ALARMS OFF: lost, cpa_for_sleeping, cpa_when_alongside"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn at_100_columns_the_target_list_keeps_names_numbers_and_states_whole() {
+    for secs in [60, 250] {
+        let app = demo_app(secs);
+        let screen = render(&app, 100, 30);
+        // The list is the right-hand box.
+        let rows: Vec<String> = screen
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim_matches('"');
+                let i = l.find("││").or_else(|| l.find("┐┌"))?;
+                Some(l[i + 3 * 2..].trim_end_matches('│').to_string())
+            })
+            .collect();
+        let list = rows.join("\n");
+        assert!(list.contains("FEHMARNBELT E"), "{list}");
+        if secs == 60 {
+            assert!(list.contains("FEHMARN FERRY"), "{list}");
+        }
+        // `\d{3}\.\d`
+        let cog = |c: &str| {
+            let b = c.as_bytes();
+            b.len() == 5 && b[3] == b'.' && [0, 1, 2, 4].iter().all(|&i| b[i].is_ascii_digit())
+        };
+        let header = &rows[1];
+        let cols: Vec<&str> = header.split_whitespace().collect();
+        assert!(
+            cols.iter().all(|c| [
+                "NAME/MMSI",
+                "NAME",
+                "TYPE",
+                "BRG°",
+                "RNG",
+                "CPA",
+                "TCPA",
+                "SOG",
+                "COG°",
+                "STATE"
+            ]
+            .contains(c)),
+            "{header}"
+        );
+        for row in &rows[2..] {
+            let words: Vec<&str> = row.split_whitespace().collect();
+            let Some(state) = words.last() else { continue };
+            assert!(
+                [
+                    "act", "sleep", "DANG", "DANG z", "LOST", "SART", "TEST", "sel", "z"
+                ]
+                .contains(state),
+                "cut state {state:?}: {row}"
+            );
+            if cols.contains(&"COG°") {
+                // COG is the last number before the state.
+                let nums: Vec<&&str> = words
+                    .iter()
+                    .filter(|w| {
+                        w.chars()
+                            .next()
+                            .is_some_and(|c| c.is_ascii_digit() || c == '-')
+                    })
+                    .collect();
+                if let Some(c) = nums.last()
+                    && **c != "---"
+                    && c.contains('.')
+                {
+                    assert!(cog(c), "cut COG {c:?}: {row}");
+                }
+            }
+            for w in &words {
+                // No number cut at its point: "300." or "0.2" for 0.23.
+                assert!(!w.ends_with('.'), "cut number {w:?}: {row}");
+            }
+        }
+        // Every CPA shown is whole, with its two decimals.
+        for t in app.list() {
+            if let Some(c) = t.shown_cpa(app.now_ms())
+                && cols.contains(&"CPA")
+            {
+                let v = format!("{:.2}", c.cpa_nm);
+                assert!(list.contains(&v), "CPA {v} missing: {list}");
+            }
+        }
+    }
+}

@@ -21,18 +21,94 @@ fn is_snoozed(a: &Alarm) -> bool {
     matches!(a.state, AlarmState::Snoozed { .. })
 }
 
-/// Lines the bar needs (without its border): the alarm rows (at least
-/// one, "no alarms"), and a line for snoozed alarms when there are any.
-pub fn height(app: &App) -> u16 {
+/// Lines the bar needs at `width` columns (without its border): the alarm
+/// rows (at least one, "no alarms"; two for an alarm too long for one
+/// line), and a line for snoozed alarms and for the newest unread message
+/// when there are any.
+pub fn height(app: &App, width: u16) -> u16 {
     let alarms = app.engine.traffic.alarms.ranked();
     let snoozed = alarms.iter().filter(|a| is_snoozed(a)).count();
-    let active = alarms.len() - snoozed;
-    let rows = if active == 0 && snoozed > 0 {
+    let active: Vec<&Alarm> = alarms.iter().copied().filter(|a| !is_snoozed(a)).collect();
+    let rows = if active.is_empty() && snoozed > 0 {
         0
     } else {
-        active.clamp(1, MAX_ROWS)
+        active.len().clamp(1, MAX_ROWS)
     };
-    (rows + usize::from(snoozed > 0) + usize::from(app.unread_message().is_some())) as u16
+    let wraps: usize = active
+        .iter()
+        .take(rows)
+        .map(|a| row_lines(a, app, usize::from(width)) - 1)
+        .sum();
+    (rows + wraps + usize::from(snoozed > 0) + usize::from(app.unread_message().is_some())) as u16
+}
+
+/// Lines the bar must keep however short the screen (without its
+/// border): the rows of every active alarm not yet acknowledged (they
+/// rank first), at least one line, at most [`height`].
+pub fn essential_height(app: &App, width: u16) -> u16 {
+    let alarms = app.engine.traffic.alarms.ranked();
+    let unacked: Vec<&Alarm> = alarms
+        .iter()
+        .copied()
+        .filter(|a| !is_snoozed(a) && a.unacknowledged())
+        .take(MAX_ROWS)
+        .collect();
+    let lines: usize = unacked
+        .iter()
+        .map(|a| row_lines(a, app, usize::from(width)))
+        .sum();
+    (lines.max(1) as u16).min(height(app, width).max(1))
+}
+
+/// `text` cut to `room` columns without cutting a word, a number or a
+/// figure from its label and unit ("CPA 0.23 NM" goes whole or not at
+/// all): whole trailing words are dropped and "…" ends what is left.
+pub fn fit_words(text: &str, room: usize) -> String {
+    let width = |s: &str| Span::raw(s).width();
+    if width(text) <= room {
+        return text.to_string();
+    }
+    const UNITS: [&str; 6] = ["NM", "min", "s", "kn", "m", "°"];
+    const LABELS: [&str; 6] = ["CPA", "TCPA", "SOG", "COG", "BRG", "RNG"];
+    let mut groups: Vec<String> = Vec::new();
+    let mut label_open = false;
+    for w in text.split_whitespace() {
+        let after_number = groups
+            .last()
+            .is_some_and(|g| g.ends_with(|c: char| c.is_ascii_digit()));
+        match groups.last_mut() {
+            Some(g) if label_open || (after_number && UNITS.contains(&w)) => {
+                g.push(' ');
+                g.push_str(w);
+                label_open = false;
+            }
+            _ => {
+                groups.push(w.to_string());
+                label_open = LABELS.contains(&w);
+            }
+        }
+    }
+    let mut out = String::new();
+    for g in &groups {
+        let next = if out.is_empty() {
+            g.clone()
+        } else {
+            format!("{out} {g}")
+        };
+        if width(&next) + 2 > room {
+            break;
+        }
+        out = next;
+    }
+    if out.is_empty() {
+        if room == 0 {
+            String::new()
+        } else {
+            "…".to_string()
+        }
+    } else {
+        format!("{out} …")
+    }
 }
 
 /// "✉ from NORDIC STAR (230123000) to us 21:05Z: ALTERING COURSE…": the
@@ -98,9 +174,35 @@ fn message_line<'a>(app: &App, th: &Theme, width: usize) -> Option<Line<'a>> {
 pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let all = app.engine.traffic.alarms.ranked();
     let (snoozed, alarms): (Vec<&Alarm>, Vec<&Alarm>) = all.iter().partition(|a| is_snoozed(a));
-    let message = message_line(app, th, area.width as usize);
-    let extra = usize::from(!snoozed.is_empty()) + usize::from(message.is_some());
-    let rows = (area.height.saturating_sub(1) as usize).saturating_sub(extra);
+    let width = area.width as usize;
+    let message = message_line(app, th, width);
+    // The bottom rule only where a line is left for it. The alarm rows
+    // come first: on a short screen the snoozed line and the message go
+    // before any of them (the log has them all).
+    let border = area.height >= 2;
+    let avail = area.height.saturating_sub(u16::from(border)) as usize;
+    let wanted = if alarms.is_empty() && !snoozed.is_empty() {
+        0
+    } else {
+        alarms.len().clamp(1, MAX_ROWS)
+    };
+    // First a row for each alarm not yet acknowledged (they rank first),
+    // then the second lines of theirs too long for one, then rows for the
+    // others.
+    let unacked = alarms
+        .iter()
+        .take_while(|a| a.unacknowledged())
+        .count()
+        .min(MAX_ROWS)
+        .min(avail);
+    let their_wraps: usize = alarms[..unacked]
+        .iter()
+        .map(|a| row_lines(a, app, width) - 1)
+        .sum();
+    let rows = unacked
+        + wanted
+            .saturating_sub(unacked)
+            .min(avail.saturating_sub(unacked + their_wraps));
     let mut lines = Vec::new();
     if all.is_empty() {
         lines.push(Line::from(Span::styled(" no alarms", th.dim())));
@@ -119,72 +221,15 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     // On a narrow terminal (a laptop's 80 columns) the columns are not
     // padded, so the CPA and TCPA of a named ship still fit.
     let narrow = area.width < 100;
-    for a in shown {
-        let (tag, style) = match a.state {
-            AlarmState::ActiveUnacknowledged => ("UNACK".to_string(), th.danger()),
-            AlarmState::ActiveSilenced { until_ms } => {
-                (format!("silenced {}", left(until_ms, now)), th.warn())
-            }
-            AlarmState::ActiveAcknowledged => ("ack".to_string(), th.warn()),
-            AlarmState::RectifiedUnacknowledged => ("cleared".to_string(), th.dim()),
-            AlarmState::Snoozed { until_ms } => {
-                (format!("snoozed {}", left(until_ms, now)), th.warn())
-            }
-        };
-        let style = match (a.priority, a.state) {
-            (_, AlarmState::RectifiedUnacknowledged) => style,
-            (Priority::Alarm, _) => th.danger(),
-            (Priority::Warning, _) => th.warn(),
-            (Priority::Caution, _) => th.accent(),
-        };
-        let unacked = a.unacknowledged();
-        // A caution needs no acknowledgement: no state word.
-        let tag = if a.priority == Priority::Caution {
-            String::new()
-        } else {
-            tag
-        };
-        let is_chosen = chosen.as_ref() == Some(&a.id);
-        let mark_style = if unacked || is_chosen {
-            style.add_modifier(Modifier::REVERSED)
-        } else {
-            style
-        };
-        let mark = match (is_chosen, unacked) {
-            (true, _) => "▶",
-            (false, true) => "!",
-            (false, false) => " ",
-        };
-        lines.push(Line::from(vec![
-            Span::styled(
-                if narrow {
-                    format!("{mark}{} {}", a.priority.symbol(), a.priority.word())
-                } else {
-                    format!("{mark}{} {:<7}", a.priority.symbol(), a.priority.word())
-                },
-                mark_style,
-            ),
-            Span::styled(
-                if narrow {
-                    format!(" {tag} ")
-                } else {
-                    format!(" {tag:<8} ")
-                },
-                style,
-            ),
-            Span::styled(super::format::sanitize(&figures(a)), style),
-        ]));
-    }
-    if alarms.len() > rows
-        && rows > 0
-        && let Some(last) = lines.last_mut()
-    {
+    // "(+2 more, 1 unacknowledged, L for the log)" on the last row when
+    // some alarms have no row; shortened to "(+2 more)" on a narrow line.
+    let hidden = &alarms[rows.min(alarms.len())..];
+    let more = if alarms.len() > rows && rows > 0 {
         let key = app
             .keymap
             .key_of(crate::app::console::Action::ToggleAlarmLog);
-        let hidden = &alarms[rows.min(alarms.len())..];
         let waiting = hidden.iter().filter(|a| a.unacknowledged()).count();
-        let more = if waiting > 0 {
+        let long = if waiting > 0 {
             format!(
                 "   (+{} more, {waiting} unacknowledged, {key} for the log)",
                 hidden.len()
@@ -192,9 +237,72 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         } else {
             format!("   (+{} more, {key} for the log)", hidden.len())
         };
-        last.spans.push(Span::styled(more, th.dim()));
+        Some((long, format!(" (+{} more)", hidden.len())))
+    } else {
+        None
+    };
+    let n_shown = shown.len();
+    let mut spare = avail.saturating_sub(rows);
+    for (i, a) in shown.into_iter().enumerate() {
+        let style = style_of(a, th);
+        let is_chosen = chosen.as_ref() == Some(&a.id);
+        let mark_style = if a.unacknowledged() || is_chosen {
+            style.add_modifier(Modifier::REVERSED)
+        } else {
+            style
+        };
+        let (head, tag) = lead_text(a, chosen.as_ref(), now, narrow);
+        let head = Span::styled(head, mark_style);
+        let tag = Span::styled(tag, style);
+        let text = super::format::sanitize(&figures(a));
+        let lead = head.width() + tag.width();
+        // What does not fit is dropped word by word, never cut inside a
+        // number; the hidden alarms' count stays on the last row.
+        let tail = match &more {
+            Some((long, short)) if i + 1 == n_shown => {
+                let w = |s: &str| Span::raw(s).width();
+                if lead + w(&text) + w(long) <= width {
+                    long.clone()
+                } else {
+                    short.clone()
+                }
+            }
+            _ => String::new(),
+        };
+        let tail_w = Span::raw(tail.as_str()).width();
+        // Too long for one line: the figures on a second, indented, while
+        // the bar has a line to spare (the first alarms first).
+        if spare > 0
+            && lead + Span::raw(text.as_str()).width() > width
+            && let Some((subject, rest)) = split_row(&text, width.saturating_sub(lead))
+        {
+            spare -= 1;
+            lines.push(Line::from(vec![
+                head,
+                tag,
+                Span::styled(fit_words(&subject, width.saturating_sub(lead)), style),
+            ]));
+            let room = width.saturating_sub(WRAP_INDENT.len() + tail_w);
+            let mut spans = vec![
+                Span::raw(WRAP_INDENT),
+                Span::styled(fit_words(&rest, room), style),
+            ];
+            if !tail.is_empty() {
+                spans.push(Span::styled(tail, th.dim()));
+            }
+            lines.push(Line::from(spans));
+            continue;
+        }
+        let room = width.saturating_sub(lead + tail_w);
+        let mut spans = vec![head, tag, Span::styled(fit_words(&text, room), style)];
+        if !tail.is_empty() {
+            spans.push(Span::styled(tail, th.dim()));
+        }
+        lines.push(Line::from(spans));
     }
-    if !snoozed.is_empty() {
+    let show_snoozed = !snoozed.is_empty() && spare > 0;
+    let message = message.filter(|_| spare > usize::from(show_snoozed));
+    if show_snoozed {
         let is_chosen = chosen
             .as_ref()
             .is_some_and(|c| snoozed.iter().any(|a| &a.id == c));
@@ -213,20 +321,108 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
                 format!("{} · {} left", figures(a), left(until, now))
             })
             .collect();
+        let head = format!(" {mark} {} snoozed: ", snoozed.len());
+        let room = width.saturating_sub(Span::raw(head.as_str()).width());
+        let each = super::format::sanitize(&each.join(" | "));
         lines.push(Line::from(Span::styled(
-            super::format::sanitize(&format!(
-                " {mark} {} snoozed: {}",
-                snoozed.len(),
-                each.join(" | ")
-            )),
+            format!("{head}{}", fit_words(&each, room)),
             style,
         )));
     }
     lines.extend(message);
     let block = Block::default()
-        .borders(Borders::BOTTOM)
+        .borders(if border {
+            Borders::BOTTOM
+        } else {
+            Borders::NONE
+        })
         .border_style(th.dim());
     f.render_widget(Paragraph::new(lines).block(block).style(th.base()), area);
+}
+
+/// The second line of an alarm too long for one is indented this much.
+const WRAP_INDENT: &str = "    ";
+
+/// An alarm's colour: by priority; a cleared one dimmed.
+fn style_of(a: &Alarm, th: &Theme) -> ratatui::style::Style {
+    match (a.priority, a.state) {
+        (_, AlarmState::RectifiedUnacknowledged) => th.dim(),
+        (Priority::Alarm, _) => th.danger(),
+        (Priority::Warning, _) => th.warn(),
+        (Priority::Caution, _) => th.accent(),
+    }
+}
+
+/// An alarm row's lead: "!▲ ALARM" (the mark: "!" not acknowledged, "▶"
+/// chosen) and " UNACK " (its state; none for a caution, which needs no
+/// acknowledgement). Padded to columns on a wide screen.
+fn lead_text(a: &Alarm, chosen: Option<&AlarmId>, now: i64, narrow: bool) -> (String, String) {
+    let tag = match a.state {
+        _ if a.priority == Priority::Caution => String::new(),
+        AlarmState::ActiveUnacknowledged => "UNACK".to_string(),
+        AlarmState::ActiveSilenced { until_ms } => format!("silenced {}", left(until_ms, now)),
+        AlarmState::ActiveAcknowledged => "ack".to_string(),
+        AlarmState::RectifiedUnacknowledged => "cleared".to_string(),
+        AlarmState::Snoozed { until_ms } => format!("snoozed {}", left(until_ms, now)),
+    };
+    let mark = match (chosen == Some(&a.id), a.unacknowledged()) {
+        (true, _) => "▶",
+        (false, true) => "!",
+        (false, false) => " ",
+    };
+    if narrow {
+        (
+            format!("{mark}{} {}", a.priority.symbol(), a.priority.word()),
+            format!(" {tag} "),
+        )
+    } else {
+        (
+            format!("{mark}{} {:<7}", a.priority.symbol(), a.priority.word()),
+            format!(" {tag:<8} "),
+        )
+    }
+}
+
+/// Lines an alarm's row takes at `width` columns when it may wrap: two
+/// when its text does not fit beside its lead, else one.
+fn row_lines(a: &Alarm, app: &App, width: usize) -> usize {
+    let (head, tag) = lead_text(a, app.chosen_alarm().as_ref(), app.now_ms(), width < 100);
+    let lead = Span::raw(head).width() + Span::raw(tag).width();
+    let text = super::format::sanitize(&figures(a));
+    if lead + Span::raw(text.as_str()).width() > width
+        && split_row(&text, width.saturating_sub(lead)).is_some()
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// A row's text in two: the subject ("Dangerous target 230123000 NORDIC
+/// STAR:") and its figures ("CPA 0.23 NM TCPA 8.4 min"); without a colon,
+/// the words that fit in `room` and the rest. None when nothing is left
+/// for a second line.
+fn split_row(text: &str, room: usize) -> Option<(String, String)> {
+    if let Some(i) = text.find(": ") {
+        let (a, b) = (&text[..=i], text[i + 2..].trim());
+        return (!b.is_empty()).then(|| (a.to_string(), b.to_string()));
+    }
+    let mut first = String::new();
+    let mut words = text.split_whitespace().peekable();
+    while let Some(w) = words.peek() {
+        let next = if first.is_empty() {
+            w.to_string()
+        } else {
+            format!("{first} {w}")
+        };
+        if Span::raw(next.as_str()).width() > room {
+            break;
+        }
+        first = next;
+        words.next();
+    }
+    let rest: Vec<&str> = words.collect();
+    (!first.is_empty() && !rest.is_empty()).then(|| (first, rest.join(" ")))
 }
 
 /// "244123456 NAME: CPA 0.23 NM TCPA 8.1 min": dangerous targets show the
@@ -247,5 +443,40 @@ pub fn left(until_ms: i64, now_ms: i64) -> String {
         format!("{s} s")
     } else {
         format!("{} min {:02} s", s / 60, s % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fit_words, split_row};
+
+    #[test]
+    fn a_line_too_long_loses_whole_figures_never_part_of_a_number() {
+        let t = "Dangerous target 230123000 NORDIC STAR: CPA 0.23 NM TCPA 11.6 min";
+        assert_eq!(fit_words(t, 80), t);
+        assert_eq!(
+            fit_words(t, 60),
+            "Dangerous target 230123000 NORDIC STAR: CPA 0.23 NM …"
+        );
+        // "CPA 0.23 NM" goes whole or not at all.
+        for room in 0..t.len() {
+            let f = fit_words(t, room);
+            assert!(f.chars().count() <= room, "{room}: {f}");
+            assert!(!f.contains("CPA 0") || f.contains("CPA 0.23 NM"), "{f}");
+            assert!(!f.contains("TCPA 1") || f.contains("TCPA 11.6 min"), "{f}");
+        }
+    }
+
+    #[test]
+    fn a_row_splits_after_its_subject() {
+        assert_eq!(
+            split_row("Dangerous target 1 X: CPA 0.23 NM", 10),
+            Some(("Dangerous target 1 X:".into(), "CPA 0.23 NM".into()))
+        );
+        assert_eq!(
+            split_row("Lost target 261000777 KAROLINA", 12),
+            Some(("Lost target".into(), "261000777 KAROLINA".into()))
+        );
+        assert_eq!(split_row("short", 12), None);
     }
 }

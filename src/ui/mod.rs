@@ -38,17 +38,8 @@ pub fn draw(f: &mut Frame, app: &App) {
     let th = Theme::of(app.view.palette);
     let area = f.area();
     f.render_widget(Block::default().style(th.base()), area);
-    let alarm_rows = alarms::height(app);
-    let rta_rows = u16::from(inbox::unread_rta(app).is_some());
-    let [status_a, alarms_a, rta_a, main_a, min_a, hints_a] = Layout::vertical([
-        Constraint::Length(status::height(app, area.width)),
-        Constraint::Length(alarm_rows + 1),
-        Constraint::Length(rta_rows),
-        Constraint::Min(6),
-        Constraint::Length(4),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [status_a, alarms_a, rta_a, main_a, min_a, hints_a] = areas(area, app);
+    let rta_rows = rta_a.height;
     status::render(f, status_a, app, &th);
     alarms::render(f, alarms_a, app, &th);
     if rta_rows > 0 {
@@ -99,6 +90,37 @@ pub fn draw(f: &mut Frame, app: &App) {
     if app.view.confirm_quit {
         confirm_quit(f, area, app, &th);
     }
+}
+
+/// The rows of the screen, top to bottom: status bar, alarm bar, RTA
+/// line, plot and list, minimum display, key hints. On a short screen
+/// they are given out in order of importance, not shrunk alike: the
+/// status bar, the alarm rows not yet acknowledged (and the bar's rule),
+/// the minimum display, then up to six lines of plot and list, the key
+/// hints, the alarm bar's other rows, the RTA line; the plot and list have
+/// what is left. What is dangerous stays on screen before any list row.
+fn areas(area: Rect, app: &App) -> [Rect; 6] {
+    let mut left = area.height;
+    let mut take = |want: u16| {
+        let got = want.min(left);
+        left -= got;
+        got
+    };
+    let status_h = take(status::height(app, area.width));
+    let alarm_full = alarms::height(app, area.width) + 1;
+    let mut alarm_h = take((alarms::essential_height(app, area.width) + 1).min(alarm_full));
+    let min_h = take(4);
+    let mut main_h = take(6);
+    let hints_h = take(1);
+    alarm_h += take(alarm_full - alarm_h);
+    let rta_h = take(u16::from(inbox::unread_rta(app).is_some()));
+    main_h += take(u16::MAX);
+    let mut y = area.y;
+    [status_h, alarm_h, rta_h, main_h, min_h, hints_h].map(|height| {
+        let r = Rect { y, height, ..area };
+        y += height;
+        r
+    })
 }
 
 /// "Quit with N alarms unacknowledged?" over everything else.

@@ -53,20 +53,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     if let Some(h) = own.heading_deg {
         l1.push(Span::styled(format!("({}) ", h.source.label()), th.dim()));
     }
-    let mut l2 = vec![Span::styled(format!(" UTC {} ", rfc3339(now)), th.base())];
+    let utc = Span::styled(format!(" UTC {} ", rfc3339(now)), th.base());
     // An alarm class switched off is flagged before anything else on the
     // line, so no list of links pushes it out of a narrow screen.
     let off = t.disabled_alarm_classes();
+    let room = usize::from(area.width).saturating_sub(utc.width());
+    let mut l2 = vec![utc];
     if !off.is_empty() {
-        l2.push(Span::styled(
-            format!(
-                " {} {} ALARMS OFF: {} ",
-                Priority::Caution.symbol(),
-                Priority::Caution.word(),
-                off.join(", ")
-            ),
-            th.danger(),
-        ));
+        l2.push(Span::styled(alarms_off(&off, room), th.danger()));
     }
     for link in &app.links.list {
         let (mark, style) = if link.up {
@@ -97,6 +91,40 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
                 .wrap(Wrap { trim: false }),
             rest,
         );
+    }
+}
+
+/// The flag for alarm classes switched off, in `room` columns: every
+/// name when they fit ("ALARMS OFF: lost, cpa_for_sleeping"), else the
+/// count, the names that fit and how many more ("ALARMS OFF (3): lost,
+/// cpa_for_sleeping +1"); never a name cut short.
+fn alarms_off(off: &[&str], room: usize) -> String {
+    let lead = format!(
+        " {} {}",
+        Priority::Caution.symbol(),
+        Priority::Caution.word()
+    );
+    let all = format!("{lead} ALARMS OFF: {} ", off.join(", "));
+    let width = |s: &str| Span::raw(s).width();
+    if width(&all) <= room {
+        return all;
+    }
+    let n = off.len();
+    for k in (1..n).rev() {
+        let s = format!(
+            "{lead} ALARMS OFF ({n}): {} +{} ",
+            off[..k].join(", "),
+            n - k
+        );
+        if width(&s) <= room {
+            return s;
+        }
+    }
+    let counted = format!("{lead} ALARMS OFF ({n}) ");
+    if width(&counted) <= room {
+        counted
+    } else {
+        format!(" ALARMS OFF ({n}) ")
     }
 }
 
