@@ -374,14 +374,10 @@ fn aiip_server(a: AiipServerArgs) -> ExitCode {
 
 /// `udp:HOST:PORT` of `--relay`.
 fn parse_relay(s: &str) -> Result<std::net::SocketAddr, String> {
-    use std::net::ToSocketAddrs;
     let rest = s
         .strip_prefix("udp:")
         .ok_or_else(|| format!("{s:?}: give udp:HOST:PORT"))?;
-    rest.to_socket_addrs()
-        .map_err(|e| format!("{s:?}: {e}"))?
-        .next()
-        .ok_or_else(|| format!("{s:?}: no address"))
+    bridgewatch::app::aiip_io::resolve(s, rest)
 }
 
 /// Options given before the subcommand count as given after it.

@@ -4,30 +4,43 @@
 use bridgewatch::app::Config;
 use bridgewatch::app::aiip_io::{AiipIo, MODE_FILE};
 use bridgewatch::app::alarm_log::AlarmLog;
+use bridgewatch::app::console::App;
 use bridgewatch::app::run::{Source, build_app};
 use bridgewatch::link::InputSpec;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-#[test]
-fn status_bar_shows_the_client_and_shift_m_cycles_the_mode() {
-    let dir = tempfile::tempdir().expect("dir");
+/// The console with own MMSI 244000001, the configuration lines `extra`,
+/// the inputs `inputs` (one an `aiip:` input) and its AI-IP client open,
+/// the wall clock at 1 s.
+fn console(dir: &std::path::Path, extra: &str, inputs: &[&str]) -> App {
     let text = format!(
-        "data_dir = {:?}\n[own_ship]\nmmsi = 244000001\n[aiip]\nmode = \"tactical-on-board\"\nrange_km = 12\n",
-        dir.path().display().to_string()
+        "data_dir = {:?}\n[own_ship]\nmmsi = 244000001\n{extra}",
+        dir.display().to_string()
     );
     let config: Config = toml::from_str(&text).expect("config");
-    let inputs = vec![
-        InputSpec::parse("udp:127.0.0.1:10110").expect("udp"),
-        InputSpec::parse("aiip:127.0.0.1:4155").expect("aiip"),
-    ];
+    let inputs: Vec<InputSpec> = inputs
+        .iter()
+        .map(|i| InputSpec::parse(i).expect("input"))
+        .collect();
     let mut sink = Vec::new();
     let log = AlarmLog::open(None, &mut sink);
     let mut app = build_app(&config, &Source::Inputs(inputs.clone()), log).expect("app");
     app.aiip = AiipIo::open(&config, &inputs, 1_000);
     app.last_wall_ms = 1_000;
-    let draw = |app: &bridgewatch::app::console::App| {
+    app
+}
+
+#[test]
+fn status_bar_shows_the_client_and_shift_m_cycles_the_mode() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = console(
+        dir.path(),
+        "[aiip]\nmode = \"tactical-on-board\"\nrange_km = 12\n",
+        &["udp:127.0.0.1:10110", "aiip:127.0.0.1:4155"],
+    );
+    let draw = |app: &App| {
         let mut t = Terminal::new(TestBackend::new(200, 40)).expect("terminal");
         t.draw(|f| bridgewatch::ui::draw(f, app)).expect("draw");
         format!("{}", t.backend())
@@ -66,22 +79,16 @@ fn status_bar_shows_the_client_and_shift_m_cycles_the_mode() {
 #[test]
 fn on_a_narrow_screen_the_alarm_off_flag_and_the_ai_ip_state_are_whole() {
     let dir = tempfile::tempdir().expect("dir");
-    let text = format!(
-        "data_dir = {:?}\n[own_ship]\nmmsi = 244000001\n[alarms]\nlost = false\n",
-        dir.path().display().to_string()
+    let mut app = console(
+        dir.path(),
+        "[alarms]\nlost = false\n",
+        &[
+            "udp:127.0.0.1:10110",
+            "tcp:192.168.100.200:10111",
+            "udp:127.0.0.1:10112",
+            "aiip:127.0.0.1:4155",
+        ],
     );
-    let config: Config = toml::from_str(&text).expect("config");
-    let inputs = vec![
-        InputSpec::parse("udp:127.0.0.1:10110").expect("udp"),
-        InputSpec::parse("tcp:192.168.100.200:10111").expect("tcp"),
-        InputSpec::parse("udp:127.0.0.1:10112").expect("udp"),
-        InputSpec::parse("aiip:127.0.0.1:4155").expect("aiip"),
-    ];
-    let mut sink = Vec::new();
-    let log = AlarmLog::open(None, &mut sink);
-    let mut app = build_app(&config, &Source::Inputs(inputs.clone()), log).expect("app");
-    app.aiip = AiipIo::open(&config, &inputs, 1_000);
-    app.last_wall_ms = 1_000;
     // Own position known: the state is longer than the screen is wide.
     if let Some(a) = app.aiip.as_mut() {
         let own = bridgewatch::aiip::client::OwnPosition {

@@ -635,12 +635,13 @@ fn garbage_from_the_server_never_stops_the_client() {
 /// and Inland FI 10 (ENI, ERI type, length, beam), which the server then
 /// hands to anyone asking with message 2 — checked by decoding the
 /// server's answer with our AIS decoder.
-/// What the server at `port` holds for `mmsi` (message 2), asked every
-/// 300 ms until `done` holds or `secs` pass.
-fn server_details(
+/// Asks the server at `port` with the datagram `request()` builds, every
+/// 300 ms, until `done` holds for the AIS messages of an answer or `secs`
+/// pass: the messages of the last answer.
+fn ask_server(
     port: u16,
-    mmsi: u32,
     secs: u64,
+    request: impl Fn() -> Vec<u8>,
     done: impl Fn(&[bridgewatch::ais::AisMessage]) -> bool,
 ) -> Vec<bridgewatch::ais::AisMessage> {
     use bridgewatch::ais::stream::{AisStream, Outcome};
@@ -648,15 +649,11 @@ fn server_details(
     ask.connect(("127.0.0.1", port)).expect("connect");
     ask.set_read_timeout(Some(Duration::from_millis(500)))
         .expect("timeout");
-    let request = codec::encode(&Message::RequestDetail {
-        identifiers: vec![codec::Identifier::mmsi(mmsi)],
-    })
-    .expect("encodes");
     let mut found = Vec::new();
     let end = Instant::now() + Duration::from_secs(secs);
     let mut buf = vec![0u8; 9000];
     while Instant::now() < end && !done(&found) {
-        ask.send(&request).expect("send");
+        ask.send(&request()).expect("send");
         if let Ok(n) = ask.recv(&mut buf)
             && let Ok(Message::Response { content, .. }) = codec::decode(&buf[..n])
         {
@@ -674,47 +671,43 @@ fn server_details(
     found
 }
 
+/// What the server at `port` holds for `mmsi` (message 2), until `done`
+/// holds or `secs` pass.
+fn server_details(
+    port: u16,
+    mmsi: u32,
+    secs: u64,
+    done: impl Fn(&[bridgewatch::ais::AisMessage]) -> bool,
+) -> Vec<bridgewatch::ais::AisMessage> {
+    let request = codec::encode(&Message::RequestDetail {
+        identifiers: vec![codec::Identifier::mmsi(mmsi)],
+    })
+    .expect("encodes");
+    ask_server(port, secs, || request.clone(), done)
+}
+
 /// The navigational status in the position report the server at `port`
 /// holds for `mmsi` at 51.90 N 4.40 E, as a vessel next to it sees it (it
 /// asks for 1 km around itself), once it is `want` or `secs` pass.
 fn server_status(port: u16, mmsi: u32, want: u8, secs: u64) -> Option<u8> {
-    use bridgewatch::ais::Body;
-    use bridgewatch::ais::stream::{AisStream, Outcome};
-    let ask = UdpSocket::bind("127.0.0.1:0").expect("bind");
-    ask.connect(("127.0.0.1", port)).expect("connect");
-    ask.set_read_timeout(Some(Duration::from_millis(500)))
-        .expect("timeout");
-    let mut buf = vec![0u8; 9000];
-    let end = Instant::now() + Duration::from_secs(secs);
-    let mut status = None;
-    while Instant::now() < end && status != Some(want) {
+    use bridgewatch::ais::{AisMessage, Body};
+    let status = |found: &[AisMessage]| {
+        found.iter().find_map(|m| match &m.body {
+            Body::Position(p) if m.mmsi == mmsi => Some(p.status),
+            _ => None,
+        })
+    };
+    let push = || {
         let near = bridgewatch::sim::class_a(mmsi + 8, (51.901, 4.401), Some(0.0), 0.0, 0, 1);
-        let push = codec::encode(&Message::PushRequest {
+        codec::encode(&Message::PushRequest {
             timestamp: Timestamp::from_unix_ms(wall_ms()).expect("timestamp"),
             content: Content::from_sentences(&bridgewatch::sim::untagged(&near, 'A', 0))
                 .expect("content"),
             range: codec::RangeKm::new(1),
         })
-        .expect("encodes");
-        ask.send(&push).expect("send");
-        if let Ok(n) = ask.recv(&mut buf)
-            && let Ok(Message::Response { content, .. }) = codec::decode(&buf[..n])
-        {
-            let mut stream = AisStream::new();
-            status = content
-                .sentences()
-                .find_map(|l| match stream.push_line(l.as_bytes(), 0) {
-                    Ok(Outcome::Ais(r)) if r.msg.mmsi == mmsi => match r.msg.body {
-                        Body::Position(p) => Some(p.status),
-                        _ => None,
-                    },
-                    _ => None,
-                })
-                .or(status);
-        }
-        std::thread::sleep(Duration::from_millis(300));
-    }
-    status
+        .expect("encodes")
+    };
+    status(&ask_server(port, secs, push, |f| status(f) == Some(want)))
 }
 
 fn message5(found: &[bridgewatch::ais::AisMessage], mmsi: u32) -> Option<StaticVoyageData> {

@@ -4,43 +4,21 @@
 //! with positions due north of own ship so that ranges are known without
 //! our geodesy (a minute of latitude is a nautical mile, to 0.2 % here).
 
-use bridgewatch::app::alarm_log::AlarmLog;
-use bridgewatch::app::console::{App, Keymap};
-use bridgewatch::link::tasks::LinkMsg;
+#[path = "common/console_app.rs"]
+mod console_app;
+
+use bridgewatch::app::console::App;
 use bridgewatch::sim;
 use bridgewatch::traffic::alarm::{AlarmId, AlarmState};
-use bridgewatch::traffic::config::TrafficConfig;
 use bridgewatch::traffic::target::Activation;
+use console_app::{app, feed};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::collections::HashMap;
 
 const T0: i64 = 1_795_000_000_000;
 const OWN: (f64, f64) = (54.5, 11.0);
 
 fn north(nm: f64) -> (f64, f64) {
     (OWN.0 + nm / 60.0, OWN.1)
-}
-
-fn app() -> App {
-    let mut sink = Vec::new();
-    let keymap = Keymap::new(&HashMap::new()).expect("default keys");
-    App::new(
-        TrafficConfig::default(),
-        false,
-        vec!["test".into()],
-        keymap,
-        AlarmLog::open(None, &mut sink),
-    )
-}
-
-fn feed(app: &mut App, lines: Vec<String>) {
-    for l in lines {
-        app.link(LinkMsg::Line {
-            link: 0,
-            received_ms: 0,
-            line: Some(l.into_bytes()),
-        });
-    }
 }
 
 /// A ship `nm` north of own ship heading south (towards it) at `sog` kn.

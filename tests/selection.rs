@@ -3,13 +3,13 @@
 //! targets came before own position; once the officer picks a ship it
 //! stays picked until that ship is removed.
 
-use bridgewatch::app::alarm_log::AlarmLog;
-use bridgewatch::app::console::{Action, App, Keymap, SortKey};
-use bridgewatch::link::tasks::LinkMsg;
+#[path = "common/console_app.rs"]
+mod console_app;
+
+use bridgewatch::app::console::{Action, App, SortKey};
 use bridgewatch::sim;
-use bridgewatch::traffic::config::TrafficConfig;
+use console_app::{app, feed};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::collections::HashMap;
 
 const T0: i64 = 1_795_000_000_000;
 const OWN: (f64, f64) = (54.5, 11.0);
@@ -23,28 +23,6 @@ const CLOSE: u32 = 211_000_005; // 0.5 NM, comes last
 
 fn north(nm: f64) -> (f64, f64) {
     (OWN.0 + nm / 60.0, OWN.1)
-}
-
-fn app() -> App {
-    let mut sink = Vec::new();
-    let keymap = Keymap::new(&HashMap::new()).expect("default keys");
-    App::new(
-        TrafficConfig::default(),
-        false,
-        vec!["test".into()],
-        keymap,
-        AlarmLog::open(None, &mut sink),
-    )
-}
-
-fn feed(app: &mut App, lines: Vec<String>) {
-    for l in lines {
-        app.link(LinkMsg::Line {
-            link: 0,
-            received_ms: 0,
-            line: Some(l.into_bytes()),
-        });
-    }
 }
 
 fn ship(app: &mut App, mmsi: u32, nm: f64, ms: i64) {

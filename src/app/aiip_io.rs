@@ -112,6 +112,7 @@ impl OwnStaticConfig {
             .map(|d| fields::draught(&d.to_string()))
             .transpose()
             .map_err(key("draught_m"))?;
+        let blank = own_data::blank_voyage();
         let dim = match self.dimensions {
             Some([a, b, c, d]) => Dimensions {
                 to_bow: fields::antenna_a(&a.to_string()).map_err(key("dimensions (A)"))?,
@@ -119,29 +120,17 @@ impl OwnStaticConfig {
                 to_port: fields::antenna_c(&c.to_string()).map_err(key("dimensions (C)"))?,
                 to_starboard: fields::antenna_d(&d.to_string()).map_err(key("dimensions (D)"))?,
             },
-            None => Dimensions {
-                to_bow: 0,
-                to_stern: 0,
-                to_port: 0,
-                to_starboard: 0,
-            },
+            None => blank.dim,
         };
+        // What is not configured is "not available" (the ETA too).
         let voyage = StaticVoyageData {
-            ais_version: 0,
-            imo: 0,
             callsign: Text::from_str_lossy(callsign.as_deref().unwrap_or("")),
             shipname: Text::from_str_lossy(name.as_deref().unwrap_or("")),
             shiptype: ship_type.unwrap_or(0),
             dim,
-            epfd: 1,
-            // ETA not available (month 0, day 0, hour 24, minute 60).
-            month: 0,
-            day: 0,
-            hour: 24,
-            minute: 60,
             draught: draught.unwrap_or(0),
             destination: Text::from_str_lossy(destination.as_deref().unwrap_or("")),
-            dte: false,
+            ..blank
         };
         let inland_given = self.eni.is_some()
             || self.eri_type.is_some()
@@ -164,13 +153,9 @@ impl OwnStaticConfig {
                 length: tenth(self.length_m, "length_m", fields::inland_length)?.unwrap_or(0),
                 beam: tenth(self.beam_m, "beam_m", fields::inland_beam)?.unwrap_or(0),
                 shiptype: eri.map_or(0, |(c, _)| c),
-                hazard: 5,
                 // Draught in 1/100 m from the 1/10 m of message 5.
                 draught: u16::from(draught.unwrap_or(0)) * 10,
-                loaded: 0,
-                speed_q: false,
-                course_q: false,
-                heading_q: false,
+                ..own_data::blank_inland()
             })
         } else {
             None
@@ -203,10 +188,16 @@ pub fn relay_target(spec: &str) -> Result<RelayTarget, String> {
     let rest = spec
         .strip_prefix("udp:")
         .ok_or_else(|| format!("{spec:?}: give udp:HOST:PORT or serial:DEVICE[@BAUD]"))?;
-    rest.to_socket_addrs()
+    resolve(spec, rest).map(RelayTarget::Udp)
+}
+
+/// The first address of `host_port` (`HOST:PORT`), the errors naming
+/// `spec` as the user wrote it.
+pub fn resolve(spec: &str, host_port: &str) -> Result<SocketAddr, String> {
+    host_port
+        .to_socket_addrs()
         .map_err(|e| format!("{spec:?}: {e}"))?
         .next()
-        .map(RelayTarget::Udp)
         .ok_or_else(|| format!("{spec:?}: no address"))
 }
 
