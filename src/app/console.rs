@@ -29,6 +29,7 @@ pub enum Action {
     ToggleActivate,
     Acknowledge,
     ChooseAlarm,
+    AlarmTarget,
     Silence,
     Snooze,
     CycleSort,
@@ -52,7 +53,7 @@ impl Action {
     /// Every action: (action, config name, default key, help text), in
     /// help order — the one table the keymap, the help and the config
     /// names come from.
-    pub const ALL: [(Action, &'static str, &'static str, &'static str); 26] = [
+    pub const ALL: [(Action, &'static str, &'static str, &'static str); 27] = [
         (
             Action::NextTarget,
             "next",
@@ -95,6 +96,12 @@ impl Action {
             "choose_alarm",
             "tab",
             "choose an alarm in the bar (cycles) for ack and snooze",
+        ),
+        (
+            Action::AlarmTarget,
+            "alarm_target",
+            "j",
+            "select the target of the chosen (else top) alarm",
         ),
         (
             Action::Silence,
@@ -493,6 +500,16 @@ pub struct App {
     pub memory_path: Option<std::path::PathBuf>,
     /// The AI-IP client, with an `aiip:` input.
     pub aiip: Option<super::aiip_io::AiipIo>,
+    /// Passes over the whole target list (a filtered, sorted list or a
+    /// scan for the automatic selection), counted so a test can hold the
+    /// per-datagram path to none.
+    pub list_builds: Cell<u64>,
+    /// The automatic selection is to be settled (see [`App::settle`]).
+    follow_pending: bool,
+    /// Something shown may have changed since the last frame.
+    pub changed: bool,
+    /// Frames drawn by the console's loop.
+    pub frames: u64,
 }
 
 /// How long a snooze holds (unless the encounter gets worse), ms.
@@ -534,6 +551,10 @@ impl App {
             utc_offset_min: None,
             memory_path: None,
             aiip: None,
+            list_builds: Cell::new(0),
+            follow_pending: true,
+            changed: true,
+            frames: 0,
         }
     }
 
@@ -562,32 +583,84 @@ impl App {
         self.engine.now_ms(self.last_wall_ms)
     }
 
-    /// Targets in list order (sorted and filtered).
+    /// Targets in list order (sorted and filtered; a target with an
+    /// active alert is listed whatever the filter, see [`App::alerted`]).
     pub fn list(&self) -> Vec<&Target> {
         self.list_by(self.view.sort)
     }
 
-    /// The nearest target the list shows, whatever the list's sort: the
-    /// first of the range sort (range unknown goes last).
+    /// The nearest *ship* the list shows (never an aid to navigation or a
+    /// base station), whatever the list's sort: range unknown goes last,
+    /// equal ranges by MMSI. One pass over the targets, no sort.
     pub fn nearest(&self) -> Option<u32> {
-        self.list_by(SortKey::Range).first().map(|t| t.mmsi)
+        self.list_builds.set(self.list_builds.get() + 1);
+        let range = |x: &Target| x.bearing_range.map_or(f64::MAX, |b| b.1);
+        self.engine
+            .traffic
+            .targets
+            .values()
+            .filter(|x| {
+                !matches!(
+                    x.kind,
+                    TargetKind::AidToNavigation { .. } | TargetKind::BaseStation
+                ) && (!self.filtered_out(x) || self.alerted(x))
+            })
+            .min_by(|a, b| range(a).total_cmp(&range(b)).then(a.mmsi.cmp(&b.mmsi)))
+            .map(|t| t.mmsi)
+    }
+
+    /// Whether a target has an active alert (dangerous, distress — SART,
+    /// MOB, EPIRB —, or lost with its alarm standing): it is listed and
+    /// plotted whatever the list filter.
+    pub fn alerted(&self, t: &Target) -> bool {
+        t.dangerous
+            || t.is_distress_alert()
+            || (t.lost_since_ms.is_some()
+                && self
+                    .engine
+                    .traffic
+                    .alarms
+                    .get(&AlarmId::Lost(t.mmsi))
+                    .is_some())
+    }
+
+    /// Whether the list filter alone would hide a target.
+    pub fn filtered_out(&self, x: &Target) -> bool {
+        match self.view.filter {
+            Filter::All => false,
+            Filter::HideMooredSleeping => {
+                x.is_moored(0.5) && x.activation == crate::traffic::target::Activation::Sleeping
+            }
+            Filter::HideClassB => matches!(x.kind, TargetKind::ClassB { .. }),
+            Filter::HideAton => matches!(x.kind, TargetKind::AidToNavigation { .. }),
+        }
+    }
+
+    /// The target of the top unacknowledged alarm that is about a target
+    /// still in the picture (the alarm bar's order).
+    pub fn top_alarm_target(&self) -> Option<u32> {
+        let t = &self.engine.traffic;
+        t.alarms
+            .ranked()
+            .iter()
+            .filter(|a| {
+                matches!(
+                    a.state,
+                    AlarmState::ActiveUnacknowledged | AlarmState::ActiveSilenced { .. }
+                )
+            })
+            .filter_map(|a| a.id.mmsi())
+            .find(|m| t.targets.contains_key(m))
     }
 
     /// Targets filtered as the list shows them, in `sort` order.
     fn list_by(&self, sort: SortKey) -> Vec<&Target> {
+        self.list_builds.set(self.list_builds.get() + 1);
         let t = &self.engine.traffic;
         let mut v: Vec<&Target> = t
             .targets
             .values()
-            .filter(|x| match self.view.filter {
-                Filter::All => true,
-                Filter::HideMooredSleeping => {
-                    !(x.is_moored(0.5)
-                        && x.activation == crate::traffic::target::Activation::Sleeping)
-                }
-                Filter::HideClassB => !matches!(x.kind, TargetKind::ClassB { .. }),
-                Filter::HideAton => !matches!(x.kind, TargetKind::AidToNavigation { .. }),
-            })
+            .filter(|x| !self.filtered_out(x) || self.alerted(x))
             .collect();
         let range = |x: &Target| x.bearing_range.map_or(f64::MAX, |b| b.1);
         match sort {
@@ -723,6 +796,20 @@ impl App {
                 };
                 self.view.chosen_alarm = ids.get(next).cloned();
             }
+            Action::AlarmTarget => {
+                // The chosen alarm's target, else the top unacknowledged
+                // alarm's: the officer's pick from then on.
+                let t = &self.engine.traffic;
+                let m = self
+                    .chosen_alarm()
+                    .and_then(|id| id.mmsi())
+                    .filter(|m| t.targets.contains_key(m))
+                    .or_else(|| self.top_alarm_target());
+                match m {
+                    Some(m) => self.select(m),
+                    None => self.notice = Some("no alarm about a target".into()),
+                }
+            }
             Action::Silence => {
                 let ms = self.silence_ms;
                 self.engine.traffic.alarms.silence_all(now, ms);
@@ -852,6 +939,8 @@ impl App {
             }
         }
         self.after_change();
+        self.settle();
+        self.changed = true;
     }
 
     /// Received safety messages not yet read.
@@ -1037,10 +1126,15 @@ impl App {
             self.memory().save(p);
         }
         self.after_change();
+        self.settle();
+        self.changed = true;
     }
 
     /// A key press.
     pub fn key(&mut self, k: &KeyEvent) {
+        // The key acts on what the screen shows now.
+        self.settle();
+        self.changed = true;
         // The quit question takes the next key: "y" quits, anything else
         // goes back to the watch.
         if self.view.confirm_quit {
@@ -1092,12 +1186,17 @@ impl App {
         }
     }
 
-    /// A message from a link task.
+    /// A message from a link task, with its consequences for the
+    /// selection at once (tests and tools; the console's loop uses
+    /// [`App::link_recorded`] and settles once a frame).
     pub fn link(&mut self, msg: LinkMsg) {
         self.link_tapped(msg, &mut |_, _, _| {});
+        self.settle();
     }
 
-    /// A message from a link task, each line also written to the recording.
+    /// A message from a link task, each line also written to the
+    /// recording. Work proportional to what arrived: the automatic
+    /// selection waits for [`App::settle`], once a frame.
     pub fn link_recorded(&mut self, msg: LinkMsg, recorder: &mut super::run::Recording) {
         self.link_tapped(msg, &mut |e, l, t| recorder.record(e, l, t));
     }
@@ -1114,6 +1213,7 @@ impl App {
         {
             l.detail = "the file carries no time: replaying on the system clock".into();
         }
+        self.changed = true;
         self.after_change();
     }
 
@@ -1126,6 +1226,7 @@ impl App {
         }
         self.links.check(&mut self.engine, wall_ms);
         self.after_change();
+        self.settle();
     }
 
     fn after_change(&mut self) {
@@ -1169,20 +1270,36 @@ impl App {
             let n = self.log_lines.len() - 2000;
             self.log_lines.drain(..n);
         }
-        // Keep a selection while there are targets, so the minimum display
-        // always shows a ship: the nearest, until the officer picks one; his
-        // pick stays until that ship is removed, then the nearest again. An
-        // open selected-target window does not change ship under his eyes
-        // unless its ship is gone.
+        if !(events.is_empty() && transitions.is_empty()) {
+            self.changed = true;
+        }
+        self.follow_pending = true;
+    }
+
+    /// Settle the automatic selection after what arrived: once a frame in
+    /// the console's loop (not per datagram), and after every key. Keep a
+    /// selection while there are targets, so the minimum display always
+    /// shows one: until the officer picks one, the target of the top
+    /// unacknowledged alarm, else the nearest ship (an aid to navigation
+    /// or a base station is never picked for him); his pick stays until
+    /// that target is removed. An open selected-target window does not
+    /// change target under his eyes unless its target is gone.
+    pub fn settle(&mut self) {
+        if !std::mem::take(&mut self.follow_pending) {
+            return;
+        }
         let none = self.engine.traffic.selected.is_none();
         if none {
             self.view.officer_selected = false;
         }
-        if (none || !(self.view.officer_selected || self.view.details))
-            && let Some(nearest) = self.nearest()
-            && self.engine.traffic.selected != Some(nearest)
-        {
-            self.engine.traffic.select(Some(nearest));
+        if none || !(self.view.officer_selected || self.view.details) {
+            let pick = self.top_alarm_target().or_else(|| self.nearest());
+            if let Some(m) = pick
+                && self.engine.traffic.selected != Some(m)
+            {
+                self.engine.traffic.select(Some(m));
+                self.changed = true;
+            }
         }
     }
 }

@@ -133,6 +133,21 @@ impl<W: Write> Printer<'_, W> {
                     json!({"time": at, "event": "link", "name": l.name, "state": state, "detail": l.detail})
                 )
             }
+            LinkChange::Lost { link, count } => {
+                let Some(l) = links.list.get(link) else {
+                    return Ok(());
+                };
+                let _ = writeln!(
+                    self.err,
+                    "bridgewatch: {}: {count} datagrams lost, {} since start (the system's receive buffer was full)",
+                    l.name, l.lost
+                );
+                writeln!(
+                    self.out,
+                    "{}",
+                    json!({"time": at, "event": "input_lost", "name": l.name, "count": count, "total": l.lost})
+                )
+            }
             LinkChange::NoClock { link } => {
                 let name = links.list.get(link).map_or("", |l| l.name.as_str());
                 let _ = writeln!(
@@ -144,10 +159,17 @@ impl<W: Write> Printer<'_, W> {
         }
     }
 
-    fn summary(&mut self, engine: &Engine, aiip: Option<&AiipIo>) -> io::Result<()> {
+    fn summary(
+        &mut self,
+        engine: &Engine,
+        links: Option<&Links>,
+        aiip: Option<&AiipIo>,
+    ) -> io::Result<()> {
         let s = engine.stream.stats();
+        let lost: u64 = links.map_or(0, |l| l.list.iter().map(|l| l.lost).sum());
         let mut summary = json!({"time": rfc3339(engine.now_ms(link::wall_ms())), "event": "summary",
-            "sentences": s.sentences, "rejected": s.rejected, "targets": engine.traffic.targets.len()});
+            "sentences": s.sentences, "rejected": s.rejected, "targets": engine.traffic.targets.len(),
+            "lost": lost});
         if let (Some(a), serde_json::Value::Object(m)) = (aiip, &mut summary) {
             m.insert("aiip".into(), a.summary_json());
         }
@@ -184,7 +206,7 @@ pub fn run_demo<W: Write>(config: &Config, out: &mut W, err: &mut dyn Write) -> 
             p.events(&mut engine, wall)?;
             p.change(&engine, &links, change, wall)?;
         }
-        p.summary(&engine, None)
+        p.summary(&engine, None, None)
     })
 }
 
@@ -375,6 +397,6 @@ pub fn run<W: Write>(
             }
         }
         p.events(&mut engine, link::wall_ms())?;
-        p.summary(&engine, aiip.as_ref())
+        p.summary(&engine, Some(&links), aiip.as_ref())
     })
 }

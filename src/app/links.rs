@@ -24,7 +24,25 @@ pub struct LinkStatus {
     pub alarmed: bool,
     /// A replay of a file that carries no time (runs on the system clock).
     pub no_clock: bool,
+    /// Input lost on the way in, since start-up: datagrams the system
+    /// dropped on a UDP input (its receive buffer was full).
+    pub lost: u64,
+    /// Wall time of the last loss (the warning clears a minute later).
+    pub lost_ms: i64,
+    /// The address a listening link is bound to, when it differs from
+    /// the one asked (port 0: the system chose the port).
+    pub bound: Option<String>,
 }
+
+impl LinkStatus {
+    /// The warning's id for input lost on this link.
+    pub fn lost_alarm(&self) -> AlarmId {
+        AlarmId::Link(format!("{} input", self.name))
+    }
+}
+
+/// How long the warning for lost input stands after the last loss.
+pub const LOST_CLEARS_MS: i64 = 60_000;
 
 /// What a link message changed, for headless mode's `link` events.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +53,8 @@ pub enum LinkChange {
     State { link: usize, up: bool },
     /// A replayed file carries no time and runs on the system clock.
     NoClock { link: usize },
+    /// Input was lost: `count` more (see [`LinkStatus::lost`]).
+    Lost { link: usize, count: u64 },
 }
 
 /// The links of a run.
@@ -63,6 +83,9 @@ impl Links {
                     lines: 0,
                     alarmed: false,
                     no_clock: false,
+                    lost: 0,
+                    lost_ms: 0,
+                    bound: None,
                 })
                 .collect(),
             alarm_after_ms: 30_000,
@@ -135,6 +158,11 @@ impl Links {
                 l.reported = true;
                 l.up = up;
                 l.detail = clean(&detail);
+                l.bound = l
+                    .detail
+                    .strip_prefix(crate::link::tasks::LISTENING)
+                    .filter(|a| !l.name.ends_with(&format!(":{a}")))
+                    .map(str::to_string);
                 if up {
                     l.alarmed = false;
                     let id = AlarmId::Link(l.name.clone());
@@ -162,6 +190,24 @@ impl Links {
                     l.lines += 1;
                 }
                 LinkChange::None
+            }
+            LinkMsg::Lost { link, count } => {
+                let Some(l) = self.list.get_mut(link) else {
+                    return LinkChange::None;
+                };
+                l.lost += count;
+                l.lost_ms = wall_ms;
+                let text = format!(
+                    "Input {}: {} datagrams lost, {} since start (the system's receive buffer \
+                     was full)",
+                    l.name, count, l.lost
+                );
+                let id = l.lost_alarm();
+                engine
+                    .traffic
+                    .alarms
+                    .raise(id, engine.now_ms(wall_ms), text, None);
+                LinkChange::Lost { link, count }
             }
             LinkMsg::Wrote { tag, result, .. } => {
                 if result.is_err() {
@@ -205,6 +251,12 @@ impl Links {
         for l in &mut self.list {
             if l.since_ms == 0 {
                 l.since_ms = wall_ms;
+            }
+            if l.lost > 0 && wall_ms - l.lost_ms >= LOST_CLEARS_MS {
+                let id = l.lost_alarm();
+                if engine.traffic.alarms.get(&id).is_some() {
+                    engine.traffic.alarms.rectify(&id, now);
+                }
             }
             if !l.up && !l.alarmed && wall_ms - l.since_ms >= self.alarm_after_ms {
                 l.alarmed = true;

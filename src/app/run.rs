@@ -206,7 +206,7 @@ async fn event_loop(
     let mut frame = tokio::time::interval(Duration::from_millis(100));
     frame.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut last_second = 0i64;
-    let mut dirty = true;
+    let mut drawn_second = i64::MIN;
     loop {
         tokio::select! {
             Some(ev) = krx.recv() => {
@@ -222,21 +222,11 @@ async fn event_loop(
                 desk.pump(&mut app.engine, &app.links, crate::link::wall_ms());
                 aiip_step(app, desk, crate::link::wall_ms());
                 draw(app, terminal)?;
-                dirty = false;
             }
             Some(msg) = rx.recv() => {
-                link_msg(app, msg, recorder);
-                // Coalesce: take what is already waiting, bounded so the
-                // keyboard gets its turn.
-                for _ in 0..5000 {
-                    match rx.try_recv() {
-                        Ok(m) => link_msg(app, m, recorder),
-                        Err(_) => break,
-                    }
-                }
+                link_batch(app, msg, rx, recorder);
                 desk.pump(&mut app.engine, &app.links, crate::link::wall_ms());
                 aiip_step(app, desk, crate::link::wall_ms());
-                dirty = true;
             }
             _ = frame.tick() => {
                 let wall = crate::link::wall_ms();
@@ -246,7 +236,6 @@ async fn event_loop(
                     app.tick(wall);
                     desk.pump(&mut app.engine, &app.links, wall);
                     aiip_step(app, desk, wall);
-                    dirty = true;
                 } else if app
                     .aiip
                     .as_ref()
@@ -257,13 +246,38 @@ async fn event_loop(
                     // the seconds.
                     aiip_step(app, desk, wall);
                 }
-                if dirty {
+                // A frame only when something shown may have changed: what
+                // arrived, an alarm, or the second the status bar shows.
+                let shown_second = app.now_ms().div_euclid(1000);
+                if app.changed || shown_second != drawn_second {
+                    drawn_second = shown_second;
                     draw(app, terminal)?;
-                    dirty = false;
                 }
             }
             _ = term.recv() => return Ok(()),
             _ = int.recv() => return Ok(()),
+        }
+    }
+}
+
+/// Messages a batch takes at most, so the keyboard gets its turn.
+pub const BATCH: usize = 5000;
+
+/// One batch of link messages: `first` and what is already waiting (at
+/// most [`BATCH`]), each fed to the engine. Nothing here passes over the
+/// whole picture: the list order, the nearest ship and the automatic
+/// selection wait for the next frame ([`draw`]).
+pub fn link_batch(
+    app: &mut App,
+    first: LinkMsg,
+    rx: &mut mpsc::Receiver<LinkMsg>,
+    recorder: &mut Recording,
+) {
+    link_msg(app, first, recorder);
+    for _ in 1..BATCH {
+        match rx.try_recv() {
+            Ok(m) => link_msg(app, m, recorder),
+            Err(_) => break,
         }
     }
 }
@@ -353,8 +367,21 @@ impl Recording {
     }
 }
 
-fn draw(app: &mut App, terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
-    terminal.draw(|f| crate::ui::draw(f, app))?;
+/// One frame: the automatic selection settled (once a frame), the screen
+/// drawn, the bell rung when due.
+pub fn draw<B: ratatui::backend::Backend>(
+    app: &mut App,
+    terminal: &mut ratatui::Terminal<B>,
+) -> io::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    app.settle();
+    app.changed = false;
+    app.frames += 1;
+    terminal
+        .draw(|f| crate::ui::draw(f, app))
+        .map_err(io::Error::other)?;
     if app.ring_bell(crate::link::wall_ms()) {
         let mut out = io::stdout();
         out.write_all(b"\x07")?;

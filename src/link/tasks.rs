@@ -28,6 +28,9 @@ use tokio::sync::mpsc::Sender;
 /// about 16 MiB however fast a replay reads.
 pub const CHANNEL_CAPACITY: usize = 1024;
 
+/// Lines a paced replay sends together at most when they are all due.
+const REPLAY_BATCH: usize = 256;
+
 /// Lines a replay looks ahead for its first data time.
 const LOOK_AHEAD_LINES: u32 = 200_000;
 
@@ -61,6 +64,9 @@ pub enum LinkMsg {
     ReplayClock { link: usize, first_ms: Option<i64> },
     /// A file replay reached its end.
     Finished { link: usize },
+    /// Input lost before it reached the link task: `count` more datagrams
+    /// the system dropped on a UDP input (its receive buffer was full).
+    Lost { link: usize, count: u64 },
     /// One datagram from an AI-IP server (an `aiip:` link), for the app
     /// loop's AI-IP client. At most [`AIIP_RECV_BUFFER`] bytes: a longer
     /// one arrives cut to that length, which the client counts as
@@ -607,24 +613,108 @@ async fn pump<R: AsyncRead + Unpin>(mut r: R, link: usize, tx: &Sender<LinkMsg>)
     }
 }
 
+/// What a UDP link says while it is up: `listening on ADDR`, with the
+/// address the socket is bound to (the real port when port 0 was asked).
+pub const LISTENING: &str = "listening on ";
+
+/// A UDP socket bound to `addr` for a `udp:` input, non-blocking, that
+/// counts the datagrams the kernel drops for it (a full receive buffer;
+/// Linux `SO_RXQ_OVFL`: every datagram received then carries the count so
+/// far, see [`udp_listen`]).
+pub fn udp_socket(addr: std::net::SocketAddr) -> std::io::Result<std::net::UdpSocket> {
+    let sock = std::net::UdpSocket::bind(addr)?;
+    sock.set_nonblocking(true)?;
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::socket::{setsockopt, sockopt::RxqOvfl};
+        if let Err(e) = setsockopt(&sock, RxqOvfl, &1) {
+            tracing::warn!("{addr}: the kernel's count of dropped datagrams is not available: {e}");
+        }
+    }
+    Ok(sock)
+}
+
 async fn udp(
     addr: std::net::SocketAddr,
     link: usize,
     tx: &Sender<LinkMsg>,
 ) -> Result<String, String> {
-    let sock = tokio::net::UdpSocket::bind(addr)
-        .await
-        .map_err(|e| e.to_string())?;
-    if !state_up(tx, link, format!("listening on {addr}")).await {
+    let sock = udp_socket(addr).map_err(|e| e.to_string())?;
+    udp_listen(sock, link, tx).await
+}
+
+/// Receive one datagram into `buf`: its length and the kernel's count of
+/// datagrams dropped on this socket so far, when it says it.
+fn recv_counted(fd: std::os::fd::RawFd, buf: &mut [u8]) -> std::io::Result<(usize, Option<u32>)> {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::socket::{ControlMessageOwned, MsgFlags, SockaddrStorage, recvmsg};
+        let mut cmsg = nix::cmsg_space!(u32);
+        let mut iov = [std::io::IoSliceMut::new(buf)];
+        let msg = recvmsg::<SockaddrStorage>(fd, &mut iov, Some(&mut cmsg), MsgFlags::empty())
+            .map_err(std::io::Error::from)?;
+        let mut dropped = None;
+        if let Ok(cmsgs) = msg.cmsgs() {
+            for c in cmsgs {
+                if let ControlMessageOwned::RxqOvfl(n) = c {
+                    dropped = Some(n);
+                }
+            }
+        }
+        Ok((msg.bytes, dropped))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = fd;
+        let _ = buf;
+        Err(std::io::Error::other("unsupported"))
+    }
+}
+
+/// Serve a `udp:` input on a socket from [`udp_socket`]: report it up
+/// with the address it is bound to, then hand each datagram's lines to the
+/// app loop; datagrams the kernel dropped are reported as
+/// [`LinkMsg::Lost`] as soon as the next datagram says so.
+pub async fn udp_listen(
+    sock: std::net::UdpSocket,
+    link: usize,
+    tx: &Sender<LinkMsg>,
+) -> Result<String, String> {
+    use std::os::fd::AsRawFd;
+    let bound = sock.local_addr().map_err(|e| e.to_string())?;
+    let sock = tokio::net::UdpSocket::from_std(sock).map_err(|e| e.to_string())?;
+    if !state_up(tx, link, format!("{LISTENING}{bound}")).await {
         return Ok("console closed".into());
     }
+    let fd = sock.as_raw_fd();
     let mut buf = vec![0u8; 65_536];
+    let mut counted = 0u32;
     loop {
-        let n = match sock.recv(&mut buf).await {
-            Ok(n) => n,
+        let (n, dropped) = match sock
+            .async_io(tokio::io::Interest::READABLE, || recv_counted(fd, &mut buf))
+            .await
+        {
+            Ok(r) => r,
             Err(e) => return Ok(e.to_string()),
         };
         let now = wall_ms();
+        if let Some(d) = dropped
+            && d != counted
+        {
+            let new = d.wrapping_sub(counted);
+            counted = d;
+            tracing::warn!(link, "{new} datagrams dropped by the system (receive buffer full)");
+            if tx
+                .send(LinkMsg::Lost {
+                    link,
+                    count: u64::from(new),
+                })
+                .await
+                .is_err()
+            {
+                return Ok("console closed".into());
+            }
+        }
         let mut lines = Vec::new();
         super::datagram_lines(&buf[..n], |l| lines.push(l.map(<[u8]>::to_vec)));
         if !send_lines(tx, link, now, lines).await {
@@ -777,14 +867,21 @@ async fn replay_stream<R: AsyncRead + Unpin>(
         }
         return;
     }
+    // Paced: the lines already due go together as one message (a fast
+    // replay costs the channel and the app loop per batch, not per line);
+    // the batch goes before waiting for the next line's time.
     let mut at_end = false;
+    let mut batch: Vec<Option<Vec<u8>>> = Vec::new();
     loop {
         // Take one line out of the framer (owned), then wait for its time.
         let item = match framer.next() {
             Some(l) => Some(owned(l)),
             None if at_end => match framer.finish() {
                 Some(l) => Some(owned(l)),
-                None => return,
+                None => {
+                    send_lines(tx, link, wall_ms(), batch).await;
+                    return;
+                }
             },
             None => None,
         };
@@ -797,10 +894,17 @@ async fn replay_stream<R: AsyncRead + Unpin>(
         };
         if let (Some(p), Some(l)) = (pacer.as_mut(), &line)
             && let Some(due) = p.due(l)
+            && due > tokio::time::Instant::now()
         {
+            if !send_lines(tx, link, wall_ms(), std::mem::take(&mut batch)).await {
+                return;
+            }
             tokio::time::sleep_until(due).await;
         }
-        if !send_line(tx, link, wall_ms(), line).await {
+        batch.push(line);
+        if batch.len() >= REPLAY_BATCH
+            && !send_lines(tx, link, wall_ms(), std::mem::take(&mut batch)).await
+        {
             return;
         }
     }

@@ -26,13 +26,40 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let sel_idx = selected
         .and_then(|m| list.iter().position(|t| t.mmsi == m))
         .unwrap_or(0);
-    let first = sel_idx.saturating_sub(visible.saturating_sub(1));
-    let now = app.now_ms();
-    let rows: Vec<(Vec<String>, &'static str, ratatui::style::Style)> = list
+    // A target with an active alert is never scrolled out of sight: those
+    // outside the window are pinned above it (their place is higher up the
+    // list, "↑") or below it ("↓"), and the window shrinks for them.
+    let alerted: Vec<usize> = (0..list.len()).filter(|&i| app.alerted(list[i])).collect();
+    let mut pinned = 0;
+    let (first, window) = loop {
+        let window = visible.saturating_sub(pinned).max(1);
+        let first = sel_idx.saturating_sub(window - 1);
+        let outside = alerted
+            .iter()
+            .filter(|&&i| i < first || i >= first + window)
+            .count()
+            .min(visible.saturating_sub(1));
+        if outside <= pinned {
+            break (first, window);
+        }
+        pinned = outside;
+    };
+    let above = alerted.iter().filter(|&&i| i < first).take(pinned);
+    let below = alerted
         .iter()
-        .skip(first)
-        .take(visible)
-        .map(|t| {
+        .filter(|&&i| i >= first + window)
+        .take(pinned.saturating_sub(alerted.iter().filter(|&&i| i < first).count()));
+    let order: Vec<(usize, &str)> = above
+        .map(|&i| (i, "↑"))
+        .chain((first..(first + window).min(list.len())).map(|i| (i, " ")))
+        .chain(below.map(|&i| (i, "↓")))
+        .collect();
+    let mut despite_shown = false;
+    let now = app.now_ms();
+    let rows: Vec<(Vec<String>, &'static str, ratatui::style::Style)> = order
+        .iter()
+        .map(|&(i, place)| {
+            let t = list[i];
             let is_sel = Some(t.mmsi) == selected;
             // The state in words for every row, the selected one too: the
             // selection is shown by the ▶ mark and the highlight.
@@ -56,7 +83,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
                 "TEST" => "⊘T",
                 _ => "  ",
             };
-            let mark = format!("{}{symbol}", if is_sel { "▶" } else { " " });
+            let mark = format!("{}{symbol}", if is_sel { "▶" } else { place });
             let (brg, rng) = app
                 .engine
                 .traffic
@@ -84,6 +111,13 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             };
             let state = if snoozed && state == "DANGER" {
                 "DANGER z"
+            } else {
+                state
+            };
+            // Listed only for its alert: the filter would hide it.
+            let state = if app.filtered_out(t) {
+                despite_shown = true;
+                despite(state)
             } else {
                 state
             };
@@ -147,9 +181,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     .style(th.accent());
     let title = Span::styled(
         format!(
-            " targets {} · sort {sort} · filter {} ",
+            " targets {} · sort {sort} · filter {}{} ",
             list.len(),
-            app.view.filter.label()
+            app.view.filter.label(),
+            if despite_shown {
+                " · * alert shown despite filter"
+            } else {
+                ""
+            }
         ),
         th.accent(),
     );
@@ -196,11 +235,27 @@ const NAME_MIN: usize = 12;
 /// name: SOG, TYPE, COG, TCPA, BRG, RNG. Mark, name, CPA and state stay.
 const DROP: [usize; 6] = [7, 2, 8, 6, 3, 4];
 
+/// The state word of a target listed only for its alert (the filter
+/// would hide it), marked "*".
+fn despite(s: &'static str) -> &'static str {
+    match s {
+        "DANGER" => "DANGER *",
+        "DANGER z" => "DANGER z *",
+        "LOST" => "LOST *",
+        "SART" => "SART *",
+        other => other,
+    }
+}
+
 /// A state word cut short but whole, for a narrow list.
 pub fn short_state(s: &str) -> &'static str {
     match s {
         "DANGER" => "DANG",
         "DANGER z" => "DANG z",
+        "DANGER *" => "DANG *",
+        "DANGER z *" => "DANG z *",
+        "LOST *" => "LOST *",
+        "SART *" => "SART *",
         "selected" => "sel",
         "active" => "act",
         "sleeping" => "sleep",

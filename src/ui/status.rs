@@ -53,35 +53,15 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     if let Some(h) = own.heading_deg {
         l1.push(Span::styled(format!("({}) ", h.source.label()), th.dim()));
     }
-    let utc = Span::styled(format!(" UTC {} ", rfc3339(now)), th.base());
-    // An alarm class switched off is flagged before anything else on the
-    // line, so no list of links pushes it out of a narrow screen.
-    let off = t.disabled_alarm_classes();
-    let room = usize::from(area.width).saturating_sub(utc.width());
-    let mut l2 = vec![utc];
-    if !off.is_empty() {
-        l2.push(Span::styled(alarms_off(&off, room), th.danger()));
-    }
-    for link in &app.links.list {
-        let (mark, style) = if link.up {
-            ("●", th.ok())
-        } else {
-            ("○", th.warn())
-        };
-        l2.push(Span::styled(format!(" {mark} {} ", link.name), style));
-        if !link.up {
-            l2.push(Span::styled(format!("({}) ", link.detail), th.dim()));
-        }
-    }
-    l2.push(Span::styled(
-        format!("  {} targets · {}", t.targets.len(), app.config_label),
-        th.dim(),
-    ));
-    let [top, rest] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
-    f.render_widget(
-        Paragraph::new(vec![Line::from(l1), Line::from(l2)]).style(th.base()),
-        top,
-    );
+    let rows = link_rows(app, th, usize::from(area.width));
+    let [top, rest] = Layout::vertical([
+        Constraint::Length(1 + rows.len() as u16),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    let mut lines = vec![Line::from(l1)];
+    lines.extend(rows);
+    f.render_widget(Paragraph::new(lines).style(th.base()), top);
     // The AI-IP client's state has rows of its own, wrapped at a narrow
     // width rather than cut (see [`height`]).
     if let Some(text) = aiip_text(app) {
@@ -92,6 +72,60 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             rest,
         );
     }
+}
+
+/// The second line: data time, the alarm classes switched off, each
+/// link's state (with the address it listens on when the system chose the
+/// port, and the input it lost), then the count of targets and the
+/// configuration in use. Nothing is cut: a link that does not fit goes to
+/// a row of its own (at most one more), and the closing count and
+/// configuration are left out, whole, when there is no room for them.
+fn link_rows<'a>(app: &App, th: &Theme, width: usize) -> Vec<Line<'a>> {
+    let t = &app.engine.traffic;
+    let utc = Span::styled(format!(" UTC {} ", rfc3339(app.now_ms())), th.base());
+    // An alarm class switched off is flagged before anything else on the
+    // line, so no list of links pushes it out of a narrow screen.
+    let off = t.disabled_alarm_classes();
+    let room = width.saturating_sub(utc.width());
+    let mut first = vec![utc];
+    if !off.is_empty() {
+        first.push(Span::styled(alarms_off(&off, room), th.danger()));
+    }
+    let mut rows: Vec<Vec<Span<'a>>> = vec![first];
+    let used = |r: &[Span]| r.iter().map(Span::width).sum::<usize>();
+    for link in &app.links.list {
+        let (mark, style) = if link.up {
+            ("●", th.ok())
+        } else {
+            ("○", th.warn())
+        };
+        let mut piece = vec![Span::styled(format!(" {mark} {} ", link.name), style)];
+        if !link.up {
+            piece.push(Span::styled(format!("({}) ", link.detail), th.dim()));
+        } else if let Some(b) = &link.bound {
+            piece.push(Span::styled(format!("({}{b}) ", crate::link::tasks::LISTENING), th.dim()));
+        }
+        if link.lost > 0 {
+            piece.push(Span::styled(format!("{} lost ", link.lost), th.danger()));
+        }
+        let w = used(&piece);
+        let last = rows.len() - 1;
+        if used(&rows[last]) + w > width && rows.len() < 2 && !rows[last].is_empty() {
+            rows.push(Vec::new());
+        }
+        let last = rows.len() - 1;
+        rows[last].extend(piece);
+    }
+    let tail = [
+        format!("  {} targets · {}", t.targets.len(), app.config_label),
+        format!("  {} targets", t.targets.len()),
+    ];
+    let last = rows.len() - 1;
+    let free = width.saturating_sub(used(&rows[last]));
+    if let Some(text) = tail.into_iter().find(|s| Span::raw(s.as_str()).width() <= free) {
+        rows[last].push(Span::styled(text, th.dim()));
+    }
+    rows.into_iter().map(Line::from).collect()
 }
 
 /// The flag for alarm classes switched off, in `room` columns: every
@@ -142,5 +176,7 @@ pub fn height(app: &App, width: u16) -> u16 {
         let w = usize::from(width.max(20));
         t.chars().count().div_ceil(w).clamp(1, 2)
     });
-    2 + aiip as u16
+    let th = Theme::of(app.view.palette);
+    let links = link_rows(app, &th, usize::from(width)).len();
+    1 + links as u16 + aiip as u16
 }
