@@ -100,7 +100,7 @@ impl Action {
         (
             Action::AlarmTarget,
             "alarm_target",
-            "j",
+            "t",
             "select the target of the chosen (else top) alarm",
         ),
         (

@@ -137,6 +137,14 @@ pub fn lines<'a>(app: &'a App, th: &Theme, width: usize, height: usize) -> Vec<L
     } else {
         out.extend(single.into_iter().flatten());
     }
+    // Short of a line or two: the blank lines go before anything scrolls.
+    let spare = out.len() + footer.len() - height.min(out.len() + footer.len());
+    if (1..=2).contains(&spare) {
+        out.remove(1);
+        if spare == 2 {
+            footer.remove(0);
+        }
+    }
     out.extend(footer);
     out
 }
