@@ -1,0 +1,149 @@
+//! A UDP input on 127.0.0.1 whose receive buffer overflows: the datagrams
+//! the system dropped are counted (Linux `SO_RXQ_OVFL`), reported by the
+//! link task, shown in the status bar beside the link and raised as a
+//! warning; the address it really listens on (port 0 asked) is said.
+
+#[path = "common/console_app.rs"]
+mod console_app;
+
+use bridgewatch::app::console::App;
+use bridgewatch::link::tasks::{LinkMsg, udp_listen, udp_socket};
+use bridgewatch::traffic::alarm::Priority;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::Duration;
+
+fn screen(t: &Terminal<TestBackend>) -> Vec<String> {
+    let b = t.backend().buffer();
+    (0..b.area.height)
+        .map(|y| {
+            (0..b.area.width)
+                .map(|x| b[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+#[test]
+fn a_burst_beyond_a_small_receive_buffer_is_counted_and_shown() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let sock = udp_socket("127.0.0.1:0".parse().expect("addr")).expect("bind");
+        // The smallest buffer the system allows: a few datagrams.
+        nix::sys::socket::setsockopt(&sock, nix::sys::socket::sockopt::RcvBuf, &1024)
+            .expect("SO_RCVBUF");
+        let port = sock.local_addr().expect("local").port();
+        let (tx, mut rx) = tokio::sync::mpsc::channel(4096);
+        let task = tokio::spawn(async move { udp_listen(sock, 0, &tx).await });
+        let mut msgs = Vec::new();
+        let first = rx.recv().await.expect("the link's first word");
+        match &first {
+            LinkMsg::State { up: true, detail, .. } => {
+                assert_eq!(detail, &format!("listening on 127.0.0.1:{port}"))
+            }
+            other => panic!("{other:?}"),
+        }
+        msgs.push(first);
+
+        // The burst, sent while the link task cannot run (one thread):
+        // what the buffer cannot hold the system drops.
+        const SENT: u64 = 2000;
+        let out = std::net::UdpSocket::bind("127.0.0.1:0").expect("sender");
+        for i in 0..SENT {
+            let s = format!("!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*{:02X}\r\n", i % 256);
+            out.send_to(s.as_bytes(), ("127.0.0.1", port)).expect("send");
+        }
+        // Then everything that came through, and the count of the rest.
+        // The system stamps its count on the datagrams it queues after a
+        // loss: once the queue is read, one more datagram brings it.
+        let (mut lines, mut lost, mut sent) = (0u64, 0u64, SENT);
+        while lines + lost < sent {
+            let m = match tokio::time::timeout(Duration::from_millis(300), rx.recv()).await {
+                Ok(m) => m.expect("a message"),
+                Err(_) => {
+                    assert!(sent < SENT + 50, "no count of the lost datagrams came");
+                    let s = "!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24\r\n";
+                    out.send_to(s.as_bytes(), ("127.0.0.1", port)).expect("send");
+                    sent += 1;
+                    continue;
+                }
+            };
+            match &m {
+                LinkMsg::Line { .. } => lines += 1,
+                LinkMsg::Lines { lines: l, .. } => lines += l.len() as u64,
+                LinkMsg::Lost { count, .. } => lost += count,
+                other => panic!("{other:?}"),
+            }
+            msgs.push(m);
+        }
+        task.abort();
+        assert!(lost > 0, "a burst of {SENT} overflows a 1 KiB buffer");
+        assert_eq!(lines + lost, sent, "every datagram received or counted");
+
+        // The console: beside the link, and a warning.
+        let mut sink = Vec::new();
+        let keymap = bridgewatch::app::console::Keymap::new(&Default::default()).expect("keys");
+        let mut app = App::new(
+            bridgewatch::traffic::config::TrafficConfig::default(),
+            true,
+            vec!["udp:127.0.0.1:0".into()],
+            keymap,
+            bridgewatch::app::alarm_log::AlarmLog::open(None, &mut sink),
+        );
+        for m in msgs {
+            app.link(m);
+        }
+        assert_eq!(app.links.list[0].lost, lost);
+        let warning = app
+            .engine
+            .traffic
+            .alarms
+            .ranked()
+            .iter()
+            .find(|a| a.text.contains("datagrams lost"))
+            .map(|a| (a.priority, a.text.clone()));
+        let (priority, text) = warning.expect("a warning for the lost input");
+        assert_eq!(priority, Priority::Warning);
+        assert!(text.contains("udp:127.0.0.1:0"), "{text}");
+        let mut term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+        bridgewatch::app::run::draw(&mut app, &mut term).expect("frame");
+        let rows = screen(&term);
+        let status = &rows[1];
+        assert!(
+            status.contains(&format!(
+                "● udp:127.0.0.1:0 (listening on 127.0.0.1:{port}) {lost} lost"
+            )),
+            "{status}"
+        );
+        assert!(
+            rows.iter().any(|r| r.contains("WARNING") && r.contains("datagrams lost")),
+            "{}",
+            rows.join("\n")
+        );
+    });
+}
+
+#[test]
+fn a_replay_summary_counts_no_lost_input() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("one.nmea");
+    std::fs::write(&file, "!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24\r\n").expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .args(["--headless", "--input"])
+        .arg(format!("file:{}", file.display()))
+        .env("BRIDGEWATCH_DATA_DIR", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let summary = text
+        .lines()
+        .find(|l| l.contains("\"event\":\"summary\""))
+        .expect("summary");
+    let v: serde_json::Value = serde_json::from_str(summary).expect("json");
+    assert_eq!(v["lost"], 0, "{summary}");
+    assert_eq!(v["sentences"], 1, "{summary}");
+}
