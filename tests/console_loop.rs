@@ -83,7 +83,11 @@ fn a_thousand_datagrams_between_two_frames_build_no_list() {
     }
     let first = rx.try_recv().expect("a datagram");
     link_batch(&mut app, first, &mut rx, &mut recorder);
-    assert_eq!(app.engine.traffic.targets.len(), 1000, "every datagram taken");
+    assert_eq!(
+        app.engine.traffic.targets.len(),
+        1000,
+        "every datagram taken"
+    );
     assert_eq!(
         app.list_builds.get(),
         after_frame_1,
@@ -130,7 +134,11 @@ fn a_filtered_class_b_with_an_alarm_stays_listed_marked_and_selected() {
         sim::class_a(A_NEAR, north(1.5), Some(0.0), 0.0, 0, 1),
         T0 + 1100,
     );
-    still(&mut app, sim::class_b(B_QUIET, north(4.0), 0.0, 0.0, 1), T0 + 1200);
+    still(
+        &mut app,
+        sim::class_b(B_QUIET, north(4.0), 0.0, 0.0, 1),
+        T0 + 1200,
+    );
     class_b_closing(&mut app, B_DANGER, 1.8, T0 + 1300);
     own(&mut app, T0 + 2000, T0 + 4000);
     let t = &app.engine.traffic.targets[&B_DANGER];
@@ -138,8 +146,14 @@ fn a_filtered_class_b_with_an_alarm_stays_listed_marked_and_selected() {
     assert!(t.cpa.is_some_and(|c| c.cpa_nm < 0.05), "CPA about 0");
 
     let listed: Vec<u32> = app.list().iter().map(|t| t.mmsi).collect();
-    assert!(listed.contains(&B_DANGER), "alerted: listed despite the filter");
-    assert!(!listed.contains(&B_QUIET), "the filter still hides the quiet one");
+    assert!(
+        listed.contains(&B_DANGER),
+        "alerted: listed despite the filter"
+    );
+    assert!(
+        !listed.contains(&B_QUIET),
+        "the filter still hides the quiet one"
+    );
     assert_eq!(listed.len(), 2);
     // Until the officer chooses, the target of the top alarm, not the
     // nearest ship.
@@ -152,9 +166,13 @@ fn a_filtered_class_b_with_an_alarm_stays_listed_marked_and_selected() {
         .iter()
         .find(|r| r.contains("244000001") && !r.contains("Dangerous target"))
         .expect("the Class B row in the list");
-    assert!(row.contains("DANGER *"), "marked as shown despite the filter: {row}");
     assert!(
-        rows.iter().any(|r| r.contains("* alert shown despite filter")),
+        row.contains("DANGER *"),
+        "marked as shown despite the filter: {row}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("* alert shown despite filter")),
         "the list says what * means"
     );
     assert!(!rows.iter().any(|r| r.contains("244000002")));
@@ -197,7 +215,11 @@ fn an_aid_to_navigation_nearer_than_any_ship_is_not_selected() {
     };
     still(&mut app, aton, T0 + 1100);
     assert!(app.engine.traffic.targets.contains_key(&ATON));
-    assert_eq!(selected(&app), None, "an AtoN alone is not selected for him");
+    assert_eq!(
+        selected(&app),
+        None,
+        "an AtoN alone is not selected for him"
+    );
     still(
         &mut app,
         sim::class_a(SHIP, north(3.0), Some(0.0), 0.0, 0, 1),
@@ -250,7 +272,12 @@ fn the_status_line_is_whole_at_160_columns() {
     ] {
         assert!(status.contains(name), "{name} whole: {status}");
     }
-    assert_eq!(status.matches("(No such file or directory (os error 2))").count(), 3);
+    assert_eq!(
+        status
+            .matches("(No such file or directory (os error 2))")
+            .count(),
+        3
+    );
     let tail = status.trim_end();
     assert!(
         tail.ends_with("167 targets")

@@ -41,7 +41,9 @@ fn a_burst_beyond_a_small_receive_buffer_is_counted_and_shown() {
         let mut msgs = Vec::new();
         let first = rx.recv().await.expect("the link's first word");
         match &first {
-            LinkMsg::State { up: true, detail, .. } => {
+            LinkMsg::State {
+                up: true, detail, ..
+            } => {
                 assert_eq!(detail, &format!("listening on 127.0.0.1:{port}"))
             }
             other => panic!("{other:?}"),
@@ -53,8 +55,12 @@ fn a_burst_beyond_a_small_receive_buffer_is_counted_and_shown() {
         const SENT: u64 = 2000;
         let out = std::net::UdpSocket::bind("127.0.0.1:0").expect("sender");
         for i in 0..SENT {
-            let s = format!("!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*{:02X}\r\n", i % 256);
-            out.send_to(s.as_bytes(), ("127.0.0.1", port)).expect("send");
+            let s = format!(
+                "!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*{:02X}\r\n",
+                i % 256
+            );
+            out.send_to(s.as_bytes(), ("127.0.0.1", port))
+                .expect("send");
         }
         // Then everything that came through, and the count of the rest.
         // The system stamps its count on the datagrams it queues after a
@@ -66,7 +72,8 @@ fn a_burst_beyond_a_small_receive_buffer_is_counted_and_shown() {
                 Err(_) => {
                     assert!(sent < SENT + 50, "no count of the lost datagrams came");
                     let s = "!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24\r\n";
-                    out.send_to(s.as_bytes(), ("127.0.0.1", port)).expect("send");
+                    out.send_to(s.as_bytes(), ("127.0.0.1", port))
+                        .expect("send");
                     sent += 1;
                     continue;
                 }
@@ -119,7 +126,8 @@ fn a_burst_beyond_a_small_receive_buffer_is_counted_and_shown() {
             "{status}"
         );
         assert!(
-            rows.iter().any(|r| r.contains("WARNING") && r.contains("datagrams lost")),
+            rows.iter()
+                .any(|r| r.contains("WARNING") && r.contains("datagrams lost")),
             "{}",
             rows.join("\n")
         );

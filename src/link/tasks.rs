@@ -617,6 +617,9 @@ async fn pump<R: AsyncRead + Unpin>(mut r: R, link: usize, tx: &Sender<LinkMsg>)
 /// address the socket is bound to (the real port when port 0 was asked).
 pub const LISTENING: &str = "listening on ";
 
+/// The receive buffer a UDP input asks for, bytes.
+pub const UDP_RECEIVE_BUFFER: usize = 4 << 20;
+
 /// A UDP socket bound to `addr` for a `udp:` input, non-blocking, that
 /// counts the datagrams the kernel drops for it (a full receive buffer;
 /// Linux `SO_RXQ_OVFL`: every datagram received then carries the count so
@@ -626,9 +629,18 @@ pub fn udp_socket(addr: std::net::SocketAddr) -> std::io::Result<std::net::UdpSo
     sock.set_nonblocking(true)?;
     #[cfg(target_os = "linux")]
     {
-        use nix::sys::socket::{setsockopt, sockopt::RxqOvfl};
+        use nix::sys::socket::{
+            setsockopt,
+            sockopt::{RcvBuf, RxqOvfl},
+        };
         if let Err(e) = setsockopt(&sock, RxqOvfl, &1) {
             tracing::warn!("{addr}: the kernel's count of dropped datagrams is not available: {e}");
+        }
+        // Room for a busy feed while the app loop draws a frame: the
+        // system's default (about 208 KiB) holds some 20 ms of 10,000
+        // datagrams a second. The system caps it (net.core.rmem_max).
+        if let Err(e) = setsockopt(&sock, RcvBuf, &UDP_RECEIVE_BUFFER) {
+            tracing::warn!("{addr}: receive buffer left at the system's default: {e}");
         }
     }
     Ok(sock)
@@ -703,7 +715,10 @@ pub async fn udp_listen(
         {
             let new = d.wrapping_sub(counted);
             counted = d;
-            tracing::warn!(link, "{new} datagrams dropped by the system (receive buffer full)");
+            tracing::warn!(
+                link,
+                "{new} datagrams dropped by the system (receive buffer full)"
+            );
             if tx
                 .send(LinkMsg::Lost {
                     link,

@@ -156,16 +156,20 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
                 );
                 return;
             };
+            // Every target is placed by constant-course sailing in own
+            // ship's plane (within metres of the geodesic: far below a
+            // dot of the plot); the geodesic is for the figures shown.
+            let plane = geo::Plane::at(own);
             for tg in t.targets.values() {
                 // A lost target whose loss the officer acknowledged has
                 // left the plot (A.1106: the mark clears on acknowledge).
                 if tg.lost_acked {
                     continue;
                 }
-                let Some(p) = tg.position_at(now).or(tg.position.map(|p| p.value)) else {
+                let Some(p) = tg.position_at_fast(now).or(tg.position.map(|p| p.value)) else {
                     continue;
                 };
-                let (x, y) = rotate(geo::project(own, p));
+                let (x, y) = rotate(plane.project(p));
                 if x.abs() > xr || y.abs() > range {
                     continue;
                 }

@@ -103,7 +103,10 @@ fn link_rows<'a>(app: &App, th: &Theme, width: usize) -> Vec<Line<'a>> {
         if !link.up {
             piece.push(Span::styled(format!("({}) ", link.detail), th.dim()));
         } else if let Some(b) = &link.bound {
-            piece.push(Span::styled(format!("({}{b}) ", crate::link::tasks::LISTENING), th.dim()));
+            piece.push(Span::styled(
+                format!("({}{b}) ", crate::link::tasks::LISTENING),
+                th.dim(),
+            ));
         }
         if link.lost > 0 {
             piece.push(Span::styled(format!("{} lost ", link.lost), th.danger()));
@@ -122,7 +125,10 @@ fn link_rows<'a>(app: &App, th: &Theme, width: usize) -> Vec<Line<'a>> {
     ];
     let last = rows.len() - 1;
     let free = width.saturating_sub(used(&rows[last]));
-    if let Some(text) = tail.into_iter().find(|s| Span::raw(s.as_str()).width() <= free) {
+    if let Some(text) = tail
+        .into_iter()
+        .find(|s| Span::raw(s.as_str()).width() <= free)
+    {
         rows[last].push(Span::styled(text, th.dim()));
     }
     rows.into_iter().map(Line::from).collect()
