@@ -29,7 +29,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     // A target with an active alert is never scrolled out of sight: those
     // outside the window are pinned above it (their place is higher up the
     // list, "↑") or below it ("↓"), and the window shrinks for them.
-    let alerted: Vec<usize> = (0..list.len()).filter(|&i| app.alerted(list[i])).collect();
+    let alerted = alerted_rows(app, &list);
     let mut pinned = 0;
     let (first, window) = loop {
         let window = visible.saturating_sub(pinned).max(1);
@@ -207,6 +207,38 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     )
     .style(th.base());
     f.render_widget(table, area);
+}
+
+/// The rows of `list` whose target has an active alert. Every such alert
+/// stands in the alarm list (a dangerous, distress or lost target's alarm),
+/// so only those targets are looked at, found in the list by address, not
+/// by reading every target; with an alarm class switched off, every
+/// target is asked.
+fn alerted_rows(app: &App, list: &[&crate::traffic::target::Target]) -> Vec<usize> {
+    let t = &app.engine.traffic;
+    if !t.disabled_alarm_classes().is_empty() {
+        return (0..list.len()).filter(|&i| app.alerted(list[i])).collect();
+    }
+    let wanted: std::collections::HashSet<*const crate::traffic::target::Target> = t
+        .alarms
+        .ranked()
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.id,
+                AlarmId::Dangerous(_) | AlarmId::Distress(_) | AlarmId::Lost(_)
+            )
+        })
+        .filter_map(|a| a.id.mmsi().and_then(|m| t.targets.get(&m)))
+        .filter(|x| app.alerted(x))
+        .map(|x| x as *const _)
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    (0..list.len())
+        .filter(|&i| wanted.contains(&(list[i] as *const _)))
+        .collect()
 }
 
 const NAME: usize = 1;

@@ -160,15 +160,25 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             // ship's plane (within metres of the geodesic: far below a
             // dot of the plot); the geodesic is for the figures shown.
             let plane = geo::Plane::at(own);
+            let reach = xr.hypot(range);
             for tg in t.targets.values() {
                 // A lost target whose loss the officer acknowledged has
                 // left the plot (A.1106: the mark clears on acknowledge).
                 if tg.lost_acked {
                     continue;
                 }
-                let Some(p) = tg.position_at_fast(now).or(tg.position.map(|p| p.value)) else {
+                let Some(last) = tg.position else {
                     continue;
                 };
+                // Off the plot where it was last heard and farther than it
+                // can have gone since: not reckoned at all.
+                let e = plane.project(last.value);
+                let gone = tg.sog_kn.map_or(0.0, |s| s.value.abs())
+                    * ((now - last.at_ms).abs() as f64 / 3_600_000.0);
+                if e.east * e.east + e.north * e.north > (reach + gone) * (reach + gone) {
+                    continue;
+                }
+                let p = tg.position_at_fast(now).unwrap_or(last.value);
                 let (x, y) = rotate(plane.project(p));
                 if x.abs() > xr || y.abs() > range {
                     continue;
