@@ -108,10 +108,11 @@ fn on_a_narrow_screen_the_alarm_off_flag_and_the_ai_ip_state_are_whole() {
     assert!(screen.contains("ALARMS OFF: lost"), "{screen}");
     let state = app.aiip.as_ref().expect("client").status_line(1_000);
     assert!(state.chars().count() > 64, "{state}");
-    // Wrapped over the two rows under the status bar, nothing cut.
+    // Wrapped over the two rows under the status bar (whose links take a
+    // row of their own at 64 columns), nothing cut.
     let rows: Vec<&str> = screen.lines().collect();
     let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
-    let shown = [rows[2], rows[3]]
+    let shown = [rows[3], rows[4]]
         .iter()
         .flat_map(|r| words(r.trim_matches('"')))
         .collect::<Vec<_>>();

@@ -99,23 +99,32 @@ fn link_rows<'a>(app: &App, th: &Theme, width: usize) -> Vec<Line<'a>> {
         } else {
             ("○", th.warn())
         };
-        let mut piece = vec![Span::styled(format!(" {mark} {} ", link.name), style)];
-        if !link.up {
-            piece.push(Span::styled(format!("({}) ", link.detail), th.dim()));
-        } else if let Some(b) = &link.bound {
-            piece.push(Span::styled(
-                format!("({}{b}) ", crate::link::tasks::LISTENING),
-                th.dim(),
-            ));
-        }
-        if link.lost > 0 {
-            piece.push(Span::styled(format!("{} lost ", link.lost), th.danger()));
-        }
-        let w = used(&piece);
+        let name = Span::styled(format!(" {mark} {} ", link.name), style);
+        let detail = if !link.up {
+            Some(Span::styled(format!("({}) ", link.detail), th.dim()))
+        } else {
+            link.bound
+                .as_ref()
+                .map(|b| Span::styled(format!("({}{b}) ", crate::link::tasks::LISTENING), th.dim()))
+        };
+        let lost =
+            (link.lost > 0).then(|| Span::styled(format!("{} lost ", link.lost), th.danger()));
+        let full: Vec<Span> = [Some(name.clone()), detail, lost.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
+        // Without its detail when even a row of its own is too narrow.
+        let short: Vec<Span> = [Some(name), lost].into_iter().flatten().collect();
         let last = rows.len() - 1;
-        if used(&rows[last]) + w > width && rows.len() < 2 && !rows[last].is_empty() {
+        let free = width.saturating_sub(used(&rows[last]));
+        let piece = if used(&full) <= free {
+            full
+        } else if rows.len() < 2 {
             rows.push(Vec::new());
-        }
+            if used(&full) <= width { full } else { short }
+        } else {
+            short
+        };
         let last = rows.len() - 1;
         rows[last].extend(piece);
     }
