@@ -602,7 +602,8 @@ fn silence_mutes_every_sounding_alarm_and_shows_the_time_left() {
     assert!(before.len() >= 2, "{before:?}");
     app.update(Action::Silence);
     assert!(sounding(&app).is_empty());
-    let now = app.now_ms();
+    // A silence counts wall time (the clock the alarms keep for timers).
+    let now = app.engine.traffic.alarms.timer_now(app.now_ms());
     for id in &before {
         assert_eq!(
             app.engine.traffic.alarms.get(id).map(|a| a.state),
@@ -675,7 +676,8 @@ fn snooze_is_logged_as_snoozed_and_shown_with_the_time_left() {
     // Whatever ship is selected, z snoozes the alarmed ship at the top.
     app.engine.traffic.select(Some(219_000_111));
     app.update(Action::Snooze);
-    let now = app.now_ms();
+    // A snooze counts wall time (the clock the alarms keep for timers).
+    let now = app.engine.traffic.alarms.timer_now(app.now_ms());
     assert_eq!(
         app.engine.traffic.alarms.get(&star).map(|a| a.state),
         Some(bridgewatch::traffic::alarm::AlarmState::Snoozed {
@@ -697,7 +699,8 @@ fn snooze_is_logged_as_snoozed_and_shown_with_the_time_left() {
         .filter(|v| v["state"] == "snoozed")
         .collect();
     assert_eq!(snoozed.len(), 1, "{text}");
-    let until = bridgewatch::clock::rfc3339(now + 600_000);
+    // The log's times are data times: the end at the recorded pace.
+    let until = bridgewatch::clock::rfc3339(app.now_ms() + 600_000);
     assert_eq!(snoozed[0]["until"], until.as_str(), "{text}");
     assert_eq!(snoozed[0]["by"], "officer");
     assert_eq!(snoozed[0]["mmsi"], 230_123_000);

@@ -725,6 +725,7 @@ impl App {
             }
             Action::Silence => {
                 let ms = self.silence_ms;
+                self.engine.traffic.alarms.set_wall(self.last_wall_ms);
                 self.engine.traffic.alarms.silence_all(now, ms);
             }
             Action::Snooze => {
@@ -756,7 +757,11 @@ impl App {
                         self.engine.traffic.alarms.cancel_snooze(m, now);
                     }
                     Some((Some(m), false)) => {
-                        self.engine.traffic.alarms.snooze(m, now, now + SNOOZE_MS);
+                        self.engine.traffic.alarms.set_wall(self.last_wall_ms);
+                        if let Err(why) = self.engine.traffic.alarms.snooze(m, now, now + SNOOZE_MS)
+                        {
+                            self.notice = Some(why);
+                        }
                     }
                     _ => {}
                 }
@@ -1105,10 +1110,19 @@ impl App {
     fn link_tapped(&mut self, msg: LinkMsg, tap: &mut dyn FnMut(&mut Engine, &[u8], i64)) {
         if let LinkMsg::Line { received_ms, .. } | LinkMsg::Lines { received_ms, .. } = &msg {
             self.last_wall_ms = *received_ms;
+            // Silences and snoozes last wall time (docs/alerts.md).
+            self.engine.traffic.alarms.set_wall(*received_ms);
         }
+        let ended_before = self.links.replay_ended_ms;
         let change = self
             .links
             .handle_tapped(&mut self.engine, msg, self.last_wall_ms, tap);
+        if let (None, Some(t)) = (ended_before, self.links.replay_ended_ms) {
+            self.notice = Some(format!(
+                "replay ended: the picture is frozen at {}",
+                crate::clock::rfc3339(t)
+            ));
+        }
         if let LinkChange::NoClock { link } = change
             && let Some(l) = self.links.list.get_mut(link)
         {
@@ -1121,6 +1135,7 @@ impl App {
     /// re-evaluates; links that stayed down raise an alarm.
     pub fn tick(&mut self, wall_ms: i64) {
         self.last_wall_ms = wall_ms;
+        self.engine.traffic.alarms.set_wall(wall_ms);
         if self.engine.on_wall_clock() {
             self.engine.tick(wall_ms);
         }

@@ -155,6 +155,73 @@ pub struct Target {
     pub via_radio_ms: Option<i64>,
     /// Data time it was last heard through an AI-IP server.
     pub via_aiip_ms: Option<i64>,
+    /// The harbour rule's view of this target while it and own ship are
+    /// both still (docs/alerts.md); `None` otherwise.
+    pub still: Option<Still>,
+}
+
+/// A still pair (own ship and a target both slower than the harbour
+/// rule's speed): the range between the positions as reported (no dead
+/// reckoning, which would sail a moored ship on its speed noise), smoothed
+/// over a short and a long time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Still {
+    /// Data time of the last sample.
+    pub at_ms: i64,
+    /// Range smoothed over [`STILL_SHORT_S`], NM.
+    pub short_nm: f64,
+    /// Range smoothed over [`STILL_LONG_S`], NM.
+    pub long_nm: f64,
+    /// The positions show the pair closing: CPA/TCPA judge it again.
+    pub closing: bool,
+    /// CPA/TCPA are inside the limits, and the rule keeps them from
+    /// alarming (shown on screen).
+    pub holding: bool,
+}
+
+/// Time constant of the short range average (s): GNSS noise of a few
+/// fixes.
+pub const STILL_SHORT_S: f64 = 30.0;
+/// Time constant of the long range average (s): what the range has been.
+pub const STILL_LONG_S: f64 = 300.0;
+
+impl Still {
+    /// A first sample.
+    pub fn new(at_ms: i64, range_nm: f64) -> Still {
+        Still {
+            at_ms,
+            short_nm: range_nm,
+            long_nm: range_nm,
+            closing: false,
+            holding: false,
+        }
+    }
+
+    /// Take a range sample at `at_ms`; `closing_nm`: how far the short
+    /// average must come below the long one for the pair to be closing.
+    /// Once closing, it stays so until the long average has caught up
+    /// (within a third of `closing_nm`): a drag that stopped.
+    pub fn sample(&mut self, at_ms: i64, range_nm: f64, closing_nm: f64) {
+        if !range_nm.is_finite() {
+            return;
+        }
+        let dt = ((at_ms - self.at_ms) as f64 / 1000.0).max(0.0);
+        if at_ms < self.at_ms {
+            // A data clock that went back starts over.
+            *self = Still::new(at_ms, range_nm);
+            return;
+        }
+        let k = |tau: f64| 1.0 - (-dt / tau).exp();
+        self.short_nm += (range_nm - self.short_nm) * k(STILL_SHORT_S);
+        self.long_nm += (range_nm - self.long_nm) * k(STILL_LONG_S);
+        self.at_ms = at_ms;
+        let closed = self.long_nm - self.short_nm;
+        if closed > closing_nm {
+            self.closing = true;
+        } else if closed < closing_nm / 3.0 {
+            self.closing = false;
+        }
+    }
 }
 
 /// How a target reaches us.
@@ -234,6 +301,7 @@ impl Target {
             device_active_seen: false,
             via_radio_ms: None,
             via_aiip_ms: None,
+            still: None,
         }
     }
 
