@@ -133,25 +133,42 @@ fn the_binary_replays_a_log_and_keeps_an_alarm_log() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/signalk/nais300-merrimac.log"
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
-        .args(["--headless", "--input", &format!("file:{log}")])
-        .env("BRIDGEWATCH_DATA_DIR", dir.path())
-        .output()
-        .expect("run binary");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
-    assert_eq!(last["event"], "summary");
-    assert_eq!(last["sentences"], 579);
-    // Own ship from GNSS and VDO; at least one dangerous target in this log.
-    assert!(text.contains("\"event\":\"dangerous\""), "{text}");
-    let alarm_log =
-        std::fs::read_to_string(dir.path().join("alarms.jsonl")).expect("alarm log written");
-    assert!(alarm_log.contains("\"alarm\":\"dangerous\""));
+    // Own ship lies at a berth in this log: with the harbour rule (the
+    // default) its moored neighbours raise no CPA alarm — only the one ship
+    // under way (244690118, 2.5 kn) does; with the rule off they alarm
+    // too. The replay's own alarm log has them.
+    let off = dir.path().join("rule-off.toml");
+    std::fs::write(&off, "[alarms]\nstill_sog_kn = 0.0\n").unwrap();
+    for config in [None, Some(&off)] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"));
+        if let Some(c) = config {
+            cmd.arg("--config").arg(c);
+        }
+        let out = cmd
+            .args(["--headless", "--input", &format!("file:{log}")])
+            .env("BRIDGEWATCH_DATA_DIR", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
+            .output()
+            .expect("run binary");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+        assert_eq!(last["event"], "summary");
+        assert_eq!(last["sentences"], 579);
+        let dangerous = text.matches("\"event\":\"dangerous\"").count();
+        let mover = text.contains("\"event\":\"dangerous\",\"mmsi\":244690118");
+        assert!(mover, "{text}");
+        assert_eq!(dangerous > 1, config.is_some(), "{text}");
+        let alarm_log = std::fs::read_to_string(dir.path().join("replay").join("alarms.jsonl"))
+            .expect("alarm log written");
+        let logged = alarm_log.matches("\"alarm\":\"dangerous\"").count();
+        assert!(logged >= dangerous, "{alarm_log}");
+        assert!(!dir.path().join("alarms.jsonl").exists(), "the ship's log");
+    }
     // A config file with a typo is refused with the key named.
     let cfg = dir.path().join("bad.toml");
     std::fs::write(&cfg, "[alarms]\ncpa_limt_nm = 1.0\n").unwrap();

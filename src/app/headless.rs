@@ -13,7 +13,7 @@
 
 use super::Config;
 use super::aiip_io::{self, AiipIo};
-use super::alarm_log::AlarmLog;
+use super::alarm_log::{AlarmLog, LogKind};
 use super::desk_io::{self, DeskIo};
 use super::engine::{Engine, drained_json};
 use super::links::{LinkChange, Links};
@@ -169,7 +169,10 @@ pub fn run_demo<W: Write>(config: &Config, out: &mut W, err: &mut dyn Write) -> 
     traffic.own_ship.mmsi.get_or_insert(super::demo::OWN_MMSI);
     let mut engine = Engine::new(traffic, false);
     engine.start_ms = super::demo::START_MS;
-    let log = AlarmLog::open(config.data_dir(), err);
+    let log = AlarmLog::open_kind(config.data_dir(), LogKind::Demo, err);
+    for n in &log.notes {
+        let _ = writeln!(err, "bridgewatch: {n}");
+    }
     let mut links = Links::new(vec!["demo".to_string()]);
     let mut p = Printer { out, err, log };
     runtime()?.block_on(async {
@@ -207,7 +210,11 @@ pub fn run<W: Write>(
     engine
         .desk
         .set_through_aiip(aiip.as_ref().is_some_and(AiipIo::configured));
-    let log = AlarmLog::open(config.data_dir(), err);
+    let kind = LogKind::of_inputs(inputs);
+    let log = AlarmLog::open_kind(config.data_dir(), kind, err);
+    for n in &log.notes {
+        let _ = writeln!(err, "bridgewatch: {n}");
+    }
     let mut links = Links::new(inputs.iter().map(InputSpec::name).collect());
     if let Some(s) = config.console.link_alarm_s {
         links.alarm_after_ms = (s * 1000.0) as i64;
@@ -243,7 +250,12 @@ pub fn run<W: Write>(
             drop(tx);
         }
         let wall = link::wall_ms();
-        let mut desk = DeskIo::open(config.data_dir(), writer, &mut engine, wall);
+        // A replay keeps no journals: the outbox and inbox are the ship's.
+        let journals = match kind {
+            LogKind::Live => config.data_dir(),
+            _ => None,
+        };
+        let mut desk = DeskIo::open(journals, writer, &mut engine, wall);
         for v in desk_io::restored_json(&engine, engine.now_ms(wall)) {
             writeln!(p.out, "{v}")?;
         }
