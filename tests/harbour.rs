@@ -542,3 +542,66 @@ fn a_replay_that_ends_leaves_no_active_alarm_past_its_cpa() {
     assert_eq!(a.state, AlarmState::RectifiedUnacknowledged);
     assert!(!sim.engine.traffic.targets[&244_300_001].dangerous);
 }
+
+/// The console itself, replaying the demo at five times its pace (each
+/// line received a fifth of its data time after the last; the demo lasts
+/// 8 min): `s` at data second 60 silences every sounding alarm until 30 s
+/// of wall time have passed, that is until data second 210, not 90.
+#[test]
+fn the_console_silences_for_thirty_wall_seconds_at_speed_five() {
+    use bridgewatch::app::alarm_log::AlarmLog;
+    use bridgewatch::app::console::Action;
+    use bridgewatch::app::run::{Source, build_app};
+    use bridgewatch::link::tasks::LinkMsg;
+    let start = bridgewatch::app::demo::START_MS;
+    let wall0 = 1_900_000_000_000;
+    let mut sink = Vec::new();
+    let log = AlarmLog::open(None, &mut sink);
+    let mut app = build_app(&Default::default(), &Source::Demo, log).expect("app");
+    let mut silenced_at = None;
+    let mut back_at = None;
+    for line in bridgewatch::app::demo::scenario().lines() {
+        let Some(ms) = line
+            .strip_prefix("\\c:")
+            .and_then(|r| r.split('*').next())
+            .and_then(|t| t.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        let s = (ms - start) / 1000;
+        if s > 700 {
+            break;
+        }
+        app.link(LinkMsg::Line {
+            link: 0,
+            received_ms: wall0 + (ms - start) / 5,
+            line: Some(line.as_bytes().to_vec()),
+        });
+        let sounding: Vec<AlarmId> = app
+            .engine
+            .traffic
+            .alarms
+            .ranked()
+            .iter()
+            .filter(|a| a.sounding())
+            .map(|a| a.id.clone())
+            .collect();
+        if s >= 60 && silenced_at.is_none() && !sounding.is_empty() {
+            app.update(Action::Silence);
+            silenced_at = Some((s, sounding));
+        } else if let Some((_, ids)) = &silenced_at
+            && back_at.is_none()
+            && sounding.iter().any(|id| ids.contains(id))
+        {
+            back_at = Some(s);
+        }
+    }
+    let (silenced_at, _) = silenced_at.expect("an alarm was sounding");
+    let silenced_at = Some(silenced_at);
+    let silenced = silenced_at.expect("an alarm was sounding");
+    let back = back_at.expect("it sounds again");
+    assert!(
+        (silenced + 149..=silenced + 151).contains(&back),
+        "silenced at {silenced} s, sounding again at {back} s"
+    );
+}
