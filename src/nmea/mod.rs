@@ -302,6 +302,161 @@ fn split_address(address: &str) -> Result<(&str, &str), FrameError> {
     Ok(address.split_at(2))
 }
 
+/// IEC 61162-1 §5.3: a sentence has at most 82 characters, counting its
+/// start delimiter (`$` or `!`) and the CR LF that ends it; 79 lie
+/// between the two. Printed without its CR LF, as `encode` prints it and
+/// [`Sentence::text`] holds it, a sentence has at most this many
+/// characters (start delimiter to the checksum's last digit).
+pub const MAX_PRINTED_LEN: usize = 80;
+
+/// [`MAX_PRINTED_LEN`] with the CR LF: the most a sentence may occupy on
+/// the wire.
+pub const MAX_WIRE_LEN: usize = MAX_PRINTED_LEN + 2;
+
+/// A sentence we would write is longer than IEC 61162-1 allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentenceTooLong {
+    /// Characters from the start delimiter to the checksum.
+    pub len: usize,
+}
+
+impl fmt::Display for SentenceTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "sentence of {} characters ({} with CR LF) is longer than the {MAX_WIRE_LEN} IEC 61162-1 allows",
+            self.len,
+            self.len + 2
+        )
+    }
+}
+
+impl std::error::Error for SentenceTooLong {}
+
+/// Check a sentence we built (start delimiter to checksum, no CR LF)
+/// against IEC 61162-1 §5.3.
+pub fn check_length(sentence: &str) -> Result<(), SentenceTooLong> {
+    let len = sentence.trim_end_matches(['\r', '\n']).len();
+    if len > MAX_PRINTED_LEN {
+        Err(SentenceTooLong { len })
+    } else {
+        Ok(())
+    }
+}
+
+/// How many characters the sentence in `line` has from its start
+/// delimiter to the end of its checksum (after any tag block; receiver
+/// metadata after the checksum is not the sentence's). A quick look for
+/// the length check, without verifying anything: `None` when no sentence
+/// start or no `*` is found.
+pub fn sentence_len(line: &[u8]) -> Option<usize> {
+    let mut rest = line;
+    let begin = rest
+        .iter()
+        .position(|&b| matches!(b, b'$' | b'!' | b'\\'))?;
+    rest = &rest[begin..];
+    if rest.first() == Some(&b'\\') {
+        let close = rest[1..].iter().position(|&b| b == b'\\')?;
+        rest = &rest[close + 2..];
+        let begin = rest.iter().position(|&b| b == b'$' || b == b'!')?;
+        rest = &rest[begin..];
+    }
+    let star = rest.iter().position(|&b| b == b'*')?;
+    Some((star + 3).min(rest.len()))
+}
+
+/// The room one field of a sentence has: `fields` are the sentence's
+/// fields with that one left empty (the header and trailer exactly as they
+/// will be written), and the answer is how many characters the field can
+/// take while the whole sentence stays within [`MAX_PRINTED_LEN`]. Zero
+/// when the other fields leave none.
+pub fn field_room(start: char, address: &str, fields: &[&str]) -> usize {
+    MAX_PRINTED_LEN.saturating_sub(build(start, address, fields).len())
+}
+
+/// Most sentences one encapsulated message may take: the total and the
+/// sentence number are one digit (IEC 61162-1 VDM/VDO, ABM, BBM).
+pub const MAX_FRAGMENTS: usize = 9;
+
+/// An encapsulated payload that needs more than [`MAX_FRAGMENTS`]
+/// sentences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooManyFragments {
+    /// Armoured characters to carry.
+    pub chars: usize,
+    /// Characters that fit in one sentence with this header.
+    pub per_sentence: usize,
+}
+
+impl fmt::Display for TooManyFragments {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} payload characters need more than {MAX_FRAGMENTS} sentences of {} each",
+            self.chars, self.per_sentence
+        )
+    }
+}
+
+impl std::error::Error for TooManyFragments {}
+
+/// Split an armoured payload over encapsulation sentences of the form
+/// `start address,total,number,<middle…>,<payload part>,<fill>*hh`
+/// (VDM/VDO, ABM, BBM): the room of the payload field is worked out from
+/// the header as it will be written (`middle` holds the fields between
+/// the sentence number and the payload: sequential message identifier,
+/// MMSI, channel, message ID as the sentence has them), so every sentence
+/// is within [`MAX_PRINTED_LEN`]. The fill bits go in the last sentence,
+/// 0 in the others.
+pub fn encapsulate(
+    start: char,
+    address: &str,
+    middle: &[&str],
+    armored: &str,
+    fill: u8,
+) -> Result<Vec<String>, TooManyFragments> {
+    // The widest header: one-digit total, number and fill (all that
+    // IEC 61162-1 allows) with the payload field empty.
+    let mut probe: Vec<&str> = vec!["9", "9"];
+    probe.extend_from_slice(middle);
+    probe.extend_from_slice(&["", "5"]);
+    let per = field_room(start, address, &probe);
+    let bytes = armored.as_bytes();
+    if per == 0 && !bytes.is_empty() {
+        return Err(TooManyFragments {
+            chars: bytes.len(),
+            per_sentence: 0,
+        });
+    }
+    let total = if bytes.is_empty() {
+        1
+    } else {
+        bytes.len().div_ceil(per)
+    };
+    if total > MAX_FRAGMENTS {
+        return Err(TooManyFragments {
+            chars: bytes.len(),
+            per_sentence: per,
+        });
+    }
+    let total_s = total.to_string();
+    let fill_s = fill.to_string();
+    Ok((0..total)
+        .map(|i| {
+            let part = bytes
+                .get(i * per..((i + 1) * per).min(bytes.len()))
+                .and_then(|c| std::str::from_utf8(c).ok())
+                .unwrap_or("");
+            let number = (i + 1).to_string();
+            let mut fields: Vec<&str> = vec![&total_s, &number];
+            fields.extend_from_slice(middle);
+            fields.push(part);
+            fields.push(if i + 1 == total { &fill_s } else { "0" });
+            build(start, address, &fields)
+        })
+        .collect())
+}
+
 /// Build a sentence: `start` + address + `,` + fields + `*hh`.
 pub fn build(start: char, address: &str, fields: &[&str]) -> String {
     let mut body = String::with_capacity(82);

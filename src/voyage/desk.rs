@@ -352,6 +352,13 @@ impl Desk {
         if let Some(why) = self.refusal(false) {
             return Err(why);
         }
+        // IEC 61162-1 §5.3: a transponder may drop a longer sentence.
+        if let Some(e) = lines
+            .iter()
+            .find_map(|l| crate::nmea::check_length(l).err())
+        {
+            return Err(format!("{what} not sent: {e}"));
+        }
         self.data.push(Write {
             tag: WriteTag::Data(what),
             lines,

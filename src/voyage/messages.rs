@@ -69,14 +69,17 @@ impl EtaReport {
     /// The ABM sentence(s) carrying message 6 with DAC 200, FI 21.
     pub fn sentences(&self, seq_id: u8) -> Result<Vec<String>, EncodeError> {
         let data = addressed_app_bits(DAC_INLAND, FI_ETA, &AddressedApp::InlandEta(self.app()))?;
-        Ok(pi::build_binary(
+        pi::build_binary(
             TALKER,
             Some(self.to),
             CHANNEL_NO_PREFERENCE,
             6,
             seq_id,
             &data,
-        ))
+        )
+        .map_err(|_| EncodeError::TooLong {
+            bits: data.bit_len(),
+        })
     }
 
     /// Message 6 as the transponder of `own_mmsi` sends it.
@@ -115,9 +118,15 @@ impl SafetyMessage {
     }
 
     /// ABM (message 12) with a destination, BBM (message 14) without.
+    /// The text is what the message carries: at most 156 characters to
+    /// one station, 161 to all (the validator refuses more; a longer text
+    /// built by hand is cut there), so it always fits in the nine
+    /// sentences an ABM or BBM may take.
     pub fn sentences(&self, seq_id: u8) -> Vec<String> {
         let mut data = BitWriter::new();
-        data.text_unpadded(&self.text.text);
+        let max = self.kind().max_chars();
+        let text: String = self.text.text.chars().take(max).collect();
+        data.text_unpadded(&text);
         pi::build_binary(
             TALKER,
             self.to,
@@ -126,6 +135,8 @@ impl SafetyMessage {
             seq_id,
             &data,
         )
+        // 161 six-bit characters take four BBM sentences at most.
+        .unwrap_or_default()
     }
 
     /// Message 12 or 14 as the transponder of `own_mmsi` sends it.
