@@ -342,11 +342,12 @@ proptest! {
     }
 
     #[test]
-    fn safety_messages(t in text::<160>(156), mmsi in 0u32..1_000_000_000, dest in 0u32..1_000_000_000, seqno in 0u8..4) {
+    fn safety_messages(t in text::<160>(156), t14 in text::<161>(161), mmsi in 0u32..1_000_000_000, dest in 0u32..1_000_000_000, seqno in 0u8..4) {
         let m12 = AisMessage { msg_type: 12, repeat: 0, mmsi, body: Body::SafetyAddressed(Box::new(SafetyAddressed {
             seqno, dest_mmsi: dest, retransmit: false, text: t })) };
         prop_assert_eq!(through_the_air(&m12, false), m12);
-        let m14 = AisMessage { msg_type: 14, repeat: 0, mmsi, body: Body::SafetyBroadcast { text: t } };
+        // Message 14 carries up to 161 characters (1008 − 40 bits).
+        let m14 = AisMessage { msg_type: 14, repeat: 0, mmsi, body: Body::SafetyBroadcast { text: t14 } };
         prop_assert_eq!(through_the_air(&m14, false), m14);
     }
 

@@ -515,6 +515,56 @@ mod tests {
     }
 
     #[test]
+    fn encapsulation_fills_each_sentence_to_80_characters_and_no_further() {
+        // "!AIVDM,n,n,3,A," is 15 characters, ",f*hh" 5: 60 payload
+        // characters a sentence.
+        for chars in [0, 1, 59, 60, 61, 119, 120, 121, 168] {
+            let armored = "w".repeat(chars);
+            let lines = encapsulate('!', "AIVDM", &["3", "A"], &armored, 2).unwrap();
+            assert_eq!(lines.len(), chars.div_ceil(60).max(1), "{chars}");
+            let mut joined = String::new();
+            for (i, l) in lines.iter().enumerate() {
+                assert!(l.len() <= MAX_PRINTED_LEN, "{l}");
+                if i + 1 < lines.len() {
+                    assert_eq!(l.len(), 80, "a full sentence uses all its room: {l}");
+                }
+                let s = frame(l.as_bytes()).unwrap();
+                let f: Vec<&str> = s.fields().collect();
+                assert_eq!(f[0], lines.len().to_string());
+                assert_eq!(f[1], (i + 1).to_string());
+                assert_eq!(f[5], if i + 1 == lines.len() { "2" } else { "0" });
+                joined.push_str(f[4]);
+            }
+            assert_eq!(joined, armored);
+        }
+        // A header that leaves room for nothing, or more than nine
+        // sentences, is refused.
+        let wide = "9".repeat(70);
+        assert!(encapsulate('!', "AIVDM", &[&wide], "w", 0).is_err());
+        assert!(encapsulate('!', "AIVDM", &["3", "A"], &"w".repeat(541), 0).is_err());
+        assert_eq!(
+            encapsulate('!', "AIVDM", &["3", "A"], &"w".repeat(540), 0)
+                .unwrap()
+                .len(),
+            9
+        );
+    }
+
+    #[test]
+    fn sentence_length_leaves_out_tag_block_and_metadata() {
+        let s = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
+        assert_eq!(sentence_len(s.as_bytes()), Some(s.len()));
+        let tagged = format!("\\c:1700000000*00\\{s},1234567890,rx\r\n");
+        assert_eq!(sentence_len(tagged.as_bytes()), Some(s.len()));
+        assert_eq!(sentence_len(b"no sentence"), None);
+        assert!(check_length(&"x".repeat(80)).is_ok());
+        assert_eq!(
+            check_length(&"x".repeat(81)),
+            Err(SentenceTooLong { len: 81 })
+        );
+    }
+
+    #[test]
     fn trailing_metadata_is_tolerated() {
         let s = frame(b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A,1234567890,rx").unwrap();
         assert_eq!(s.formatter, "VDM");

@@ -141,7 +141,7 @@ impl SafetyMessage {
 
     /// Message 12 or 14 as the transponder of `own_mmsi` sends it.
     pub fn message(&self, own_mmsi: u32, seq_id: u8) -> AisMessage {
-        let text = Text::from_str_lossy(&self.text.text);
+        let text = &self.text.text;
         let (msg_type, body) = match self.to {
             Some(dest_mmsi) => (
                 12,
@@ -149,10 +149,15 @@ impl SafetyMessage {
                     seqno: seq_id % 4,
                     dest_mmsi,
                     retransmit: false,
-                    text,
+                    text: Text::from_str_lossy(text),
                 })),
             ),
-            None => (14, Body::SafetyBroadcast { text }),
+            None => (
+                14,
+                Body::SafetyBroadcast {
+                    text: Text::from_str_lossy(text),
+                },
+            ),
         };
         AisMessage {
             msg_type,
@@ -517,7 +522,7 @@ mod tests {
         lines
             .iter()
             .map(|l| {
-                assert!(l.len() <= 82, "{l}");
+                assert!(l.len() <= 80, "{l}");
                 pi::parse_binary(&frame(l.as_bytes()).unwrap()).unwrap()
             })
             .collect()
@@ -641,7 +646,7 @@ mod tests {
         let s = v.sentence();
         let body = "PIWWIVD,,4,1,2.85,7.50,0,4,0,255,0.0,110.5,0.0,0.5";
         assert_eq!(s, format!("${body}*{}", xor(&format!("${body}*"))));
-        assert!(s.len() <= 82);
+        assert!(s.len() <= 80);
         // The same, checksum computed outside (Python, XOR of the body).
         assert_eq!(s, "$PIWWIVD,,4,1,2.85,7.50,0,4,0,255,0.0,110.5,0.0,0.5*60");
         let f = frame(s.as_bytes()).unwrap();
@@ -667,7 +672,8 @@ mod tests {
             personnel: Some(255),
             convoy: [Some(8000), Some(8000), Some(1000), Some(1000)],
         };
-        assert!(max.sentence().len() <= 82, "{}", max.sentence());
+        // IEC 61162-1 §5.3: 80 printed, 82 with CR LF.
+        assert!(max.sentence().len() <= 80, "{}", max.sentence());
     }
 
     #[test]
@@ -702,6 +708,7 @@ mod tests {
             internal: [Some(8000), Some(1000)],
             external: [Some(8000), Some(1000)],
         };
-        assert!(max.sentence().len() <= 82, "{}", max.sentence());
+        // IEC 61162-1 §5.3: 80 printed, 82 with CR LF.
+        assert!(max.sentence().len() <= 80, "{}", max.sentence());
     }
 }
