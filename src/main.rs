@@ -13,7 +13,8 @@ use std::process::ExitCode;
 
 const EXIT_STATUS: &str = "\
 Exit status: 0 after a normal end, 1 when the run failed (an input file that
-cannot be read, an I/O error), 2 for a usage or configuration error.
+cannot be read or holds no NMEA sentence at all, an I/O error), 2 for a usage
+or configuration error.
 With aiip:HOST:PORT the console is an AI-IP client of that server (settings
 in the [aiip] table of the config; own MMSI from [own_ship] mmsi).";
 
