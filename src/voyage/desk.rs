@@ -701,6 +701,18 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_over_82_characters_is_not_sent() {
+        let mut d = desk(60_000);
+        let long = crate::nmea::build('$', "ECVSD", &["D".repeat(71).as_str()]);
+        assert_eq!(long.len(), 81);
+        let e = d.send_data("VSD", vec![long]).unwrap_err();
+        assert!(e.contains("81 characters (83 with CR LF)"), "{e}");
+        assert!(d.writes(NOW).is_empty());
+        let fits = crate::nmea::build('$', "ECVSD", &["D".repeat(70).as_str()]);
+        assert!(d.send_data("VSD", vec![fits]).is_ok());
+    }
+
+    #[test]
     fn data_goes_out_first_and_each_write_reports_back() {
         let mut d = desk(60_000);
         let id = d.send(addressed("HI"), NOW).unwrap();

@@ -569,6 +569,45 @@ mod tests {
         assert_eq!(decode(&p).unwrap(), b.message(244_000_001, 3));
     }
 
+    /// VSD and SSD with the longest value each field's validator lets
+    /// through (and the form's regional flags and `GP` source): within the
+    /// 80 printed characters of IEC 61162-1 §5.3, by the length worked out
+    /// here from the fields.
+    #[test]
+    fn longest_vsd_and_ssd_within_80_characters() {
+        let v = VoyageData {
+            nav_status: Some(15),
+            destination: Some("D".repeat(20)),
+            eta: Some(fields::eta("2026-12-31T23:59Z", NOW).unwrap()),
+            draught: Some(255),
+            persons: Some(8191),
+            ship_type: Some(255),
+        };
+        let mut vsd = v.vsd();
+        vsd.regional = Some(15);
+        let s = pi::build_vsd(TALKER, &vsd);
+        // "$ECVSD," 7 + "255," 4 + "25.5," 5 + "8191," 5 + 20 + "," +
+        // "235900," 7 + "31," 3 + "12," 3 + "15," 3 + "15" 2 + "*hh" 3.
+        assert_eq!(s.len(), 7 + 4 + 5 + 5 + 21 + 7 + 3 + 3 + 3 + 2 + 3, "{s}");
+        assert!(crate::nmea::check_length(&s).is_ok());
+        let d = StaticData {
+            callsign: Some("C".repeat(7)),
+            name: Some("N".repeat(20)),
+            reference: Some(ReferencePoint {
+                a: 511,
+                b: 511,
+                c: 63,
+                d: 63,
+            }),
+        };
+        let mut ssd = d.ssd();
+        ssd.dte = Some(1);
+        ssd.source = "GP".into();
+        let s = pi::build_ssd(TALKER, &ssd);
+        assert_eq!(s.len(), 7 + 8 + 21 + 4 + 4 + 3 + 3 + 2 + 2 + 3, "{s}");
+        assert!(crate::nmea::check_length(&s).is_ok());
+    }
+
     #[test]
     fn vsd_and_ssd_unchanged_and_not_available() {
         assert_eq!(VoyageData::default().sentence(), "$ECVSD,,,,,,,,,*6B");
