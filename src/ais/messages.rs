@@ -483,7 +483,7 @@ pub enum Body {
     SarAircraft(SarAircraftReport),
     UtcInquiry { dest_mmsi: u32 },
     SafetyAddressed(Box<SafetyAddressed>),
-    SafetyBroadcast { text: Text<160> },
+    SafetyBroadcast { text: Text<161> },
     Interrogation(Interrogation),
     AssignedMode(AssignedMode),
     Dgnss(Box<DgnssBroadcast>),

@@ -178,7 +178,7 @@ impl Links {
                 engine.desk.write_done(&tag, result, now);
                 LinkChange::None
             }
-            LinkMsg::Finished { link } => {
+            LinkMsg::Finished { link, count } => {
                 // The end of a replayed file is the last data time it
                 // carries: evaluate once more there (both modes alike).
                 if !engine.live {
@@ -188,9 +188,11 @@ impl Links {
                     return LinkChange::None;
                 };
                 l.detail = if l.no_clock {
-                    "end of file; it carried no time: replayed on the system clock".into()
+                    format!(
+                        "end of file ({count}); it carried no time: replayed on the system clock"
+                    )
                 } else {
-                    "end of file".into()
+                    format!("end of file ({count})")
                 };
                 l.alarmed = true; // a finished replay is not a failure
                 l.finished = true;
