@@ -1574,3 +1574,223 @@ fn at_100_columns_the_target_list_keeps_names_numbers_and_states_whole() {
         }
     }
 }
+
+/// The screen as cells (one symbol per cell), from the buffer.
+fn cells(app: &App, w: u16, h: u16) -> Vec<Vec<String>> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| bridgewatch::ui::draw(f, app)).expect("draw");
+    let b = t.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| b[(x, y)].symbol().to_string()).collect())
+        .collect()
+}
+
+/// The selected-target window as drawn: its rows between the top and
+/// bottom border, inside the side borders, read cell by cell from the
+/// rendered buffer of a 140×44 screen.
+fn details_box(app: &App) -> Vec<String> {
+    let lines = cells(app, 140, 44);
+    let top = lines
+        .iter()
+        .position(|l| l.concat().contains("selected target —"))
+        .expect("the selected-target window is open");
+    let title = (0..lines[top].len())
+        .find(|&x| lines[top][x..].concat().starts_with(" selected target —"))
+        .expect("title");
+    let left = lines[top][..title]
+        .iter()
+        .rposition(|c| c == "┌")
+        .expect("top-left corner");
+    let right = left
+        + lines[top][left..]
+            .iter()
+            .position(|c| c == "┐")
+            .expect("top-right corner");
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| l[left] != "└")
+        .map(|l| l[left + 1..right].concat())
+        .collect()
+}
+
+/// The label column of the window's rows (the first word or words before
+/// the value column), trimmed.
+fn labels(rows: &[String]) -> Vec<String> {
+    rows.iter()
+        .map(|r| r.chars().take(15).collect::<String>().trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Fields only a ship sends: never shown for an AtoN or a base station.
+const SHIP_ONLY: [&str; 13] = [
+    "SOG",
+    "COG",
+    "Heading",
+    "Rate of turn",
+    "Nav status",
+    "Call sign",
+    "IMO",
+    "Ship type",
+    "Draught",
+    "Destination",
+    "ETA",
+    "Inland data",
+    "CPA",
+];
+
+#[test]
+fn an_aid_to_navigation_shows_what_it_is_and_no_ship_fields() {
+    let mut app = demo_app(60);
+    app.select(992_111_222);
+    app.update(Action::ToggleDetails);
+    let rows = details_box(&app);
+    let text = rows.join("\n");
+    let labels = labels(&rows);
+    for l in SHIP_ONLY {
+        assert!(!labels.iter().any(|x| x == l), "{l} shown:\n{text}");
+    }
+    // The demo's buoy sends type 21 (cardinal mark E), real, on position,
+    // high accuracy, and no dimensions (all zero).
+    assert!(!labels.iter().any(|x| x == "Dimensions"), "{text}");
+    assert!(!text.contains("0 m × 0 m"), "{text}");
+    for (label, value) in [
+        ("Name", "FEHMARNBELT E"),
+        ("Class", "aid to navigation (AtoN)"),
+        ("AtoN type", "Cardinal Mark E"),
+        ("Real/virtual", "real (a physical aid)"),
+        ("Off position", "on position"),
+        ("Pos. accuracy", "high (better than 10 m)"),
+    ] {
+        let row = rows
+            .iter()
+            .find(|r| r.chars().take(15).collect::<String>().trim() == label)
+            .unwrap_or_else(|| panic!("no {label} row:\n{text}"));
+        assert!(row.contains(value), "{label}: {row}");
+    }
+    assert!(labels.iter().any(|x| x == "Bearing/range"), "{text}");
+}
+
+#[test]
+fn a_base_station_shows_no_ship_fields() {
+    let mut app = demo_app(60);
+    app.select(2_190_047);
+    app.update(Action::ToggleDetails);
+    let rows = details_box(&app);
+    let text = rows.join("\n");
+    let labels = labels(&rows);
+    for l in SHIP_ONLY
+        .iter()
+        .chain(&["Dimensions", "AtoN type", "Off position"])
+    {
+        assert!(!labels.iter().any(|x| x == l), "{l} shown:\n{text}");
+    }
+    assert!(text.contains("base station"), "{text}");
+    assert!(labels.iter().any(|x| x == "Position"), "{text}");
+    assert!(labels.iter().any(|x| x == "Pos. accuracy"), "{text}");
+}
+
+/// A message 21 from a floating AtoN near the demo's own ship at data
+/// time `s` seconds into the demo, with its off-position flag and time
+/// stamp as given.
+fn aton_line(s: i64, off_position: bool, second: u8, dim: u16) -> Vec<String> {
+    use bridgewatch::ais::messages::{AidToNavigation, AisMessage, Body, Dimensions};
+    use bridgewatch::nmea::armour::Text;
+    let (lon, lat) = bridgewatch::sim::raw_position((54.55, 11.25));
+    let m = AisMessage {
+        msg_type: 21,
+        repeat: 0,
+        mmsi: 992_111_333,
+        body: Body::AidToNavigation(Box::new(AidToNavigation {
+            aid_type: 25,
+            name: Text::from_str_lossy("TEST BUOY"),
+            accuracy: false,
+            lon,
+            lat,
+            dim: Dimensions {
+                to_bow: dim,
+                to_stern: dim,
+                to_port: u8::from(dim > 0),
+                to_starboard: u8::from(dim > 0),
+            },
+            epfd: 1,
+            second,
+            off_position,
+            regional: 0,
+            raim: false,
+            virtual_aid: true,
+            assigned: false,
+        })),
+    };
+    bridgewatch::sim::vdm(
+        &m,
+        bridgewatch::app::demo::START_MS + s * 1000,
+        false,
+        'A',
+        1,
+    )
+}
+
+fn feed(app: &mut App, lines: Vec<String>) {
+    for l in lines {
+        app.link(LinkMsg::Line {
+            link: 0,
+            received_ms: 0,
+            line: Some(l.into_bytes()),
+        });
+    }
+}
+
+#[test]
+fn an_aton_off_position_is_a_caution_while_its_flag_is_set() {
+    use bridgewatch::traffic::alarm::{AlarmId, AlarmState, Priority};
+    let id = AlarmId::OffPosition(992_111_333);
+    let mut app = demo_app(60);
+    // Time stamp 61 (positioning inoperative): the flag means nothing.
+    feed(&mut app, aton_line(61, true, 61, 0));
+    assert!(app.engine.traffic.targets.contains_key(&992_111_333));
+    assert!(app.engine.traffic.alarms.get(&id).is_none());
+    app.select(992_111_333);
+    app.update(Action::ToggleDetails);
+    let rows = details_box(&app);
+    let text = rows.join("\n");
+    assert!(text.contains("not known (no valid time stamp)"), "{text}");
+    assert!(text.contains("virtual"), "{text}");
+    assert!(text.contains("Starboard hand Mark"), "{text}");
+    assert!(text.contains("low (worse than 10 m)"), "{text}");
+    assert!(!labels(&rows).iter().any(|x| x == "Dimensions"), "{text}");
+    // Time stamp 59, the last valid one: off position is a caution.
+    feed(&mut app, aton_line(62, true, 59, 5));
+    let a = app.engine.traffic.alarms.get(&id).expect("caution raised");
+    assert_eq!(a.priority, Priority::Caution);
+    assert!(a.text.contains("off position"), "{}", a.text);
+    let screen = render(&app, 140, 44);
+    assert!(screen.contains("CAUTION"), "{screen}");
+    let rows = details_box(&app);
+    let text = rows.join("\n");
+    assert!(text.contains("OFF POSITION"), "{text}");
+    // Given dimensions are shown: 5 + 5 m by 1 + 1 m.
+    assert!(text.contains("10 m × 2 m"), "{text}");
+    // An invalid time stamp later leaves the last valid flag standing,
+    // and the caution stays past its display time while the flag is set.
+    feed(&mut app, aton_line(200, false, 63, 5));
+    feed(&mut app, aton_line(300, true, 10, 5));
+    let a = app.engine.traffic.alarms.get(&id).expect("still raised");
+    assert_eq!(a.state, AlarmState::ActiveUnacknowledged);
+    // Back on position: rectified, and it leaves the list.
+    feed(&mut app, aton_line(301, false, 11, 5));
+    assert!(
+        app.engine
+            .traffic
+            .alarms
+            .get(&id)
+            .is_none_or(|a| a.state == AlarmState::RectifiedUnacknowledged)
+    );
+    feed(&mut app, aton_line(303, false, 13, 5));
+    assert!(app.engine.traffic.alarms.get(&id).is_none());
+    let text = details_box(&app).join("\n");
+    assert!(
+        text.contains("on position") && !text.contains("OFF POSITION"),
+        "{text}"
+    );
+}

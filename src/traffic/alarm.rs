@@ -53,6 +53,9 @@ pub enum AlarmId {
     NoRta(u32),
     /// A safety message addressed to own ship, by its inbox number.
     Message(u64),
+    /// An aid to navigation that says it is off position (a caution that
+    /// stays while the flag is set).
+    OffPosition(u32),
 }
 
 /// Alert priority (IMO MSC.302(87) bridge alert management; IEC 62923-1).
@@ -114,6 +117,7 @@ impl AlarmId {
             AlarmId::Activated(_) => "activated",
             AlarmId::NoRta(_) => "no_rta",
             AlarmId::Message(_) => "message",
+            AlarmId::OffPosition(_) => "aton_off_position",
         }
     }
 
@@ -128,7 +132,9 @@ impl AlarmId {
             | AlarmId::Storage(_)
             | AlarmId::Lost(_)
             | AlarmId::Message(_) => Priority::Warning,
-            AlarmId::Activated(_) | AlarmId::NoRta(_) => Priority::Caution,
+            AlarmId::Activated(_) | AlarmId::NoRta(_) | AlarmId::OffPosition(_) => {
+                Priority::Caution
+            }
         }
     }
 
@@ -138,7 +144,8 @@ impl AlarmId {
             AlarmId::Distress(m)
             | AlarmId::Dangerous(m)
             | AlarmId::Lost(m)
-            | AlarmId::Activated(m) => Some(*m),
+            | AlarmId::Activated(m)
+            | AlarmId::OffPosition(m) => Some(*m),
             _ => None,
         }
     }
@@ -625,6 +632,11 @@ impl Alarms {
             .list
             .iter()
             .filter(|a| a.priority == Priority::Caution && now_ms - a.raised_ms >= caution)
+            // A standing condition stays in view until it is rectified.
+            .filter(|a| {
+                !matches!(a.id, AlarmId::OffPosition(_))
+                    || a.state == AlarmState::RectifiedUnacknowledged
+            })
             .map(|a| (a.id.clone(), a.text.clone()))
             .collect();
         for (id, text) in old {
@@ -863,7 +875,7 @@ impl Alarms {
                 AlarmId::Transponder(_) | AlarmId::Link(_) | AlarmId::Storage(_) => 3,
                 AlarmId::Message(_) => 4,
                 AlarmId::Lost(_) => 5,
-                AlarmId::Activated(_) | AlarmId::NoRta(_) => 6,
+                AlarmId::Activated(_) | AlarmId::NoRta(_) | AlarmId::OffPosition(_) => 6,
             };
             let key = |x: &Alarm| (!x.unacknowledged(), x.priority, rank(x));
             key(a).cmp(&key(b)).then_with(|| {
