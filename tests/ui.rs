@@ -1794,3 +1794,39 @@ fn an_aton_off_position_is_a_caution_while_its_flag_is_set() {
         "{text}"
     );
 }
+
+/// The key-hint line holds whole hints only, as many as fit, and the help
+/// key's always, at every width; at 160 columns every hint.
+#[test]
+fn the_key_hint_line_shows_whole_hints_and_always_the_help_key() {
+    let app = demo_app(60);
+    let all = bridgewatch::ui::help::hint_items(&app);
+    let help = format!("{} help", app.keymap.key_of(Action::ToggleHelp));
+    for w in [40u16, 60, 80, 90, 100, 120, 140, 160] {
+        let screen = cells(&app, w, 30);
+        let line = screen[screen.len() - 1].concat();
+        let line = line.trim_end();
+        let shown: Vec<&str> = line.trim_start().split("  ").collect();
+        // Every piece is a whole hint, in their order.
+        let mut at = 0;
+        for s in &shown {
+            let i = all[at..]
+                .iter()
+                .position(|h| h == s)
+                .unwrap_or_else(|| panic!("{w} columns: {s:?} is not a whole hint: {line:?}"));
+            at += i + 1;
+        }
+        assert!(shown.contains(&help.as_str()), "{w}: {line:?}");
+        // Nothing left out would have fitted.
+        let used = line.chars().count();
+        for h in all.iter().filter(|h| !shown.contains(&h.as_str())) {
+            assert!(
+                used + 2 + h.chars().count() > usize::from(w),
+                "{w} columns: {h:?} fits beside {line:?}"
+            );
+        }
+        if w >= 160 {
+            assert_eq!(shown.len(), all.len(), "{line:?}");
+        }
+    }
+}

@@ -151,27 +151,53 @@ pub fn hints(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         );
         return;
     }
-    let k = |a| app.keymap.key_of(a).to_string();
-    let text = format!(
-        " {}/{} ships  {} ack  {} silence  {} snooze  {} ETA  {} msg  {} voyage  {} inbox  {} help  {} quit  {} details  {}/{} data  {} log",
-        k(Action::PrevTarget),
-        k(Action::NextTarget),
-        k(Action::Acknowledge),
-        k(Action::Silence),
-        k(Action::Snooze),
-        k(Action::OpenEta),
-        k(Action::OpenMessage),
-        k(Action::OpenVoyage),
-        k(Action::OpenInbox),
-        k(Action::ToggleHelp),
-        k(Action::Quit),
-        k(Action::ToggleDetails),
-        k(Action::ScrollLeft),
-        k(Action::ScrollRight),
-        k(Action::ToggleAlarmLog),
-    );
+    let text = hint_text(app, usize::from(area.width));
     f.render_widget(
         ratatui::widgets::Paragraph::new(Span::styled(text, th.dim())).style(th.base()),
         area,
     );
+}
+
+/// Every key hint, in the order shown: (key, what it does).
+pub fn hint_items(app: &App) -> Vec<String> {
+    let k = |a| app.keymap.key_of(a).to_string();
+    vec![
+        format!("{}/{} ships", k(Action::PrevTarget), k(Action::NextTarget)),
+        format!("{} ack", k(Action::Acknowledge)),
+        format!("{} silence", k(Action::Silence)),
+        format!("{} snooze", k(Action::Snooze)),
+        format!("{} ETA", k(Action::OpenEta)),
+        format!("{} msg", k(Action::OpenMessage)),
+        format!("{} voyage", k(Action::OpenVoyage)),
+        format!("{} inbox", k(Action::OpenInbox)),
+        format!("{} help", k(Action::ToggleHelp)),
+        format!("{} quit", k(Action::Quit)),
+        format!("{} details", k(Action::ToggleDetails)),
+        format!("{}/{} data", k(Action::ScrollLeft), k(Action::ScrollRight)),
+        format!("{} log", k(Action::ToggleAlarmLog)),
+    ]
+}
+
+/// The key-hint line for `width` columns: whole hints only, in order, as
+/// many as fit; the help key's hint is always among them (the help lists
+/// the rest).
+pub fn hint_text(app: &App, width: usize) -> String {
+    const GAP: &str = "  ";
+    let items = hint_items(app);
+    let help = format!("{} help", app.keymap.key_of(Action::ToggleHelp));
+    let w = |s: &str| Span::raw(s).width();
+    let mut room = width.saturating_sub(1 + w(&help));
+    let mut shown: Vec<&str> = Vec::new();
+    for item in &items {
+        if *item == help {
+            shown.push(item);
+            continue;
+        }
+        let need = w(item) + w(GAP);
+        if need <= room {
+            room -= need;
+            shown.push(item);
+        }
+    }
+    format!(" {}", shown.join(GAP))
 }
