@@ -64,17 +64,77 @@ fn main_screen_with_a_dangerous_target() {
 #[test]
 fn minimum_display_scrolls_but_keeps_bearing_and_range() {
     let mut app = demo_app(60);
-    let before = render(&app, 140, 44);
+    app.select(230_123_000);
+    let before = render(&app, 80, 24);
     for _ in 0..4 {
         app.update(Action::ScrollRight);
     }
-    let after = render(&app, 140, 44);
+    let after = render(&app, 80, 24);
     let tail = |s: &str| s.lines().rev().take(5).collect::<Vec<_>>().join("\n");
     assert_ne!(tail(&before), tail(&after), "other data scrolled");
     for s in [&before, &after] {
         assert!(s.contains(" BRG  ") && s.contains(" RNG  ") && s.contains(" NAME "));
     }
     insta::assert_snapshot!(tail(&after));
+}
+
+/// The scrolled part of the minimum display: how many fields it shows by
+/// their labels, and the counts of its "◀ n more" and "▶ n more" marks.
+fn scrolled_fields(app: &App, w: u16) -> (usize, usize, usize) {
+    let labels: Vec<&str> = bridgewatch::ui::minimum::fields(app)
+        .iter()
+        .map(|f| f.0)
+        .collect();
+    let screen = render(app, w, 30);
+    let min = minimum_lines(&screen).join(" ");
+    let words: Vec<&str> = min.split_whitespace().collect();
+    let mark = |m: &str| {
+        words
+            .windows(3)
+            .find(|x| x[0] == m && x[2] == "more")
+            .and_then(|x| x[1].parse::<usize>().ok())
+            .unwrap_or(0)
+    };
+    let shown = labels.iter().filter(|l| words.contains(l)).count();
+    (shown, mark("◀"), mark("▶"))
+}
+
+/// The marks say what is hidden, no more and no less: every field is
+/// shown or counted in a mark, at every scroll position; → stops where
+/// nothing more would come into view, and at 160 columns, where all the
+/// fields fit, it changes nothing and no mark appears.
+#[test]
+fn the_minimum_displays_more_marks_are_true() {
+    for w in [80u16, 90, 100, 120, 140, 160] {
+        let mut app = demo_app(60);
+        app.select(230_123_000);
+        let total = bridgewatch::ui::minimum::fields(&app).len();
+        let mut last = None;
+        for press in 0..total + 2 {
+            let (shown, left, right) = scrolled_fields(&app, w);
+            assert_eq!(
+                shown + left + right,
+                total,
+                "{w} columns after {press} →: shown {shown}, ◀ {left}, ▶ {right}"
+            );
+            if right == 0 {
+                // Nothing hidden on the right: → changes nothing.
+                let now = (shown, left, right);
+                if let Some(l) = last {
+                    assert!(l == now || press > 0, "{w}: {l:?} → {now:?}");
+                }
+                app.update(Action::ScrollRight);
+                assert_eq!(scrolled_fields(&app, w), now, "{w} columns: → past the end");
+                break;
+            }
+            last = Some((shown, left, right));
+            app.update(Action::ScrollRight);
+        }
+        if w >= 160 {
+            let (shown, left, right) = scrolled_fields(&app, w);
+            assert_eq!((shown, left, right), (total, 0, 0), "{w}");
+        }
+    }
 }
 
 #[test]

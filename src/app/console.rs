@@ -408,6 +408,9 @@ impl Filter {
 #[derive(Debug, Clone)]
 pub struct ViewState {
     pub hscroll: usize,
+    /// The farthest `hscroll` that still shows something new, at the last
+    /// draw of the minimum display (`None` before it).
+    pub hscroll_max: Cell<Option<usize>>,
     pub details: bool,
     pub help: bool,
     pub alarm_log: bool,
@@ -435,6 +438,7 @@ impl Default for ViewState {
     fn default() -> Self {
         ViewState {
             hscroll: 0,
+            hscroll_max: Cell::new(None),
             details: false,
             help: false,
             alarm_log: false,
@@ -672,7 +676,10 @@ impl App {
             }
             Action::NextTarget => self.move_selection(1),
             Action::PrevTarget => self.move_selection(-1),
-            Action::ScrollRight => self.view.hscroll += 1,
+            Action::ScrollRight => {
+                let max = self.view.hscroll_max.get().unwrap_or(usize::MAX);
+                self.view.hscroll = (self.view.hscroll + 1).min(max);
+            }
             Action::ScrollLeft => self.view.hscroll = self.view.hscroll.saturating_sub(1),
             Action::ToggleDetails => {
                 self.view.details = !self.view.details && self.selected().is_some();
