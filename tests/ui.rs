@@ -1382,10 +1382,38 @@ fn an_rta_answering_our_eta_is_shown_under_the_alarm_bar_until_read() {
     fill_eta(&mut app);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('y'));
+    let hints = |app: &App| {
+        let s = render(app, 120, 40);
+        s.lines().last().unwrap_or_default().to_string()
+    };
+    assert!(hints(&app).contains("ETA report queued — see the outbox (i)"));
     let now = app.now_ms();
+    let mut seq = 0;
     for w in app.engine.desk.writes(now) {
+        seq = w.lines[0]
+            .split(',')
+            .nth(3)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         app.engine.desk.write_done(&w.tag, Ok(()), now);
     }
+    // The notice follows the message: written, then acknowledged.
+    assert!(hints(&app).contains("ETA report written — see the outbox (i)"));
+    app.engine.desk.abk(
+        &bridgewatch::nmea::pi::Abk {
+            dest_mmsi: Some(2_039_991),
+            channel: Some('A'),
+            msg_id: 6,
+            seq_id: seq,
+            ack: bridgewatch::nmea::pi::AckType::Received,
+        },
+        now + 2_000,
+    );
+    assert!(
+        hints(&app).contains("ETA report acknowledged — see the outbox (i)"),
+        "{}",
+        hints(&app)
+    );
     let Some(bridgewatch::voyage::outbox::Item::Eta(report)) = app
         .engine
         .desk
@@ -1409,6 +1437,8 @@ fn an_rta_answering_our_eta_is_shown_under_the_alarm_bar_until_read() {
         },
         status: 0,
     });
+    // The RTA answers it: the notice has nothing more to say.
+    assert!(!hints(&app).contains("ETA report"), "{}", hints(&app));
     let screen = render(&app, 120, 40);
     let line = screen.lines().nth(4).unwrap_or_default().to_string();
     assert!(

@@ -484,6 +484,9 @@ pub struct App {
     pub inbox: bool,
     /// A short confirmation after a send ("ETA report queued …").
     pub notice: Option<String>,
+    /// The outbox message a send's notice is about, with that notice: the
+    /// key-hint line follows its state while the notice stands.
+    pub notice_item: Option<(crate::voyage::outbox::Id, String)>,
     /// Safety texts stored for reuse (Ctrl-S in the message form).
     pub stored_texts: Vec<String>,
     /// Destinations sent in voyage data, newest first.
@@ -532,6 +535,7 @@ impl App {
             form: None,
             inbox: false,
             notice: None,
+            notice_item: None,
             stored_texts: Vec::new(),
             destinations: Vec::new(),
             inland: super::forms::InlandTexts::default(),
@@ -978,11 +982,13 @@ impl App {
                     crate::voyage::outbox::Item::Safety(_) => "Message",
                 };
                 match self.engine.desk.send(item, now) {
-                    Ok(_) => {
-                        self.notice = Some(format!(
+                    Ok(id) => {
+                        let n = format!(
                             "{what} queued — see the outbox ({})",
                             self.keymap.key_of(Action::OpenInbox)
-                        ));
+                        );
+                        self.notice_item = Some((id, n.clone()));
+                        self.notice = Some(n);
                     }
                     Err(reason) => {
                         form.note = Some(reason);

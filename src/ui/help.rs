@@ -7,6 +7,8 @@
 
 use super::theme::Theme;
 use crate::app::console::{Action, App};
+use crate::voyage::desk::InboxKind;
+use crate::voyage::outbox::Item;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -143,7 +145,7 @@ pub fn lines<'a>(app: &'a App, th: &Theme, width: usize, height: usize) -> Vec<L
 
 pub fn hints(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     // A confirmation after a send takes the line until the next key.
-    if let Some(n) = &app.notice {
+    if let Some(n) = notice_text(app) {
         f.render_widget(
             ratatui::widgets::Paragraph::new(Span::styled(format!(" {n}"), th.ok()))
                 .style(th.base()),
@@ -200,4 +202,40 @@ pub fn hint_text(app: &App, width: usize) -> String {
         }
     }
     format!(" {}", shown.join(GAP))
+}
+
+/// The notice on the key-hint line, if any. A send's notice follows its
+/// message in the outbox: "ETA report queued", then written,
+/// acknowledged (or what the ABK said); once an RTA answering the ETA
+/// report has come (shown under the alarm bar) it has nothing more to say.
+pub fn notice_text(app: &App) -> Option<String> {
+    let n = app.notice.as_ref()?;
+    let Some((id, text)) = &app.notice_item else {
+        return Some(n.clone());
+    };
+    if text != n {
+        return Some(n.clone());
+    }
+    let desk = &app.engine.desk;
+    let Some(e) = desk.outbox_entries().iter().find(|e| e.id == *id) else {
+        return Some(n.clone());
+    };
+    let what = match &e.item {
+        Item::Eta(report) => {
+            let answered = desk.inbox().iter().any(|r| {
+                r.at_ms >= e.queued_ms
+                    && matches!(&r.kind, InboxKind::Rta { answers: Some(a), .. } if a == report)
+            });
+            if answered {
+                return None;
+            }
+            "ETA report"
+        }
+        Item::Safety(_) => "Message",
+    };
+    let state = super::inbox::state_words(&e.state, desk.through_aiip());
+    Some(format!(
+        "{what} {state} — see the outbox ({})",
+        app.keymap.key_of(Action::OpenInbox)
+    ))
 }
