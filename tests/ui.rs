@@ -1920,3 +1920,31 @@ fn the_key_hint_line_shows_whole_hints_and_always_the_help_key() {
         }
     }
 }
+
+/// The question before a send names the addressee as the picture knows
+/// it: the demo's lock by its name, an unknown station by its number.
+#[test]
+fn the_send_question_names_the_lock_when_known() {
+    let mut app = demo_app_writable(60);
+    press(&mut app, KeyCode::Char('e'));
+    let mut fields = ETA_FIELDS;
+    fields[0] = "002111240";
+    fill(&mut app, &fields);
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app, 120, 40);
+    assert!(
+        screen.contains("Send the ETA report to 002111240 PUTTGARDEN LOCK?"),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('e'));
+    fields[0] = "211999888";
+    fill(&mut app, &fields);
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app, 120, 40);
+    assert!(
+        screen.contains("Send the ETA report to 211999888?"),
+        "{screen}"
+    );
+}
