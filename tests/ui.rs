@@ -1948,3 +1948,26 @@ fn the_send_question_names_the_lock_when_known() {
         "{screen}"
     );
 }
+
+/// `config.example.toml` says its values are the defaults: read, it is
+/// the configuration with nothing set.
+#[test]
+fn the_example_configuration_is_the_defaults() {
+    let text = include_str!("../config.example.toml");
+    let mut c: Config = toml::from_str(text).expect("config.example.toml is valid");
+    // The console's settings are written out with their values: they act
+    // as the built-in ones do; the UTC offset has none (UTC only).
+    assert_eq!(
+        c.console.utc_offset_h, None,
+        "the example sets a UTC offset"
+    );
+    let app = |c: &Config| {
+        let mut sink = Vec::new();
+        build_app(c, &Source::Demo, AlarmLog::open(None, &mut sink)).expect("app")
+    };
+    let (ex, def) = (app(&c), app(&Config::default()));
+    assert_eq!(ex.view.palette, def.view.palette);
+    assert_eq!(ex.utc_offset_min, def.utc_offset_min);
+    c.console = Default::default();
+    assert_eq!(c, Config::default());
+}
