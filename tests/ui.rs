@@ -1971,3 +1971,84 @@ fn the_example_configuration_is_the_defaults() {
     c.console = Default::default();
     assert_eq!(c, Config::default());
 }
+
+/// The key-hint line, where a key that did nothing says why.
+fn hint_line(app: &App, w: u16, h: u16) -> String {
+    let screen = cells(app, w, h);
+    screen[screen.len() - 1].concat().trim().to_string()
+}
+
+/// `v` on a dangerous target, `s` with nothing sounding, `r` with nothing
+/// to mark read: nothing happens, and the message line says why.
+#[test]
+fn a_key_that_does_nothing_says_why() {
+    let mut app = demo_app(60);
+    app.select(230_123_000);
+    assert!(app.selected().is_some_and(|t| t.dangerous));
+    app.update(Action::ToggleActivate);
+    assert_eq!(
+        hint_line(&app, 120, 40),
+        "NORDIC STAR is dangerous: it stays activated"
+    );
+    assert_eq!(
+        app.selected().map(|t| t.activation),
+        Some(bridgewatch::traffic::target::Activation::Activated)
+    );
+    // Silenced once, a second s has nothing left to silence.
+    app.update(Action::Silence);
+    assert!(!hint_line(&app, 120, 40).contains("nothing to silence"));
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(
+        hint_line(&app, 120, 40),
+        "no alarm is sounding: nothing to silence"
+    );
+    // No safety message has come at 60 s.
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(
+        hint_line(&app, 120, 40),
+        "no unread safety messages to mark read"
+    );
+    // The next key takes the message away.
+    press(&mut app, KeyCode::Char('o'));
+    assert!(hint_line(&app, 120, 40).contains("? help"));
+}
+
+/// Every key of the action table, pressed on an empty watch (no targets,
+/// no alarms, nothing open), changes what the screen shows or says why it
+/// did nothing.
+#[test]
+fn every_key_on_an_empty_watch_acts_or_says_why() {
+    for (action, name, _, _) in Action::ALL {
+        if action == Action::Quit {
+            continue;
+        }
+        let mut sink = Vec::new();
+        let mut app = build_app(
+            &Config::default(),
+            &Source::Inputs(Vec::new()),
+            AlarmLog::open(None, &mut sink),
+        )
+        .expect("app");
+        let before = {
+            let mut t = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+            t.draw(|f| bridgewatch::ui::draw(f, &app)).expect("draw");
+            t.backend().buffer().clone()
+        };
+        app.update(action);
+        let after = {
+            let mut t = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+            t.draw(|f| bridgewatch::ui::draw(f, &app)).expect("draw");
+            t.backend().buffer().clone()
+        };
+        assert!(
+            before != after || app.form.is_some() || app.inbox,
+            "{name}: nothing changed and nothing said"
+        );
+        if app.notice.is_some() {
+            assert!(
+                !hint_line(&app, 120, 40).contains("? help"),
+                "{name}: the message is shown"
+            );
+        }
+    }
+}

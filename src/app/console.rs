@@ -17,6 +17,11 @@ use serde::Deserialize;
 use std::cell::Cell;
 use std::collections::HashMap;
 
+/// Why ↑/↓ selected nothing.
+const NO_TARGETS: &str = "no targets in the list";
+/// Why a key about the selected target did nothing.
+const NO_SELECTION: &str = "no target selected";
+
 /// What the officer asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -678,26 +683,57 @@ impl App {
                     self.quit = true;
                 }
             }
-            Action::NextTarget => self.move_selection(1),
-            Action::PrevTarget => self.move_selection(-1),
+            Action::NextTarget | Action::PrevTarget => {
+                self.move_selection(if a == Action::NextTarget { 1 } else { -1 });
+                if self.selected().is_none() {
+                    self.notice = Some(NO_TARGETS.into());
+                }
+            }
             Action::ScrollRight => {
                 let max = self.view.hscroll_max.get().unwrap_or(usize::MAX);
+                if self.selected().is_none() {
+                    self.notice = Some(NO_SELECTION.into());
+                } else if self.view.hscroll >= max {
+                    self.notice = Some("all the selected target's data is in view".into());
+                }
                 self.view.hscroll = (self.view.hscroll + 1).min(max);
             }
-            Action::ScrollLeft => self.view.hscroll = self.view.hscroll.saturating_sub(1),
+            Action::ScrollLeft => {
+                if self.selected().is_none() {
+                    self.notice = Some(NO_SELECTION.into());
+                } else if self.view.hscroll == 0 {
+                    self.notice = Some("the first data is in view".into());
+                }
+                self.view.hscroll = self.view.hscroll.saturating_sub(1)
+            }
             Action::ToggleDetails => {
+                if self.selected().is_none() {
+                    self.notice = Some(NO_SELECTION.into());
+                }
                 self.view.details = !self.view.details && self.selected().is_some();
                 self.view.details_scroll.offset = 0;
             }
-            Action::ToggleActivate => {
-                if let Some(t) = self.selected() {
+            Action::ToggleActivate => match self.selected() {
+                // A dangerous target stays activated (its vector and
+                // heading line are how the officer judges it).
+                Some(t)
+                    if t.dangerous
+                        && t.activation == crate::traffic::target::Activation::Activated =>
+                {
+                    self.notice = Some(format!(
+                        "{} is dangerous: it stays activated",
+                        crate::ui::format::name(t)
+                    ));
+                }
+                Some(t) => {
                     let (m, on) = (
                         t.mmsi,
                         t.activation == crate::traffic::target::Activation::Sleeping,
                     );
                     self.engine.traffic.activate(m, on);
                 }
-            }
+                None => self.notice = Some(NO_SELECTION.into()),
+            },
             Action::Acknowledge => {
                 // The chosen alarm while it waits for acknowledgement, else
                 // the top unacknowledged one: a choice left on an alarm
@@ -713,8 +749,11 @@ impl App {
                             .find(|x| unacknowledged(x.state))
                             .map(|x| x.id.clone())
                     });
-                if let Some(id) = id {
-                    self.engine.traffic.acknowledge(&id, now);
+                match id {
+                    Some(id) => {
+                        self.engine.traffic.acknowledge(&id, now);
+                    }
+                    None => self.notice = Some("no alarm waits for acknowledgement".into()),
                 }
                 self.view.chosen_alarm = None;
             }
@@ -733,10 +772,15 @@ impl App {
                     Some(c) => ids.iter().position(|x| *x == c).map_or(0, |i| i + 1),
                 };
                 self.view.chosen_alarm = ids.get(next).cloned();
+                if ids.is_empty() {
+                    self.notice = Some("no alarms to choose from".into());
+                }
             }
             Action::Silence => {
                 let ms = self.silence_ms;
-                self.engine.traffic.alarms.silence_all(now, ms);
+                if self.engine.traffic.alarms.silence_all(now, ms) == 0 {
+                    self.notice = Some("no alarm is sounding: nothing to silence".into());
+                }
             }
             Action::Snooze => {
                 // The chosen dangerous-target alarm, else the top one not
@@ -769,7 +813,7 @@ impl App {
                     Some((Some(m), false)) => {
                         self.engine.traffic.alarms.snooze(m, now, now + SNOOZE_MS);
                     }
-                    _ => {}
+                    _ => self.notice = Some("no dangerous-target alarm to snooze".into()),
                 }
             }
             Action::CycleSort => {
@@ -793,6 +837,9 @@ impl App {
                     .iter()
                     .position(|r| *r >= self.view.range_nm)
                     .unwrap_or(3);
+                if i == 0 {
+                    self.notice = Some(format!("{} NM is the smallest plot range", RANGES[0]));
+                }
                 self.view.range_nm = RANGES[i.saturating_sub(1)];
             }
             Action::ZoomOut => {
@@ -800,6 +847,10 @@ impl App {
                     .iter()
                     .position(|r| *r >= self.view.range_nm)
                     .unwrap_or(3);
+                if i + 1 >= RANGES.len() {
+                    let largest = RANGES[RANGES.len() - 1];
+                    self.notice = Some(format!("{largest} NM is the largest plot range"));
+                }
                 self.view.range_nm = RANGES[(i + 1).min(RANGES.len() - 1)];
             }
             Action::ToggleHeadUp => self.view.head_up = !self.view.head_up,
@@ -810,7 +861,11 @@ impl App {
                 }
             }
             Action::DismissMessage => {
-                self.messages_read = self.engine.traffic.safety_messages.len();
+                let all = self.engine.traffic.safety_messages.len();
+                if self.messages_read >= all {
+                    self.notice = Some("no unread safety messages to mark read".into());
+                }
+                self.messages_read = all;
             }
             Action::OpenEta => {
                 // From the last ETA report sent, when there is one.
@@ -851,14 +906,19 @@ impl App {
                 self.view.help_scroll.offset = 0;
             }
             Action::CyclePalette => self.view.palette = self.view.palette.next(),
+            Action::AiipMode if self.aiip.is_none() => {
+                self.notice = Some("no AI-IP input: the AI-IP mode is that client's".into());
+            }
             Action::AiipMode => self.aiip_cycle_mode(),
             Action::Close => {
                 if self.view.help {
                     self.view.help = false;
                 } else if self.view.alarm_log {
                     self.view.alarm_log = false;
-                } else {
+                } else if self.view.details {
                     self.view.details = false;
+                } else {
+                    self.notice = Some("no window open to close".into());
                 }
             }
         }
