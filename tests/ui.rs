@@ -1759,6 +1759,13 @@ fn an_aid_to_navigation_shows_what_it_is_and_no_ship_fields() {
         assert!(row.contains(value), "{label}: {row}");
     }
     assert!(labels.iter().any(|x| x == "Bearing/range"), "{text}");
+    // The minimum display likewise: what the aid is, no ship's fields.
+    let min = minimum_lines(&render(&app, 140, 44)).join("\n");
+    assert!(min.contains("ATON Cardinal Mark E"), "{min}");
+    assert!(min.contains("POSITION on position"), "{min}");
+    for f in ["SOG", "COG", "HDG", "STATUS", "CALL", "TYPE", "DEST", "CPA"] {
+        assert!(!min.contains(&format!("{f} ")), "{f}: {min}");
+    }
 }
 
 #[test]

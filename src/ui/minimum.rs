@@ -11,6 +11,7 @@ use super::format::{self, MISSING};
 use super::theme::Theme;
 use crate::ais::legends;
 use crate::app::console::App;
+use crate::traffic::target::TargetKind;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -22,6 +23,33 @@ pub fn fields(app: &App) -> Vec<(&'static str, String)> {
         return Vec::new();
     };
     let m = |o: Option<String>| o.unwrap_or_else(|| MISSING.to_string());
+    // An aid to navigation or a base station sends no ship's data: what it
+    // is, and for an AtoN whether it is off position.
+    match t.kind {
+        TargetKind::AidToNavigation { .. } => {
+            let off = match t.off_position {
+                Some(o) if o.value => "OFF POSITION",
+                Some(_) => "on position",
+                None => "not known",
+            };
+            return vec![
+                (
+                    "ATON",
+                    m(t.aid_type.map(|a| legends::aid_type(a).to_string())),
+                ),
+                ("POSITION", off.to_string()),
+                ("MMSI", format!("{:09}", t.mmsi)),
+                ("CLASS", format::kind(t).to_string()),
+            ];
+        }
+        TargetKind::BaseStation => {
+            return vec![
+                ("MMSI", format!("{:09}", t.mmsi)),
+                ("CLASS", "base station".to_string()),
+            ];
+        }
+        _ => {}
+    }
     // A target lost while dangerous shows its last figures, marked so.
     let cpa = t.shown_cpa(app.now_ms());
     let last = if t.lost_dangerous { " (last)" } else { "" };
