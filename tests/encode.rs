@@ -20,9 +20,45 @@ use std::process::{Command, Output};
 /// The MMSI of our own transponder when we play its part.
 const OWN: u32 = 244_000_001;
 
-/// An ETA far enough ahead that it never becomes the past while this
-/// test suite lives (FI 21 carries no year).
-const FUTURE: &str = "2099-11-22T14:30Z";
+/// A date `days` after the system clock: "YYYY-MM-DD", month, day. An ETA
+/// must lie ahead, and no more than a year ahead (FI 21 carries no year).
+fn ahead(days: i64) -> (String, u32, u32) {
+    use chrono::Datelike;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let d = chrono::DateTime::from_timestamp_millis(now + days * 86_400_000)
+        .expect("a date")
+        .date_naive();
+    (d.format("%Y-%m-%d").to_string(), d.month(), d.day())
+}
+
+/// The year (this one or the next) in which the month, day and time of
+/// `eta` ("2099-MM-DD…HH:MM") lie ahead of the system clock by at most
+/// 365 days.
+fn year_within_a_year(eta: &str) -> Option<i32> {
+    use chrono::Datelike;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let this = chrono::DateTime::from_timestamp_millis(now)?.year();
+    let num = |r: std::ops::Range<usize>| eta.get(r)?.parse::<u32>().ok();
+    let (m, d, h, min) = (num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?);
+    (this..=this + 1).find(|&y| {
+        chrono::NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|x| x.and_hms_opt(h, min, 0))
+            .map(|x| x.and_utc().timestamp_millis() - now)
+            .is_some_and(|ahead| ahead > 60_000 && ahead <= 365 * 86_400_000)
+    })
+}
+
+/// The ETA the tests send: 60 days ahead at 14:30 UTC.
+static FUTURE_AT: std::sync::LazyLock<(String, u32, u32)> = std::sync::LazyLock::new(|| {
+    let (d, m, day) = ahead(60);
+    (format!("{d}T14:30Z"), m, day)
+});
+static FUTURE: std::sync::LazyLock<&'static str> =
+    std::sync::LazyLock::new(|| FUTURE_AT.0.as_str());
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
@@ -142,7 +178,7 @@ fn eta_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
         "--hectometre",
         "00123",
         "--eta",
-        FUTURE,
+        *FUTURE,
     ];
     v.extend_from_slice(extra);
     v
@@ -176,8 +212,13 @@ fn eta_is_an_abm_with_message_6_dac_200_fi_21() {
         ["NL", "RTM", "00001", "00000", "00123"]
     );
     assert_eq!(
-        (e.eta.month, e.eta.day, e.eta.hour, e.eta.minute),
-        (11, 22, 14, 30)
+        (
+            u32::from(e.eta.month),
+            u32::from(e.eta.day),
+            e.eta.hour,
+            e.eta.minute
+        ),
+        (FUTURE_AT.1, FUTURE_AT.2, 14, 30)
     );
     assert_eq!((e.tugs, e.air_draught), (2, 750));
 }
@@ -185,8 +226,10 @@ fn eta_is_an_abm_with_message_6_dac_200_fi_21() {
 #[test]
 fn eta_defaults_and_the_other_time_form() {
     let mut args = eta_args(&[]);
-    let at = args.iter().position(|a| *a == FUTURE).expect("eta");
-    args[at] = "2099-01-02 03:04";
+    let at = args.iter().position(|a| *a == *FUTURE).expect("eta");
+    let (date, month, day) = ahead(90);
+    let other = format!("{date} 03:04");
+    args[at] = &other;
     let frags = fragments(&sentences(&args));
     let m = decode(&as_transmitted(OWN, &frags).expect("joins")).expect("decodes");
     let Body::AddressedBinary(b) = m.body else {
@@ -196,8 +239,13 @@ fn eta_defaults_and_the_other_time_form() {
         panic!("{:?}", b.app)
     };
     assert_eq!(
-        (e.eta.month, e.eta.day, e.eta.hour, e.eta.minute),
-        (1, 2, 3, 4)
+        (
+            u32::from(e.eta.month),
+            u32::from(e.eta.day),
+            e.eta.hour,
+            e.eta.minute
+        ),
+        (month, day, 3, 4)
     );
     // Unknown tugs are 7, an air draught not given is 0 (not used).
     assert_eq!((e.tugs, e.air_draught), (7, 0));
@@ -274,7 +322,7 @@ fn vsd_carries_what_was_given_and_leaves_the_rest() {
         "--destination",
         "nl rtm",
         "--eta",
-        FUTURE,
+        *FUTURE,
         "--draught",
         "7.4",
         "--persons",
@@ -287,7 +335,10 @@ fn vsd_carries_what_was_given_and_leaves_the_rest() {
     assert_eq!(v.nav_status, Some(5));
     assert_eq!(v.destination, "NL RTM");
     assert_eq!(v.eta_time, "143000");
-    assert_eq!((v.eta_day, v.eta_month), (Some(22), Some(11)));
+    assert_eq!(
+        (v.eta_day.map(u32::from), v.eta_month.map(u32::from)),
+        (Some(FUTURE_AT.2), Some(FUTURE_AT.1))
+    );
     assert_eq!(v.draught, Some(7.4));
     assert_eq!((v.persons, v.ship_type), (Some(12), Some(79)));
     // Nothing given: a sentence that would change nothing is refused.
@@ -521,12 +572,25 @@ fn gpsd_reads_the_encoded_messages_as_we_do() {
     let mut cases = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let rec: Value = serde_json::from_str(line).expect("case line");
-        let args: Vec<&str> = rec["args"]
+        let mut args: Vec<String> = rec["args"]
             .as_array()
             .expect("args")
             .iter()
-            .map(|a| a.as_str().expect("arg"))
+            .map(|a| a.as_str().expect("arg").to_string())
             .collect();
+        // The records were made with ETAs in 2099; FI 21 carries no year
+        // and an ETA more than a year ahead is refused, so the same date
+        // and time is sent in the year that puts it within the next year.
+        if let Some(i) = args.iter().position(|a| a == "--eta")
+            && let Some(eta) = args.get(i + 1)
+        {
+            let Some(year) = year_within_a_year(eta) else {
+                eprintln!("{eta}: no year puts it within a year from now; case left out");
+                continue;
+            };
+            args[i + 1] = eta.replacen("2099", &year.to_string(), 1);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let own = u32::try_from(rec["own"].as_u64().expect("own")).expect("MMSI");
         let frags = fragments(&sentences(&args));
         let payload: Payload = as_transmitted(own, &frags).expect("joins");
@@ -686,7 +750,7 @@ fn longest_vsd_and_ssd_within_80_characters_and_decoded_back() {
         "--destination",
         dest,
         "--eta",
-        FUTURE,
+        *FUTURE,
         "--draught",
         "25.5",
         "--persons",
@@ -699,8 +763,8 @@ fn longest_vsd_and_ssd_within_80_characters_and_decoded_back() {
     assert_eq!(
         v[0],
         serde_json::json!({"class": "VSD", "talker": "EC", "shiptype": 255, "draught": 25.5,
-            "persons": 8191, "destination": dest, "eta_time": "143000", "eta_day": 22,
-            "eta_month": 11, "status": 15})
+            "persons": 8191, "destination": dest, "eta_time": "143000", "eta_day": FUTURE_AT.2,
+            "eta_month": FUTURE_AT.1, "status": 15})
     );
     let ssd = [
         "ssd",
@@ -785,4 +849,29 @@ fn decode_reports_an_over_long_sentence_and_decodes_it() {
     let (v, err) = decode_binary(&format!("\\{tag}*{tx:02X}\\{fits}\n"), &[]);
     assert_eq!(v.len(), 1);
     assert!(err.is_empty(), "{err}");
+}
+
+/// FI 21 and message 5 carry no year: `encode eta` and `encode vsd` take
+/// an ETA up to a year ahead and refuse one beyond, with the reason.
+#[test]
+fn an_eta_more_than_a_year_ahead_is_refused() {
+    for (days, taken) in [(364, true), (367, false)] {
+        let (date, _, _) = ahead(days);
+        let eta = format!("{date}T12:00Z");
+        let mut args = eta_args(&[]);
+        let at = args.iter().position(|a| *a == *FUTURE).expect("eta");
+        args[at] = &eta;
+        for args in [args, vec!["vsd", "--eta", &eta]] {
+            let out = run(&args);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.success(), taken, "{days} days: {err}");
+            if !taken {
+                assert_eq!(out.status.code(), Some(2), "{err}");
+                assert!(
+                    err.contains("--eta") && err.contains("more than a year ahead"),
+                    "{err}"
+                );
+            }
+        }
+    }
 }

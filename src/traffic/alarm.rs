@@ -56,6 +56,9 @@ pub enum AlarmId {
     /// Own MMSI heard from a station far from own ship, or own transponder
     /// reporting another MMSI than the setting (a warning).
     OwnMmsi(u32),
+    /// An aid to navigation that says it is off position (a caution that
+    /// stays while the flag is set).
+    OffPosition(u32),
 }
 
 /// Alert priority (IMO MSC.302(87) bridge alert management; IEC 62923-1).
@@ -118,6 +121,7 @@ impl AlarmId {
             AlarmId::NoRta(_) => "no_rta",
             AlarmId::Message(_) => "message",
             AlarmId::OwnMmsi(_) => "own_mmsi",
+            AlarmId::OffPosition(_) => "aton_off_position",
         }
     }
 
@@ -133,7 +137,9 @@ impl AlarmId {
             | AlarmId::Lost(_)
             | AlarmId::Message(_)
             | AlarmId::OwnMmsi(_) => Priority::Warning,
-            AlarmId::Activated(_) | AlarmId::NoRta(_) => Priority::Caution,
+            AlarmId::Activated(_) | AlarmId::NoRta(_) | AlarmId::OffPosition(_) => {
+                Priority::Caution
+            }
         }
     }
 
@@ -144,7 +150,8 @@ impl AlarmId {
             | AlarmId::Dangerous(m)
             | AlarmId::Lost(m)
             | AlarmId::Activated(m)
-            | AlarmId::OwnMmsi(m) => Some(*m),
+            | AlarmId::OwnMmsi(m)
+            | AlarmId::OffPosition(m) => Some(*m),
             _ => None,
         }
     }
@@ -684,6 +691,11 @@ impl Alarms {
             .list
             .iter()
             .filter(|a| a.priority == Priority::Caution && now_ms - a.raised_ms >= caution)
+            // A standing condition stays in view until it is rectified.
+            .filter(|a| {
+                !matches!(a.id, AlarmId::OffPosition(_))
+                    || a.state == AlarmState::RectifiedUnacknowledged
+            })
             .map(|a| (a.id.clone(), a.text.clone()))
             .collect();
         for (id, text) in old {
@@ -952,7 +964,7 @@ impl Alarms {
                 | AlarmId::OwnMmsi(_) => 3,
                 AlarmId::Message(_) => 4,
                 AlarmId::Lost(_) => 5,
-                AlarmId::Activated(_) | AlarmId::NoRta(_) => 6,
+                AlarmId::Activated(_) | AlarmId::NoRta(_) | AlarmId::OffPosition(_) => 6,
             };
             let key = |x: &Alarm| (!x.unacknowledged(), x.priority, rank(x));
             key(a).cmp(&key(b)).then_with(|| {

@@ -347,7 +347,10 @@ impl Traffic {
             .or_insert_with(|| Target::new(m.mmsi, now_ms));
         let rejected_before = target.rejected_positions;
         let was_lost = target.lost_since_ms.is_some();
+        let was_off = target.off_position.is_some_and(|o| o.value);
         target.apply(m, now_ms);
+        let off = target.off_position.is_some_and(|o| o.value);
+        let who = (was_off != off).then(|| label(m.mmsi, target.name()));
         match via {
             Via::Radio => target.via_radio_ms = Some(now_ms),
             Via::Aiip => target.via_aiip_ms = Some(now_ms),
@@ -357,6 +360,16 @@ impl Traffic {
             self.alarms.rectify(&AlarmId::Lost(m.mmsi), now_ms);
         }
         self.stats.rejected_positions += u64::from(target.rejected_positions - rejected_before);
+        // A.1106 §30 "AtoN … off position": a caution while its flag says so.
+        if let Some(who) = who {
+            let id = AlarmId::OffPosition(m.mmsi);
+            if off {
+                let text = format!("AtoN {who} off position");
+                self.alarms.raise(id, now_ms, text, None);
+            } else {
+                self.alarms.rectify(&id, now_ms);
+            }
+        }
         if is_new {
             // Evaluated first, so the event carries bearing and range; the
             // event still comes before any alarm event of the same target.

@@ -105,6 +105,11 @@ pub struct Target {
     /// Last plotted position (lat, lon).
     pub position: Option<Stamped<(f64, f64)>>,
     pub position_accuracy: Option<bool>,
+    /// Type of aid to navigation (message 21, M.1371-5 table 71).
+    pub aid_type: Option<u8>,
+    /// An AtoN's off-position flag as last validly sent (time stamp ≤ 59,
+    /// M.1371-5 table 72 note 1); `None` while none was valid.
+    pub off_position: Option<Stamped<bool>>,
     pub sog_kn: Option<Stamped<f64>>,
     pub cog_deg: Option<Stamped<f64>>,
     pub heading_deg: Option<Stamped<u16>>,
@@ -277,6 +282,8 @@ impl Target {
             kind: TargetKind::from_mmsi(mmsi).unwrap_or(TargetKind::Unknown),
             position: None,
             position_accuracy: None,
+            aid_type: None,
+            off_position: None,
             sog_kn: None,
             cog_deg: None,
             heading_deg: None,
@@ -495,21 +502,37 @@ impl Target {
             Body::BaseStation(r) if m.msg_type == 4 => {
                 self.set_kind(TargetKind::BaseStation);
                 self.set_position(r.position(), now_ms);
+                self.position_accuracy = Some(r.accuracy);
                 self.report(now_ms);
             }
             Body::AidToNavigation(a) => {
+                // The off-position flag counts only with a time stamp of
+                // 0–59 (M.1371-5 table 72, note 1); with 60–63 the last
+                // valid one stands.
+                if a.second <= 59 {
+                    self.off_position = Some(Stamped {
+                        value: a.off_position,
+                        at_ms: now_ms,
+                    });
+                }
                 self.set_kind(TargetKind::AidToNavigation {
                     virtual_aid: a.virtual_aid,
-                    off_position: a.off_position,
+                    off_position: self.off_position.is_some_and(|o| o.value),
                 });
+                self.aid_type = Some(a.aid_type);
                 self.set_position(a.position(), now_ms);
+                self.position_accuracy = Some(a.accuracy);
                 if let Some(n) = text(a.name.as_str()) {
                     self.statics.name = Some(n);
                 }
-                self.statics.dimensions = Some(Stamped {
-                    value: a.dim,
-                    at_ms: now_ms,
-                });
+                // All zero: dimensions not given (M.1371-5 figure 17).
+                let d = a.dim;
+                if d.to_bow + d.to_stern > 0 || d.to_port > 0 || d.to_starboard > 0 {
+                    self.statics.dimensions = Some(Stamped {
+                        value: d,
+                        at_ms: now_ms,
+                    });
+                }
                 self.report(now_ms);
             }
             Body::LongRange(r) => {
