@@ -596,9 +596,7 @@ fn the_console_silences_for_thirty_wall_seconds_at_speed_five() {
             back_at = Some(s);
         }
     }
-    let (silenced_at, _) = silenced_at.expect("an alarm was sounding");
-    let silenced_at = Some(silenced_at);
-    let silenced = silenced_at.expect("an alarm was sounding");
+    let (silenced, _) = silenced_at.expect("an alarm was sounding");
     let back = back_at.expect("it sounds again");
     assert!(
         (silenced + 149..=silenced + 151).contains(&back),
