@@ -38,10 +38,16 @@ impl Drop for Proc {
     }
 }
 
+/// The address the test's own probes ask the server from: they speak the
+/// standard alone (no address token), so the server allows this one
+/// address; the headless clients, on 127.0.0.1, prove theirs.
+const PROBE: &str = "127.0.0.2";
+
 /// `bridgewatch aiip-server` on 127.0.0.1:`port`, started and listening.
 fn server(port: u16, extra: &[&str]) -> Proc {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
         .args(["aiip-server", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--allow", PROBE])
         .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -645,7 +651,7 @@ fn ask_server(
     done: impl Fn(&[bridgewatch::ais::AisMessage]) -> bool,
 ) -> Vec<bridgewatch::ais::AisMessage> {
     use bridgewatch::ais::stream::{AisStream, Outcome};
-    let ask = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let ask = UdpSocket::bind((PROBE, 0)).expect("bind");
     ask.connect(("127.0.0.1", port)).expect("connect");
     ask.set_read_timeout(Some(Duration::from_millis(500)))
         .expect("timeout");
