@@ -63,7 +63,8 @@ impl AiipServerConfig {
         self.allow
             .iter()
             .map(|n| {
-                crate::aiip::validation::Cidr::parse(n).map_err(|e| format!("[aiip_server] allow: {e}"))
+                crate::aiip::validation::Cidr::parse(n)
+                    .map_err(|e| format!("[aiip_server] allow: {e}"))
             })
             .collect()
     }
