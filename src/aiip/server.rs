@@ -2036,6 +2036,8 @@ mod tests {
             "no renewal yet"
         );
         assert_eq!(s.stats().validated, 1);
+        // The echoed token is no bad AIS sentence.
+        assert_eq!(s.stats().bad_sentences, 0);
         // Messages without content now get full answers too.
         let detail = codec::encode(&Message::RequestDetail {
             identifiers: (0..200)
