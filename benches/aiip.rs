@@ -63,6 +63,8 @@ fn server(n: u32) -> Server<u32> {
         // One benchmark source stands for many ships: no rate limit here.
         rate_per_s: u32::MAX / 2,
         burst: u32::MAX / 2,
+        answer_bytes_per_s: u64::MAX / 2,
+        answer_burst_bytes: u64::MAX / 2,
         ..ServerConfig::default()
     };
     let mut server: Server<u32> = Server::new(config);

@@ -181,6 +181,11 @@ pub struct ServerConfig {
     /// most [`AMPLIFICATION_FACTOR`] times the bytes received. `false`
     /// treats every source as allowed (in-memory harnesses).
     pub validate_addresses: bool,
+    /// Answer bytes each source may be sent per second on average
+    /// ([`ANSWER_BYTES_PER_S`]) …
+    pub answer_bytes_per_s: u64,
+    /// … and at once ([`ANSWER_BURST_BYTES`]).
+    pub answer_burst_bytes: u64,
 }
 
 impl Default for ServerConfig {
@@ -195,6 +200,8 @@ impl Default for ServerConfig {
             features: Features::ALL,
             relay: false,
             validate_addresses: true,
+            answer_bytes_per_s: ANSWER_BYTES_PER_S,
+            answer_burst_bytes: ANSWER_BURST_BYTES,
         }
     }
 }
@@ -793,8 +800,11 @@ impl<A: SourceAddress> Server<A> {
                     if s.validated_until < now_ms {
                         self.stats.validated += 1;
                     }
-                    s.validated_until = issued_ms.saturating_add(TOKEN_LIFETIME_MS);
-                    s.token_issued_ms = issued_ms;
+                    // An older token echoed after a renewal shortens nothing.
+                    s.validated_until = s
+                        .validated_until
+                        .max(issued_ms.saturating_add(TOKEN_LIFETIME_MS));
+                    s.token_issued_ms = s.token_issued_ms.max(issued_ms);
                 }
             }
             Err(e) => *self.stats.token_refused.entry(e.kind()).or_default() += 1,
@@ -904,8 +914,8 @@ impl<A: SourceAddress> Server<A> {
         let elapsed = u64::try_from(now_ms.saturating_sub(s.answer_last_ms)).unwrap_or(0);
         s.answer_bytes = s
             .answer_bytes
-            .saturating_add(elapsed.saturating_mul(ANSWER_BYTES_PER_S) / 1000)
-            .min(ANSWER_BURST_BYTES);
+            .saturating_add(elapsed.saturating_mul(self.config.answer_bytes_per_s) / 1000)
+            .min(self.config.answer_burst_bytes);
         s.answer_last_ms = s.answer_last_ms.max(now_ms);
         s.answer_bytes
     }
@@ -981,7 +991,7 @@ impl<A: SourceAddress> Server<A> {
                     bytes_out: 0,
                     validated_until: 0,
                     token_issued_ms: 0,
-                    answer_bytes: ANSWER_BURST_BYTES,
+                    answer_bytes: self.config.answer_burst_bytes,
                     answer_last_ms: now_ms,
                 },
             );
