@@ -105,9 +105,10 @@ enum Command {
 
 const AIIP_SERVER_HELP: &str = "\
 Security: AI-IP has no authentication. Anyone who can reach the port can
-report positions for any MMSI, read every vessel in range and collect the
-messages waiting for a vessel. Keep the default 127.0.0.1 or run the server
-behind a VPN or a firewall that only lets known clients in.
+report positions for any MMSI, read every vessel in range and, by reporting
+a vessel's positions, collect the messages waiting for it. Keep the default
+127.0.0.1 or run the server behind a VPN or a firewall that only lets known
+clients in.
 
 Each source may send 20 datagrams a second (bursts of 40) and is sent at
 most 128 KiB per answer and 128 KiB a second (bursts of 256 KiB). A client
@@ -128,8 +129,9 @@ except those of signed-off vessels, which are renewed (and relayed) every
 A file with a mistake is refused with the item and the reason; while the
 server runs, the last good version stays in force. Every minute and on
 SIGUSR1 a one-line status (sources, vessels, refusals) goes to standard
-error; on SIGINT or SIGTERM the server stops and prints its counters there. Exit status: 0 after a normal end,
-1 when the port cannot be opened, 2 for a usage error.";
+error; on SIGINT or SIGTERM the server stops and prints its counters there.
+Exit status: 0 after a normal end, 1 when the port cannot be opened, 2 for a
+usage error.";
 
 const ENCODE_EXIT_STATUS: &str = "\
 Sentences go to standard output, one per line, each at most 82 characters
