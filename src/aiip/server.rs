@@ -851,8 +851,18 @@ impl<A: SourceAddress> Server<A> {
                 renews && now_ms.saturating_sub(token_issued_ms) >= TOKEN_RENEW_MS
             }
         };
-        let address = from.token_bytes();
-        let token_len = validation::issue(&self.secret, &address, now_ms, false).len();
+        // The token (its length: field 4 is one digit either way), only
+        // when one goes out.
+        let address = if with_token {
+            from.token_bytes()
+        } else {
+            Vec::new()
+        };
+        let token_len = if with_token {
+            validation::issue(&self.secret, &address, now_ms, false).len()
+        } else {
+            0
+        };
         let mut with_token = with_token && answer_bytes_bound(token_len) <= budget;
         let mut len = if with_token { token_len } else { 0 };
         let mut taken = 0;
