@@ -282,7 +282,7 @@ pub struct ServerStats {
 
 impl ServerStats {
     /// The refusals of a server on a public address, for the one-line
-    /// status (`name=count`, those not zero left out of nothing).
+    /// status (`name=count`, every one, zero or not).
     pub fn guard_counts(&self) -> String {
         let refused: u64 = self.token_refused.values().sum();
         let rejected: u64 = self.rejected.values().sum();
