@@ -13,7 +13,8 @@ use std::process::ExitCode;
 
 const EXIT_STATUS: &str = "\
 Exit status: 0 after a normal end, 1 when the run failed (an input file that
-cannot be read, an I/O error), 2 for a usage or configuration error.
+cannot be read or holds no NMEA sentence at all, an I/O error), 2 for a usage
+or configuration error.
 With aiip:HOST:PORT the console is an AI-IP client of that server (settings
 in the [aiip] table of the config; own MMSI from [own_ship] mmsi).";
 
@@ -72,7 +73,9 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Decode NMEA/AIS to gpsd-compatible JSON lines (stdin if no file).
+    /// Decode NMEA/AIS to gpsd-compatible JSON lines (stdin if no file);
+    /// the ABM/BBM, VSD, SSD and $PIWW sentences `encode` prints are read
+    /// too.
     Decode {
         /// Input files; `-` or none reads standard input.
         files: Vec<String>,
@@ -134,8 +137,8 @@ Exit status: 0 after a normal end, 1 when the port cannot be opened, 2 for a
 usage error.";
 
 const ENCODE_EXIT_STATUS: &str = "\
-Sentences go to standard output, one per line, each at most 82 characters
-with its checksum. Exit status: 0 when printed, 2 when an option is missing
+Sentences go to standard output, one per line, each at most 80 characters
+with its checksum (82 with the CR LF a transponder receives, IEC 61162-1). Exit status: 0 when printed, 2 when an option is missing
 or refused (the reason, naming the option, on standard error).";
 
 /// What `encode` builds.
@@ -691,16 +694,23 @@ fn decode(files: &[String], opts: DecodeOptions, summary: bool) -> ExitCode {
     let _ = out.flush();
     if summary {
         let s = dec.summary();
+        let presentation = if opts.gpsd_compat {
+            " left out (--gpsd-compat)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             err,
-            "{} lines, {} sentences, {} AIS messages, {} rejected ({} over-long), {} incomplete multi-part, {} tag blocks ignored",
+            "{} lines, {} sentences, {} AIS messages, {} rejected ({} over-long lines), {} incomplete multi-part, {} tag blocks ignored, {} over-long sentences decoded, {} ABM/BBM/VSD/SSD/$PIWW sentences{presentation}",
             s.lines,
             s.sentences,
             s.messages,
             s.rejected,
             s.overlong,
             s.incomplete,
-            s.tag_blocks_ignored
+            s.tag_blocks_ignored,
+            s.long_sentences,
+            s.presentation
         );
     }
     let _ = err.flush();

@@ -356,7 +356,9 @@ pub fn event_priority(e: &Event) -> Option<Priority> {
         } else {
             Priority::Warning
         }),
-        Event::OwnPositionLost { .. } | Event::TransponderAlarm { .. } => Some(Priority::Warning),
+        Event::OwnPositionLost { .. }
+        | Event::TransponderAlarm { .. }
+        | Event::OwnMmsiClash { .. } => Some(Priority::Warning),
         Event::Activated { .. } => Some(Priority::Caution),
         _ => None,
     }
@@ -445,6 +447,12 @@ fn event_fields(e: &Event) -> Value {
             active,
         } => json!({"time": rfc3339(*at_ms), "event": "transponder_alarm", "id": clean(id),
                     "text": clean(text), "active": active}),
+        Event::OwnMmsiClash {
+            at_ms,
+            mmsi,
+            range_nm,
+        } => json!({"time": rfc3339(*at_ms), "event": "own_mmsi_clash", "mmsi": mmsi,
+                    "range_nm": round(*range_nm, 2)}),
     }
 }
 
