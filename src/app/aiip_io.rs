@@ -557,6 +557,21 @@ impl AiipIo {
         self.client.status(wall_ms).to_string()
     }
 
+    /// What keeps the AI-IP link from working although its socket is open:
+    /// the client not configured (e.g. no own MMSI), stopped, without own
+    /// position or without answers. `None` while it reports. The status
+    /// bar shows the link down with this, never "up" for a client that
+    /// sends nothing.
+    pub fn link_problem(&self, wall_ms: i64) -> Option<String> {
+        match self.client.state(wall_ms) {
+            ClientState::NotConfigured(why) => Some(format!("not configured: {why}")),
+            ClientState::Stopped => Some("stopped".into()),
+            ClientState::NoOwnPosition => Some("no own position".into()),
+            ClientState::NoAnswer => Some("no answer from server".into()),
+            ClientState::WaitingForAnswer | ClientState::Reporting => None,
+        }
+    }
+
     /// Without a transponder, the desk's writes go through the client — ETA
     /// reports as AI-IP directed messages (§3.3.3.8), voyage, station and
     /// inland data into own static data ([`own_data`]), safety messages

@@ -44,6 +44,30 @@ pub struct Config {
     /// Own ship's static and voyage data, sent over AI-IP (a vessel on
     /// AI-IP alone has no transponder holding them).
     pub own_static: aiip_io::OwnStaticConfig,
+    /// `bridgewatch aiip-server`: the networks that need no address proof.
+    pub aiip_server: AiipServerConfig,
+}
+
+/// The `[aiip_server]` table, read by `bridgewatch aiip-server`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AiipServerConfig {
+    /// Client networks exempt from address validation (`--allow`), e.g.
+    /// `["10.8.0.0/24"]`; none by default, loopback included.
+    pub allow: Vec<String>,
+}
+
+impl AiipServerConfig {
+    /// The networks, each checked.
+    pub fn networks(&self) -> Result<Vec<crate::aiip::validation::Cidr>, String> {
+        self.allow
+            .iter()
+            .map(|n| {
+                crate::aiip::validation::Cidr::parse(n)
+                    .map_err(|e| format!("[aiip_server] allow: {e}"))
+            })
+            .collect()
+    }
 }
 
 /// The `[aiip]` table: the AI-IP client's settings (`mode`, `range_km`,
@@ -271,6 +295,7 @@ impl Config {
                 errs.push(e);
             }
         };
+        check(self.aiip_server.networks().map(|_| ()));
         check(self.own_static.build().map(|_| ()));
         check(self.own_static.nav_status().map(|_| ()));
         let o = &self.own_ship;

@@ -63,14 +63,23 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         l2.push(Span::styled(alarms_off(&off, room), th.danger()));
     }
     for link in &app.links.list {
-        let (mark, style) = if link.up {
+        // The AI-IP link is up only while its client works: an open socket
+        // for a client that sends nothing is not.
+        let problem = app
+            .aiip
+            .as_ref()
+            .filter(|_| link.name.starts_with("aiip:"))
+            .and_then(|a| a.link_problem(app.last_wall_ms));
+        let up = link.up && problem.is_none();
+        let (mark, style) = if up {
             ("●", th.ok())
         } else {
             ("○", th.warn())
         };
         l2.push(Span::styled(format!(" {mark} {} ", link.name), style));
-        if !link.up {
-            l2.push(Span::styled(format!("({}) ", link.detail), th.dim()));
+        if !up {
+            let detail = problem.as_deref().unwrap_or(&link.detail);
+            l2.push(Span::styled(format!("({detail}) "), th.dim()));
         }
     }
     l2.push(Span::styled(
