@@ -9,7 +9,7 @@
 //! says so, and writes `alarms-PID.jsonl` beside it instead, so that two
 //! processes never interleave one file and nothing is lost.
 
-use super::engine::{clean, event_json};
+use super::engine::{Records, clean, event_json};
 use crate::clock::rfc3339;
 use crate::traffic::Event;
 use crate::traffic::alarm::{AlarmState, AlarmTransition};
@@ -246,6 +246,16 @@ impl AlarmLog {
             // Lines may be written twice after a partial write; never lost.
             Err(e) => self.fail(e),
         }
+    }
+}
+
+impl Records for AlarmLog {
+    fn keep(&mut self, transitions: &[AlarmTransition], events: &[Event]) {
+        self.write(transitions, events);
+    }
+
+    fn problem(&self) -> Option<&str> {
+        AlarmLog::problem(self)
     }
 }
 
