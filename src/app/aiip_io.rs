@@ -799,22 +799,6 @@ pub fn event_json(client: &Client, e: &ClientEvent) -> Value {
            "mode": client.config().mode.as_str(), "detail": super::engine::clean(&detail)})
 }
 
-impl super::console::App {
-    /// The key that cycles the AI-IP mode: the next mode, or why not.
-    pub fn aiip_cycle_mode(&mut self) {
-        let wall = self.last_wall_ms;
-        if let Some(a) = self.aiip.as_mut() {
-            match a.cycle_mode(wall) {
-                Ok(m) => tracing::info!("AI-IP mode {m} chosen"),
-                Err(e) => tracing::warn!("AI-IP mode not changed: {e}"),
-            }
-            for e in a.step(&mut self.engine, wall) {
-                tracing::info!("{e}");
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

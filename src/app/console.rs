@@ -6,12 +6,12 @@ use super::alarm_log::AlarmLog;
 use super::engine::{Engine, clean};
 pub use super::links::LinkStatus;
 use super::links::{LinkChange, Links};
+use super::palette::Palette;
 use crate::clock::rfc3339;
 use crate::link::tasks::LinkMsg;
 use crate::traffic::alarm::{AlarmId, AlarmState};
 use crate::traffic::target::{Target, TargetKind};
 use crate::traffic::{Event, config::TrafficConfig};
-use crate::ui::theme::Palette;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 use std::cell::Cell;
@@ -722,7 +722,7 @@ impl App {
                 {
                     self.notice = Some(format!(
                         "{} is dangerous: it stays activated",
-                        crate::ui::format::name(t)
+                        t.name_or_mmsi()
                     ));
                 }
                 Some(t) => {
@@ -1271,6 +1271,22 @@ impl App {
             && self.engine.traffic.selected != Some(nearest)
         {
             self.engine.traffic.select(Some(nearest));
+        }
+    }
+}
+
+impl App {
+    /// The key that cycles the AI-IP mode: the next mode, or why not.
+    pub fn aiip_cycle_mode(&mut self) {
+        let wall = self.last_wall_ms;
+        if let Some(a) = self.aiip.as_mut() {
+            match a.cycle_mode(wall) {
+                Ok(m) => tracing::info!("AI-IP mode {m} chosen"),
+                Err(e) => tracing::warn!("AI-IP mode not changed: {e}"),
+            }
+            for e in a.step(&mut self.engine, wall) {
+                tracing::info!("{e}");
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod headless;
 pub mod links;
 pub mod memory;
 pub mod own_data;
+pub mod palette;
 pub mod run;
 
 use crate::traffic::config::{AlarmConfig, LostConfig, OwnShipConfig, TrafficConfig};
@@ -471,7 +472,7 @@ impl Config {
             }
         }
         if let Some(p) = self.console.palette.as_deref()
-            && crate::ui::theme::Palette::parse(p).is_none()
+            && palette::Palette::parse(p).is_none()
         {
             check(Err(format!(
                 "[console] palette = {p:?}: allowed day, dusk, night"

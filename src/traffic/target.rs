@@ -352,6 +352,15 @@ impl Target {
         }
     }
 
+    /// The name as shown: received text without control characters, or
+    /// the MMSI when no name was received (A.1106 §29).
+    pub fn name_or_mmsi(&self) -> String {
+        self.name().map_or_else(
+            || format!("{:09}", self.mmsi),
+            |n| n.chars().filter(|c| !c.is_control()).collect(),
+        )
+    }
+
     /// The name, or `None` if never received.
     pub fn name(&self) -> Option<&str> {
         self.statics
