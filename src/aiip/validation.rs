@@ -60,21 +60,18 @@ impl Secret {
         Self(bytes)
     }
 
-    /// A secret from the operating system's randomness: `/dev/urandom`,
-    /// else the process's random hash seed (std's `RandomState`, itself
-    /// drawn from the operating system).
+    /// A secret from the process's random hash seeds (std's
+    /// `RandomState`, drawn from the operating system once per process).
+    /// The server's edge (`link::aiip_server`) sets one read from the
+    /// operating system's randomness instead.
     pub fn random() -> Self {
         let mut bytes = [0u8; 32];
-        let read = std::fs::File::open("/dev/urandom")
-            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes));
-        if read.is_err() {
-            use std::hash::{BuildHasher, Hasher};
-            let state = std::collections::hash_map::RandomState::new();
-            for (i, chunk) in bytes.chunks_mut(8).enumerate() {
-                let mut h = state.build_hasher();
-                h.write_usize(i);
-                chunk.copy_from_slice(&h.finish().to_le_bytes());
-            }
+        use std::hash::{BuildHasher, Hasher};
+        let state = std::collections::hash_map::RandomState::new();
+        for (i, chunk) in bytes.chunks_mut(8).enumerate() {
+            let mut h = state.build_hasher();
+            h.write_usize(i);
+            chunk.copy_from_slice(&h.finish().to_le_bytes());
         }
         Self(bytes)
     }

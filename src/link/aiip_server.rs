@@ -137,7 +137,7 @@ pub fn run(
         }
         err.flush()?;
         let mut server = Server::new(config);
-        server.set_secret(Secret::random());
+        server.set_secret(os_secret());
         server.set_allowed(options.allow.clone());
         serve(&socket, &mut server, options, err).await?;
         Ok(server.stats().clone())
@@ -246,4 +246,16 @@ pub fn relay_datagrams(sentences: &[String]) -> Vec<Vec<u8>> {
         out.push(cur);
     }
     out
+}
+
+/// The token secret from the operating system's randomness
+/// (`/dev/urandom`), else from the process's random hash seeds.
+fn os_secret() -> Secret {
+    let mut bytes = [0u8; 32];
+    match std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+    {
+        Ok(()) => Secret::from_bytes(bytes),
+        Err(_) => Secret::random(),
+    }
 }
