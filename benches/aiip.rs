@@ -3,10 +3,13 @@
 //! 200 km radius), each datagram decoded, its VDM content decoded and
 //! stored; every tenth one asks for the vessels within 10 km (a square
 //! range query answered with message-4 datagrams; the bench prints how many
-//! vessels an answer holds).
+//! vessels an answer holds). The server validates addresses (its
+//! default): every datagram of the measured passes echoes the token for its
+//! source, as our client does, so each is checked and answered in full.
 
 use bridgewatch::aiip::codec::{self, Content, Message, RangeKm, Timestamp};
 use bridgewatch::aiip::server::{Server, ServerConfig};
+use bridgewatch::aiip::validation::{self, Secret};
 use bridgewatch::sim;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -16,10 +19,11 @@ const VESSELS: u32 = 10_000;
 /// A national fleet: ten times as many, over a disc of the same density
 /// (√10 × the radius), so a range answer holds as many vessels as above.
 const FLEET: u32 = 100_000;
+const SECRET: [u8; 32] = [0x42; 32];
 
 /// Vessel `i` of `n` on a spiral around 51.9°N 4.4°E (Rotterdam), within
 /// 200 km (108 NM) × √(n / 10,000).
-fn report(i: u32, n: u32, ms: i64, range: Option<u8>) -> Vec<u8> {
+fn report(i: u32, n: u32, ms: i64, range: Option<u8>, from: Option<u32>) -> Vec<u8> {
     let a = f64::from(i) * 0.618_034 * std::f64::consts::TAU;
     let r =
         108.0 * (f64::from(n) / f64::from(VESSELS)).sqrt() * (f64::from(i) / f64::from(n)).sqrt();
@@ -28,7 +32,17 @@ fn report(i: u32, n: u32, ms: i64, range: Option<u8>) -> Vec<u8> {
         4.4 + r * a.sin() / (60.0 * 51.9f64.to_radians().cos()),
     );
     let m = sim::class_a(200_000_000 + i, pos, Some(f64::from(i % 360)), 6.0, 0, 0);
-    let content = Content::from_sentences(&sim::untagged(&m, 'A', 0)).expect("content");
+    let mut sentences = sim::untagged(&m, 'A', 0);
+    // The address-validation token for the sending address.
+    if let Some(a) = from {
+        sentences.push(validation::issue(
+            &Secret::from_bytes(SECRET),
+            &a.to_be_bytes(),
+            ms,
+            false,
+        ));
+    }
+    let content = Content::from_sentences(&sentences).expect("content");
     let msg = Message::PushRequest {
         timestamp: Timestamp::from_unix_ms(ms).expect("timestamp"),
         content,
@@ -49,11 +63,14 @@ fn server(n: u32) -> Server<u32> {
         // One benchmark source stands for many ships: no rate limit here.
         rate_per_s: u32::MAX / 2,
         burst: u32::MAX / 2,
+        answer_bytes_per_s: u64::MAX / 2,
+        answer_burst_bytes: u64::MAX / 2,
         ..ServerConfig::default()
     };
     let mut server: Server<u32> = Server::new(config);
+    server.set_secret(Secret::from_bytes(SECRET));
     for i in 0..n {
-        server.handle(&report(i, n, T0, None), source(i), T0);
+        server.handle(&report(i, n, T0, None, None), source(i), T0);
     }
     server
 }
@@ -61,7 +78,7 @@ fn server(n: u32) -> Server<u32> {
 fn bench(c: &mut Criterion) {
     let mut server = server(VESSELS);
     let datagrams: Vec<Vec<u8>> = (0..VESSELS)
-        .map(|i| report(i, VESSELS, T0 + 1000, (i % 10 == 0).then_some(10)))
+        .map(|i| report(i, VESSELS, T0 + 1000, (i % 10 == 0).then_some(10), Some(i)))
         .collect();
     // How much a range query returns here: vessels per answer.
     let (mut queries, mut vessels) = (0u32, 0usize);
@@ -93,7 +110,15 @@ fn bench(c: &mut Criterion) {
     // 100,000 datagrams).
     let mut fleet = server_fleet();
     let datagrams: Vec<Vec<u8>> = (0..FLEET)
-        .map(|i| report(i, FLEET, T0 + 1000, (i % 10 == 0).then_some(10)))
+        .map(|i| {
+            report(
+                i,
+                FLEET,
+                T0 + 1000,
+                (i % 10 == 0).then_some(10),
+                Some(source(i)),
+            )
+        })
         .collect();
     g.throughput(Throughput::Elements(u64::from(FLEET)));
     g.sample_size(10);

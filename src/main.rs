@@ -13,7 +13,8 @@ use std::process::ExitCode;
 
 const EXIT_STATUS: &str = "\
 Exit status: 0 after a normal end, 1 when the run failed (an input file that
-cannot be read, an I/O error), 2 for a usage or configuration error.
+cannot be read or holds no NMEA sentence at all, an I/O error), 2 for a usage
+or configuration error.
 With aiip:HOST:PORT the console is an AI-IP client of that server (settings
 in the [aiip] table of the config; own MMSI from [own_ship] mmsi).";
 
@@ -72,7 +73,9 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Decode NMEA/AIS to gpsd-compatible JSON lines (stdin if no file).
+    /// Decode NMEA/AIS to gpsd-compatible JSON lines (stdin if no file);
+    /// the ABM/BBM, VSD, SSD and $PIWW sentences `encode` prints are read
+    /// too.
     Decode {
         /// Input files; `-` or none reads standard input.
         files: Vec<String>,
@@ -105,13 +108,21 @@ enum Command {
 
 const AIIP_SERVER_HELP: &str = "\
 Security: AI-IP has no authentication. Anyone who can reach the port can
-report positions for any MMSI, read every vessel in range and collect the
-messages waiting for a vessel. Keep the default 127.0.0.1 or run the server
-behind a VPN or a firewall that only lets known clients in.
+report positions for any MMSI, read every vessel in range and, by reporting
+a vessel's positions, collect the messages waiting for it. Keep the default
+127.0.0.1 or run the server behind a VPN or a firewall that only lets known
+clients in.
 
-Each source may send 20 datagrams a second (bursts of 40); position reports
-older than 10 minutes are deleted, except those of signed-off vessels, which
-are renewed (and relayed) every 3 minutes until they sign on again.
+Each source may send 20 datagrams a second (bursts of 40) and is sent at
+most 128 KiB per answer and 128 KiB a second (bursts of 256 KiB). A client
+outside the --allow networks (none by default, loopback included) must echo
+the address-validation token the server sends ($PBWAV sentence; bridgewatch's
+own client does): until then it gets at most three times the bytes it sent.
+Directed messages go only to the address that reported the vessel in the last
+10 minutes; a vessel reported from another address farther away than 60 kn
+allows is not stored. Position reports older than 10 minutes are deleted,
+except those of signed-off vessels, which are renewed (and relayed) every
+3 minutes until they sign on again.
 
 --local-info FILE, one [[info]] table per item:
   kind = \"emma\" | \"water_level\" | \"aton\" | \"update_rate\"
@@ -119,13 +130,15 @@ are renewed (and relayed) every 3 minutes until they sign on again.
   from = \"2026-11-22T06:00:00Z\"   until = \"2026-11-23T18:00:00Z\"   (optional)
   sentences = [\"!AIVDM,...\"]        (update_rate: interval_s = 10 instead)
 A file with a mistake is refused with the item and the reason; while the
-server runs, the last good version stays in force. On SIGINT or SIGTERM the server stops and
-prints its counters to standard error. Exit status: 0 after a normal end,
-1 when the port cannot be opened, 2 for a usage error.";
+server runs, the last good version stays in force. Every minute and on
+SIGUSR1 a one-line status (sources, vessels, refusals) goes to standard
+error; on SIGINT or SIGTERM the server stops and prints its counters there.
+Exit status: 0 after a normal end, 1 when the port cannot be opened, 2 for a
+usage error.";
 
 const ENCODE_EXIT_STATUS: &str = "\
-Sentences go to standard output, one per line, each at most 82 characters
-with its checksum. Exit status: 0 when printed, 2 when an option is missing
+Sentences go to standard output, one per line, each at most 80 characters
+with its checksum (82 with the CR LF a transponder receives, IEC 61162-1). Exit status: 0 when printed, 2 when an option is missing
 or refused (the reason, naming the option, on standard error).";
 
 /// What `encode` builds.
@@ -323,6 +336,16 @@ struct AiipServerArgs {
     /// external system (a VTS centre, an AIS network).
     #[arg(long, value_name = "udp:HOST:PORT")]
     relay: Option<String>,
+    /// A client network that need not prove its address (e.g. the VPN the
+    /// server runs in): 10.8.0.0/24, fd00::/8 or one address. Repeatable;
+    /// added to [aiip_server] allow of the config. None by default,
+    /// loopback included.
+    #[arg(long, value_name = "CIDR")]
+    allow: Vec<String>,
+    /// Configuration file ([aiip_server] allow); without it, the
+    /// platform's config.toml is read when it exists.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 /// `bridgewatch aiip-server`: serve until SIGINT/SIGTERM, then print the
@@ -358,7 +381,25 @@ fn aiip_server(a: AiipServerArgs) -> ExitCode {
         relay: relay.is_some(),
         ..ServerConfig::default()
     };
-    let options = Options { local_info, relay };
+    let (file, _) = match Config::find(a.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return usage(e),
+    };
+    let mut allow = match file.aiip_server.networks() {
+        Ok(n) => n,
+        Err(e) => return usage(e),
+    };
+    for n in &a.allow {
+        match bridgewatch::aiip::validation::Cidr::parse(n) {
+            Ok(c) => allow.push(c),
+            Err(e) => return usage(format!("--allow: {e}")),
+        }
+    }
+    let options = Options {
+        local_info,
+        relay,
+        allow,
+    };
     let mut err = io::stderr();
     match bridgewatch::link::aiip_server::run(a.listen, config, options, &mut err) {
         Ok(stats) => {
@@ -653,16 +694,23 @@ fn decode(files: &[String], opts: DecodeOptions, summary: bool) -> ExitCode {
     let _ = out.flush();
     if summary {
         let s = dec.summary();
+        let presentation = if opts.gpsd_compat {
+            " left out (--gpsd-compat)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             err,
-            "{} lines, {} sentences, {} AIS messages, {} rejected ({} over-long), {} incomplete multi-part, {} tag blocks ignored",
+            "{} lines, {} sentences, {} AIS messages, {} rejected ({} over-long lines), {} incomplete multi-part, {} tag blocks ignored, {} over-long sentences decoded, {} ABM/BBM/VSD/SSD/$PIWW sentences{presentation}",
             s.lines,
             s.sentences,
             s.messages,
             s.rejected,
             s.overlong,
             s.incomplete,
-            s.tag_blocks_ignored
+            s.tag_blocks_ignored,
+            s.long_sentences,
+            s.presentation
         );
     }
     let _ = err.flush();

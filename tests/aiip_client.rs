@@ -100,6 +100,9 @@ struct Net {
     server_up: bool,
     /// Message IDs the server never receives.
     deaf_to: BTreeSet<u8>,
+    /// The source address of each client as the server sees it (a client
+    /// behind a NAT may change it).
+    addr: Vec<usize>,
 }
 
 impl Net {
@@ -115,6 +118,7 @@ impl Net {
             dropped: 0,
             server_up: true,
             deaf_to: BTreeSet::new(),
+            addr: (0..n).collect(),
         }
     }
 
@@ -141,9 +145,12 @@ impl Net {
                     {
                         continue;
                     }
-                    for (to, reply) in self.server.handle(&d, i, now) {
+                    for (to, reply) in self.server.handle(&d, self.addr[i], now) {
+                        let Some(j) = self.addr.iter().position(|a| *a == to) else {
+                            continue;
+                        };
                         if !self.lost(1) {
-                            self.clients[to].handle_datagram(&reply, now);
+                            self.clients[j].handle_datagram(&reply, now);
                         }
                     }
                 }
@@ -1176,4 +1183,66 @@ fn moored_vessels_are_asked_for_once_own_position_is_known() {
     });
     assert_eq!(net.sent_times(0, 22), vec![T0 + 6000]);
     assert_eq!(net.server.stats().smart_requests, 1);
+}
+
+/// The server validates addresses (its default): our client gets the token
+/// with its first (cut) answer, asks again at once with it and has the full
+/// picture from then on; behind a new address it does the same again.
+#[test]
+fn the_client_validates_its_address_transparently_and_again_after_a_change() {
+    let mut net = Net::new(
+        ServerConfig::default(),
+        vec![
+            config(A, Mode::TacticalOnBoard, 10),
+            config(B, Mode::TacticalOnBoard, 10),
+        ],
+    );
+    // 40 vessels around A and B: more than a first answer may carry.
+    for k in 0..40u32 {
+        let m = bridgewatch::sim::class_a(
+            300_000_000 + k,
+            (52.02 + f64::from(k) * 0.0005, 5.02),
+            Some(90.0),
+            5.0,
+            0,
+            10,
+        );
+        let content =
+            Content::from_sentences(&bridgewatch::sim::untagged(&m, 'A', 0)).expect("content");
+        let d = codec::encode(&Message::PushRequest {
+            timestamp: codec::Timestamp::from_unix_ms(T0).expect("timestamp"),
+            content,
+            range: None,
+        })
+        .expect("encodes");
+        net.server.handle(&d, 1000 + k as usize, T0);
+    }
+    net.run(T0, T0 + 30_000, 1000, |i, _| Some(three_positions(i)));
+    assert!(net.vessels(0, VesselKind::Position).contains(&B));
+    assert!(net.vessels(1, VesselKind::Position).contains(&A));
+    for i in 0..2 {
+        let st = net.clients[i].stats();
+        assert!(st.tokens >= 1, "client {i}: {st:?}");
+        assert_eq!(st.limited_answers, 1, "client {i}: {st:?}");
+        assert_eq!(st.revalidations, 1, "client {i}: {st:?}");
+        assert_eq!(net.vessels(i, VesselKind::Position).len(), 41, "client {i}");
+    }
+    assert_eq!(net.server.stats().validated, 2);
+    assert_eq!(net.server.stats().token_refused.values().sum::<u64>(), 0);
+    // Every request of the last 20 s was answered in full: no cut since.
+    let limited = net.server.stats().unvalidated_limited;
+    net.run(T0 + 31_000, T0 + 60_000, 1000, |i, _| {
+        Some(three_positions(i))
+    });
+    assert_eq!(net.server.stats().unvalidated_limited, limited);
+    // A's NAT gives it another address: its token no longer holds there.
+    net.addr[0] = 100;
+    net.events[0].clear();
+    net.run(T0 + 61_000, T0 + 90_000, 1000, |i, _| {
+        Some(three_positions(i))
+    });
+    assert_eq!(net.server.stats().token_refused.get("forged"), Some(&1));
+    assert_eq!(net.server.stats().validated, 3);
+    assert_eq!(net.clients[0].stats().revalidations, 2);
+    assert_eq!(net.vessels(0, VesselKind::Position).len(), 41);
 }

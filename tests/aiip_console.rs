@@ -118,3 +118,32 @@ fn on_a_narrow_screen_the_alarm_off_flag_and_the_ai_ip_state_are_whole() {
         .collect::<Vec<_>>();
     assert_eq!(shown, words(&state), "{screen}");
 }
+
+/// The AI-IP link's socket open but the client sending nothing (no own
+/// MMSI): the status bar shows the link down with the reason, never up.
+#[test]
+fn the_ai_ip_link_is_not_shown_up_while_its_client_is_not_configured() {
+    let dir = tempfile::tempdir().expect("dir");
+    let text = format!("data_dir = {:?}\n", dir.path().display().to_string());
+    let config: Config = toml::from_str(&text).expect("config");
+    let inputs = vec![InputSpec::parse("aiip:127.0.0.1:4155").expect("input")];
+    let mut sink = Vec::new();
+    let log = AlarmLog::open(None, &mut sink);
+    let mut app = build_app(&config, &Source::Inputs(inputs.clone()), log).expect("app");
+    app.aiip = AiipIo::open(&config, &inputs, 1_000);
+    app.last_wall_ms = 1_000;
+    for l in &mut app.links.list {
+        l.up = true;
+    }
+    let draw = |app: &App| {
+        let mut t = Terminal::new(TestBackend::new(200, 40)).expect("terminal");
+        t.draw(|f| bridgewatch::ui::draw(f, app)).expect("draw");
+        format!("{}", t.backend())
+    };
+    let screen = draw(&app);
+    assert!(
+        screen.contains("○ aiip:127.0.0.1:4155 (not configured: "),
+        "{screen}"
+    );
+    assert!(!screen.contains("● aiip:"), "{screen}");
+}

@@ -38,10 +38,16 @@ impl Drop for Proc {
     }
 }
 
+/// The address the test's own probes ask the server from: they speak the
+/// standard alone (no address token), so the server allows this one
+/// address; the headless clients, on 127.0.0.1, prove theirs.
+const PROBE: &str = "127.0.0.2";
+
 /// `bridgewatch aiip-server` on 127.0.0.1:`port`, started and listening.
 fn server(port: u16, extra: &[&str]) -> Proc {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
         .args(["aiip-server", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--allow", PROBE])
         .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -254,26 +260,59 @@ fn two_clients_in_range_see_each_other_and_a_far_one_sees_neither() {
         "{ON_BOARD}\nrelay = \"udp:127.0.0.1:{}\"",
         ecdis.local_addr().expect("address").port()
     );
+    // 30 vessels between A and B, reported by a standard client from the
+    // allowed probe address: far more than a first answer to an address
+    // not yet validated may carry. The clients (on 127.0.0.1, not allowed)
+    // prove their address and see them all.
+    let crowd: Vec<u32> = (0..30).map(|i| 244_019_000 + i).collect();
+    let text: Vec<String> = crowd
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &m)| {
+            let pos = (51.905 + i as f64 * 0.0005, 4.42);
+            bridgewatch::sim::untagged(
+                &bridgewatch::sim::class_a(m, pos, Some(90.0), 0.0, 5, 5),
+                'A',
+                0,
+            )
+        })
+        .collect();
+    let probe = UdpSocket::bind((PROBE, 0)).expect("bind");
+    let fill = codec::encode(&Message::PushRequest {
+        timestamp: Timestamp::from_unix_ms(wall_ms()).expect("timestamp"),
+        content: Content::from_sentences(&text).expect("content"),
+        range: None,
+    })
+    .expect("encodes");
+    probe.send_to(&fill, ("127.0.0.1", port)).expect("send");
     let mut a = Client::start(A, &relay, ga, &srv);
     let mut b = Client::start(B, ON_BOARD, gb, &srv);
     let mut c = Client::start(C, ON_BOARD, gc, &srv);
     assert!(a.wait(30, new_target(B)).is_some(), "A never saw B");
+    for &m in &crowd {
+        assert!(a.wait(10, new_target(m)).is_some(), "A never saw {m}");
+    }
     let mut buf = vec![0u8; 2000];
-    let n = ecdis.recv(&mut buf).expect("a relayed sentence");
-    let text = String::from_utf8_lossy(&buf[..n]).into_owned();
-    assert!(
-        text.starts_with("!AIVDM,") && text.ends_with("\r\n"),
-        "{text:?}"
-    );
+    // Every vessel A receives goes on to the ECDIS, B among them.
+    let mut relayed = Vec::new();
     let mut stream = bridgewatch::ais::stream::AisStream::new();
-    let relayed = text
-        .lines()
-        .filter_map(|l| stream.push_line(l.as_bytes(), 0).ok())
-        .find_map(|o| match o {
-            bridgewatch::ais::stream::Outcome::Ais(r) => Some(r.msg.mmsi),
-            _ => None,
-        });
-    assert_eq!(relayed, Some(B), "{text:?}");
+    while !relayed.contains(&B) && relayed.len() < 200 {
+        let n = ecdis.recv(&mut buf).expect("a relayed sentence");
+        let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+        assert!(
+            text.starts_with("!AIVDM,") && text.ends_with("\r\n"),
+            "{text:?}"
+        );
+        relayed.extend(
+            text.lines()
+                .filter_map(|l| stream.push_line(l.as_bytes(), 0).ok())
+                .filter_map(|o| match o {
+                    bridgewatch::ais::stream::Outcome::Ais(r) => Some(r.msg.mmsi),
+                    _ => None,
+                }),
+        );
+    }
+    assert!(relayed.contains(&B), "{relayed:?}");
     let v = b.wait(30, new_target(A)).expect("B never saw A");
     assert!(v["range_nm"].as_f64().is_some(), "{v}");
     // C has reported all along and had its answers, with nobody in range.
@@ -645,7 +684,7 @@ fn ask_server(
     done: impl Fn(&[bridgewatch::ais::AisMessage]) -> bool,
 ) -> Vec<bridgewatch::ais::AisMessage> {
     use bridgewatch::ais::stream::{AisStream, Outcome};
-    let ask = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let ask = UdpSocket::bind((PROBE, 0)).expect("bind");
     ask.connect(("127.0.0.1", port)).expect("connect");
     ask.set_read_timeout(Some(Duration::from_millis(500)))
         .expect("timeout");

@@ -1,5 +1,6 @@
 //! `bridgewatch aiip-server` as a user runs it: the real binary on
-//! 127.0.0.1, clients are plain UDP sockets speaking our codec. Every wait
+//! 127.0.0.1, clients are plain UDP sockets speaking our codec without the
+//! address-validation token, so loopback is allowed (`--allow`). Every wait
 //! is bounded by a receive timeout; the server is stopped at the end.
 
 use std::io::Read;
@@ -137,6 +138,9 @@ fn range_auto_rta_and_garbage_through_the_real_binary() {
             "aiip-server",
             "--listen",
             &format!("127.0.0.1:{port}"),
+            // These clients speak the standard alone (no address token).
+            "--allow",
+            "127.0.0.0/8",
             "--auto-rta",
             "30",
             "--lock-mmsi",
@@ -289,6 +293,9 @@ fn local_information_file_is_served_read_again_and_received_messages_relayed() {
             "aiip-server",
             "--listen",
             &format!("127.0.0.1:{port}"),
+            // These clients speak the standard alone (no address token).
+            "--allow",
+            "127.0.0.0/8",
             "--local-info",
             &path.to_string_lossy(),
             "--relay",

@@ -337,20 +337,20 @@ fn a_long_outbox_journal_is_compacted_at_start_and_restores_the_same() {
     }
     let (history, _) = b.engine.desk.take_journal();
     assert_eq!(history.len(), 4 * n);
-    bridgewatch::voyage::store::append(&path, &history).expect("journal written");
+    bridgewatch::link::journal::append(&path, &history).expect("journal written");
     let before = b.engine.desk.outbox_entries().to_vec();
 
     let mut fresh = Bridge::new(60.0);
     let _io = DeskIo::open(Some(dir.path().to_path_buf()), None, &mut fresh.engine, 0);
     assert_eq!(fresh.engine.desk.outbox_entries(), &before[..]);
-    let kept = bridgewatch::voyage::store::read(&path).expect("journal read");
+    let kept = bridgewatch::link::journal::read(&path).expect("journal read");
     assert_eq!(kept.len(), 2 * n, "compacted to two lines a message");
     // Read back once more: the same desk, and nothing to compact now.
     let mut again = Bridge::new(60.0);
     let _io = DeskIo::open(Some(dir.path().to_path_buf()), None, &mut again.engine, 0);
     assert_eq!(again.engine.desk.outbox_entries(), &before[..]);
     assert_eq!(
-        bridgewatch::voyage::store::read(&path).expect("read").len(),
+        bridgewatch::link::journal::read(&path).expect("read").len(),
         2 * n
     );
     assert!(!dir.path().join("outbox.jsonl.new").exists());

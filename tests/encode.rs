@@ -20,9 +20,45 @@ use std::process::{Command, Output};
 /// The MMSI of our own transponder when we play its part.
 const OWN: u32 = 244_000_001;
 
-/// An ETA far enough ahead that it never becomes the past while this
-/// test suite lives (FI 21 carries no year).
-const FUTURE: &str = "2099-11-22T14:30Z";
+/// A date `days` after the system clock: "YYYY-MM-DD", month, day. An ETA
+/// must lie ahead, and no more than a year ahead (FI 21 carries no year).
+fn ahead(days: i64) -> (String, u32, u32) {
+    use chrono::Datelike;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let d = chrono::DateTime::from_timestamp_millis(now + days * 86_400_000)
+        .expect("a date")
+        .date_naive();
+    (d.format("%Y-%m-%d").to_string(), d.month(), d.day())
+}
+
+/// The year (this one or the next) in which the month, day and time of
+/// `eta` ("2099-MM-DD…HH:MM") lie ahead of the system clock by at most
+/// 365 days.
+fn year_within_a_year(eta: &str) -> Option<i32> {
+    use chrono::Datelike;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let this = chrono::DateTime::from_timestamp_millis(now)?.year();
+    let num = |r: std::ops::Range<usize>| eta.get(r)?.parse::<u32>().ok();
+    let (m, d, h, min) = (num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?);
+    (this..=this + 1).find(|&y| {
+        chrono::NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|x| x.and_hms_opt(h, min, 0))
+            .map(|x| x.and_utc().timestamp_millis() - now)
+            .is_some_and(|ahead| ahead > 60_000 && ahead <= 365 * 86_400_000)
+    })
+}
+
+/// The ETA the tests send: 60 days ahead at 14:30 UTC.
+static FUTURE_AT: std::sync::LazyLock<(String, u32, u32)> = std::sync::LazyLock::new(|| {
+    let (d, m, day) = ahead(60);
+    (format!("{d}T14:30Z"), m, day)
+});
+static FUTURE: std::sync::LazyLock<&'static str> =
+    std::sync::LazyLock::new(|| FUTURE_AT.0.as_str());
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
@@ -43,10 +79,73 @@ fn sentences(args: &[&str]) -> Vec<String> {
     let lines: Vec<String> = text.lines().map(String::from).collect();
     assert!(!lines.is_empty());
     for l in &lines {
-        assert!(l.len() <= 82, "{} characters: {l}", l.len());
+        assert!(l.len() <= MAX_PRINTED, "{} characters: {l}", l.len());
+        assert!(checksum_holds(l), "checksum of {l}");
         frame(l.as_bytes()).unwrap_or_else(|e| panic!("{l}: {e:?}"));
     }
     lines
+}
+
+/// IEC 61162-1 §5.3: at most 82 characters from the start delimiter to the
+/// CR LF that ends the sentence, so 80 printed.
+const MAX_PRINTED: usize = 80;
+
+/// The checksum worked out here, apart from the crate: the XOR of every
+/// byte between the start delimiter and `*`, two upper-case hex digits.
+fn checksum_holds(l: &str) -> bool {
+    let Some(star) = l.find('*') else {
+        return false;
+    };
+    let x = l.as_bytes()[1..star].iter().fold(0u8, |a, b| a ^ b);
+    l[star + 1..] == format!("{x:02X}")
+}
+
+/// Run `decode` over `input`: its JSON lines and its standard error.
+fn decode_binary(input: &str, extra: &[&str]) -> (Vec<Value>, String) {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .arg("decode")
+        .args(extra)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run bridgewatch decode");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("decode ends");
+    assert!(out.status.success());
+    let values = String::from_utf8(out.stdout)
+        .expect("utf8")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    (values, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// `encode` piped into `decode`, as a shell would: the JSON objects.
+fn encode_then_decode(args: &[&str]) -> Vec<Value> {
+    let lines = sentences(args);
+    let (values, stderr) = decode_binary(&(lines.join("\r\n") + "\r\n"), &[]);
+    assert!(stderr.is_empty(), "{stderr}");
+    values
+}
+
+/// A text of `n` characters using the whole six-bit alphabet a safety
+/// message may carry, so no run of equal characters hides a misplaced cut.
+fn varied_text(n: usize) -> String {
+    let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .-/()?:;=+'\"#%&<>[]";
+    let mut t: String = alphabet.chars().cycle().take(n).collect();
+    // A trailing space would be trimmed as the form trims it.
+    if t.ends_with(' ') {
+        t.pop();
+        t.push('X');
+    }
+    t
 }
 
 fn fragments(lines: &[String]) -> Vec<BinaryFragment> {
@@ -79,7 +178,7 @@ fn eta_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
         "--hectometre",
         "00123",
         "--eta",
-        FUTURE,
+        *FUTURE,
     ];
     v.extend_from_slice(extra);
     v
@@ -113,8 +212,13 @@ fn eta_is_an_abm_with_message_6_dac_200_fi_21() {
         ["NL", "RTM", "00001", "00000", "00123"]
     );
     assert_eq!(
-        (e.eta.month, e.eta.day, e.eta.hour, e.eta.minute),
-        (11, 22, 14, 30)
+        (
+            u32::from(e.eta.month),
+            u32::from(e.eta.day),
+            e.eta.hour,
+            e.eta.minute
+        ),
+        (FUTURE_AT.1, FUTURE_AT.2, 14, 30)
     );
     assert_eq!((e.tugs, e.air_draught), (2, 750));
 }
@@ -122,8 +226,10 @@ fn eta_is_an_abm_with_message_6_dac_200_fi_21() {
 #[test]
 fn eta_defaults_and_the_other_time_form() {
     let mut args = eta_args(&[]);
-    let at = args.iter().position(|a| *a == FUTURE).expect("eta");
-    args[at] = "2099-01-02 03:04";
+    let at = args.iter().position(|a| *a == *FUTURE).expect("eta");
+    let (date, month, day) = ahead(90);
+    let other = format!("{date} 03:04");
+    args[at] = &other;
     let frags = fragments(&sentences(&args));
     let m = decode(&as_transmitted(OWN, &frags).expect("joins")).expect("decodes");
     let Body::AddressedBinary(b) = m.body else {
@@ -133,8 +239,13 @@ fn eta_defaults_and_the_other_time_form() {
         panic!("{:?}", b.app)
     };
     assert_eq!(
-        (e.eta.month, e.eta.day, e.eta.hour, e.eta.minute),
-        (1, 2, 3, 4)
+        (
+            u32::from(e.eta.month),
+            u32::from(e.eta.day),
+            e.eta.hour,
+            e.eta.minute
+        ),
+        (month, day, 3, 4)
     );
     // Unknown tugs are 7, an air draught not given is 0 (not used).
     assert_eq!((e.tugs, e.air_draught), (7, 0));
@@ -211,7 +322,7 @@ fn vsd_carries_what_was_given_and_leaves_the_rest() {
         "--destination",
         "nl rtm",
         "--eta",
-        FUTURE,
+        *FUTURE,
         "--draught",
         "7.4",
         "--persons",
@@ -224,7 +335,10 @@ fn vsd_carries_what_was_given_and_leaves_the_rest() {
     assert_eq!(v.nav_status, Some(5));
     assert_eq!(v.destination, "NL RTM");
     assert_eq!(v.eta_time, "143000");
-    assert_eq!((v.eta_day, v.eta_month), (Some(22), Some(11)));
+    assert_eq!(
+        (v.eta_day.map(u32::from), v.eta_month.map(u32::from)),
+        (Some(FUTURE_AT.2), Some(FUTURE_AT.1))
+    );
     assert_eq!(v.draught, Some(7.4));
     assert_eq!((v.persons, v.ship_type), (Some(12), Some(79)));
     // Nothing given: a sentence that would change nothing is refused.
@@ -458,12 +572,25 @@ fn gpsd_reads_the_encoded_messages_as_we_do() {
     let mut cases = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let rec: Value = serde_json::from_str(line).expect("case line");
-        let args: Vec<&str> = rec["args"]
+        let mut args: Vec<String> = rec["args"]
             .as_array()
             .expect("args")
             .iter()
-            .map(|a| a.as_str().expect("arg"))
+            .map(|a| a.as_str().expect("arg").to_string())
             .collect();
+        // The records were made with ETAs in 2099; FI 21 carries no year
+        // and an ETA more than a year ahead is refused, so the same date
+        // and time is sent in the year that puts it within the next year.
+        if let Some(i) = args.iter().position(|a| a == "--eta")
+            && let Some(eta) = args.get(i + 1)
+        {
+            let Some(year) = year_within_a_year(eta) else {
+                eprintln!("{eta}: no year puts it within a year from now; case left out");
+                continue;
+            };
+            args[i + 1] = eta.replacen("2099", &year.to_string(), 1);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let own = u32::try_from(rec["own"].as_u64().expect("own")).expect("MMSI");
         let frags = fragments(&sentences(&args));
         let payload: Payload = as_transmitted(own, &frags).expect("joins");
@@ -498,4 +625,249 @@ fn gpsd_reads_the_encoded_messages_as_we_do() {
         cases += 1;
     }
     assert_eq!(cases, 5);
+}
+
+/// The exact worst case of IEC 61162-1 §5.3 for message 12: 156
+/// characters (the most, five slots) to a nine-digit MMSI with the
+/// two-digit message ID. Every sentence is within 80 characters, the full
+/// ones exactly at it (the room is used, not a safe guess), the checksums
+/// hold, and the fragments join back into the text given.
+#[test]
+fn longest_addressed_text_to_a_nine_digit_mmsi_stays_within_80_characters() {
+    let text = varied_text(156);
+    let lines = sentences(&["safety", "--to", "244123456", "--text", &text]);
+    // 156 characters are 156 armoured characters; the header
+    // "!ECABM,4,n,0,244123456,0,12," is 28, ",0*hh" 5: 47 a sentence.
+    let sizes: Vec<usize> = lines.iter().map(String::len).collect();
+    assert_eq!(sizes, [80, 80, 80, 28 + 156 - 3 * 47 + 5], "{lines:#?}");
+    let frags = fragments(&lines);
+    assert!(
+        frags
+            .iter()
+            .all(|f| f.dest_mmsi == Some(244_123_456) && f.msg_id == 12)
+    );
+    let m = decode(&as_transmitted(OWN, &frags).expect("joins")).expect("decodes");
+    let Body::SafetyAddressed(s) = m.body else {
+        panic!("{m:?}")
+    };
+    assert_eq!(s.text.as_str(), text);
+    // And `decode` reads `encode`'s output back to the same message.
+    let v = encode_then_decode(&["safety", "--to", "244123456", "--text", &text]);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0]["class"], "AIS");
+    assert_eq!(v[0]["type"], 12);
+    assert_eq!(v[0]["dest_mmsi"], 244_123_456);
+    assert_eq!(v[0]["text"], text.as_str());
+    assert_eq!(v[0]["sentence"], "ABM");
+    assert_eq!(v[0]["mmsi"], 0, "own ship's MMSI is not in the ABM");
+}
+
+/// The same for message 14: 161 characters, the most, broadcast in BBM
+/// (header "!ECBBM,3,n,0,0,14," of 18: 57 characters a sentence).
+#[test]
+fn longest_broadcast_text_stays_within_80_characters() {
+    let text = varied_text(161);
+    let lines = sentences(&["safety", "--text", &text]);
+    let sizes: Vec<usize> = lines.iter().map(String::len).collect();
+    assert_eq!(sizes, [80, 80, 18 + 161 - 2 * 57 + 5], "{lines:#?}");
+    let frags = fragments(&lines);
+    let m = decode(&as_transmitted(OWN, &frags).expect("joins")).expect("decodes");
+    let Body::SafetyBroadcast { text: got } = m.body else {
+        panic!("{m:?}")
+    };
+    assert_eq!(got.as_str(), text);
+    let v = encode_then_decode(&["safety", "--text", &text]);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(
+        (v[0]["type"].as_u64(), v[0]["sentence"].as_str()),
+        (Some(14), Some("BBM"))
+    );
+    assert_eq!(v[0]["text"], text.as_str());
+}
+
+/// Every safety text length from 1 to the most, to a nine-digit MMSI and
+/// to all: no sentence over 80 characters, whatever the cut.
+#[test]
+fn every_safety_length_stays_within_80_characters() {
+    use bridgewatch::voyage::command::safety;
+    for (to, kind) in [
+        (Some("244123456"), SafetyKind::Addressed),
+        (None, SafetyKind::Broadcast),
+    ] {
+        for n in 1..=kind.max_chars() {
+            let text = varied_text(n);
+            let lines = safety(to, &text).expect("valid");
+            for l in &lines {
+                assert!(l.len() <= MAX_PRINTED, "{n}: {l}");
+                assert!(checksum_holds(l), "{l}");
+            }
+            let frags = fragments(&lines);
+            let p = pi::join_binary(&frags).expect("joins");
+            assert_eq!(p.bit_len(), 6 * n);
+        }
+    }
+}
+
+/// The ETA report in its longest form (nine-digit MMSI, every field):
+/// one ABM within 80 characters, read back by `decode` field for field.
+#[test]
+fn eta_abm_within_80_characters_and_decoded_back() {
+    let args = eta_args(&["--tugs", "6", "--air-draught", "40.00"]);
+    let lines = sentences(&args);
+    assert_eq!(lines.len(), 1);
+    let v = encode_then_decode(&args);
+    assert_eq!(v.len(), 1, "{v:?}");
+    let m = &v[0];
+    assert_eq!(
+        (m["type"].as_u64(), m["dac"].as_u64(), m["fid"].as_u64()),
+        (Some(6), Some(200), Some(21))
+    );
+    assert_eq!(m["dest_mmsi"], 211_999_999);
+    assert_eq!(m["sentence"], "ABM");
+    // gpsd's names for FI 21 (as our VDM decoding writes them).
+    let s = m.to_string();
+    // gpsd writes the month and day unpadded.
+    let eta = format!("\"eta\":\"{}-{}T14:30\"", FUTURE_AT.1, FUTURE_AT.2);
+    for want in ["\"NL\"", "\"RTM\"", "\"00001\"", "\"00123\"", eta.as_str()] {
+        assert!(s.contains(want), "{want} in {s}");
+    }
+}
+
+/// VSD and SSD with the longest value of every field: within 80
+/// characters, and `decode` gives back every field.
+#[test]
+fn longest_vsd_and_ssd_within_80_characters_and_decoded_back() {
+    let dest = "ABCDEFGHIJ KLMNOPQRS";
+    assert_eq!(dest.len(), 20);
+    let vsd = [
+        "vsd",
+        "--status",
+        "15",
+        "--destination",
+        dest,
+        "--eta",
+        *FUTURE,
+        "--draught",
+        "25.5",
+        "--persons",
+        "8191",
+        "--ship-type",
+        "255",
+    ];
+    let v = encode_then_decode(&vsd);
+    assert_eq!(v.len(), 1);
+    assert_eq!(
+        v[0],
+        serde_json::json!({"class": "VSD", "talker": "EC", "shiptype": 255, "draught": 25.5,
+            "persons": 8191, "destination": dest, "eta_time": "143000", "eta_day": FUTURE_AT.2,
+            "eta_month": FUTURE_AT.1, "status": 15})
+    );
+    let ssd = [
+        "ssd",
+        "--callsign",
+        "PD12345",
+        "--name",
+        "ABCDEFGHIJKLMNOPQRST",
+        "--a",
+        "511",
+        "--b",
+        "511",
+        "--c",
+        "63",
+        "--d",
+        "63",
+    ];
+    let v = encode_then_decode(&ssd);
+    assert_eq!(
+        v[0],
+        serde_json::json!({"class": "SSD", "talker": "EC", "callsign": "PD12345",
+            "shipname": "ABCDEFGHIJKLMNOPQRST", "to_bow": 511, "to_stern": 511, "to_port": 63,
+            "to_starboard": 63, "source": "AI"})
+    );
+    // Unchanged fields are left out; "not available" reads as empty.
+    let v = encode_then_decode(&["vsd", "--destination", "", "--persons", "3"]);
+    assert_eq!(
+        v[0],
+        serde_json::json!({"class": "VSD", "talker": "EC", "persons": 3, "destination": ""})
+    );
+}
+
+/// `--gpsd-compat` stays gpsd's output: gpsd decodes VDM/VDO only, so the
+/// presentation sentences give no objects there (they are counted).
+#[test]
+fn gpsd_compat_leaves_the_presentation_sentences_out() {
+    let mut input = sentences(&["safety", "--text", "HELLO"]);
+    input.extend(sentences(&["vsd", "--persons", "3"]));
+    input.push("!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A".into());
+    let text = input.join("\n") + "\n";
+    let (v, err) = decode_binary(&text, &["--gpsd-compat", "--summary"]);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0]["class"], "AIS");
+    assert_eq!(v[0]["mmsi"], 371_798_000);
+    assert!(v[0].get("sentence").is_none());
+    assert!(
+        err.contains("2 ABM/BBM/VSD/SSD/$PIWW sentences left out (--gpsd-compat)"),
+        "{err}"
+    );
+    let (v, _) = decode_binary(&text, &[]);
+    let classes: Vec<&str> = v.iter().filter_map(|o| o["class"].as_str()).collect();
+    assert_eq!(classes, ["AIS", "VSD", "AIS"]);
+}
+
+/// A received sentence over 82 characters with CR LF is reported as
+/// over-long, counted, and still decoded (docs/interpretations.md).
+#[test]
+fn decode_reports_an_over_long_sentence_and_decodes_it() {
+    // A message 8 (binary broadcast, any length) in one sentence:
+    // "!AIVDM,1,1,,A," is 14 characters, ",0*hh" 5, so 61 payload
+    // characters make 80 and 62 make 81 (83 with CR LF).
+    let vdm = |chars: usize| {
+        let body = format!("AIVDM,1,1,,A,8{},0", "0".repeat(chars - 1));
+        let x = body.bytes().fold(0u8, |a, b| a ^ b);
+        format!("!{body}*{x:02X}")
+    };
+    let (fits, long) = (vdm(61), vdm(62));
+    assert_eq!((fits.len(), long.len()), (80, 81));
+    let (v, err) = decode_binary(&format!("{fits}\r\n{long}\r\n"), &["--summary"]);
+    assert_eq!(v.len(), 2, "both decoded: {v:?}");
+    assert!(v.iter().all(|o| o["type"] == 8));
+    let reports: Vec<&str> = err.lines().filter(|l| l.starts_with("stdin:")).collect();
+    assert_eq!(
+        reports,
+        [
+            "stdin:2: over-long sentence: 81 characters (83 with CR LF), IEC 61162-1 allows 82; decoded all the same"
+        ]
+    );
+    assert!(err.contains("1 over-long sentences decoded"), "{err}");
+    // A tag block in front does not count: it is not part of the sentence.
+    let tag = "c:1700000000,s:rx1";
+    let tx = tag.bytes().fold(0u8, |a, b| a ^ b);
+    let (v, err) = decode_binary(&format!("\\{tag}*{tx:02X}\\{fits}\n"), &[]);
+    assert_eq!(v.len(), 1);
+    assert!(err.is_empty(), "{err}");
+}
+
+/// FI 21 and message 5 carry no year: `encode eta` and `encode vsd` take
+/// an ETA up to a year ahead and refuse one beyond, with the reason.
+#[test]
+fn an_eta_more_than_a_year_ahead_is_refused() {
+    for (days, taken) in [(364, true), (367, false)] {
+        let (date, _, _) = ahead(days);
+        let eta = format!("{date}T12:00Z");
+        let mut args = eta_args(&[]);
+        let at = args.iter().position(|a| *a == *FUTURE).expect("eta");
+        args[at] = &eta;
+        for args in [args, vec!["vsd", "--eta", &eta]] {
+            let out = run(&args);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.success(), taken, "{days} days: {err}");
+            if !taken {
+                assert_eq!(out.status.code(), Some(2), "{err}");
+                assert!(
+                    err.contains("--eta") && err.contains("more than a year ahead"),
+                    "{err}"
+                );
+            }
+        }
+    }
 }

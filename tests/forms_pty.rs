@@ -31,6 +31,16 @@ fn forms_in_a_real_terminal() {
     s.wait_for("ETA report to lock / bridge / terminal");
     // The reason it cannot be sent shows as the form opens.
     s.wait_for("no transponder link");
+    // Sixty days ahead: an ETA may be at most a year ahead.
+    let eta = {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        chrono::DateTime::from_timestamp_millis(now + 60 * 86_400_000)
+            .expect("a date")
+            .format("%Y-%m-%d 12:00")
+            .to_string()
+    };
     for v in [
         "002039991",
         "at",
@@ -38,7 +48,7 @@ fn forms_in_a_real_terminal() {
         "00001",
         "00000",
         "01234",
-        "2030-01-01 12:00",
+        eta.as_str(),
         "2",
         "7.5",
     ] {
@@ -52,7 +62,7 @@ fn forms_in_a_real_terminal() {
     let screen = s.wait_for("no transponder link");
     // What was typed is still there, folded to upper case.
     assert!(screen.contains("[VIE "), "{screen}");
-    assert!(screen.contains("[2030-01-01 12:00"), "{screen}");
+    assert!(screen.contains(&format!("[{eta}")), "{screen}");
     // The alarm bar stays in view over the form.
     assert!(
         screen.contains("no alarms") || screen.contains("ALARM"),
@@ -129,11 +139,17 @@ fn eta_answered_by_rta_and_message_acknowledged_on_the_demo() {
     s.key(b"\r");
     s.wait_for("y sends");
     s.key(b"y");
-    s.wait_for("ETA report queued");
+    // The notice follows the report: queued, written, acknowledged.
+    s.wait_until("the send's notice", |t| {
+        t.contains("ETA report") && t.contains("— see the outbox (i)")
+    });
+    s.wait_for("ETA report acknowledged — see the outbox (i)");
     // The lock answers 20 s after the report went out: ETA + 10 min.
     let screen = s.wait_until("the lock's RTA", |t| t.contains("RTA 22:40Z"));
     assert!(screen.contains(&lock), "{screen}");
     assert!(screen.contains("operational"), "{screen}");
+    // Answered: the notice has nothing more to say.
+    assert!(!screen.contains("see the outbox"), "{screen}");
 
     // A message to the demo's ship.
     s.key(b"m");
@@ -146,7 +162,7 @@ fn eta_answered_by_rta_and_message_acknowledged_on_the_demo() {
     s.key(b"\r");
     s.wait_for("y sends");
     s.key(b"y");
-    s.wait_for("queued");
+    s.wait_for("see the outbox");
     std::thread::sleep(Duration::from_millis(3000));
     s.key(b"i");
     // Its row in the outbox (at 150 columns on one line) ends in its

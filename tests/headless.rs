@@ -133,25 +133,43 @@ fn the_binary_replays_a_log_and_keeps_an_alarm_log() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/signalk/nais300-merrimac.log"
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
-        .args(["--headless", "--input", &format!("file:{log}")])
-        .env("BRIDGEWATCH_DATA_DIR", dir.path())
-        .output()
-        .expect("run binary");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
-    assert_eq!(last["event"], "summary");
-    assert_eq!(last["sentences"], 579);
-    // Own ship from GNSS and VDO; at least one dangerous target in this log.
-    assert!(text.contains("\"event\":\"dangerous\""), "{text}");
-    let alarm_log =
-        std::fs::read_to_string(dir.path().join("alarms.jsonl")).expect("alarm log written");
-    assert!(alarm_log.contains("\"alarm\":\"dangerous\""));
+    // Own ship lies at a berth in this log: with the harbour rule (the
+    // default) its moored neighbours raise no CPA alarm — only the one ship
+    // under way (244690118, 2.5 kn) does; with the rule off they alarm
+    // too. The replay's own alarm log has them.
+    let off = dir.path().join("rule-off.toml");
+    std::fs::write(&off, "[alarms]\nstill_sog_kn = 0.0\n").unwrap();
+    for config in [None, Some(&off)] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"));
+        if let Some(c) = config {
+            cmd.arg("--config").arg(c);
+        }
+        let out = cmd
+            .args(["--headless", "--input", &format!("file:{log}")])
+            .env("BRIDGEWATCH_DATA_DIR", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path())
+            .output()
+            .expect("run binary");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+        assert_eq!(last["event"], "summary");
+        assert_eq!(last["sentences"], 579);
+        assert_eq!(last["not_nmea"], 0);
+        let dangerous = text.matches("\"event\":\"dangerous\"").count();
+        let mover = text.contains("\"event\":\"dangerous\",\"mmsi\":244690118");
+        assert!(mover, "{text}");
+        assert_eq!(dangerous > 1, config.is_some(), "{text}");
+        let alarm_log = std::fs::read_to_string(dir.path().join("replay").join("alarms.jsonl"))
+            .expect("alarm log written");
+        let logged = alarm_log.matches("\"alarm\":\"dangerous\"").count();
+        assert!(logged >= dangerous, "{alarm_log}");
+        assert!(!dir.path().join("alarms.jsonl").exists(), "the ship's log");
+    }
     // A config file with a typo is refused with the key named.
     let cfg = dir.path().join("bad.toml");
     std::fs::write(&cfg, "[alarms]\ncpa_limt_nm = 1.0\n").unwrap();
@@ -304,4 +322,128 @@ fn silent_udp_feed_still_raises_time_based_alarms() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(seen, "own_position_lost while the feed was silent");
+}
+
+/// Lines as the replay counts them, worked out here: pieces between CR/LF
+/// that are not empty; a `#` comment is not counted unless it is over the
+/// reader's 1,024 bytes (then it is dropped unread, and counted).
+fn lines_counted(bytes: &[u8]) -> u64 {
+    bytes
+        .split(|&b| b == b'\n' || b == b'\r')
+        .filter(|l| !l.is_empty() && (l.len() > 1024 || l[0] != b'#'))
+        .count() as u64
+}
+
+/// Bytes from a fixed-seed generator (xorshift), the same on every run.
+fn random_bytes(n: usize) -> Vec<u8> {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn a_file_of_random_bytes_fails_and_says_how_many_lines_were_not_nmea() {
+    let dir = temp_dir("random");
+    let file = dir.path().join("random.bin");
+    let bytes = random_bytes(100_000);
+    std::fs::write(&file, &bytes).unwrap();
+    let lines = lines_counted(&bytes);
+    assert!(lines > 500, "{lines}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .args(["--headless", "--input", &format!("file:{}", file.display())])
+        .env("BRIDGEWATCH_DATA_DIR", dir.path().join("data"))
+        .output()
+        .expect("run binary");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let name = format!("file:{}", file.display());
+    assert!(
+        stderr.contains(&format!(
+            "bridgewatch: {name}: {lines} of {lines} lines not NMEA (no sentence with a valid checksum)"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "bridgewatch: {name}: nothing usable: none of its {lines} lines is NMEA"
+        )),
+        "{stderr}"
+    );
+    let events: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    // The summary still comes, with the count.
+    let summary = events.last().expect("summary");
+    assert_eq!(summary["event"], "summary");
+    assert_eq!(summary["sentences"], 0);
+    assert_eq!(summary["not_nmea"].as_u64(), Some(lines));
+    let end = events
+        .iter()
+        .rev()
+        .find(|e| e["event"] == "link")
+        .expect("link event");
+    assert!(
+        end["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("end of file ({lines} lines, {lines} not NMEA)")),
+        "{end}"
+    );
+    // An empty file has nothing usable either.
+    let empty = dir.path().join("empty.log");
+    std::fs::write(&empty, b"").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .args([
+            "--headless",
+            "--input",
+            &format!("file:{}", empty.display()),
+        ])
+        .env("BRIDGEWATCH_DATA_DIR", dir.path().join("data"))
+        .output()
+        .expect("run binary");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing usable: no lines in it"));
+}
+
+#[test]
+fn a_good_file_with_some_garbage_replays_and_counts_the_garbage() {
+    let dir = temp_dir("garbage");
+    let good = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/signalk/nais300-merrimac.log"
+    ))
+    .unwrap();
+    let mut bytes = b"garbage one\r\n# a comment is not garbage\r\n".to_vec();
+    bytes.extend_from_slice(&good);
+    // A sentence whose checksum does not hold is not NMEA either.
+    bytes.extend_from_slice(
+        b"\r\n!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4B\r\n\x00\x01\x02\r\n",
+    );
+    let file = dir.path().join("mixed.log");
+    std::fs::write(&file, &bytes).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bridgewatch"))
+        .args(["--headless", "--input", &format!("file:{}", file.display())])
+        .env("BRIDGEWATCH_DATA_DIR", dir.path().join("data"))
+        .output()
+        .expect("run binary");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let lines = lines_counted(&bytes);
+    assert_eq!(lines, 579 + 3);
+    assert!(
+        stderr.contains(&format!("3 of {lines} lines not NMEA")),
+        "{stderr}"
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let summary: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["sentences"], 579);
+    assert_eq!(summary["not_nmea"], 3);
 }

@@ -469,7 +469,8 @@ fn a_recording_that_cannot_be_written_is_an_alarm_and_the_run_goes_on() {
         let last: Value = serde_json::from_str(stdout.lines().last().unwrap_or("{}")).unwrap();
         assert_eq!(last["event"], "summary");
         assert_eq!(last["sentences"], 579, "the whole watch went on");
-        let alarms = std::fs::read_to_string(dir.path().join("alarms.jsonl")).unwrap();
+        let alarms =
+            std::fs::read_to_string(dir.path().join("replay").join("alarms.jsonl")).unwrap();
         let storage = alarms
             .lines()
             .find(|l| l.contains("\"alarm\":\"storage\""))

@@ -71,7 +71,8 @@ fn headless(data: &Path, args: &[&str]) -> (Vec<Value>, String) {
 }
 
 fn alarm_log(data: &Path) -> Vec<Value> {
-    std::fs::read_to_string(data.join("alarms.jsonl"))
+    // A replay's own log (the ship's is never written by one).
+    std::fs::read_to_string(data.join("replay").join("alarms.jsonl"))
         .unwrap_or_default()
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON alarm line"))

@@ -2,6 +2,7 @@
 //! ETA ↔ RTA wait, all on engine time passed in: no wall clock.
 
 use bridgewatch::ais::application::{DayTime, InlandLocation};
+use bridgewatch::link::journal as store;
 use bridgewatch::nmea::frame;
 use bridgewatch::nmea::pi::{self, Abk, AckType};
 use bridgewatch::traffic::RtaReceived;
@@ -11,7 +12,6 @@ use bridgewatch::voyage::messages::{EtaReport, SafetyMessage};
 use bridgewatch::voyage::outbox::{
     ABK_TIMEOUT_MS, AbkMatch, Id, Item, Outbox, OutboxConfig, OutboxEvent, State,
 };
-use bridgewatch::voyage::store;
 
 const NOW: i64 = 1_795_348_800_000;
 const LOCK: u32 = 2_113_000;

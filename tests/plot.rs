@@ -208,3 +208,125 @@ fn own_ship_is_dead_reckoned_and_marked_while_the_fix_is_lost() {
         "drawn at {drawn:.1}, expected {expected:.1}"
     );
 }
+
+/// Render the plot alone on a `w`×`h` area.
+fn render_at(app: &App, w: u16, h: u16) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let th = Theme::of(app.view.palette);
+    t.draw(|f| plot::render(f, Rect::new(0, 0, w, h), app, &th))
+        .expect("draw");
+    t.backend().buffer().clone()
+}
+
+/// A braille cell with at least one dot.
+fn dotted(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| ('\u{2801}'..='\u{28FF}').contains(&c))
+}
+
+/// Own ship with stopped targets at true bearings 0°, 90°, 180° and 270°,
+/// 5.5 NM away (the plot shows 6 NM), own ship stopped, no heading.
+fn ring_scene() -> App {
+    let mut app = app();
+    let mut lines = vec![tagged(&rmc(T0, OWN, 0.0, 0.0), T0)];
+    for (i, brg) in [0.0, 90.0, 180.0, 270.0].into_iter().enumerate() {
+        lines.extend(vdm(
+            &class_a(
+                244_000_010 + i as u32,
+                place(OWN, brg, 5.5),
+                None,
+                0.0,
+                0,
+                0,
+            ),
+            T0,
+            false,
+            'A',
+            0,
+        ));
+    }
+    feed(&mut app, &lines);
+    app
+}
+
+/// "plot 6 NM" shows its whole 6 NM ring, round, on a wide, a tall and a
+/// square plot, and a target 5.5 NM away is drawn inside the frame where
+/// 5.5/6 of the ring's radius puts it. The ring's radius is measured on the
+/// screen: the farthest dotted cell from own ship along its row (east and
+/// west) and its column (north and south). A row is two columns of
+/// distance, so the radius north–south in rows is half the one east–west
+/// in columns; a ring clipped east and west would measure as an inner
+/// ring there and fail that.
+#[test]
+fn the_six_mile_ring_fits_whole_and_a_target_at_five_and_a_half_is_inside() {
+    let app = ring_scene();
+    for (w, h) in [(81u16, 41u16), (41, 41), (121, 21), (61, 45), (100, 30)] {
+        let buf = render_at(&app, w, h);
+        let t: String = (0..w).map(|x| buf[(x, 0)].symbol()).collect();
+        assert!(t.contains("plot 6 NM · rings 2 NM"), "{t}");
+        let (cx, cy) = find_in(&buf, w, h, &["◉"]).expect("own ship");
+        let farthest = |dx: i32, dy: i32| -> i32 {
+            let mut k = 0;
+            let mut far = 0;
+            loop {
+                k += 1;
+                let (x, y) = (cx + dx * k, cy + dy * k);
+                if x < 1 || y < 1 || x > i32::from(w) - 2 || y > i32::from(h) - 2 {
+                    return far;
+                }
+                if dotted(buf[(x as u16, y as u16)].symbol()) {
+                    far = k;
+                }
+            }
+        };
+        let (east, west) = (farthest(1, 0), farthest(-1, 0));
+        let (north, south) = (farthest(0, -1), farthest(0, 1));
+        let cols = f64::from(east + west) / 2.0;
+        let rows = f64::from(north + south) / 2.0;
+        let area = format!("{w}×{h}: E {east} W {west} N {north} S {south}");
+        assert!(
+            (east - west).abs() <= 1 && (north - south).abs() <= 1,
+            "{area}"
+        );
+        // Round: north–south rows are half the east–west columns.
+        assert!((cols - 2.0 * rows).abs() <= 2.0, "{area}");
+        // The ring uses the shorter side (to within a cell).
+        let inner_w = f64::from(w - 2);
+        let inner_h = f64::from(h - 2);
+        assert!(
+            cols >= (inner_w - 1.0) / 2.0 - 1.5 || rows >= (inner_h - 1.0) / 2.0 - 1.5,
+            "{area}"
+        );
+        // The targets at 5.5 NM: inside the frame, at 5.5/6 of the ring.
+        for (dx, dy, radius) in [(0, -1, rows), (1, 0, cols), (0, 1, rows), (-1, 0, cols)] {
+            let want = 5.5 / 6.0 * radius;
+            let hit = (1..i32::from(w.max(h)))
+                .map(|k| (cx + dx * k, cy + dy * k))
+                .take_while(|&(x, y)| {
+                    x >= 1 && y >= 1 && x <= i32::from(w) - 2 && y <= i32::from(h) - 2
+                })
+                .position(|(x, y)| ["△", "▲"].contains(&buf[(x as u16, y as u16)].symbol()))
+                .map(|k| k as f64 + 1.0);
+            let Some(k) = hit else {
+                panic!("{area}: no target drawn inside the frame towards ({dx}, {dy})");
+            };
+            assert!(
+                (k - want).abs() <= 1.0,
+                "{area}: target at {k}, want {want:.1}"
+            );
+        }
+    }
+}
+
+/// [`find`] on a `w`×`h` buffer.
+fn find_in(buf: &Buffer, w: u16, h: u16, symbols: &[&str]) -> Option<(i32, i32)> {
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            if symbols.contains(&buf[(x, y)].symbol()) {
+                return Some((i32::from(x), i32::from(y)));
+            }
+        }
+    }
+    None
+}

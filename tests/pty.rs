@@ -21,6 +21,12 @@ fn console_in_a_real_terminal() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/data/signalk/nais300-merrimac.log"
     );
+    // Own ship lies at a berth in this capture: the harbour rule keeps its
+    // moored neighbours quiet. Switched off here, they alarm, and their
+    // alarms are what this test drives.
+    let config = dir.join("bridgewatch");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::write(config.join("config.toml"), "[alarms]\nstill_sog_kn = 0.0\n").expect("config");
     let mut s = Screen::start(&["--input", &format!("file:{log}"), "--speed", "4"], dir);
     // The replay brings a dangerous target into the alarm bar.
     let screen = s.wait_for("ALARM");
@@ -78,7 +84,10 @@ fn console_in_a_real_terminal() {
     s.key(b"y");
     let status = s.wait_exit();
     assert!(status.success());
-    let alarm_log = std::fs::read_to_string(dir.join("alarms.jsonl")).expect("alarm log");
+    // A replay keeps its own log; the ship's is not written.
+    assert!(!dir.join("alarms.jsonl").exists());
+    let alarm_log =
+        std::fs::read_to_string(dir.join("replay").join("alarms.jsonl")).expect("alarm log");
     assert!(alarm_log.contains("active_acknowledged"), "{alarm_log}");
 }
 
@@ -122,7 +131,8 @@ fn an_alarm_log_that_cannot_be_written_is_an_alarm_and_the_watch_goes_on() {
     // The alarm log's place is taken by a directory, so it cannot be
     // opened even by root (a read-only directory does not stop root, and
     // CI may run as root); without root, the directory is read-only too.
-    std::fs::create_dir(dir.join("alarms.jsonl")).expect("blocker");
+    // (The demo's own log, demo/alarms.jsonl.)
+    std::fs::create_dir_all(dir.join("demo").join("alarms.jsonl")).expect("blocker");
     let mut s = Screen::start(&["demo", "--speed", "10"], dir);
     let screen = s.wait_for("alarm log not written");
     assert!(

@@ -28,7 +28,10 @@ fn through_the_air(m: &AisMessage, own: bool) -> AisMessage {
     let mut stream = AisStream::new();
     let mut out = None;
     for s in &sentences {
-        assert!(s.len() <= 82, "sentence too long: {s}");
+        assert!(
+            s.len() <= 80,
+            "sentence too long (IEC 61162-1 §5.3: 80 characters, 82 with CR LF): {s}"
+        );
         match stream.push_line(s.as_bytes(), 0).expect("valid sentence") {
             Outcome::Ais(r) => {
                 assert_eq!(r.own, own);
@@ -339,11 +342,12 @@ proptest! {
     }
 
     #[test]
-    fn safety_messages(t in text::<160>(156), mmsi in 0u32..1_000_000_000, dest in 0u32..1_000_000_000, seqno in 0u8..4) {
+    fn safety_messages(t in text::<160>(156), t14 in text::<161>(161), mmsi in 0u32..1_000_000_000, dest in 0u32..1_000_000_000, seqno in 0u8..4) {
         let m12 = AisMessage { msg_type: 12, repeat: 0, mmsi, body: Body::SafetyAddressed(Box::new(SafetyAddressed {
             seqno, dest_mmsi: dest, retransmit: false, text: t })) };
         prop_assert_eq!(through_the_air(&m12, false), m12);
-        let m14 = AisMessage { msg_type: 14, repeat: 0, mmsi, body: Body::SafetyBroadcast { text: t } };
+        // Message 14 carries up to 161 characters (1008 − 40 bits).
+        let m14 = AisMessage { msg_type: 14, repeat: 0, mmsi, body: Body::SafetyBroadcast { text: t14 } };
         prop_assert_eq!(through_the_air(&m14, false), m14);
     }
 
@@ -352,10 +356,12 @@ proptest! {
         let mut w = bridgewatch::nmea::armour::BitWriter::new();
         w.data(&BitData::from_bytes(&bytes, bytes.len() * 8));
         for addressed in [true, false] {
-            let lines = pi::build_binary("EC", addressed.then_some(dest), 1, if addressed { 6 } else { 8 }, seq, &w);
+            let msg_id = if addressed { 6 } else { 8 };
+            let lines = pi::build_binary("EC", addressed.then_some(dest), 1, msg_id, seq, &w).expect("fits in 9 sentences");
             let mut frags = Vec::new();
             for l in &lines {
-                prop_assert!(l.len() <= 82, "{} too long", l);
+                // IEC 61162-1 §5.3: 80 characters printed, 82 with CR LF.
+                prop_assert!(l.len() <= 80, "{} too long", l);
                 let s = bridgewatch::nmea::frame(l.as_bytes()).expect("valid");
                 let f = pi::parse_binary(&s).expect("parses");
                 prop_assert_eq!(f.seq_id, seq);

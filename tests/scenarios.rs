@@ -956,7 +956,8 @@ fn alarm_log_and_headless_events_carry_the_priority() {
             )
             .all(|e| e.get("priority").is_none())
     );
-    let log = std::fs::read_to_string(dir.path().join("alarms.jsonl")).expect("alarm log");
+    let log =
+        std::fs::read_to_string(dir.path().join("replay").join("alarms.jsonl")).expect("alarm log");
     let entries: Vec<serde_json::Value> = log
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON"))
@@ -1101,7 +1102,11 @@ fn lost_target_is_removed_after_the_removal_time() {
 fn snoozed_target_is_dangerous_with_a_silent_snoozed_alarm() {
     let mut sim = Sim::new();
     sim.feed(&[rmc(&own(), T0)]);
-    sim.engine.traffic.alarms.snooze(244000014, T0, T0 + 60_000);
+    sim.engine
+        .traffic
+        .alarms
+        .snooze(244000014, T0, T0 + 60_000)
+        .expect("snoozed");
     let t = target(45.0, 3.0, 270.0, 10.0);
     sim.feed(&class_a(244000014, &t, T0, 0, Some(270.0)));
     assert!(sim.has(|e| matches!(
@@ -1179,7 +1184,11 @@ fn snooze_ends_when_the_cpa_gets_materially_worse() {
             assert!((cpa - 1.0).abs() < 0.03, "{cpa}");
             assert!((tcpa - (8.18 - 0.5)).abs() < 0.1, "{tcpa}");
             assert_eq!(state(&sim), Some(AlarmState::ActiveUnacknowledged));
-            sim.engine.traffic.alarms.snooze(mmsi, ms, ms + 600_000);
+            sim.engine
+                .traffic
+                .alarms
+                .snooze(mmsi, ms, ms + 600_000)
+                .expect("snoozed");
             sim.engine.traffic.alarms.take_transitions();
         }
         if (31..60).contains(&s) {
@@ -1711,30 +1720,53 @@ fn own_yaw_does_not_end_a_snooze() {
     let steady = move |s: i64| (tgt.at(T0 + s * 1000), 220.0);
     let mut sim = Sim::new();
     let mut snoozed = None;
+    // The first data time at which the TCPA is at or below half the TCPA
+    // limit (6 min): the snooze may end there, never before.
+    let mut half_at = None;
     yaw_run(&mut sim, mmsi, (-150, 420), &steady, |sim, s| {
         let ms = T0 + s * 1000;
         if snoozed.is_none()
             && sim.engine.traffic.alarms.get(&id).is_some()
             && sim.cpa(mmsi).is_some_and(|c| c.0 > 0.9)
         {
-            sim.engine.traffic.alarms.snooze(mmsi, ms, ms + 600_000);
+            sim.engine
+                .traffic
+                .alarms
+                .snooze(mmsi, ms, ms + 600_000)
+                .expect("snoozed");
             snoozed = Some(s);
+        }
+        if half_at.is_none() && sim.cpa(mmsi).is_some_and(|c| c.1 <= 6.0) {
+            half_at = Some(ms);
         }
     });
     assert!(snoozed.is_some_and(|s| s < 0), "{snoozed:?}");
-    let ended: Vec<String> = sim
+    let ended: Vec<(i64, String)> = sim
         .engine
         .traffic
         .alarms
         .take_transitions()
         .into_iter()
-        .filter_map(|t| t.reason)
+        .filter_map(|t| Some((t.at_ms, t.reason?)))
         .collect();
-    assert!(ended.is_empty(), "{ended:?}");
-    assert!(matches!(
-        sim.engine.traffic.alarms.get(&id).map(|a| a.state),
-        Some(AlarmState::Snoozed { .. })
-    ));
+    // Yaw alone never ends it: the only end is the TCPA bound, once.
+    assert!(ended.len() <= 1, "{ended:?}");
+    for (at, why) in &ended {
+        assert!(why.contains("half the TCPA limit"), "{ended:?}");
+        assert!(
+            half_at.is_some_and(|h| *at >= h - 1000),
+            "{ended:?} {half_at:?}"
+        );
+    }
+    let state = sim.engine.traffic.alarms.get(&id).map(|a| a.state);
+    if ended.is_empty() {
+        assert!(
+            matches!(state, Some(AlarmState::Snoozed { .. })),
+            "{state:?}"
+        );
+    } else {
+        assert_eq!(state, Some(AlarmState::ActiveUnacknowledged));
+    }
 }
 
 #[test]
@@ -1750,7 +1782,11 @@ fn cancelling_a_snooze_of_an_acknowledged_alarm_leaves_it_acknowledged() {
     yaw_run(&mut sim, mmsi, (1, 300), &steady, |sim, s| {
         let ms = T0 + s * 1000;
         if s == 6 {
-            sim.engine.traffic.alarms.snooze(mmsi, ms, ms + 600_000);
+            sim.engine
+                .traffic
+                .alarms
+                .snooze(mmsi, ms, ms + 600_000)
+                .expect("snoozed");
         }
         if s == 18 {
             assert!(sim.engine.traffic.alarms.cancel_snooze(mmsi, ms));

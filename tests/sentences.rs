@@ -191,3 +191,143 @@ fn transponder_vsd_ssd_txt_from_signalk_log() {
         .count();
     assert_eq!(txts, 7);
 }
+
+/// `decode` over sentences given one per string: its JSON objects and
+/// standard error.
+fn decode(lines: &[String]) -> (Vec<serde_json::Value>, String) {
+    use bridgewatch::decode::{DecodeOptions, Decoder};
+    let mut d = Decoder::new(DecodeOptions::default());
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let input = lines.join("\r\n") + "\r\n";
+    d.run("t", input.as_bytes(), &mut out, &mut err)
+        .expect("in-memory decode");
+    let values = String::from_utf8(out)
+        .expect("utf8")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    (values, String::from_utf8_lossy(&err).into_owned())
+}
+
+#[test]
+fn decode_reports_the_transponders_vsd_and_ssd_of_a_real_capture() {
+    let (values, err) = decode(&lines("signalk/nais300-merrimac.log"));
+    assert!(err.is_empty(), "{err}");
+    let other: Vec<&serde_json::Value> = values.iter().filter(|v| v["class"] != "AIS").collect();
+    // $AISSD,PD2366@,MERRIMAC@@@@@@@@@@@@,017,000,03,02,1,AI*29
+    // $AIVSD,036,00.0,0000,@@@@@@@@@@@@@@@@@@@@,000000,00,00,00,00*4E
+    assert_eq!(
+        other,
+        [
+            &serde_json::json!({"class": "SSD", "talker": "AI", "callsign": "PD2366",
+                "shipname": "MERRIMAC", "to_bow": 17, "to_stern": 0, "to_port": 3,
+                "to_starboard": 2, "dte": 1, "source": "AI"}),
+            &serde_json::json!({"class": "VSD", "talker": "AI", "shiptype": 36, "draught": 0.0,
+                "persons": 0, "destination": "", "eta_time": "000000", "eta_day": 0,
+                "eta_month": 0, "status": 0, "regional": 0}),
+        ]
+    );
+}
+
+/// AisLib's ABM test sentences: the message each carries, as the
+/// transponder would send it (own MMSI unknown: 0).
+#[test]
+fn decode_reads_an_abm_as_the_message_it_carries() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/aislib/presentation_sentences.expectations.part1.json"
+    ))
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut seen = 0;
+    for r in v["records"].as_array().unwrap() {
+        let line = r["sentences"][0].as_str().unwrap();
+        if !line.contains("ABM,") {
+            continue;
+        }
+        let (out, err) = decode(&[line.to_string()]);
+        assert!(err.is_empty(), "{line}: {err}");
+        assert_eq!(out.len(), 1, "{line}");
+        let m = &out[0];
+        assert_eq!(m["class"], "AIS");
+        assert_eq!(m["sentence"], "ABM");
+        assert_eq!(m["type"], r["expected"]["msg_id"]);
+        assert_eq!(m["mmsi"], 0);
+        let dest = line.split(',').nth(4).unwrap().parse::<u64>().unwrap();
+        assert_eq!(m["dest_mmsi"].as_u64(), Some(dest));
+        seen += 1;
+    }
+    assert_eq!(seen, 2);
+}
+
+/// ABM sentences out of order, an ABM of a kind not decoded, and a
+/// broken VSD: each said on stderr with the line, none stops the run.
+#[test]
+fn decode_joins_abm_out_of_order_and_reports_what_it_cannot_read() {
+    use bridgewatch::voyage::command::safety;
+    let mut abm = safety(Some("244123456"), &"A".repeat(100)).unwrap();
+    assert_eq!(abm.len(), 3);
+    abm.swap(0, 2);
+    let (out, err) = decode(&abm);
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0]["text"], "A".repeat(100));
+    let m25 = bridgewatch::nmea::build(
+        '!',
+        "AIABM",
+        &["1", "1", "0", "244123456", "0", "25", "w", "0"],
+    );
+    let bad_vsd = bridgewatch::nmea::build('$', "ECVSD", &["x"]);
+    let (out, err) = decode(&[m25, bad_vsd]);
+    assert!(out.is_empty(), "{out:?}");
+    let e: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        e,
+        [
+            "t:1: ABM carrying message 25: only messages 6 and 12 are decoded from ABM",
+            "t:2: VSD field ship type is \"x\", not a number in range",
+        ]
+    );
+}
+
+/// The console's `$PIWWIVD` and `$PIWWSSD` read back by `decode`, field
+/// for field, in metres.
+#[test]
+fn decode_reads_the_inland_sentences_back() {
+    use bridgewatch::voyage::messages::{InlandStaticData, InlandVoyageData};
+    let v = InlandVoyageData {
+        reporting_rate: None,
+        blue_cones: Some(4),
+        loaded: Some(1),
+        draught: Some(285),
+        air_draught: Some(750),
+        tugs: Some(0),
+        crew: Some(4),
+        passengers: Some(0),
+        personnel: Some(255),
+        convoy: [Some(0), Some(1105), Some(0), Some(5)],
+    };
+    let d = InlandStaticData {
+        eni: Some("02326789".into()),
+        eri_type: Some(8010),
+        length: Some(1100),
+        beam: Some(114),
+        quality: [Some(1), Some(0), Some(1)],
+        internal: [Some(520), Some(57)],
+        external: [None, None],
+    };
+    let (out, err) = decode(&[v.sentence(), d.sentence()]);
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(
+        out,
+        [
+            serde_json::json!({"class": "PIWWIVD", "blue_cones": 4, "loaded": 1, "draught": 2.85,
+                "air_draught": 7.5, "tugs": 0, "crew": 4, "passengers": 0, "personnel": 255,
+                "convoy_bow": 0.0, "convoy_stern": 110.5, "convoy_port": 0.0,
+                "convoy_starboard": 0.5}),
+            serde_json::json!({"class": "PIWWSSD", "eni": "02326789", "eri_type": 8010,
+                "length": 110.0, "beam": 11.4, "speed_q": 1, "course_q": 0, "heading_q": 1,
+                "internal_gnss_b": 52.0, "internal_gnss_c": 5.7}),
+        ]
+    );
+}

@@ -484,10 +484,26 @@ fn eta_report_goes_out_and_the_locks_rta_answers_it() {
     let dir = tempdir();
     let mut t = Transponder::open();
     let mut bw = Bridgewatch::start(dir.path(), 60, &t);
+    // Sixty days ahead at 14:30 UTC: an ETA more than a year ahead is
+    // refused (FI 21 carries no year).
+    let (eta, month, day) = {
+        use chrono::Datelike;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        let d = chrono::DateTime::from_timestamp_millis(now + 60 * 86_400_000)
+            .expect("a date")
+            .date_naive();
+        (
+            format!("{}T14:30Z", d.format("%Y-%m-%d")),
+            d.month() as u8,
+            d.day() as u8,
+        )
+    };
     bw.command(
         json!({"send": "eta", "to": "002039991", "country": "AT", "location": "VIE",
         "section": "00001", "terminal": "00000", "hectometre": "01234",
-        "eta": "2099-11-22T14:30Z", "tugs": "0", "air_draught": "7.5"}),
+        "eta": eta, "tugs": "0", "air_draught": "7.5"}),
     );
     let q = bw.wait("queued", |v| v["event"] == "queued" || is_refused(v));
     assert_eq!(q["event"], "queued", "{q}");
@@ -504,14 +520,14 @@ fn eta_report_goes_out_and_the_locks_rta_answers_it() {
     assert_eq!(e.location, location());
     assert_eq!(
         (e.eta.month, e.eta.day, e.eta.hour, e.eta.minute),
-        (11, 22, 14, 30)
+        (month, day, 14, 30)
     );
     assert_eq!((e.tugs, e.air_draught), (0, 750));
     let sent = bw.sent_event(id);
     assert_eq!(sent["event"], "eta_sent");
     assert_eq!(sent["to"], LOCK);
     assert_eq!(sent["locode"], "ATVIE000010000001234");
-    assert_eq!(sent["eta"], "2099-11-22T14:30Z");
+    assert_eq!(sent["eta"], eta.as_str());
     assert!(sent.get("repeat").is_none(), "{sent}");
     t.abk(&w, AckType::Received);
     assert_eq!(bw.abk_event(id)["result"], "received");

@@ -64,17 +64,77 @@ fn main_screen_with_a_dangerous_target() {
 #[test]
 fn minimum_display_scrolls_but_keeps_bearing_and_range() {
     let mut app = demo_app(60);
-    let before = render(&app, 140, 44);
+    app.select(230_123_000);
+    let before = render(&app, 80, 24);
     for _ in 0..4 {
         app.update(Action::ScrollRight);
     }
-    let after = render(&app, 140, 44);
+    let after = render(&app, 80, 24);
     let tail = |s: &str| s.lines().rev().take(5).collect::<Vec<_>>().join("\n");
     assert_ne!(tail(&before), tail(&after), "other data scrolled");
     for s in [&before, &after] {
         assert!(s.contains(" BRG  ") && s.contains(" RNG  ") && s.contains(" NAME "));
     }
     insta::assert_snapshot!(tail(&after));
+}
+
+/// The scrolled part of the minimum display: how many fields it shows by
+/// their labels, and the counts of its "◀ n more" and "▶ n more" marks.
+fn scrolled_fields(app: &App, w: u16) -> (usize, usize, usize) {
+    let labels: Vec<&str> = bridgewatch::ui::minimum::fields(app)
+        .iter()
+        .map(|f| f.0)
+        .collect();
+    let screen = render(app, w, 30);
+    let min = minimum_lines(&screen).join(" ");
+    let words: Vec<&str> = min.split_whitespace().collect();
+    let mark = |m: &str| {
+        words
+            .windows(3)
+            .find(|x| x[0] == m && x[2] == "more")
+            .and_then(|x| x[1].parse::<usize>().ok())
+            .unwrap_or(0)
+    };
+    let shown = labels.iter().filter(|l| words.contains(l)).count();
+    (shown, mark("◀"), mark("▶"))
+}
+
+/// The marks say what is hidden, no more and no less: every field is
+/// shown or counted in a mark, at every scroll position; → stops where
+/// nothing more would come into view, and at 160 columns, where all the
+/// fields fit, it changes nothing and no mark appears.
+#[test]
+fn the_minimum_displays_more_marks_are_true() {
+    for w in [80u16, 90, 100, 120, 140, 160] {
+        let mut app = demo_app(60);
+        app.select(230_123_000);
+        let total = bridgewatch::ui::minimum::fields(&app).len();
+        let mut last = None;
+        for press in 0..total + 2 {
+            let (shown, left, right) = scrolled_fields(&app, w);
+            assert_eq!(
+                shown + left + right,
+                total,
+                "{w} columns after {press} →: shown {shown}, ◀ {left}, ▶ {right}"
+            );
+            if right == 0 {
+                // Nothing hidden on the right: → changes nothing.
+                let now = (shown, left, right);
+                if let Some(l) = last {
+                    assert!(l == now || press > 0, "{w}: {l:?} → {now:?}");
+                }
+                app.update(Action::ScrollRight);
+                assert_eq!(scrolled_fields(&app, w), now, "{w} columns: → past the end");
+                break;
+            }
+            last = Some((shown, left, right));
+            app.update(Action::ScrollRight);
+        }
+        if w >= 160 {
+            let (shown, left, right) = scrolled_fields(&app, w);
+            assert_eq!((shown, left, right), (total, 0, 0), "{w}");
+        }
+    }
 }
 
 #[test]
@@ -602,7 +662,8 @@ fn silence_mutes_every_sounding_alarm_and_shows_the_time_left() {
     assert!(before.len() >= 2, "{before:?}");
     app.update(Action::Silence);
     assert!(sounding(&app).is_empty());
-    let now = app.now_ms();
+    // A silence counts wall time (the clock the alarms keep for timers).
+    let now = app.engine.traffic.alarms.timer_now(app.now_ms());
     for id in &before {
         assert_eq!(
             app.engine.traffic.alarms.get(id).map(|a| a.state),
@@ -675,7 +736,8 @@ fn snooze_is_logged_as_snoozed_and_shown_with_the_time_left() {
     // Whatever ship is selected, z snoozes the alarmed ship at the top.
     app.engine.traffic.select(Some(219_000_111));
     app.update(Action::Snooze);
-    let now = app.now_ms();
+    // A snooze counts wall time (the clock the alarms keep for timers).
+    let now = app.engine.traffic.alarms.timer_now(app.now_ms());
     assert_eq!(
         app.engine.traffic.alarms.get(&star).map(|a| a.state),
         Some(bridgewatch::traffic::alarm::AlarmState::Snoozed {
@@ -697,7 +759,8 @@ fn snooze_is_logged_as_snoozed_and_shown_with_the_time_left() {
         .filter(|v| v["state"] == "snoozed")
         .collect();
     assert_eq!(snoozed.len(), 1, "{text}");
-    let until = bridgewatch::clock::rfc3339(now + 600_000);
+    // The log's times are data times: the end at the recorded pace.
+    let until = bridgewatch::clock::rfc3339(app.now_ms() + 600_000);
     assert_eq!(snoozed[0]["until"], until.as_str(), "{text}");
     assert_eq!(snoozed[0]["by"], "officer");
     assert_eq!(snoozed[0]["mmsi"], 230_123_000);
@@ -1322,10 +1385,38 @@ fn an_rta_answering_our_eta_is_shown_under_the_alarm_bar_until_read() {
     fill_eta(&mut app);
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('y'));
+    let hints = |app: &App| {
+        let s = render(app, 120, 40);
+        s.lines().last().unwrap_or_default().to_string()
+    };
+    assert!(hints(&app).contains("ETA report queued — see the outbox (i)"));
     let now = app.now_ms();
+    let mut seq = 0;
     for w in app.engine.desk.writes(now) {
+        seq = w.lines[0]
+            .split(',')
+            .nth(3)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         app.engine.desk.write_done(&w.tag, Ok(()), now);
     }
+    // The notice follows the message: written, then acknowledged.
+    assert!(hints(&app).contains("ETA report written — see the outbox (i)"));
+    app.engine.desk.abk(
+        &bridgewatch::nmea::pi::Abk {
+            dest_mmsi: Some(2_039_991),
+            channel: Some('A'),
+            msg_id: 6,
+            seq_id: seq,
+            ack: bridgewatch::nmea::pi::AckType::Received,
+        },
+        now + 2_000,
+    );
+    assert!(
+        hints(&app).contains("ETA report acknowledged — see the outbox (i)"),
+        "{}",
+        hints(&app)
+    );
     let Some(bridgewatch::voyage::outbox::Item::Eta(report)) = app
         .engine
         .desk
@@ -1349,6 +1440,8 @@ fn an_rta_answering_our_eta_is_shown_under_the_alarm_bar_until_read() {
         },
         status: 0,
     });
+    // The RTA answers it: the notice has nothing more to say.
+    assert!(!hints(&app).contains("ETA report"), "{}", hints(&app));
     let screen = render(&app, 120, 40);
     let line = screen.lines().nth(4).unwrap_or_default().to_string();
     assert!(
@@ -1571,6 +1664,401 @@ fn at_100_columns_the_target_list_keeps_names_numbers_and_states_whole() {
                 let v = format!("{:.2}", c.cpa_nm);
                 assert!(list.contains(&v), "CPA {v} missing: {list}");
             }
+        }
+    }
+}
+
+/// The screen as cells (one symbol per cell), from the buffer.
+fn cells(app: &App, w: u16, h: u16) -> Vec<Vec<String>> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| bridgewatch::ui::draw(f, app)).expect("draw");
+    let b = t.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| b[(x, y)].symbol().to_string()).collect())
+        .collect()
+}
+
+/// The selected-target window as drawn: its rows between the top and
+/// bottom border, inside the side borders, read cell by cell from the
+/// rendered buffer of a 140×44 screen.
+fn details_box(app: &App) -> Vec<String> {
+    let lines = cells(app, 140, 44);
+    let top = lines
+        .iter()
+        .position(|l| l.concat().contains("selected target —"))
+        .expect("the selected-target window is open");
+    let title = (0..lines[top].len())
+        .find(|&x| lines[top][x..].concat().starts_with(" selected target —"))
+        .expect("title");
+    let left = lines[top][..title]
+        .iter()
+        .rposition(|c| c == "┌")
+        .expect("top-left corner");
+    let right = left
+        + lines[top][left..]
+            .iter()
+            .position(|c| c == "┐")
+            .expect("top-right corner");
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| l[left] != "└")
+        .map(|l| l[left + 1..right].concat())
+        .collect()
+}
+
+/// The label column of the window's rows (the first word or words before
+/// the value column), trimmed.
+fn labels(rows: &[String]) -> Vec<String> {
+    rows.iter()
+        .map(|r| r.chars().take(15).collect::<String>().trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Fields only a ship sends: never shown for an AtoN or a base station.
+const SHIP_ONLY: [&str; 13] = [
+    "SOG",
+    "COG",
+    "Heading",
+    "Rate of turn",
+    "Nav status",
+    "Call sign",
+    "IMO",
+    "Ship type",
+    "Draught",
+    "Destination",
+    "ETA",
+    "Inland data",
+    "CPA",
+];
+
+#[test]
+fn an_aid_to_navigation_shows_what_it_is_and_no_ship_fields() {
+    let mut app = demo_app(60);
+    app.select(992_111_222);
+    app.update(Action::ToggleDetails);
+    let rows = details_box(&app);
+    let text = rows.join("\n");
+    let labels = labels(&rows);
+    for l in SHIP_ONLY {
+        assert!(!labels.iter().any(|x| x == l), "{l} shown:\n{text}");
+    }
+    // The demo's buoy sends type 21 (cardinal mark E), real, on position,
+    // high accuracy, and no dimensions (all zero).
+    assert!(!labels.iter().any(|x| x == "Dimensions"), "{text}");
+    assert!(!text.contains("0 m × 0 m"), "{text}");
+    for (label, value) in [
+        ("Name", "FEHMARNBELT E"),
+        ("Class", "aid to navigation (AtoN)"),
+        ("AtoN type", "Cardinal Mark E"),
+        ("Real/virtual", "real (a physical aid)"),
+        ("Off position", "on position"),
+        ("Pos. accuracy", "high (better than 10 m)"),
+    ] {
+        let row = rows
+            .iter()
+            .find(|r| r.chars().take(15).collect::<String>().trim() == label)
+            .unwrap_or_else(|| panic!("no {label} row:\n{text}"));
+        assert!(row.contains(value), "{label}: {row}");
+    }
+    assert!(labels.iter().any(|x| x == "Bearing/range"), "{text}");
+    // The minimum display likewise: what the aid is, no ship's fields.
+    let min = minimum_lines(&render(&app, 140, 44)).join("\n");
+    assert!(min.contains("ATON Cardinal Mark E"), "{min}");
+    assert!(min.contains("POSITION on position"), "{min}");
+    for f in ["SOG", "COG", "HDG", "STATUS", "CALL", "TYPE", "DEST", "CPA"] {
+        assert!(!min.contains(&format!("{f} ")), "{f}: {min}");
+    }
+}
+
+#[test]
+fn a_base_station_shows_no_ship_fields() {
+    let mut app = demo_app(60);
+    app.select(2_190_047);
+    app.update(Action::ToggleDetails);
+    let rows = details_box(&app);
+    let text = rows.join("\n");
+    let labels = labels(&rows);
+    for l in SHIP_ONLY
+        .iter()
+        .chain(&["Dimensions", "AtoN type", "Off position"])
+    {
+        assert!(!labels.iter().any(|x| x == l), "{l} shown:\n{text}");
+    }
+    assert!(text.contains("base station"), "{text}");
+    assert!(labels.iter().any(|x| x == "Position"), "{text}");
+    assert!(labels.iter().any(|x| x == "Pos. accuracy"), "{text}");
+}
+
+/// A message 21 from a floating AtoN near the demo's own ship at data
+/// time `s` seconds into the demo, with its off-position flag and time
+/// stamp as given.
+fn aton_line(s: i64, off_position: bool, second: u8, dim: u16) -> Vec<String> {
+    use bridgewatch::ais::messages::{AidToNavigation, AisMessage, Body, Dimensions};
+    use bridgewatch::nmea::armour::Text;
+    let (lon, lat) = bridgewatch::sim::raw_position((54.55, 11.25));
+    let m = AisMessage {
+        msg_type: 21,
+        repeat: 0,
+        mmsi: 992_111_333,
+        body: Body::AidToNavigation(Box::new(AidToNavigation {
+            aid_type: 25,
+            name: Text::from_str_lossy("TEST BUOY"),
+            accuracy: false,
+            lon,
+            lat,
+            dim: Dimensions {
+                to_bow: dim,
+                to_stern: dim,
+                to_port: u8::from(dim > 0),
+                to_starboard: u8::from(dim > 0),
+            },
+            epfd: 1,
+            second,
+            off_position,
+            regional: 0,
+            raim: false,
+            virtual_aid: true,
+            assigned: false,
+        })),
+    };
+    bridgewatch::sim::vdm(
+        &m,
+        bridgewatch::app::demo::START_MS + s * 1000,
+        false,
+        'A',
+        1,
+    )
+}
+
+fn feed(app: &mut App, lines: Vec<String>) {
+    for l in lines {
+        app.link(LinkMsg::Line {
+            link: 0,
+            received_ms: 0,
+            line: Some(l.into_bytes()),
+        });
+    }
+}
+
+#[test]
+fn an_aton_off_position_is_a_caution_while_its_flag_is_set() {
+    use bridgewatch::traffic::alarm::{AlarmId, AlarmState, Priority};
+    let id = AlarmId::OffPosition(992_111_333);
+    let mut app = demo_app(60);
+    // Time stamp 61 (positioning inoperative): the flag means nothing.
+    feed(&mut app, aton_line(61, true, 61, 0));
+    assert!(app.engine.traffic.targets.contains_key(&992_111_333));
+    assert!(app.engine.traffic.alarms.get(&id).is_none());
+    app.select(992_111_333);
+    app.update(Action::ToggleDetails);
+    let rows = details_box(&app);
+    let text = rows.join("\n");
+    assert!(text.contains("not known (no valid time stamp)"), "{text}");
+    assert!(text.contains("virtual"), "{text}");
+    assert!(text.contains("Starboard hand Mark"), "{text}");
+    assert!(text.contains("low (worse than 10 m)"), "{text}");
+    assert!(!labels(&rows).iter().any(|x| x == "Dimensions"), "{text}");
+    // Time stamp 59, the last valid one: off position is a caution.
+    feed(&mut app, aton_line(62, true, 59, 5));
+    let a = app.engine.traffic.alarms.get(&id).expect("caution raised");
+    assert_eq!(a.priority, Priority::Caution);
+    assert!(a.text.contains("off position"), "{}", a.text);
+    let screen = render(&app, 140, 44);
+    assert!(screen.contains("CAUTION"), "{screen}");
+    let rows = details_box(&app);
+    let text = rows.join("\n");
+    assert!(text.contains("OFF POSITION"), "{text}");
+    // Given dimensions are shown: 5 + 5 m by 1 + 1 m.
+    assert!(text.contains("10 m × 2 m"), "{text}");
+    // An invalid time stamp later leaves the last valid flag standing,
+    // and the caution stays past its display time while the flag is set.
+    feed(&mut app, aton_line(200, false, 63, 5));
+    feed(&mut app, aton_line(300, true, 10, 5));
+    let a = app.engine.traffic.alarms.get(&id).expect("still raised");
+    assert_eq!(a.state, AlarmState::ActiveUnacknowledged);
+    // Back on position: rectified, and it leaves the list.
+    feed(&mut app, aton_line(301, false, 11, 5));
+    assert!(
+        app.engine
+            .traffic
+            .alarms
+            .get(&id)
+            .is_none_or(|a| a.state == AlarmState::RectifiedUnacknowledged)
+    );
+    feed(&mut app, aton_line(303, false, 13, 5));
+    assert!(app.engine.traffic.alarms.get(&id).is_none());
+    let text = details_box(&app).join("\n");
+    assert!(
+        text.contains("on position") && !text.contains("OFF POSITION"),
+        "{text}"
+    );
+}
+
+/// The key-hint line holds whole hints only, as many as fit, and the help
+/// key's always, at every width; at 160 columns every hint.
+#[test]
+fn the_key_hint_line_shows_whole_hints_and_always_the_help_key() {
+    let app = demo_app(60);
+    let all = bridgewatch::ui::help::hint_items(&app);
+    let help = format!("{} help", app.keymap.key_of(Action::ToggleHelp));
+    for w in [40u16, 60, 80, 90, 100, 120, 140, 160] {
+        let screen = cells(&app, w, 30);
+        let line = screen[screen.len() - 1].concat();
+        let line = line.trim_end();
+        let shown: Vec<&str> = line.trim_start().split("  ").collect();
+        // Every piece is a whole hint, in their order.
+        let mut at = 0;
+        for s in &shown {
+            let i = all[at..]
+                .iter()
+                .position(|h| h == s)
+                .unwrap_or_else(|| panic!("{w} columns: {s:?} is not a whole hint: {line:?}"));
+            at += i + 1;
+        }
+        assert!(shown.contains(&help.as_str()), "{w}: {line:?}");
+        // Nothing left out would have fitted.
+        let used = line.chars().count();
+        for h in all.iter().filter(|h| !shown.contains(&h.as_str())) {
+            assert!(
+                used + 2 + h.chars().count() > usize::from(w),
+                "{w} columns: {h:?} fits beside {line:?}"
+            );
+        }
+        if w >= 160 {
+            assert_eq!(shown.len(), all.len(), "{line:?}");
+        }
+    }
+}
+
+/// The question before a send names the addressee as the picture knows
+/// it: the demo's lock by its name, an unknown station by its number.
+#[test]
+fn the_send_question_names_the_lock_when_known() {
+    let mut app = demo_app_writable(60);
+    press(&mut app, KeyCode::Char('e'));
+    let mut fields = ETA_FIELDS;
+    fields[0] = "002111240";
+    fill(&mut app, &fields);
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app, 120, 40);
+    assert!(
+        screen.contains("Send the ETA report to 002111240 PUTTGARDEN LOCK?"),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('e'));
+    fields[0] = "211999888";
+    fill(&mut app, &fields);
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app, 120, 40);
+    assert!(
+        screen.contains("Send the ETA report to 211999888?"),
+        "{screen}"
+    );
+}
+
+/// `config.example.toml` says its values are the defaults: read, it is
+/// the configuration with nothing set.
+#[test]
+fn the_example_configuration_is_the_defaults() {
+    let text = include_str!("../config.example.toml");
+    let mut c: Config = toml::from_str(text).expect("config.example.toml is valid");
+    // The console's settings are written out with their values: they act
+    // as the built-in ones do; the UTC offset has none (UTC only).
+    assert_eq!(
+        c.console.utc_offset_h, None,
+        "the example sets a UTC offset"
+    );
+    let app = |c: &Config| {
+        let mut sink = Vec::new();
+        build_app(c, &Source::Demo, AlarmLog::open(None, &mut sink)).expect("app")
+    };
+    let (ex, def) = (app(&c), app(&Config::default()));
+    assert_eq!(ex.view.palette, def.view.palette);
+    assert_eq!(ex.utc_offset_min, def.utc_offset_min);
+    c.console = Default::default();
+    assert_eq!(c, Config::default());
+}
+
+/// The key-hint line, where a key that did nothing says why.
+fn hint_line(app: &App, w: u16, h: u16) -> String {
+    let screen = cells(app, w, h);
+    screen[screen.len() - 1].concat().trim().to_string()
+}
+
+/// `v` on a dangerous target, `s` with nothing sounding, `r` with nothing
+/// to mark read: nothing happens, and the message line says why.
+#[test]
+fn a_key_that_does_nothing_says_why() {
+    let mut app = demo_app(60);
+    app.select(230_123_000);
+    assert!(app.selected().is_some_and(|t| t.dangerous));
+    app.update(Action::ToggleActivate);
+    assert_eq!(
+        hint_line(&app, 120, 40),
+        "NORDIC STAR is dangerous: it stays activated"
+    );
+    assert_eq!(
+        app.selected().map(|t| t.activation),
+        Some(bridgewatch::traffic::target::Activation::Activated)
+    );
+    // Silenced once, a second s has nothing left to silence.
+    app.update(Action::Silence);
+    assert!(!hint_line(&app, 120, 40).contains("nothing to silence"));
+    press(&mut app, KeyCode::Char('s'));
+    assert_eq!(
+        hint_line(&app, 120, 40),
+        "no alarm is sounding: nothing to silence"
+    );
+    // No safety message has come at 60 s.
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(
+        hint_line(&app, 120, 40),
+        "no unread safety messages to mark read"
+    );
+    // The next key takes the message away.
+    press(&mut app, KeyCode::Char('o'));
+    assert!(hint_line(&app, 120, 40).contains("? help"));
+}
+
+/// Every key of the action table, pressed on an empty watch (no targets,
+/// no alarms, nothing open), changes what the screen shows or says why it
+/// did nothing.
+#[test]
+fn every_key_on_an_empty_watch_acts_or_says_why() {
+    for (action, name, _, _) in Action::ALL {
+        if action == Action::Quit {
+            continue;
+        }
+        let mut sink = Vec::new();
+        let mut app = build_app(
+            &Config::default(),
+            &Source::Inputs(Vec::new()),
+            AlarmLog::open(None, &mut sink),
+        )
+        .expect("app");
+        let before = {
+            let mut t = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+            t.draw(|f| bridgewatch::ui::draw(f, &app)).expect("draw");
+            t.backend().buffer().clone()
+        };
+        app.update(action);
+        let after = {
+            let mut t = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+            t.draw(|f| bridgewatch::ui::draw(f, &app)).expect("draw");
+            t.backend().buffer().clone()
+        };
+        assert!(
+            before != after || app.form.is_some() || app.inbox,
+            "{name}: nothing changed and nothing said"
+        );
+        if app.notice.is_some() {
+            assert!(
+                !hint_line(&app, 120, 40).contains("? help"),
+                "{name}: the message is shown"
+            );
         }
     }
 }

@@ -68,6 +68,11 @@ pub const MAX_HEARD: usize = 10_000;
 /// picture's lost rule allows (60 s for class A under way).
 pub const TRAFFIC_POLL_MS: i64 = 10_000;
 
+/// After an answer the server cut because our address was not validated,
+/// the request goes again at once with the token that came with it — at
+/// most once in this time, so a server that keeps refusing is not pressed.
+pub const REVALIDATE_MS: i64 = 30_000;
+
 // ---------------------------------------------------------------------------
 // Mode and configuration
 // ---------------------------------------------------------------------------
@@ -605,6 +610,12 @@ pub struct ClientStats {
     pub ais_ignored: u64,
     /// Own messages that could not be encoded.
     pub encode_failures: u64,
+    /// Address-validation tokens received (docs/aiip.md).
+    pub tokens: u64,
+    /// Answers the server cut because our address was not validated yet.
+    pub limited_answers: u64,
+    /// Requests sent again at once with a fresh token.
+    pub revalidations: u64,
 }
 
 /// Why an own message could not be queued.
@@ -744,6 +755,12 @@ pub struct Client {
     out: Vec<Vec<u8>>,
     events: Vec<ClientEvent>,
     last_state: Option<ClientState>,
+    /// The server's address-validation token, echoed in every message 1
+    /// and 22 (docs/aiip.md, "Address validation").
+    token: Option<String>,
+    /// A cut answer came: ask again at once with the token.
+    revalidate_due: bool,
+    last_revalidate_ms: Option<i64>,
 }
 
 impl Client {
@@ -784,6 +801,9 @@ impl Client {
             out: Vec::new(),
             events: Vec::new(),
             last_state: None,
+            token: None,
+            revalidate_due: false,
+            last_revalidate_ms: None,
         }
     }
 
@@ -1281,6 +1301,11 @@ impl Client {
             }
         }
         self.retry_step(now_ms);
+        // A cut answer: the report goes again, with the token, before
+        // anything queued (whose answers would be cut too).
+        if self.revalidate_due && self.pending.is_none() {
+            self.report_step(now_ms);
+        }
         // Queued requests (location information, details, ETAs) go before
         // the next report, so a client always late with its reports (lost
         // answers) still gets them out.
@@ -1407,12 +1432,17 @@ impl Client {
         if self.pending.is_some() || self.position(now_ms).is_none() {
             return;
         }
-        if now_ms < self.next_report_ms(now_ms) {
+        let revalidate = std::mem::take(&mut self.revalidate_due);
+        if !revalidate && now_ms < self.next_report_ms(now_ms) {
             return;
         }
         let Some(bytes) = self.push_request(now_ms) else {
             return;
         };
+        if revalidate {
+            self.stats.revalidations += 1;
+            self.last_revalidate_ms = Some(now_ms);
+        }
         self.last_report_ms = Some(now_ms);
         if self.config.mode.requests_vessels() {
             self.pending = Some(Pending {
@@ -1602,7 +1632,7 @@ impl Client {
         now_ms: i64,
     ) -> Result<Vec<u8>, String> {
         let timestamp = Timestamp::from_unix_ms(now_ms).map_err(|e| e.to_string())?;
-        let content = Content::from_sentences(sentences).map_err(|e| e.to_string())?;
+        let content = self.content_with_token(sentences)?;
         codec::encode(&Message::PushRequest {
             timestamp,
             content,
@@ -1618,7 +1648,7 @@ impl Client {
         now_ms: i64,
     ) -> Result<Vec<u8>, String> {
         let timestamp = Timestamp::from_unix_ms(now_ms).map_err(|e| e.to_string())?;
-        let content = Content::from_sentences(sentences).map_err(|e| e.to_string())?;
+        let content = self.content_with_token(sentences)?;
         let km = u8::try_from(self.config.range_km)
             .ok()
             .and_then(RangeKm::new)
@@ -1630,6 +1660,46 @@ impl Client {
             selector,
         })
         .map_err(|e| e.to_string())
+    }
+
+    /// Own sentences, then the server's token when we hold one (after the
+    /// position report, which the server takes as the reporter).
+    fn content_with_token(&self, sentences: &[String]) -> Result<Content, String> {
+        let mut all: Vec<&str> = sentences.iter().map(String::as_str).collect();
+        if let Some(t) = &self.token {
+            all.push(t);
+        }
+        Content::from_sentences(&all).map_err(|e| e.to_string())
+    }
+
+    /// A token sentence in an answer: kept to be echoed; when it says the
+    /// answer was cut, the request goes again at once (once per
+    /// [`REVALIDATE_MS`]) and static data cut off are asked for again.
+    fn token_received(&mut self, sentence: &str, now_ms: i64) {
+        let Some(token) = super::validation::parse(sentence) else {
+            self.stats.bad_sentences += 1;
+            return;
+        };
+        self.stats.tokens += 1;
+        self.token = Some(sentence.to_owned());
+        if token.limited {
+            self.stats.limited_answers += 1;
+            for h in self.heard.values_mut().filter(|h| !h.has_static) {
+                h.asked_ms = None;
+            }
+            let reporting = matches!(
+                self.pending.as_ref().map(|p| &p.kind),
+                Some(RequestKind::Push)
+            );
+            if reporting
+                && self.config.mode.requests_vessels()
+                && self
+                    .last_revalidate_ms
+                    .is_none_or(|t| now_ms.saturating_sub(t) >= REVALIDATE_MS)
+            {
+                self.revalidate_due = true;
+            }
+        }
     }
 
     // -- answers ---------------------------------------------------------------
@@ -1648,6 +1718,10 @@ impl Client {
         }
         let mut received = Vec::new();
         for s in content.sentences() {
+            if super::validation::is_token_sentence(s) {
+                self.token_received(s, now_ms);
+                continue;
+            }
             match self.stream.push_line(s.as_bytes(), now_ms) {
                 Ok(Outcome::Ais(r)) => received.push(r),
                 Ok(Outcome::Fragment) | Ok(Outcome::Other(_)) => {}

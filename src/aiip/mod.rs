@@ -10,3 +10,4 @@ pub mod local_info;
 pub mod server;
 pub mod status_detect;
 pub mod store;
+pub mod validation;

@@ -11,18 +11,19 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::hash::Hash;
 
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
 
 use super::codec::{
-    self, Content, Flags, IdentifierType, MAX_DATAGRAM, Message, Selector, split_response,
+    self, Content, Flags, IdentifierType, MAX_CONTENT, MAX_DATAGRAM, Message, Selector,
+    split_response,
 };
 use super::local_info::LocalInfo;
 use super::store::{
     DirectedMessage, GeoPoint, InMemoryStore, Mmsi, PositionRecord, SquareRange, StaticRecord,
     StoreLimits, VesselStore,
 };
+use super::validation::{self, Cidr, Secret, SourceAddress, TOKEN_LIFETIME_MS, TOKEN_RENEW_MS};
 use crate::ais::application::{AddressedApp, BroadcastApp, DayTime, InlandEta, InlandRta};
 use crate::ais::messages::{AddressedBinary, StaticDataReport};
 use crate::ais::stream::{AisStream, Outcome};
@@ -39,6 +40,35 @@ const PURGE_INTERVAL_MS: i64 = 1000;
 
 /// A source idle this long is forgotten when room is needed.
 const SOURCE_IDLE_MS: i64 = 60 * 1000;
+
+/// Toward a source that has not proven its address, at most this many times
+/// the bytes received from it are sent (RFC 9000 §8.1's factor).
+pub const AMPLIFICATION_FACTOR: u64 = 3;
+
+/// The largest answer to one request: 128 KiB (16 full message-4
+/// datagrams, some 2,700 position reports).
+pub const MAX_ANSWER_BYTES: u64 = 128 * 1024;
+
+/// Answer bytes a source may receive per second on average …
+pub const ANSWER_BYTES_PER_S: u64 = 128 * 1024;
+
+/// … and at once after a quiet spell.
+pub const ANSWER_BURST_BYTES: u64 = 256 * 1024;
+
+/// Directed messages for a vessel are handed only to the address that
+/// reported its positions within this time; it is also the window in
+/// which a vessel reporting from another address is checked for a jump.
+pub const REPORTER_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// The fastest a vessel is taken to move: 60 kn (a high-speed craft; inland
+/// vessels make 10–20 kn) …
+pub const MAX_SPEED_M_S: f64 = 60.0 * 1852.0 / 3600.0;
+
+/// … plus this distance, for GNSS error and reports crossing on the way.
+pub const JUMP_SLACK_M: f64 = 1000.0;
+
+/// How often the address → vessel table is cleared of stale entries.
+const REPORTER_PURGE_MS: i64 = 60 * 1000;
 
 /// How often the position of a signed-off vessel is renewed and relayed
 /// (§3.3.4.12–13): the reporting interval of a class A vessel at anchor or
@@ -146,6 +176,16 @@ pub struct ServerConfig {
     /// Relay received AIS messages to an external system (§3.3.4.3): they
     /// are collected for [`Server::take_relay`].
     pub relay: bool,
+    /// Anti-amplification (docs/aiip.md, "Address validation"): toward a
+    /// source outside the allow list that has not echoed a valid token, at
+    /// most [`AMPLIFICATION_FACTOR`] times the bytes received. `false`
+    /// treats every source as allowed (in-memory harnesses).
+    pub validate_addresses: bool,
+    /// Answer bytes each source may be sent per second on average
+    /// ([`ANSWER_BYTES_PER_S`]) …
+    pub answer_bytes_per_s: u64,
+    /// … and at once ([`ANSWER_BURST_BYTES`]).
+    pub answer_burst_bytes: u64,
 }
 
 impl Default for ServerConfig {
@@ -159,6 +199,9 @@ impl Default for ServerConfig {
             store_limits: StoreLimits::default(),
             features: Features::ALL,
             relay: false,
+            validate_addresses: true,
+            answer_bytes_per_s: ANSWER_BYTES_PER_S,
+            answer_burst_bytes: ANSWER_BURST_BYTES,
         }
     }
 }
@@ -214,6 +257,53 @@ pub struct ServerStats {
     pub obsolete_deleted: u64,
     /// Replies that could not be encoded.
     pub encode_failures: u64,
+    /// Bytes received (datagrams admitted).
+    pub bytes_in: u64,
+    /// Bytes sent.
+    pub bytes_out: u64,
+    /// Sources that proved their address with a token.
+    pub validated: u64,
+    /// Tokens not taken, by reason (`forged`, `expired`, …).
+    pub token_refused: BTreeMap<&'static str, u64>,
+    /// Answers cut to the anti-amplification budget of an unvalidated
+    /// source.
+    pub unvalidated_limited: u64,
+    /// Answers cut to [`MAX_ANSWER_BYTES`].
+    pub answer_truncated: u64,
+    /// Answers cut to the per-second byte budget of the source.
+    pub answer_rate_limited: u64,
+    /// Requests for directed messages from an address that did not report
+    /// the vessel's positions in the last ten minutes.
+    pub directed_withheld: u64,
+    /// Position reports whose MMSI jumped from another address faster than
+    /// a vessel moves: not stored.
+    pub mmsi_jumps: u64,
+}
+
+impl ServerStats {
+    /// The refusals of a server on a public address, for the one-line
+    /// status (`name=count`, every one, zero or not).
+    pub fn guard_counts(&self) -> String {
+        let refused: u64 = self.token_refused.values().sum();
+        let rejected: u64 = self.rejected.values().sum();
+        format!(
+            "bytes_in={} bytes_out={} validated={} token_refused={refused} \
+             unvalidated_limited={} answer_truncated={} answer_rate_limited={} \
+             rate_limited={} sources_full={} directed_withheld={} mmsi_jumps={} \
+             oversized={} rejected={rejected}",
+            self.bytes_in,
+            self.bytes_out,
+            self.validated,
+            self.unvalidated_limited,
+            self.answer_truncated,
+            self.answer_rate_limited,
+            self.rate_limited,
+            self.sources_full,
+            self.directed_withheld,
+            self.mmsi_jumps,
+            self.oversized,
+        )
+    }
 }
 
 impl fmt::Display for ServerStats {
@@ -235,7 +325,7 @@ impl fmt::Display for ServerStats {
              unexpected={} bad_sentences={} ais_ignored={} \
              positions={} static_data={} directed_stored={} directed_delivered={} \
              auto_rtas={} store_refused={} range_without_position={} obsolete_deleted={} \
-             encode_failures={}",
+             encode_failures={} bytes_in={} bytes_out={} validated={}",
             self.smart_requests,
             self.feature_off,
             self.local_delivered,
@@ -252,7 +342,23 @@ impl fmt::Display for ServerStats {
             self.store_refused,
             self.range_without_position,
             self.obsolete_deleted,
-            self.encode_failures
+            self.encode_failures,
+            self.bytes_in,
+            self.bytes_out,
+            self.validated,
+        )?;
+        for (kind, n) in &self.token_refused {
+            write!(f, " token_refused_{kind}={n}")?;
+        }
+        write!(
+            f,
+            " unvalidated_limited={} answer_truncated={} answer_rate_limited={} \
+             directed_withheld={} mmsi_jumps={}",
+            self.unvalidated_limited,
+            self.answer_truncated,
+            self.answer_rate_limited,
+            self.directed_withheld,
+            self.mmsi_jumps
         )
     }
 }
@@ -265,6 +371,63 @@ struct Source {
     last_ms: i64,
     /// The vessel behind the address: from its sign-on or its last report.
     mmsi: Option<Mmsi>,
+    /// Bytes received from it and sent to it (the anti-amplification
+    /// budget while it is not validated).
+    bytes_in: u64,
+    bytes_out: u64,
+    /// Validated until then (ms): the issue time of the token it echoed
+    /// plus [`TOKEN_LIFETIME_MS`]; 0 = never.
+    validated_until: i64,
+    /// When the token it echoed last was issued.
+    token_issued_ms: i64,
+    /// Answer byte bucket ([`ANSWER_BYTES_PER_S`], [`ANSWER_BURST_BYTES`]).
+    answer_bytes: u64,
+    answer_last_ms: i64,
+}
+
+/// Who last reported a vessel's positions, from where and when.
+#[derive(Debug, Clone)]
+struct Reporter<A> {
+    addr: A,
+    at_ms: i64,
+    position: GeoPoint,
+}
+
+/// How a source stands with respect to address validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    /// In the allow list (or validation off): no token, no budget.
+    Allowed,
+    /// Echoed a valid token issued then (ms).
+    Validated { token_issued_ms: i64 },
+    /// Neither: answers within the anti-amplification budget.
+    Unvalidated,
+}
+
+/// Why an answer was cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    Request,
+    Rate,
+    Amplification,
+}
+
+/// A great-circle distance in metres (haversine, mean Earth radius): to
+/// tell a jump from a voyage, metres do not matter.
+fn distance_m(a: GeoPoint, b: GeoPoint) -> f64 {
+    let (la1, la2) = (a.lat_deg.to_radians(), b.lat_deg.to_radians());
+    let dlat = la2 - la1;
+    let dlon = (b.lon_deg - a.lon_deg).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * 6_371_000.0 * h.sqrt().min(1.0).asin()
+}
+
+/// The bytes the message-4 datagrams of `content_len` content bytes take
+/// at most: a datagram holds at least [`MAX_CONTENT`] less one sentence
+/// (82 characters and its CR), plus its 3-byte header.
+fn answer_bytes_bound(content_len: usize) -> u64 {
+    let per = MAX_CONTENT - 83;
+    (content_len + 3 * (content_len / per + 1)) as u64
 }
 
 /// Which static data a message is, so a new one replaces only its own kind.
@@ -340,10 +503,17 @@ pub struct Server<A> {
     /// Signed-off vessels (§3.3.4.12) and when each was last renewed.
     signed_off: BTreeMap<Mmsi, i64>,
     relay: Vec<String>,
+    /// The key of the address-validation tokens.
+    secret: Secret,
+    /// Networks exempt from address validation (`--allow`).
+    allow: Vec<Cidr>,
+    /// Who reported each vessel's positions last (directed messages, jumps).
+    reporters: HashMap<Mmsi, Reporter<A>>,
+    last_reporter_purge_ms: i64,
 }
 
-impl<A: Clone + Eq + Hash> Server<A> {
-    /// A server with an empty store.
+impl<A: SourceAddress> Server<A> {
+    /// A server with an empty store and a random token secret.
     pub fn new(config: ServerConfig) -> Self {
         Self {
             config,
@@ -355,7 +525,28 @@ impl<A: Clone + Eq + Hash> Server<A> {
             local: Vec::new(),
             signed_off: BTreeMap::new(),
             relay: Vec::new(),
+            secret: Secret::random(),
+            allow: Vec::new(),
+            reporters: HashMap::new(),
+            last_reporter_purge_ms: 0,
         }
+    }
+
+    /// Sets the key of the address-validation tokens (several processes
+    /// behind one address share it; tests fix it).
+    pub fn set_secret(&mut self, secret: Secret) {
+        self.secret = secret;
+    }
+
+    /// Networks whose sources need no token (`--allow`, `[aiip_server]
+    /// allow`); none by default, loopback included.
+    pub fn set_allowed(&mut self, networks: Vec<Cidr>) {
+        self.allow = networks;
+    }
+
+    /// Sources remembered now (rate buckets, budgets, signed-on vessels).
+    pub fn source_count(&self) -> usize {
+        self.sources.len()
     }
 
     /// Replace the local information (§3.3.4.6), e.g. after the operator
@@ -403,6 +594,12 @@ impl<A: Clone + Eq + Hash> Server<A> {
         if !self.admit(&from, now_ms) {
             return Vec::new();
         }
+        self.stats.bytes_in += datagram.len() as u64;
+        // The budget counts while the source is not validated.
+        let unvalidated = self.standing(&from, now_ms) == Standing::Unvalidated;
+        if unvalidated && let Some(s) = self.sources.get_mut(&from) {
+            s.bytes_in = s.bytes_in.saturating_add(datagram.len() as u64);
+        }
         self.purge(now_ms);
         let message = match codec::decode(datagram) {
             Ok(m) => m,
@@ -415,24 +612,25 @@ impl<A: Clone + Eq + Hash> Server<A> {
         let features = self.config.features;
         let replies = match message {
             Message::PushRequest { content, range, .. } => {
+                self.check_token(&from, &content, now_ms);
                 let (requester, center) = self.take_report(&from, &content, now_ms);
-                let flags = self.flags_for(requester, center, now_ms);
+                let flags = self.flags_for(&from, requester, center, now_ms);
                 match range {
                     Some(_) if !features.keeps_traffic() => {
                         self.stats.feature_off += 1;
-                        self.flags_only(flags)
+                        self.flags_only(&from, flags, now_ms)
                     }
                     Some(range) => match center {
                         Some(center) => {
-                            let text = self.search(center, range.km(), requester, None);
-                            self.response(flags, &text)
+                            let records = self.search(center, range.km(), requester, None);
+                            self.answer(&from, flags, &records, true, now_ms).0
                         }
                         None => {
                             self.stats.range_without_position += 1;
-                            self.flags_only(flags)
+                            self.flags_only(&from, flags, now_ms)
                         }
                     },
-                    None => self.flags_only(flags),
+                    None => self.flags_only(&from, flags, now_ms),
                 }
             }
             Message::RequestDetail { .. } if !features.keeps_traffic() => {
@@ -440,14 +638,14 @@ impl<A: Clone + Eq + Hash> Server<A> {
                 Vec::new()
             }
             Message::RequestDetail { identifiers } => {
-                let text = identifiers
+                let records: Vec<String> = identifiers
                     .iter()
                     .filter(|i| i.kind == IdentifierType::Mmsi)
                     .filter_map(|i| self.store.static_data(i.id))
                     .map(|r| r.sentences.as_str().to_owned())
-                    .collect::<Vec<_>>()
-                    .join("\r");
-                self.response(Flags::default(), &text)
+                    .collect();
+                self.answer(&from, Flags::default(), &records, false, now_ms)
+                    .0
             }
             Message::RequestLocation { .. } if !features.base_functions() => {
                 self.stats.feature_off += 1;
@@ -455,24 +653,50 @@ impl<A: Clone + Eq + Hash> Server<A> {
             }
             Message::RequestLocation { .. } => {
                 let requester = self.sources.get(&from).and_then(|s| s.mmsi);
-                let waiting = requester
-                    .map(|m| self.store.take_directed(m))
-                    .unwrap_or_default();
-                self.stats.directed_delivered += waiting.len() as u64;
-                let mut parts: Vec<&str> = waiting.iter().map(|d| d.sentences.as_str()).collect();
+                // Directed messages only to the address that reported the
+                // vessel's positions lately.
+                let waiting = match requester {
+                    Some(m) if self.may_collect(&from, m, now_ms) => self.store.take_directed(m),
+                    Some(m) => {
+                        if self.store.has_directed(m) {
+                            self.stats.directed_withheld += 1;
+                        }
+                        Vec::new()
+                    }
+                    None => Vec::new(),
+                };
+                let mut records: Vec<String> = waiting
+                    .iter()
+                    .map(|d| d.sentences.as_str().to_owned())
+                    .collect();
                 // Local information for the requester's last position
                 // (§3.3.4.10, AIIP.md Behaviour).
                 let here = requester
                     .and_then(|m| self.store.position(m))
                     .map(|r| r.position);
-                let local: Vec<&LocalInfo> = match here {
-                    Some(p) => self.local.iter().filter(|i| i.applies(p, now_ms)).collect(),
+                let local: Vec<String> = match here {
+                    Some(p) => self
+                        .local
+                        .iter()
+                        .filter(|i| i.applies(p, now_ms))
+                        .map(|i| i.sentences.as_str().to_owned())
+                        .collect(),
                     None => Vec::new(),
                 };
-                self.stats.local_delivered += local.len() as u64;
-                parts.extend(local.iter().map(|i| i.sentences.as_str()));
-                let text = parts.join("\r");
-                self.response(Flags::default(), &text)
+                records.extend(local.iter().cloned());
+                let (replies, sent) = self.answer(&from, Flags::default(), &records, false, now_ms);
+                let delivered = sent.min(waiting.len());
+                self.stats.directed_delivered += delivered as u64;
+                self.stats.local_delivered += sent.saturating_sub(waiting.len()) as u64;
+                // What did not fit waits for the next request.
+                if let Some(m) = requester {
+                    for d in waiting.into_iter().skip(delivered) {
+                        if self.store.store_directed(m, d).is_err() {
+                            self.stats.store_refused += 1;
+                        }
+                    }
+                }
+                replies
             }
             Message::SignOn { .. } | Message::SignOff { .. } | Message::SmartRequest { .. }
                 if !features.smart =>
@@ -488,7 +712,7 @@ impl<A: Clone + Eq + Hash> Server<A> {
                     self.set_mmsi(&from, Some(identifier.id));
                     self.signed_off.remove(&identifier.id);
                 }
-                self.encoded(&Message::Acknowledgement { timestamp })
+                self.plain(&from, &Message::Acknowledgement { timestamp }, now_ms)
             }
             Message::SignOff {
                 timestamp,
@@ -501,7 +725,7 @@ impl<A: Clone + Eq + Hash> Server<A> {
                     self.signed_off.insert(m, now_ms);
                 }
                 self.set_mmsi(&from, None);
-                self.encoded(&Message::Acknowledgement { timestamp })
+                self.plain(&from, &Message::Acknowledgement { timestamp }, now_ms)
             }
             Message::SmartRequest {
                 content,
@@ -510,16 +734,17 @@ impl<A: Clone + Eq + Hash> Server<A> {
                 ..
             } => {
                 self.stats.smart_requests += 1;
+                self.check_token(&from, &content, now_ms);
                 let (requester, center) = self.take_report(&from, &content, now_ms);
-                let flags = self.flags_for(requester, center, now_ms);
+                let flags = self.flags_for(&from, requester, center, now_ms);
                 match center {
                     Some(center) => {
-                        let text = self.search(center, range.km(), requester, Some(selector));
-                        self.response(flags, &text)
+                        let records = self.search(center, range.km(), requester, Some(selector));
+                        self.answer(&from, flags, &records, true, now_ms).0
                     }
                     None => {
                         self.stats.range_without_position += 1;
-                        self.flags_only(flags)
+                        self.flags_only(&from, flags, now_ms)
                     }
                 }
             }
@@ -529,7 +754,229 @@ impl<A: Clone + Eq + Hash> Server<A> {
             }
         };
         self.stats.replies += replies.len() as u64;
+        let sent: u64 = replies.iter().map(|r| r.len() as u64).sum();
+        self.stats.bytes_out += sent;
+        if self.standing(&from, now_ms) == Standing::Unvalidated
+            && let Some(s) = self.sources.get_mut(&from)
+        {
+            s.bytes_out = s.bytes_out.saturating_add(sent);
+        }
         replies.into_iter().map(|r| (from.clone(), r)).collect()
+    }
+
+    /// How `from` stands: allowed, validated (until its token expires) or
+    /// neither.
+    fn standing(&self, from: &A, now_ms: i64) -> Standing {
+        if !self.config.validate_addresses
+            || from
+                .ip()
+                .is_some_and(|ip| self.allow.iter().any(|n| n.contains(ip)))
+        {
+            return Standing::Allowed;
+        }
+        match self.sources.get(from) {
+            Some(s) if s.validated_until >= now_ms => Standing::Validated {
+                token_issued_ms: s.token_issued_ms,
+            },
+            _ => Standing::Unvalidated,
+        }
+    }
+
+    /// A token echoed in a message 1 or 22 validates its source.
+    fn check_token(&mut self, from: &A, content: &Content, now_ms: i64) {
+        let Some(sentence) = content
+            .sentences()
+            .filter(|s| validation::is_token_sentence(s))
+            .last()
+        else {
+            return;
+        };
+        if self.standing(from, now_ms) == Standing::Allowed {
+            return;
+        }
+        match validation::verify(&self.secret, &from.token_bytes(), sentence, now_ms) {
+            Ok(issued_ms) => {
+                if let Some(s) = self.sources.get_mut(from) {
+                    if s.validated_until < now_ms {
+                        self.stats.validated += 1;
+                    }
+                    // An older token echoed after a renewal shortens nothing.
+                    s.validated_until = s
+                        .validated_until
+                        .max(issued_ms.saturating_add(TOKEN_LIFETIME_MS));
+                    s.token_issued_ms = s.token_issued_ms.max(issued_ms);
+                }
+            }
+            Err(e) => *self.stats.token_refused.entry(e.kind()).or_default() += 1,
+        }
+    }
+
+    /// The message-4 answer holding `records` (each one or more sentences,
+    /// never cut apart), bounded: at most [`MAX_ANSWER_BYTES`], within the
+    /// source's per-second byte budget and, for an unvalidated source, its
+    /// anti-amplification budget, which also brings it a token. `renews`:
+    /// the answer to a message 1 or 22, which renews an ageing token.
+    /// Returns the datagrams and how many records they hold.
+    fn answer(
+        &mut self,
+        from: &A,
+        flags: Flags,
+        records: &[String],
+        renews: bool,
+        now_ms: i64,
+    ) -> (Vec<Vec<u8>>, usize) {
+        let standing = self.standing(from, now_ms);
+        let mut budget = MAX_ANSWER_BYTES;
+        let mut cut = Cut::Request;
+        let rate = self.answer_allowance(from, now_ms);
+        if rate < budget {
+            budget = rate;
+            cut = Cut::Rate;
+        }
+        let with_token = match standing {
+            Standing::Allowed => false,
+            Standing::Unvalidated => {
+                let amp = self.sources.get(from).map_or(0, |s| {
+                    s.bytes_in
+                        .saturating_mul(AMPLIFICATION_FACTOR)
+                        .saturating_sub(s.bytes_out)
+                });
+                if amp < budget {
+                    budget = amp;
+                    cut = Cut::Amplification;
+                }
+                true
+            }
+            Standing::Validated { token_issued_ms } => {
+                renews && now_ms.saturating_sub(token_issued_ms) >= TOKEN_RENEW_MS
+            }
+        };
+        // The token (its length: field 4 is one digit either way), only
+        // when one goes out.
+        let address = if with_token {
+            from.token_bytes()
+        } else {
+            Vec::new()
+        };
+        let token_len = if with_token {
+            validation::issue(&self.secret, &address, now_ms, false).len()
+        } else {
+            0
+        };
+        let mut with_token = with_token && answer_bytes_bound(token_len) <= budget;
+        let mut len = if with_token { token_len } else { 0 };
+        let mut taken = 0;
+        for r in records {
+            let add = r.len() + usize::from(len > 0);
+            if answer_bytes_bound(len + add) > budget {
+                break;
+            }
+            len += add;
+            taken += 1;
+        }
+        let limited = taken < records.len();
+        if standing == Standing::Unvalidated && !with_token && answer_bytes_bound(0) > budget {
+            // Not even an empty answer fits.
+            self.count_cut(Cut::Amplification);
+            return (Vec::new(), 0);
+        }
+        loop {
+            let mut parts: Vec<String> = Vec::with_capacity(taken + 1);
+            if with_token {
+                parts.push(validation::issue(&self.secret, &address, now_ms, limited));
+            }
+            parts.extend(records.iter().take(taken).cloned());
+            let out = self.response(flags, &parts.join("\r"));
+            let total: u64 = out.iter().map(|d| d.len() as u64).sum();
+            if total <= budget || out.is_empty() {
+                if limited || taken < records.len() {
+                    self.count_cut(cut);
+                }
+                self.spend_answer(from, total, now_ms);
+                return (out, taken);
+            }
+            // The bound was not kept (cannot happen by the estimate):
+            // one record less, then without the token.
+            if taken > 0 {
+                taken -= 1;
+            } else if with_token {
+                with_token = false;
+            } else {
+                self.count_cut(cut);
+                return (Vec::new(), 0);
+            }
+        }
+    }
+
+    fn count_cut(&mut self, cut: Cut) {
+        match cut {
+            Cut::Request => self.stats.answer_truncated += 1,
+            Cut::Rate => self.stats.answer_rate_limited += 1,
+            Cut::Amplification => self.stats.unvalidated_limited += 1,
+        }
+    }
+
+    /// The answer bytes `from` may be sent now (its bucket, refilled).
+    fn answer_allowance(&mut self, from: &A, now_ms: i64) -> u64 {
+        let Some(s) = self.sources.get_mut(from) else {
+            return 0;
+        };
+        let elapsed = u64::try_from(now_ms.saturating_sub(s.answer_last_ms)).unwrap_or(0);
+        s.answer_bytes = s
+            .answer_bytes
+            .saturating_add(elapsed.saturating_mul(self.config.answer_bytes_per_s) / 1000)
+            .min(self.config.answer_burst_bytes);
+        s.answer_last_ms = s.answer_last_ms.max(now_ms);
+        s.answer_bytes
+    }
+
+    fn spend_answer(&mut self, from: &A, bytes: u64, now_ms: i64) {
+        if let Some(s) = self.sources.get_mut(from) {
+            s.answer_bytes = s.answer_bytes.saturating_sub(bytes);
+            s.answer_last_ms = s.answer_last_ms.max(now_ms);
+        }
+    }
+
+    /// A datagram other than message 4 (an acknowledgement), within the
+    /// anti-amplification budget of an unvalidated source.
+    fn plain(&mut self, from: &A, m: &Message, now_ms: i64) -> Vec<Vec<u8>> {
+        let out = self.encoded(m);
+        let size: u64 = out.iter().map(|d| d.len() as u64).sum();
+        if self.standing(from, now_ms) == Standing::Unvalidated {
+            let amp = self.sources.get(from).map_or(0, |s| {
+                s.bytes_in
+                    .saturating_mul(AMPLIFICATION_FACTOR)
+                    .saturating_sub(s.bytes_out)
+            });
+            if size > amp {
+                self.stats.unvalidated_limited += 1;
+                return Vec::new();
+            }
+        }
+        out
+    }
+
+    /// Whether `from` reported `mmsi`'s positions within
+    /// [`REPORTER_WINDOW_MS`]: only then are its directed messages handed
+    /// over (and flagged).
+    fn may_collect(&self, from: &A, mmsi: Mmsi, now_ms: i64) -> bool {
+        self.reporters.get(&mmsi).is_some_and(|r| {
+            r.addr == *from && now_ms.saturating_sub(r.at_ms) <= REPORTER_WINDOW_MS
+        })
+    }
+
+    /// A report of `mmsi` at `p` from `from` while another address
+    /// reported it lately, farther away than a vessel could have gone.
+    fn jumped(&self, from: &A, mmsi: Mmsi, p: GeoPoint, now_ms: i64) -> bool {
+        let Some(r) = self.reporters.get(&mmsi) else {
+            return false;
+        };
+        let dt_ms = now_ms.saturating_sub(r.at_ms);
+        if r.addr == *from || dt_ms > REPORTER_WINDOW_MS {
+            return false;
+        }
+        let reach = JUMP_SLACK_M + MAX_SPEED_M_S * (dt_ms.max(0) as f64) / 1000.0;
+        distance_m(r.position, p) > reach
     }
 
     /// Token bucket per source; also bounds the number of sources.
@@ -550,6 +997,12 @@ impl<A: Clone + Eq + Hash> Server<A> {
                     milli_tokens: capacity,
                     last_ms: now_ms,
                     mmsi: None,
+                    bytes_in: 0,
+                    bytes_out: 0,
+                    validated_until: 0,
+                    token_issued_ms: 0,
+                    answer_bytes: self.config.answer_burst_bytes,
+                    answer_last_ms: now_ms,
                 },
             );
         }
@@ -581,6 +1034,11 @@ impl<A: Clone + Eq + Hash> Server<A> {
         }
         self.last_purge_ms = Some(now_ms);
         self.renew(now_ms);
+        if now_ms.saturating_sub(self.last_reporter_purge_ms) >= REPORTER_PURGE_MS {
+            self.last_reporter_purge_ms = now_ms;
+            self.reporters
+                .retain(|_, r| now_ms.saturating_sub(r.at_ms) <= REPORTER_WINDOW_MS);
+        }
         let n = self
             .store
             .delete_obsolete(now_ms, self.config.position_max_age_ms);
@@ -627,12 +1085,20 @@ impl<A: Clone + Eq + Hash> Server<A> {
     /// (RTA, bit 4, the only flag of Table 3.14 for a message addressed to
     /// a vessel) and the kinds of local information valid where it is now
     /// (§3.3.4.10–11).
-    fn flags_for(&self, mmsi: Option<Mmsi>, here: Option<GeoPoint>, now_ms: i64) -> Flags {
+    fn flags_for(
+        &self,
+        from: &A,
+        mmsi: Option<Mmsi>,
+        here: Option<GeoPoint>,
+        now_ms: i64,
+    ) -> Flags {
         if !self.config.features.base_functions() {
             return Flags::default();
         }
         let mut flags = match mmsi {
-            Some(m) if self.store.has_directed(m) => Flags::RTA,
+            Some(m) if self.store.has_directed(m) && self.may_collect(from, m, now_ms) => {
+                Flags::RTA
+            }
             _ => Flags::default(),
         };
         if let Some(p) = here {
@@ -653,7 +1119,7 @@ impl<A: Clone + Eq + Hash> Server<A> {
         content: &Content,
         now_ms: i64,
     ) -> (Option<Mmsi>, Option<GeoPoint>) {
-        let reporter = self.take_content(content, now_ms);
+        let reporter = self.take_content(from, content, now_ms);
         if let Some((mmsi, _)) = reporter {
             self.set_mmsi(from, Some(mmsi));
             // A vessel that reports is no longer signed off.
@@ -678,15 +1144,14 @@ impl<A: Clone + Eq + Hash> Server<A> {
         range_km: u8,
         requester: Option<Mmsi>,
         selector: Option<Selector>,
-    ) -> String {
+    ) -> Vec<String> {
         let square = SquareRange::around(center, f64::from(range_km));
         self.store
             .in_range(&square, requester)
             .iter()
             .filter(|(m, r)| selector.is_none_or(|s| self.selected(*m, r, s)))
             .map(|(_, r)| r.sentences.as_str().to_owned())
-            .collect::<Vec<_>>()
-            .join("\r")
+            .collect()
     }
 
     /// Whether a vessel passes the smart selector (§3.3.4.8, Table 3.19).
@@ -734,11 +1199,11 @@ impl<A: Clone + Eq + Hash> Server<A> {
     }
 
     /// A message 4 with flags only, when there is something to flag.
-    fn flags_only(&mut self, flags: Flags) -> Vec<Vec<u8>> {
+    fn flags_only(&mut self, from: &A, flags: Flags, now_ms: i64) -> Vec<Vec<u8>> {
         if flags.is_empty() {
             Vec::new()
         } else {
-            self.response(flags, "")
+            self.answer(from, flags, &[], true, now_ms).0
         }
     }
 
@@ -765,7 +1230,12 @@ impl<A: Clone + Eq + Hash> Server<A> {
 
     /// Stores what a message 1 carries; returns the reporter (the vessel of
     /// the first position report) and its position.
-    fn take_content(&mut self, content: &Content, now_ms: i64) -> Option<(Mmsi, GeoPoint)> {
+    fn take_content(
+        &mut self,
+        from: &A,
+        content: &Content,
+        now_ms: i64,
+    ) -> Option<(Mmsi, GeoPoint)> {
         let (messages, bad) = ais_messages(content.sentences(), now_ms);
         self.stats.bad_sentences += bad;
         let mut reporter = None;
@@ -794,13 +1264,27 @@ impl<A: Clone + Eq + Hash> Server<A> {
                     continue;
                 };
                 let point = GeoPoint::new(lat, lon);
+                if self.jumped(from, m.mmsi, point, now_ms) {
+                    self.stats.mmsi_jumps += 1;
+                    continue;
+                }
                 let record = PositionRecord {
                     position: point,
                     sentences,
                     received_ms: now_ms,
                 };
                 match self.store.upsert_position(m.mmsi, record) {
-                    Ok(_) => self.stats.positions += 1,
+                    Ok(_) => {
+                        self.stats.positions += 1;
+                        self.reporters.insert(
+                            m.mmsi,
+                            Reporter {
+                                addr: from.clone(),
+                                at_ms: now_ms,
+                                position: point,
+                            },
+                        );
+                    }
                     Err(_) => self.stats.store_refused += 1,
                 }
                 if reporter.is_none() {
@@ -977,6 +1461,7 @@ mod tests {
     use crate::aiip::codec::{Identifier, RangeKm, Timestamp};
     use crate::ais::application::InlandLocation;
     use crate::nmea::armour::Text;
+    use std::net::SocketAddr;
 
     const T0: i64 = 1_795_000_000_000; // 2026-11-18
     const A: u32 = 244_000_001;
@@ -1054,7 +1539,10 @@ mod tests {
     }
 
     fn server() -> Server<u16> {
-        Server::new(ServerConfig::default())
+        Server::new(ServerConfig {
+            validate_addresses: false,
+            ..ServerConfig::default()
+        })
     }
 
     #[test]
@@ -1149,6 +1637,7 @@ mod tests {
                 lock_mmsi: LOCK,
                 minutes: 30,
             }),
+            validate_addresses: false,
             ..ServerConfig::default()
         });
         let eta = eta_vdm(
@@ -1260,6 +1749,7 @@ mod tests {
         let mut s = Server::new(ServerConfig {
             rate_per_s: 2,
             burst: 3,
+            validate_addresses: false,
             ..ServerConfig::default()
         });
         let off = codec::encode(&Message::SignOff {
@@ -1415,6 +1905,7 @@ mod tests {
     fn a_signed_off_vessel_is_renewed_and_relayed_until_it_signs_on() {
         let mut s: Server<u16> = Server::new(ServerConfig {
             relay: true,
+            validate_addresses: false,
             ..ServerConfig::default()
         });
         let a = vessel(A, 52.0, 5.0, 0.0, 5);
@@ -1466,6 +1957,7 @@ mod tests {
         let mut s: Server<u16> = Server::new(ServerConfig {
             features: minimal,
             relay: true,
+            validate_addresses: false,
             ..ServerConfig::default()
         });
         let a = vessel(A, 52.0, 5.0, 5.0, 0);
@@ -1483,6 +1975,7 @@ mod tests {
         // Base station: local information, but no traffic answers.
         let mut s: Server<u16> = Server::new(ServerConfig {
             features: Features::parse("base-station").expect("valid"),
+            validate_addresses: false,
             ..ServerConfig::default()
         });
         s.set_local_info(local(&format!(
@@ -1494,5 +1987,231 @@ mod tests {
             r,
             vec![(Flags::WATER_LEVEL.union(Flags::FINAL), String::new())]
         );
+    }
+
+    /// A server that validates addresses, with a fixed secret.
+    fn guarded() -> Server<u16> {
+        let mut s = Server::new(ServerConfig::default());
+        s.set_secret(Secret::from_bytes([9; 32]));
+        s
+    }
+
+    /// `n` vessels around 52.0 N 5.0 E (from source 1000 + i), each
+    /// reporting once.
+    fn crowd(s: &mut Server<u16>, n: u32) {
+        for i in 0..n {
+            let lat = 52.0 + f64::from(i % 50) * 0.001;
+            let lon = 5.0 + f64::from(i / 50) * 0.001;
+            s.handle(
+                &push(&position_vdm(300_000_000 + i, lat, lon), None),
+                1000 + i as u16,
+                T0,
+            );
+        }
+    }
+
+    fn token_of(content: &str) -> Option<String> {
+        content
+            .split('\r')
+            .find(|l| validation::is_token_sentence(l))
+            .map(str::to_owned)
+    }
+
+    #[test]
+    fn an_unvalidated_source_gets_at_most_three_times_its_bytes_and_a_token() {
+        let mut s = guarded();
+        crowd(&mut s, 200);
+        let ask = push(&position_vdm(A, 52.02, 5.002), Some(10));
+        let (mut sent, mut got) = (0usize, 0usize);
+        let mut token = None;
+        for i in 0..30 {
+            sent += ask.len();
+            let r = s.handle(&ask, 1, T0 + 10 * i);
+            got += r.iter().map(|(_, d)| d.len()).sum::<usize>();
+            for (flags, content) in responses(&r) {
+                assert!(flags.contains(Flags::FINAL));
+                if let Some(t) = token_of(&content) {
+                    assert_eq!(validation::parse(&t).map(|t| t.limited), Some(true));
+                    token = Some(t);
+                }
+            }
+        }
+        assert!(got <= 3 * sent, "{got} bytes out for {sent} in");
+        assert!(got > 2 * sent, "the budget is used: {got} for {sent}");
+        assert_eq!(s.stats().unvalidated_limited, 30);
+        // The full answer is 200 vessels (one datagram of 200 × ~47 bytes).
+        let token = token.expect("a token came");
+        let echo = push(
+            &format!("{}\r{token}", position_vdm(A, 52.02, 5.002)),
+            Some(10),
+        );
+        let r = responses(&s.handle(&echo, 1, T0 + 1000));
+        let vessels: usize = r
+            .iter()
+            .map(|(_, c)| c.split('\r').filter(|l| l.starts_with("!AIVDM")).count())
+            .sum();
+        assert_eq!(vessels, 200);
+        assert!(
+            r.iter().all(|(_, c)| token_of(c).is_none()),
+            "no renewal yet"
+        );
+        assert_eq!(s.stats().validated, 1);
+        // The echoed token is no bad AIS sentence.
+        assert_eq!(s.stats().bad_sentences, 0);
+        // Messages without content now get full answers too.
+        let detail = codec::encode(&Message::RequestDetail {
+            identifiers: (0..200)
+                .map(|i| Identifier::mmsi(300_000_000 + i))
+                .collect(),
+        })
+        .expect("encodes");
+        assert_eq!(s.handle(&detail, 1, T0 + 1001).len(), 1);
+        // The same token from another address is refused and changes nothing.
+        let before = s.stats().unvalidated_limited;
+        let r = s.handle(&echo, 2, T0 + 1002);
+        let out: usize = r.iter().map(|(_, d)| d.len()).sum();
+        assert!(out <= 3 * echo.len());
+        assert_eq!(s.stats().token_refused.get("forged"), Some(&1));
+        assert_eq!(s.stats().unvalidated_limited, before + 1);
+        // Past its lifetime the token is refused and the source limited
+        // again; the answer brings a fresh one.
+        let late = T0 + 1000 + TOKEN_LIFETIME_MS + 5000;
+        let r = responses(&s.handle(&echo, 1, late));
+        assert_eq!(s.stats().token_refused.get("expired"), Some(&1));
+        assert!(r.iter().any(|(_, c)| token_of(c).is_some()));
+    }
+
+    #[test]
+    fn a_validated_token_is_renewed_and_allowed_networks_need_none() {
+        let mut s = guarded();
+        crowd(&mut s, 3);
+        let first = responses(&s.handle(&push(&position_vdm(A, 52.0, 5.0), Some(5)), 1, T0));
+        let token = token_of(&first[0].1).expect("token");
+        let echo = |t: &str| push(&format!("{}\r{t}", position_vdm(A, 52.0, 5.0)), Some(5));
+        // After TOKEN_RENEW_MS, a fresh (unlimited) token comes with the answer.
+        let r = responses(&s.handle(&echo(&token), 1, T0 + TOKEN_RENEW_MS + 1000));
+        let fresh = token_of(&r[0].1).expect("renewed");
+        assert_ne!(fresh, token);
+        assert_eq!(validation::parse(&fresh).map(|t| t.limited), Some(false));
+        // An allowed network: no token, no limit, whatever it echoes.
+        let mut s: Server<SocketAddr> = Server::new(ServerConfig::default());
+        s.set_allowed(vec![Cidr::parse("127.0.0.0/8").expect("valid")]);
+        let here: SocketAddr = "127.0.0.9:4000".parse().expect("address");
+        let there: SocketAddr = "192.0.2.1:4000".parse().expect("address");
+        s.handle(&push(&position_vdm(B, 52.0, 5.001), None), there, T0);
+        let r = s.handle(&push(&position_vdm(A, 52.0, 5.0), Some(5)), here, T0);
+        let (_, content) = match codec::decode(&r[0].1) {
+            Ok(Message::Response { flags, content }) => (flags, content),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(content.as_str(), position_vdm(B, 52.0, 5.001));
+        // The other address is not in the network: a token and a cut.
+        let r = s.handle(&push(&position_vdm(B, 52.0, 5.001), Some(5)), there, T0 + 1);
+        let Ok(Message::Response { content, .. }) = codec::decode(&r[0].1) else {
+            panic!("a response");
+        };
+        assert!(token_of(content.as_str()).is_some());
+        assert_eq!(s.stats().unvalidated_limited, 0, "the answer fitted");
+    }
+
+    #[test]
+    fn directed_messages_go_only_to_the_address_that_reports_the_vessel() {
+        let mut s = server();
+        let eta = eta_vdm(
+            B,
+            A,
+            DayTime {
+                month: 11,
+                day: 18,
+                hour: 12,
+                minute: 0,
+            },
+        );
+        s.handle(&push(&position_vdm(A, 52.0, 5.0), None), 1, T0);
+        s.handle(&push(&eta, None), 2, T0 + 1);
+        // Address 3 signs on as A: no flag, nothing handed over.
+        let on = codec::encode(&Message::SignOn {
+            timestamp: ts(),
+            identifier: Identifier::mmsi(A),
+        })
+        .expect("encodes");
+        s.handle(&on, 3, T0 + 2);
+        let ask = codec::encode(&Message::RequestLocation {
+            timestamp: ts(),
+            flags: Flags::RTA,
+        })
+        .expect("encodes");
+        assert_eq!(
+            responses(&s.handle(&ask, 3, T0 + 3)),
+            vec![(Flags::FINAL, String::new())]
+        );
+        assert_eq!(s.stats().directed_withheld, 1);
+        // A's own address gets it.
+        assert_eq!(
+            responses(&s.handle(&ask, 1, T0 + 4)),
+            vec![(Flags::FINAL, eta.clone())]
+        );
+        // Ten minutes without a report: A's address no longer collects.
+        s.handle(&push(&eta, None), 2, T0 + 5);
+        let late = T0 + REPORTER_WINDOW_MS + 61_000;
+        s.tick(late);
+        assert_eq!(
+            responses(&s.handle(&ask, 1, late)),
+            vec![(Flags::FINAL, String::new())]
+        );
+        assert_eq!(s.stats().directed_withheld, 2);
+    }
+
+    #[test]
+    fn an_mmsi_jumping_between_addresses_is_counted_and_not_stored() {
+        let mut s = server();
+        s.handle(&push(&position_vdm(A, 52.0, 5.0), None), 1, T0);
+        // One minute later from another address, 100 km away: a jump.
+        s.handle(&push(&position_vdm(A, 52.9, 5.0), None), 2, T0 + 60_000);
+        assert_eq!(s.stats().mmsi_jumps, 1);
+        let kept = s.store().position(A).map(|r| r.position.lat_deg);
+        assert!(
+            kept.is_some_and(|lat| (lat - 52.0).abs() < 1e-3),
+            "{kept:?}"
+        );
+        // 1.5 km in a minute (49 kn) from there: a voyage, stored; the new
+        // address reports it now.
+        s.handle(&push(&position_vdm(A, 52.0135, 5.0), None), 2, T0 + 120_000);
+        assert_eq!(s.stats().mmsi_jumps, 1);
+        let kept = s.store().position(A).map(|r| r.position.lat_deg);
+        assert!(
+            kept.is_some_and(|lat| (lat - 52.0135).abs() < 1e-3),
+            "{kept:?}"
+        );
+        // The same address may jump (a GNSS fault is not a spoofer).
+        s.handle(&push(&position_vdm(A, 53.0, 5.0), None), 2, T0 + 121_000);
+        assert_eq!(s.stats().mmsi_jumps, 1);
+    }
+
+    #[test]
+    fn every_answer_is_bounded_per_request_and_per_second() {
+        let mut s = server();
+        // 3,000 vessels of ~47 bytes: more than MAX_ANSWER_BYTES.
+        crowd(&mut s, 3000);
+        let ask = push(&position_vdm(A, 52.02, 5.02), Some(20));
+        let r = s.handle(&ask, 1, T0 + 1);
+        let bytes: u64 = r.iter().map(|(_, d)| d.len() as u64).sum();
+        assert!(
+            bytes <= MAX_ANSWER_BYTES && bytes > MAX_ANSWER_BYTES - 8192,
+            "{bytes}"
+        );
+        let last = responses(&r).pop().expect("answers");
+        assert!(last.0.contains(Flags::FINAL));
+        assert_eq!(s.stats().answer_truncated, 1);
+        // The second fills the burst; the third, at once, is cut to nothing.
+        s.handle(&ask, 1, T0 + 2);
+        let r = s.handle(&ask, 1, T0 + 3);
+        let third: u64 = r.iter().map(|(_, d)| d.len() as u64).sum();
+        assert!(third < 8192, "{third}");
+        assert_eq!(s.stats().answer_rate_limited, 1);
+        // A second later 128 KiB more may go.
+        let r = s.handle(&ask, 1, T0 + 1003);
+        let later: u64 = r.iter().map(|(_, d)| d.len() as u64).sum();
+        assert!(later > MAX_ANSWER_BYTES - 8192, "{later}");
     }
 }

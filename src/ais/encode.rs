@@ -1,7 +1,8 @@
 //! Encoders for the messages we transmit or simulate: 1/2/3, 4/11, 5, 18,
 //! 21, 24, 6 and 8 (with the Inland AIS DAC 200 payloads), 12 and 14; and
 //! their
-//! fragmentation into VDM/VDO sentences of at most 82 characters.
+//! fragmentation into VDM/VDO sentences of at most 82 characters with
+//! CR LF (IEC 61162-1 §5.3).
 //!
 //! Encoding writes exactly the fields [`super::messages::decode`] reads, so
 //! every encoded message decodes back to itself (round-trip property tests in
@@ -384,12 +385,13 @@ fn append(w: &mut BitWriter, other: &BitWriter) {
     }
 }
 
-/// Payload characters per sentence so that `!AIVDM,n,n,s,c,<payload>,f*hh`
-/// stays within 82 characters.
-pub const MAX_PAYLOAD_CHARS: usize = 60;
-
-/// Split a payload into VDM (or VDO when `own`) sentences. `seq_id` is used
-/// for multi-sentence messages (0–9); `channel` is `A`, `B` or none.
+/// Split a payload into VDM (or VDO when `own`) sentences, each within
+/// IEC 61162-1's 82 characters (the payload field's room worked out from
+/// the header as written, see [`nmea::encapsulate`]). `seq_id` is used
+/// for multi-sentence messages (0–9); `channel` is `A`, `B` or none. A
+/// message fits in one sentence when it can; a payload that would need
+/// more than nine sentences (never one [`encode`] made: 1008 bits take
+/// three) gives none.
 pub fn to_vdm(
     bits: &BitWriter,
     talker: &str,
@@ -398,42 +400,16 @@ pub fn to_vdm(
     seq_id: u8,
 ) -> Vec<String> {
     let (armored, fill) = bits.armor();
-    let chunks: Vec<&str> = if armored.is_empty() {
-        vec![""]
-    } else {
-        armored
-            .as_bytes()
-            .chunks(MAX_PAYLOAD_CHARS)
-            .map(|c| std::str::from_utf8(c).unwrap_or(""))
-            .collect()
-    };
-    let total = chunks.len();
     let address = format!("{talker}{}", if own { "VDO" } else { "VDM" });
     let chan = channel.map(String::from).unwrap_or_default();
-    let seq = if total > 1 {
-        (seq_id % 10).to_string()
-    } else {
-        String::new()
-    };
-    chunks
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let f = if i + 1 == total { fill } else { 0 };
-            nmea::build(
-                '!',
-                &address,
-                &[
-                    &total.to_string(),
-                    &(i + 1).to_string(),
-                    &seq,
-                    &chan,
-                    c,
-                    &f.to_string(),
-                ],
-            )
-        })
-        .collect()
+    // One sentence, with no sequential message identifier, if it fits.
+    if let Ok(one) = nmea::encapsulate('!', &address, &["", &chan], &armored, fill)
+        && one.len() == 1
+    {
+        return one;
+    }
+    let seq = (seq_id % 10).to_string();
+    nmea::encapsulate('!', &address, &[&seq, &chan], &armored, fill).unwrap_or_default()
 }
 
 #[cfg(test)]

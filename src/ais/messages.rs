@@ -483,7 +483,7 @@ pub enum Body {
     SarAircraft(SarAircraftReport),
     UtcInquiry { dest_mmsi: u32 },
     SafetyAddressed(Box<SafetyAddressed>),
-    SafetyBroadcast { text: Text<160> },
+    SafetyBroadcast { text: Text<161> },
     Interrogation(Interrogation),
     AssignedMode(AssignedMode),
     Dgnss(Box<DgnssBroadcast>),
@@ -508,6 +508,21 @@ pub struct AisMessage {
 }
 
 impl AisMessage {
+    /// The position the message reports (lat, lon in degrees), if it is
+    /// one that reports a position and the position is available.
+    pub fn body_position(&self) -> Option<(f64, f64)> {
+        match &self.body {
+            Body::Position(p) => p.position(),
+            Body::BaseStation(b) => b.position(),
+            Body::SarAircraft(s) => s.position(),
+            Body::ClassB(b) => b.position(),
+            Body::ClassBExtended(b) => b.position(),
+            Body::AidToNavigation(a) => a.position(),
+            Body::LongRange(l) => l.position(),
+            _ => None,
+        }
+    }
+
     /// An Inland AIS RTA (message 6, DAC 200, FI 22) from the lock,
     /// bridge or terminal `from` to the ship `to`.
     pub fn inland_rta(from: u32, to: u32, rta: super::application::InlandRta) -> AisMessage {

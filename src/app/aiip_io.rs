@@ -557,6 +557,21 @@ impl AiipIo {
         self.client.status(wall_ms).to_string()
     }
 
+    /// What keeps the AI-IP link from working although its socket is open:
+    /// the client not configured (e.g. no own MMSI), stopped, without own
+    /// position or without answers. `None` while it reports. The status
+    /// bar shows the link down with this, never "up" for a client that
+    /// sends nothing.
+    pub fn link_problem(&self, wall_ms: i64) -> Option<String> {
+        match self.client.state(wall_ms) {
+            ClientState::NotConfigured(why) => Some(format!("not configured: {why}")),
+            ClientState::Stopped => Some("stopped".into()),
+            ClientState::NoOwnPosition => Some("no own position".into()),
+            ClientState::NoAnswer => Some("no answer from server".into()),
+            ClientState::WaitingForAnswer | ClientState::Reporting => None,
+        }
+    }
+
     /// Without a transponder, the desk's writes go through the client — ETA
     /// reports as AI-IP directed messages (§3.3.3.8), voyage, station and
     /// inland data into own static data ([`own_data`]), safety messages
@@ -782,22 +797,6 @@ pub fn event_json(client: &Client, e: &ClientEvent) -> Value {
     };
     json!({"time": rfc3339(at), "event": "aiip", "state": client.state(at).as_str(),
            "mode": client.config().mode.as_str(), "detail": super::engine::clean(&detail)})
-}
-
-impl super::console::App {
-    /// The key that cycles the AI-IP mode: the next mode, or why not.
-    pub fn aiip_cycle_mode(&mut self) {
-        let wall = self.last_wall_ms;
-        if let Some(a) = self.aiip.as_mut() {
-            match a.cycle_mode(wall) {
-                Ok(m) => tracing::info!("AI-IP mode {m} chosen"),
-                Err(e) => tracing::warn!("AI-IP mode not changed: {e}"),
-            }
-            for e in a.step(&mut self.engine, wall) {
-                tracing::info!("{e}");
-            }
-        }
-    }
 }
 
 #[cfg(test)]

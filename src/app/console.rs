@@ -6,16 +6,21 @@ use super::alarm_log::AlarmLog;
 use super::engine::{Engine, clean};
 pub use super::links::LinkStatus;
 use super::links::{LinkChange, Links};
+use super::palette::Palette;
 use crate::clock::rfc3339;
 use crate::link::tasks::LinkMsg;
 use crate::traffic::alarm::{AlarmId, AlarmState};
 use crate::traffic::target::{Target, TargetKind};
 use crate::traffic::{Event, config::TrafficConfig};
-use crate::ui::theme::Palette;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 use std::cell::Cell;
 use std::collections::HashMap;
+
+/// Why ↑/↓ selected nothing.
+const NO_TARGETS: &str = "no targets in the list";
+/// Why a key about the selected target did nothing.
+const NO_SELECTION: &str = "no target selected";
 
 /// What the officer asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -415,6 +420,9 @@ impl Filter {
 #[derive(Debug, Clone)]
 pub struct ViewState {
     pub hscroll: usize,
+    /// The farthest `hscroll` that still shows something new, at the last
+    /// draw of the minimum display (`None` before it).
+    pub hscroll_max: Cell<Option<usize>>,
     pub details: bool,
     pub help: bool,
     pub alarm_log: bool,
@@ -442,6 +450,7 @@ impl Default for ViewState {
     fn default() -> Self {
         ViewState {
             hscroll: 0,
+            hscroll_max: Cell::new(None),
             details: false,
             help: false,
             alarm_log: false,
@@ -487,6 +496,9 @@ pub struct App {
     pub inbox: bool,
     /// A short confirmation after a send ("ETA report queued …").
     pub notice: Option<String>,
+    /// The outbox message a send's notice is about, with that notice: the
+    /// key-hint line follows its state while the notice stands.
+    pub notice_item: Option<(crate::voyage::outbox::Id, String)>,
     /// Safety texts stored for reuse (Ctrl-S in the message form).
     pub stored_texts: Vec<String>,
     /// Destinations sent in voyage data, newest first.
@@ -545,6 +557,7 @@ impl App {
             form: None,
             inbox: false,
             notice: None,
+            notice_item: None,
             stored_texts: Vec::new(),
             destinations: Vec::new(),
             inland: super::forms::InlandTexts::default(),
@@ -743,23 +756,57 @@ impl App {
                     self.quit = true;
                 }
             }
-            Action::NextTarget => self.move_selection(1),
-            Action::PrevTarget => self.move_selection(-1),
-            Action::ScrollRight => self.view.hscroll += 1,
-            Action::ScrollLeft => self.view.hscroll = self.view.hscroll.saturating_sub(1),
+            Action::NextTarget | Action::PrevTarget => {
+                self.move_selection(if a == Action::NextTarget { 1 } else { -1 });
+                if self.selected().is_none() {
+                    self.notice = Some(NO_TARGETS.into());
+                }
+            }
+            Action::ScrollRight => {
+                let max = self.view.hscroll_max.get().unwrap_or(usize::MAX);
+                if self.selected().is_none() {
+                    self.notice = Some(NO_SELECTION.into());
+                } else if self.view.hscroll >= max {
+                    self.notice = Some("all the selected target's data is in view".into());
+                }
+                self.view.hscroll = (self.view.hscroll + 1).min(max);
+            }
+            Action::ScrollLeft => {
+                if self.selected().is_none() {
+                    self.notice = Some(NO_SELECTION.into());
+                } else if self.view.hscroll == 0 {
+                    self.notice = Some("the first data is in view".into());
+                }
+                self.view.hscroll = self.view.hscroll.saturating_sub(1)
+            }
             Action::ToggleDetails => {
+                if self.selected().is_none() {
+                    self.notice = Some(NO_SELECTION.into());
+                }
                 self.view.details = !self.view.details && self.selected().is_some();
                 self.view.details_scroll.offset = 0;
             }
-            Action::ToggleActivate => {
-                if let Some(t) = self.selected() {
+            Action::ToggleActivate => match self.selected() {
+                // A dangerous target stays activated (its vector and
+                // heading line are how the officer judges it).
+                Some(t)
+                    if t.dangerous
+                        && t.activation == crate::traffic::target::Activation::Activated =>
+                {
+                    self.notice = Some(format!(
+                        "{} is dangerous: it stays activated",
+                        t.name_or_mmsi()
+                    ));
+                }
+                Some(t) => {
                     let (m, on) = (
                         t.mmsi,
                         t.activation == crate::traffic::target::Activation::Sleeping,
                     );
                     self.engine.traffic.activate(m, on);
                 }
-            }
+                None => self.notice = Some(NO_SELECTION.into()),
+            },
             Action::Acknowledge => {
                 // The chosen alarm while it waits for acknowledgement, else
                 // the top unacknowledged one: a choice left on an alarm
@@ -775,8 +822,11 @@ impl App {
                             .find(|x| unacknowledged(x.state))
                             .map(|x| x.id.clone())
                     });
-                if let Some(id) = id {
-                    self.engine.traffic.acknowledge(&id, now);
+                match id {
+                    Some(id) => {
+                        self.engine.traffic.acknowledge(&id, now);
+                    }
+                    None => self.notice = Some("no alarm waits for acknowledgement".into()),
                 }
                 self.view.chosen_alarm = None;
             }
@@ -795,6 +845,9 @@ impl App {
                     Some(c) => ids.iter().position(|x| *x == c).map_or(0, |i| i + 1),
                 };
                 self.view.chosen_alarm = ids.get(next).cloned();
+                if ids.is_empty() {
+                    self.notice = Some("no alarms to choose from".into());
+                }
             }
             Action::AlarmTarget => {
                 // The chosen alarm's target, else the top unacknowledged
@@ -812,7 +865,10 @@ impl App {
             }
             Action::Silence => {
                 let ms = self.silence_ms;
-                self.engine.traffic.alarms.silence_all(now, ms);
+                self.engine.traffic.alarms.set_wall(self.last_wall_ms);
+                if self.engine.traffic.alarms.silence_all(now, ms) == 0 {
+                    self.notice = Some("no alarm is sounding: nothing to silence".into());
+                }
             }
             Action::Snooze => {
                 // The chosen dangerous-target alarm, else the top one not
@@ -843,9 +899,13 @@ impl App {
                         self.engine.traffic.alarms.cancel_snooze(m, now);
                     }
                     Some((Some(m), false)) => {
-                        self.engine.traffic.alarms.snooze(m, now, now + SNOOZE_MS);
+                        self.engine.traffic.alarms.set_wall(self.last_wall_ms);
+                        if let Err(why) = self.engine.traffic.alarms.snooze(m, now, now + SNOOZE_MS)
+                        {
+                            self.notice = Some(why);
+                        }
                     }
-                    _ => {}
+                    _ => self.notice = Some("no dangerous-target alarm to snooze".into()),
                 }
             }
             Action::CycleSort => {
@@ -869,6 +929,9 @@ impl App {
                     .iter()
                     .position(|r| *r >= self.view.range_nm)
                     .unwrap_or(3);
+                if i == 0 {
+                    self.notice = Some(format!("{} NM is the smallest plot range", RANGES[0]));
+                }
                 self.view.range_nm = RANGES[i.saturating_sub(1)];
             }
             Action::ZoomOut => {
@@ -876,6 +939,10 @@ impl App {
                     .iter()
                     .position(|r| *r >= self.view.range_nm)
                     .unwrap_or(3);
+                if i + 1 >= RANGES.len() {
+                    let largest = RANGES[RANGES.len() - 1];
+                    self.notice = Some(format!("{largest} NM is the largest plot range"));
+                }
                 self.view.range_nm = RANGES[(i + 1).min(RANGES.len() - 1)];
             }
             Action::ToggleHeadUp => self.view.head_up = !self.view.head_up,
@@ -886,7 +953,11 @@ impl App {
                 }
             }
             Action::DismissMessage => {
-                self.messages_read = self.engine.traffic.safety_messages.len();
+                let all = self.engine.traffic.safety_messages.len();
+                if self.messages_read >= all {
+                    self.notice = Some("no unread safety messages to mark read".into());
+                }
+                self.messages_read = all;
             }
             Action::OpenEta => {
                 // From the last ETA report sent, when there is one.
@@ -927,14 +998,19 @@ impl App {
                 self.view.help_scroll.offset = 0;
             }
             Action::CyclePalette => self.view.palette = self.view.palette.next(),
+            Action::AiipMode if self.aiip.is_none() => {
+                self.notice = Some("no AI-IP input: the AI-IP mode is that client's".into());
+            }
             Action::AiipMode => self.aiip_cycle_mode(),
             Action::Close => {
                 if self.view.help {
                     self.view.help = false;
                 } else if self.view.alarm_log {
                     self.view.alarm_log = false;
-                } else {
+                } else if self.view.details {
                     self.view.details = false;
+                } else {
+                    self.notice = Some("no window open to close".into());
                 }
             }
         }
@@ -1060,11 +1136,13 @@ impl App {
                     crate::voyage::outbox::Item::Safety(_) => "Message",
                 };
                 match self.engine.desk.send(item, now) {
-                    Ok(_) => {
-                        self.notice = Some(format!(
+                    Ok(id) => {
+                        let n = format!(
                             "{what} queued — see the outbox ({})",
                             self.keymap.key_of(Action::OpenInbox)
-                        ));
+                        );
+                        self.notice_item = Some((id, n.clone()));
+                        self.notice = Some(n);
                     }
                     Err(reason) => {
                         form.note = Some(reason);
@@ -1204,10 +1282,19 @@ impl App {
     fn link_tapped(&mut self, msg: LinkMsg, tap: &mut dyn FnMut(&mut Engine, &[u8], i64)) {
         if let LinkMsg::Line { received_ms, .. } | LinkMsg::Lines { received_ms, .. } = &msg {
             self.last_wall_ms = *received_ms;
+            // Silences and snoozes last wall time (docs/alerts.md).
+            self.engine.traffic.alarms.set_wall(*received_ms);
         }
+        let ended_before = self.links.replay_ended_ms;
         let change = self
             .links
             .handle_tapped(&mut self.engine, msg, self.last_wall_ms, tap);
+        if let (None, Some(t)) = (ended_before, self.links.replay_ended_ms) {
+            self.notice = Some(format!(
+                "replay ended: the picture is frozen at {}",
+                crate::clock::rfc3339(t)
+            ));
+        }
         if let LinkChange::NoClock { link } = change
             && let Some(l) = self.links.list.get_mut(link)
         {
@@ -1221,6 +1308,7 @@ impl App {
     /// re-evaluates; links that stayed down raise an alarm.
     pub fn tick(&mut self, wall_ms: i64) {
         self.last_wall_ms = wall_ms;
+        self.engine.traffic.alarms.set_wall(wall_ms);
         if self.engine.on_wall_clock() {
             self.engine.tick(wall_ms);
         }
@@ -1299,6 +1387,22 @@ impl App {
             {
                 self.engine.traffic.select(Some(m));
                 self.changed = true;
+            }
+        }
+    }
+}
+
+impl App {
+    /// The key that cycles the AI-IP mode: the next mode, or why not.
+    pub fn aiip_cycle_mode(&mut self) {
+        let wall = self.last_wall_ms;
+        if let Some(a) = self.aiip.as_mut() {
+            match a.cycle_mode(wall) {
+                Ok(m) => tracing::info!("AI-IP mode {m} chosen"),
+                Err(e) => tracing::warn!("AI-IP mode not changed: {e}"),
+            }
+            for e in a.step(&mut self.engine, wall) {
+                tracing::info!("{e}");
             }
         }
     }

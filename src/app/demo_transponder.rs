@@ -680,7 +680,7 @@ mod tests {
         // A message 6 to the lock that is not an ETA report: ABK only.
         let mut data = BitWriter::new();
         data.u(10, 200).u(6, 55).u(40, 0).u(40, 0);
-        let lines = pi::build_binary("EC", Some(DEMO_LOCK_MMSI), 2, 6, 3, &data);
+        let lines = pi::build_binary("EC", Some(DEMO_LOCK_MMSI), 2, 6, 3, &data).unwrap();
         write_all(&mut t, &lines, T0);
         let out = t.due(T0 + 3_600_000);
         assert_eq!(out.len(), 1);

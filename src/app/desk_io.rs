@@ -9,8 +9,8 @@ use super::Config;
 use super::engine::Engine;
 use super::links::Links;
 use crate::link::InputSpec;
+use crate::link::journal as store;
 use crate::link::tasks::Outgoing;
-use crate::voyage::store;
 use std::path::PathBuf;
 use tokio::sync::mpsc::Sender;
 

@@ -4,7 +4,6 @@
 //! way from the same link tasks, so a replayed file gives the same events at
 //! the same data times in both.
 
-use super::alarm_log::AlarmLog;
 use crate::ais::stream::{AisStream, Outcome};
 use crate::clock::{DataClock, rfc3339};
 use crate::nmea::{self, gnss, pi};
@@ -23,6 +22,16 @@ pub struct Drained {
     pub transitions: Vec<AlarmTransition>,
     /// What was sent and received through the desk (outbox, inbox, RTAs).
     pub desk: Vec<DeskEvent>,
+}
+
+/// Where the alarm transitions and received messages the engine drains
+/// are kept: the persistent alarm log (`alarm_log`), or anything a test
+/// keeps them in. The engine says what to keep; the keeper does the I/O.
+pub trait Records {
+    /// Keep these (in time order).
+    fn keep(&mut self, transitions: &[AlarmTransition], events: &[Event]);
+    /// Why the records are not being kept, while they are not.
+    fn problem(&self) -> Option<&str>;
 }
 
 /// Lines in, traffic events out.
@@ -106,10 +115,10 @@ impl Engine {
         }
     }
 
-    /// Take the events and alarm transitions, append them to the alarm
-    /// log, and raise (or clear) the storage alarm when the log cannot (or
-    /// again can) be written.
-    pub fn drain(&mut self, log: &mut AlarmLog, wall_ms: i64) -> Drained {
+    /// Take the events and alarm transitions, hand them to `log` to keep,
+    /// and raise (or clear) the storage alarm when the log cannot (or again
+    /// can) be written.
+    pub fn drain(&mut self, log: &mut dyn Records, wall_ms: i64) -> Drained {
         let events = self.traffic.take_events();
         for e in &events {
             match e {
@@ -127,7 +136,7 @@ impl Engine {
             transitions: self.traffic.alarms.take_transitions(),
             desk,
         };
-        log.write(&d.transitions, &d.events);
+        log.keep(&d.transitions, &d.events);
         let problem = log.problem().map(str::to_string);
         self.storage_problem("alarm log", problem.as_deref(), wall_ms);
         d.transitions.extend(self.traffic.alarms.take_transitions());
@@ -356,7 +365,9 @@ pub fn event_priority(e: &Event) -> Option<Priority> {
         } else {
             Priority::Warning
         }),
-        Event::OwnPositionLost { .. } | Event::TransponderAlarm { .. } => Some(Priority::Warning),
+        Event::OwnPositionLost { .. }
+        | Event::TransponderAlarm { .. }
+        | Event::OwnMmsiClash { .. } => Some(Priority::Warning),
         Event::Activated { .. } => Some(Priority::Caution),
         _ => None,
     }
@@ -445,6 +456,12 @@ fn event_fields(e: &Event) -> Value {
             active,
         } => json!({"time": rfc3339(*at_ms), "event": "transponder_alarm", "id": clean(id),
                     "text": clean(text), "active": active}),
+        Event::OwnMmsiClash {
+            at_ms,
+            mmsi,
+            range_nm,
+        } => json!({"time": rfc3339(*at_ms), "event": "own_mmsi_clash", "mmsi": mmsi,
+                    "range_nm": round(*range_nm, 2)}),
     }
 }
 

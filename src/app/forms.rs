@@ -199,6 +199,9 @@ pub struct Form {
     /// What goes out now, shown under the fields (own data on AI-IP alone,
     /// where empty fields would otherwise leave it unseen).
     pub current: Option<String>,
+    /// The addressee as the question names it ("002111240 PUTTGARDEN
+    /// LOCK"), set when the form asks "send?".
+    pub to: Option<String>,
     pick: Option<usize>,
     /// The note says which typed character was refused: it stays while
     /// the officer types on in the same field, so it is not missed.
@@ -229,6 +232,7 @@ impl Form {
             inland: InlandTexts::default(),
             through_aiip: false,
             current: None,
+            to: None,
             pick: None,
             sticky_note: false,
             pages: Vec::new(),
@@ -659,15 +663,39 @@ impl Form {
             .collect()
     }
 
+    /// The addressee of an ETA report or a safety message in nine digits
+    /// with the name the traffic picture has for it (or the national
+    /// network a virtual MMSI stands for); `None` for a broadcast or a
+    /// form that sends to nobody.
+    fn addressee(&self, ctx: &Context) -> Option<String> {
+        if !matches!(self.kind, FormKind::Eta | FormKind::Safety) {
+            return None;
+        }
+        let m = fields::destination_mmsi(self.value(0)).ok()?;
+        let name = match self.kind {
+            FormKind::Eta => self.check(0, ctx).ok().filter(|n| !n.is_empty()),
+            _ => (ctx.name_of)(m),
+        };
+        Some(match name {
+            Some(n) => format!("{m:09} {n}"),
+            None => format!("{m:09}"),
+        })
+    }
+
     /// What the confirmation asks.
     pub fn question(&self) -> String {
+        let to = || {
+            self.to
+                .clone()
+                .unwrap_or_else(|| self.value(0).trim().to_string())
+        };
         match self.kind {
-            FormKind::Eta => format!("Send the ETA report to {}?", self.value(0).trim()),
+            FormKind::Eta => format!("Send the ETA report to {}?", to()),
             FormKind::Safety => {
                 let (n, slots) = self.safety_count();
                 let to = match self.value(0).trim() {
                     "" => "all stations".to_string(),
-                    m => m.to_string(),
+                    _ => to(),
                 };
                 let slots = slots.unwrap_or(0);
                 let plural = if slots == 1 { "" } else { "s" };
@@ -720,6 +748,7 @@ impl Form {
                 Ok(_) => {
                     self.confirm = true;
                     self.note = None;
+                    self.to = self.addressee(ctx);
                 }
                 Err((i, e)) => self.refuse_at(i, e),
             },

@@ -13,7 +13,7 @@
 
 use super::Config;
 use super::aiip_io::{self, AiipIo};
-use super::alarm_log::AlarmLog;
+use super::alarm_log::{AlarmLog, LogKind};
 use super::desk_io::{self, DeskIo};
 use super::engine::{Engine, drained_json};
 use super::links::{LinkChange, Links};
@@ -164,12 +164,16 @@ impl<W: Write> Printer<'_, W> {
         engine: &Engine,
         links: Option<&Links>,
         aiip: Option<&AiipIo>,
+        not_nmea: Option<u64>,
     ) -> io::Result<()> {
         let s = engine.stream.stats();
         let lost: u64 = links.map_or(0, |l| l.list.iter().map(|l| l.lost).sum());
         let mut summary = json!({"time": rfc3339(engine.now_ms(link::wall_ms())), "event": "summary",
             "sentences": s.sentences, "rejected": s.rejected, "targets": engine.traffic.targets.len(),
             "lost": lost});
+        if let (Some(n), serde_json::Value::Object(m)) = (not_nmea, &mut summary) {
+            m.insert("not_nmea".into(), n.into());
+        }
         if let (Some(a), serde_json::Value::Object(m)) = (aiip, &mut summary) {
             m.insert("aiip".into(), a.summary_json());
         }
@@ -191,7 +195,10 @@ pub fn run_demo<W: Write>(config: &Config, out: &mut W, err: &mut dyn Write) -> 
     traffic.own_ship.mmsi.get_or_insert(super::demo::OWN_MMSI);
     let mut engine = Engine::new(traffic, false);
     engine.start_ms = super::demo::START_MS;
-    let log = AlarmLog::open(config.data_dir(), err);
+    let log = AlarmLog::open_kind(config.data_dir(), LogKind::Demo, err);
+    for n in &log.notes {
+        let _ = writeln!(err, "bridgewatch: {n}");
+    }
     let mut links = Links::new(vec!["demo".to_string()]);
     let mut p = Printer { out, err, log };
     runtime()?.block_on(async {
@@ -206,7 +213,7 @@ pub fn run_demo<W: Write>(config: &Config, out: &mut W, err: &mut dyn Write) -> 
             p.events(&mut engine, wall)?;
             p.change(&engine, &links, change, wall)?;
         }
-        p.summary(&engine, None, None)
+        p.summary(&engine, Some(&links), None, None)
     })
 }
 
@@ -229,7 +236,11 @@ pub fn run<W: Write>(
     engine
         .desk
         .set_through_aiip(aiip.as_ref().is_some_and(AiipIo::configured));
-    let log = AlarmLog::open(config.data_dir(), err);
+    let kind = LogKind::of_inputs(inputs);
+    let log = AlarmLog::open_kind(config.data_dir(), kind, err);
+    for n in &log.notes {
+        let _ = writeln!(err, "bridgewatch: {n}");
+    }
     let mut links = Links::new(inputs.iter().map(InputSpec::name).collect());
     if let Some(s) = config.console.link_alarm_s {
         links.alarm_after_ms = (s * 1000.0) as i64;
@@ -265,7 +276,12 @@ pub fn run<W: Write>(
             drop(tx);
         }
         let wall = link::wall_ms();
-        let mut desk = DeskIo::open(config.data_dir(), writer, &mut engine, wall);
+        // A replay keeps no journals: the outbox and inbox are the ship's.
+        let journals = match kind {
+            LogKind::Live => config.data_dir(),
+            _ => None,
+        };
+        let mut desk = DeskIo::open(journals, writer, &mut engine, wall);
         for v in desk_io::restored_json(&engine, engine.now_ms(wall)) {
             writeln!(p.out, "{v}")?;
         }
@@ -306,6 +322,7 @@ pub fn run<W: Write>(
         let mut second = tokio::time::interval(Duration::from_secs(1));
         second.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut files_left = if files_only { inputs.len() } else { 0 };
+        let mut replayed = Replayed::default();
         p.events(&mut engine, link::wall_ms())?;
         loop {
             // The AI-IP client's next report, resend or timeout, between
@@ -326,6 +343,9 @@ pub fn run<W: Write>(
                     let Some(msg) = msg else { break };
                     let wall = link::wall_ms();
                     let finished = matches!(msg, LinkMsg::Finished { .. });
+                    if let LinkMsg::Finished { link, count } = &msg {
+                        replayed.note(&mut *p.err, &links, *link, *count);
+                    }
                     if let (LinkMsg::Datagram { bytes, .. }, Some(a)) = (&msg, aiip.as_mut()) {
                         a.datagram(bytes, wall);
                     }
@@ -397,6 +417,47 @@ pub fn run<W: Write>(
             }
         }
         p.events(&mut engine, link::wall_ms())?;
-        p.summary(&engine, Some(&links), aiip.as_ref())
+        p.summary(&engine, Some(&links), aiip.as_ref(), replayed.not_nmea())?;
+        replayed.verdict()
     })
+}
+
+/// What the replayed files held, for the summary and the exit status.
+#[derive(Default)]
+struct Replayed {
+    files: Vec<(String, tasks::ReplayCount)>,
+}
+
+impl Replayed {
+    /// A file has been read: lines that are not NMEA are said on stderr.
+    fn note(&mut self, err: &mut dyn Write, links: &Links, link: usize, count: tasks::ReplayCount) {
+        let name = links.list.get(link).map_or("", |l| l.name.as_str());
+        if count.not_nmea > 0 {
+            let _ = writeln!(
+                err,
+                "bridgewatch: {name}: {} of {} lines not NMEA (no sentence with a valid checksum)",
+                count.not_nmea, count.lines
+            );
+        }
+        self.files.push((name.to_string(), count));
+    }
+
+    /// Lines not NMEA in all the files, `None` when none was replayed.
+    fn not_nmea(&self) -> Option<u64> {
+        (!self.files.is_empty()).then(|| self.files.iter().map(|(_, c)| c.not_nmea).sum())
+    }
+
+    /// A file with nothing usable in it fails the run (exit status 1).
+    fn verdict(&self) -> io::Result<()> {
+        match self.files.iter().find(|(_, c)| c.nmea() == 0) {
+            Some((name, c)) if c.lines == 0 => Err(io::Error::other(format!(
+                "{name}: nothing usable: no lines in it"
+            ))),
+            Some((name, c)) => Err(io::Error::other(format!(
+                "{name}: nothing usable: none of its {} lines is NMEA",
+                c.lines
+            ))),
+            None => Ok(()),
+        }
+    }
 }

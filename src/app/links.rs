@@ -32,6 +32,8 @@ pub struct LinkStatus {
     /// The address a listening link is bound to, when it differs from
     /// the one asked (port 0: the system chose the port).
     pub bound: Option<String>,
+    /// A replayed file that reached its end.
+    pub finished: bool,
 }
 
 impl LinkStatus {
@@ -66,6 +68,9 @@ pub struct Links {
     /// Wall time of the last failed write to a link (the desk then holds
     /// its writes back for a moment instead of retrying at once).
     pub write_failed_ms: Option<i64>,
+    /// Data time at which the last replayed file ended (replays alone):
+    /// the picture is frozen there.
+    pub replay_ended_ms: Option<i64>,
 }
 
 impl Links {
@@ -86,10 +91,12 @@ impl Links {
                     lost: 0,
                     lost_ms: 0,
                     bound: None,
+                    finished: false,
                 })
                 .collect(),
             alarm_after_ms: 30_000,
             write_failed_ms: None,
+            replay_ended_ms: None,
         }
     }
 
@@ -217,7 +224,7 @@ impl Links {
                 engine.desk.write_done(&tag, result, now);
                 LinkChange::None
             }
-            LinkMsg::Finished { link } => {
+            LinkMsg::Finished { link, count } => {
                 // The end of a replayed file is the last data time it
                 // carries: evaluate once more there (both modes alike).
                 if !engine.live {
@@ -227,18 +234,28 @@ impl Links {
                     return LinkChange::None;
                 };
                 l.detail = if l.no_clock {
-                    "end of file; it carried no time: replayed on the system clock".into()
+                    format!(
+                        "end of file ({count}); it carried no time: replayed on the system clock"
+                    )
                 } else {
-                    "end of file".into()
+                    format!("end of file ({count})")
                 };
                 l.alarmed = true; // a finished replay is not a failure
-                if l.up {
+                l.finished = true;
+                let change = if l.up {
                     l.up = false;
                     l.since_ms = wall_ms;
                     LinkChange::State { link, up: false }
                 } else {
                     LinkChange::None
+                };
+                if !engine.live && self.list.iter().all(|l| l.finished) {
+                    // The last replay ended: the picture is frozen there.
+                    let now = engine.now_ms(wall_ms);
+                    engine.traffic.replay_ended(now);
+                    self.replay_ended_ms = Some(now);
                 }
+                change
             }
         }
     }

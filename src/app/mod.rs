@@ -15,6 +15,7 @@ pub mod headless;
 pub mod links;
 pub mod memory;
 pub mod own_data;
+pub mod palette;
 pub mod run;
 
 use crate::traffic::config::{AlarmConfig, LostConfig, OwnShipConfig, TrafficConfig};
@@ -44,6 +45,30 @@ pub struct Config {
     /// Own ship's static and voyage data, sent over AI-IP (a vessel on
     /// AI-IP alone has no transponder holding them).
     pub own_static: aiip_io::OwnStaticConfig,
+    /// `bridgewatch aiip-server`: the networks that need no address proof.
+    pub aiip_server: AiipServerConfig,
+}
+
+/// The `[aiip_server]` table, read by `bridgewatch aiip-server`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AiipServerConfig {
+    /// Client networks exempt from address validation (`--allow`), e.g.
+    /// `["10.8.0.0/24"]`; none by default, loopback included.
+    pub allow: Vec<String>,
+}
+
+impl AiipServerConfig {
+    /// The networks, each checked.
+    pub fn networks(&self) -> Result<Vec<crate::aiip::validation::Cidr>, String> {
+        self.allow
+            .iter()
+            .map(|n| {
+                crate::aiip::validation::Cidr::parse(n)
+                    .map_err(|e| format!("[aiip_server] allow: {e}"))
+            })
+            .collect()
+    }
 }
 
 /// The `[aiip]` table: the AI-IP client's settings (`mode`, `range_km`,
@@ -128,6 +153,30 @@ pub fn default_data_dir() -> Option<PathBuf> {
         })
 }
 
+/// `what`, prefixed with the line of `key` in `text` (in the table
+/// `[table]`, or before any table), when it can be found.
+fn at_line(text: &str, table: Option<&str>, key: &str, what: &str) -> String {
+    let mut current: Option<&str> = None;
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if let Some(h) = l.strip_prefix('[') {
+            current = Some(
+                h.trim_start_matches('[')
+                    .split(']')
+                    .next()
+                    .unwrap_or("")
+                    .trim(),
+            );
+            continue;
+        }
+        let k = l.split('=').next().unwrap_or("").trim().trim_matches('"');
+        if l.contains('=') && k == key && current == table {
+            return format!("line {}: {what}", i + 1);
+        }
+    }
+    what.to_string()
+}
+
 /// A numeric setting outside its range: refused with the key, the value
 /// and the allowed range.
 fn check_range(key: &str, value: f64, lo: f64, hi: f64) -> Result<(), String> {
@@ -143,10 +192,76 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let c: Config = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        c.validate()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(c)
+        Config::parse(&text).map_err(|errs| {
+            errs.iter()
+                .map(|e| format!("{}: {e}", path.display()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    /// Parse and check a config file's text. Every problem is reported,
+    /// not only the first: each key that cannot be read (unknown, wrong
+    /// type) with its line, then every setting out of its range among the
+    /// rest. A file that is not TOML at all has one error, where it stops.
+    pub fn parse(text: &str) -> Result<Config, Vec<String>> {
+        let first = match toml::from_str::<Config>(text) {
+            Ok(c) => {
+                let p = c.problems();
+                return if p.is_empty() { Ok(c) } else { Err(p) };
+            }
+            Err(e) => e,
+        };
+        let Ok(table) = text.parse::<toml::Table>() else {
+            return Err(vec![first.to_string()]);
+        };
+        // Each key alone: the ones that fail are the errors; the others
+        // make a config whose ranges are checked too.
+        let alone = |key: &str, v: toml::Value| -> Result<(), String> {
+            let mut t = toml::Table::new();
+            t.insert(key.to_string(), v);
+            toml::Value::Table(t)
+                .try_into::<Config>()
+                .map(|_| ())
+                .map_err(|e| e.message().to_string())
+        };
+        let mut errs = Vec::new();
+        let mut good = toml::Table::new();
+        for (k, v) in table {
+            if let toml::Value::Table(t) = &v
+                && alone(&k, toml::Value::Table(toml::Table::new())).is_ok()
+            {
+                let mut keep = toml::Table::new();
+                for (kk, vv) in t {
+                    let mut inner = toml::Table::new();
+                    inner.insert(kk.clone(), vv.clone());
+                    match alone(&k, toml::Value::Table(inner)) {
+                        Ok(()) => {
+                            keep.insert(kk.clone(), vv.clone());
+                        }
+                        Err(e) => {
+                            errs.push(at_line(text, Some(&k), kk, &format!("[{k}] {kk}: {e}")));
+                        }
+                    }
+                }
+                good.insert(k, toml::Value::Table(keep));
+                continue;
+            }
+            match alone(&k, v.clone()) {
+                Ok(()) => {
+                    good.insert(k, v);
+                }
+                Err(e) => errs.push(at_line(text, None, &k, &format!("{k}: {e}"))),
+            }
+        }
+        if let Ok(c) = toml::Value::Table(good).try_into::<Config>() {
+            errs.extend(c.problems());
+        }
+        if errs.len() <= 1 {
+            // One error: toml's own words, with the line shown.
+            return Err(vec![first.to_string()]);
+        }
+        Err(errs)
     }
 
     /// The file given, else the platform's `config.toml` when it exists,
@@ -164,80 +279,157 @@ impl Config {
     /// Every numeric setting within its range, the palette and the keys
     /// known. (Key conflicts are checked when the keymap is built.)
     pub fn validate(&self) -> Result<(), String> {
-        self.own_static.build()?;
-        self.own_static.nav_status()?;
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("\n"))
+        }
+    }
+
+    /// Every setting out of its range or unknown, each with its key: all of
+    /// them, so that one edit fixes the file.
+    pub fn problems(&self) -> Vec<String> {
+        let mut errs: Vec<String> = Vec::new();
+        let mut check = |r: Result<(), String>| {
+            if let Err(e) = r {
+                errs.push(e);
+            }
+        };
+        check(self.aiip_server.networks().map(|_| ()));
+        check(self.own_static.build().map(|_| ()));
+        check(self.own_static.nav_status().map(|_| ()));
         let o = &self.own_ship;
-        check_range(
+        check(check_range(
             "[own_ship] own_position_timeout_s",
             o.own_position_timeout_s,
             1.0,
             3600.0,
-        )?;
-        if o.mmsi.is_some_and(|m| !(1..=999_999_999).contains(&m)) {
-            return Err(format!(
-                "[own_ship] mmsi = {}: allowed 1 to 999999999",
+        ));
+        if let Some(why) = o
+            .mmsi
+            .and_then(crate::traffic::config::ship_station_problem)
+        {
+            check(Err(format!(
+                "[own_ship] mmsi = {}: {why}",
                 o.mmsi.unwrap_or(0)
-            ));
+            )));
         }
-        check_range("[own_ship] abk_timeout_s", o.abk_timeout_s, 5.0, 600.0)?;
+        check(check_range(
+            "[own_ship] own_mmsi_clash_nm",
+            o.own_mmsi_clash_nm,
+            0.1,
+            50.0,
+        ));
+        check(check_range(
+            "[own_ship] abk_timeout_s",
+            o.abk_timeout_s,
+            5.0,
+            600.0,
+        ));
         if let Some(t) = o.transponder.as_deref() {
             match crate::link::InputSpec::parse(t) {
                 Ok(crate::link::InputSpec::Serial { .. } | crate::link::InputSpec::Tcp(_)) => {}
-                Ok(_) => {
-                    return Err(format!(
-                        "[own_ship] transponder = {t:?}: allowed serial:DEVICE[@BAUD] or tcp:HOST:PORT"
-                    ));
-                }
-                Err(e) => return Err(format!("[own_ship] transponder: {e}")),
+                Ok(_) => check(Err(format!(
+                    "[own_ship] transponder = {t:?}: allowed serial:DEVICE[@BAUD] or tcp:HOST:PORT"
+                ))),
+                Err(e) => check(Err(format!("[own_ship] transponder: {e}"))),
             }
         }
         let a = &self.alarms;
         // A limit of 0 would make no target ever dangerous: refused, so the
         // dangerous-target alarm is never switched off without the flag
         // that `dangerous = false` shows.
-        check_range("[alarms] cpa_limit_nm", a.cpa_limit_nm, 0.1, 20.0)?;
-        check_range("[alarms] tcpa_limit_min", a.tcpa_limit_min, 1.0, 120.0)?;
-        check_range("[alarms] cpa_hysteresis_nm", a.cpa_hysteresis_nm, 0.0, 2.0)?;
-        check_range("[alarms] hysteresis_share", a.hysteresis_share, 0.0, 0.5)?;
-        check_range(
+        check(check_range(
+            "[alarms] cpa_limit_nm",
+            a.cpa_limit_nm,
+            0.1,
+            20.0,
+        ));
+        check(check_range(
+            "[alarms] tcpa_limit_min",
+            a.tcpa_limit_min,
+            1.0,
+            120.0,
+        ));
+        check(check_range(
+            "[alarms] cpa_hysteresis_nm",
+            a.cpa_hysteresis_nm,
+            0.0,
+            2.0,
+        ));
+        check(check_range(
+            "[alarms] hysteresis_share",
+            a.hysteresis_share,
+            0.0,
+            0.5,
+        ));
+        check(check_range(
             "[alarms] cpa_hysteresis_range_share",
             a.cpa_hysteresis_range_share,
             0.0,
             0.2,
-        )?;
-        check_range(
+        ));
+        check(check_range(
             "[alarms] tcpa_hysteresis_min",
             a.tcpa_hysteresis_min,
             0.0,
             10.0,
-        )?;
-        check_range("[alarms] rectify_dwell_s", a.rectify_dwell_s, 0.0, 600.0)?;
-        check_range("[alarms] ack_hold_s", a.ack_hold_s, 0.0, 3600.0)?;
-        check_range(
+        ));
+        check(check_range(
+            "[alarms] rectify_dwell_s",
+            a.rectify_dwell_s,
+            0.0,
+            600.0,
+        ));
+        check(check_range(
+            "[alarms] ack_hold_s",
+            a.ack_hold_s,
+            0.0,
+            3600.0,
+        ));
+        check(check_range(
             "[alarms] caution_display_s",
             a.caution_display_s,
             1.0,
             3600.0,
-        )?;
-        check_range(
+        ));
+        check(check_range(
             "[alarms] activation_range_nm",
             a.activation_range_nm,
             0.0,
             100.0,
-        )?;
-        check_range(
+        ));
+        check(check_range(
             "[alarms] lost_alarm_range_nm",
             a.lost_alarm_range_nm,
             0.1,
             500.0,
-        )?;
-        check_range("[alarms] moored_max_sog_kn", a.moored_max_sog_kn, 0.0, 10.0)?;
-        check_range(
+        ));
+        check(check_range(
+            "[alarms] moored_max_sog_kn",
+            a.moored_max_sog_kn,
+            0.0,
+            10.0,
+        ));
+        check(check_range(
+            "[alarms] still_sog_kn",
+            a.still_sog_kn,
+            0.0,
+            5.0,
+        ));
+        check(check_range(
+            "[alarms] still_closing_m",
+            a.still_closing_m,
+            5.0,
+            500.0,
+        ));
+        check(check_range(
             "[alarms] own_alongside_max_sog_kn",
             a.own_alongside_max_sog_kn,
             0.0,
             10.0,
-        )?;
+        ));
         let l = &self.lost;
         let day = 86_400.0;
         for (k, v) in [
@@ -254,35 +446,41 @@ impl Config {
             ("class_b_cs_s[0]", l.class_b_cs_s[0]),
             ("class_b_cs_s[1]", l.class_b_cs_s[1]),
         ] {
-            check_range(&format!("[lost] {k}"), v, 1.0, day)?;
+            check(check_range(&format!("[lost] {k}"), v, 1.0, day));
         }
-        check_range("[lost] remove_after_s", l.remove_after_s, 0.0, day)?;
+        check(check_range(
+            "[lost] remove_after_s",
+            l.remove_after_s,
+            0.0,
+            day,
+        ));
         if let Some(s) = self.console.link_alarm_s {
-            check_range("[console] link_alarm_s", s, 1.0, 3600.0)?;
+            check(check_range("[console] link_alarm_s", s, 1.0, 3600.0));
         }
         if let Some(s) = self.console.bell_repeat_s {
-            check_range("[console] bell_repeat_s", s, 1.0, 60.0)?;
+            check(check_range("[console] bell_repeat_s", s, 1.0, 60.0));
         }
         if let Some(s) = self.console.silence_s {
-            check_range("[console] silence_s", s, 5.0, 600.0)?;
+            check(check_range("[console] silence_s", s, 5.0, 600.0));
         }
         if let Some(h) = self.console.utc_offset_h {
-            check_range("[console] utc_offset_h", h, -12.0, 14.0)?;
+            check(check_range("[console] utc_offset_h", h, -12.0, 14.0));
             if (h * 4.0).fract() != 0.0 {
-                return Err(format!(
+                check(Err(format!(
                     "[console] utc_offset_h = {h}: allowed whole quarter hours (1, 5.5, 5.75 …)"
-                ));
+                )));
             }
         }
         if let Some(p) = self.console.palette.as_deref()
-            && crate::ui::theme::Palette::parse(p).is_none()
+            && palette::Palette::parse(p).is_none()
         {
-            return Err(format!(
+            check(Err(format!(
                 "[console] palette = {p:?}: allowed day, dusk, night"
-            ));
+            )));
         }
-        self.aiip.validate()?;
-        console::Keymap::new(&self.keys).map(|_| ())
+        check(self.aiip.validate());
+        check(console::Keymap::new(&self.keys).map(|_| ()));
+        errs
     }
 
     /// The traffic engine's part.
@@ -363,6 +561,76 @@ mod tests {
         let c: Config = toml::from_str("[console]\npalette = \"noon\"\n").unwrap();
         assert!(c.validate().unwrap_err().contains("noon"));
         Config::default().validate().expect("defaults are in range");
+    }
+
+    #[test]
+    fn own_mmsi_must_be_a_ship_station() {
+        let check = |m: &str| {
+            let c: Config = toml::from_str(&format!("[own_ship]\nmmsi = {m}\n")).unwrap();
+            c.validate()
+        };
+        // ITU-R M.585: nine digits, MID 201–775.
+        for bad in [
+            "12345",
+            "970111222",
+            "992111222",
+            "2111240",
+            "111232506",
+            "800000001",
+        ] {
+            let e = check(bad).unwrap_err();
+            assert!(e.starts_with("[own_ship] mmsi = "), "{bad}: {e}");
+            assert!(e.contains("MID 201 to 775"), "{bad}: {e}");
+        }
+        assert!(check("970111222").unwrap_err().contains("AIS-SART"));
+        for good in ["230123000", "201000000", "775999999", "244123456"] {
+            assert_eq!(check(good), Ok(()), "{good}");
+        }
+        assert!(check("200999999").is_err());
+        assert!(check("776000000").is_err());
+        // 0 is "not set".
+        let c: Config = toml::from_str("[own_ship]\nmmsi = 0\n").unwrap();
+        assert_eq!(c.own_ship.mmsi, None);
+        assert_eq!(c.validate(), Ok(()));
+    }
+
+    #[test]
+    fn every_problem_of_a_config_file_is_reported_with_its_line() {
+        let text = "[own_ship]\nmmsi = 12345\n\n[alarms]\ncpa_limt_nm = 1.0\ntcpa_limit_min = 500\n\
+                    [lost]\nremove_after_s = \"soon\"\n[console]\nsilence_s = 1\n";
+        let errs = Config::parse(text).unwrap_err();
+        assert_eq!(errs.len(), 5, "{errs:#?}");
+        assert!(
+            errs[0].starts_with("line 5: [alarms] cpa_limt_nm: unknown field"),
+            "{errs:#?}"
+        );
+        assert!(
+            errs[1].starts_with("line 8: [lost] remove_after_s: invalid type"),
+            "{errs:#?}"
+        );
+        let rest = errs[2..].join("\n");
+        assert!(rest.contains("[own_ship] mmsi = 12345"), "{rest}");
+        assert!(rest.contains("[alarms] tcpa_limit_min = 500"), "{rest}");
+        assert!(rest.contains("[console] silence_s = 1"), "{rest}");
+        // One problem alone keeps toml's own words, with the line shown.
+        let one = Config::parse("[alarms]\ncpa_limt_nm = 1.0\n").unwrap_err();
+        assert_eq!(one.len(), 1);
+        assert!(
+            one[0].contains("line 2") && one[0].contains("cpa_limt_nm"),
+            "{one:?}"
+        );
+        // Not TOML at all: where it stops.
+        assert_eq!(Config::parse("[alarms\n").unwrap_err().len(), 1);
+        // A file that loads reports them all too.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, text).unwrap();
+        let e = Config::load(&p).unwrap_err();
+        assert_eq!(e.lines().count(), 5, "{e}");
+        assert!(
+            e.lines().all(|l| l.starts_with(&p.display().to_string())),
+            "{e}"
+        );
     }
 
     #[test]

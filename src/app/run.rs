@@ -6,7 +6,7 @@
 //! hook), SIGTERM, SIGINT.
 
 use super::Config;
-use super::alarm_log::AlarmLog;
+use super::alarm_log::{AlarmLog, LogKind};
 use super::console::{App, Keymap};
 use super::desk_io::DeskIo;
 use super::engine::Engine;
@@ -77,7 +77,11 @@ pub fn run(
     palette: Option<Palette>,
 ) -> io::Result<()> {
     let mut err = io::stderr();
-    let log = AlarmLog::open(config.data_dir(), &mut err);
+    let kind = match &source {
+        Source::Inputs(specs) => LogKind::of_inputs(specs),
+        Source::Demo => LogKind::Demo,
+    };
+    let log = AlarmLog::open_kind(config.data_dir(), kind, &mut err);
     let (source, transponder) = match source {
         Source::Inputs(specs) => {
             let (specs, t) = super::desk_io::transponder(config, &specs);
@@ -85,7 +89,12 @@ pub fn run(
         }
         Source::Demo => (Source::Demo, None),
     };
+    let notes = log.notes.clone();
     let mut app = build_app(config, &source, log).map_err(io::Error::other)?;
+    // Where the log is (a demo's, a replay's, or beside one taken by
+    // another process): in the log view, and on the message line at start.
+    app.log_lines.extend(notes.iter().cloned());
+    app.notice = notes.last().cloned();
     app.engine.transponder = transponder;
     app.engine.desk.set_writable(transponder.is_some());
     if let Source::Inputs(specs) = &source {
@@ -135,10 +144,11 @@ pub fn run(
             }
         }
         drop(tx);
-        let data_dir = match source {
-            Source::Inputs(_) => config.data_dir(),
-            // The demo sends nothing and keeps no journals.
-            Source::Demo => None,
+        let data_dir = match kind {
+            LogKind::Live => config.data_dir(),
+            // The demo sends nothing and keeps no journals; a replay keeps
+            // none either (the outbox and inbox are the ship's).
+            LogKind::Demo | LogKind::Replay => None,
         };
         let mut desk = match source {
             Source::Demo => DeskIo::demo(&mut app.engine),

@@ -1,7 +1,8 @@
 //! The UDP loop of `bridgewatch aiip-server`: datagrams in, the replies of
 //! [`crate::aiip::server::Server`] out, until SIGINT or SIGTERM. Beside
-//! it: the local-information file, read again when it changes, and the
-//! relay of received AIS messages to an external system.
+//! it: the local-information file, read again when it changes, the relay
+//! of received AIS messages to an external system, and a one-line status
+//! on standard error every minute and on SIGUSR1.
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -13,11 +14,15 @@ use tokio::net::UdpSocket;
 use crate::aiip::codec::MAX_DATAGRAM;
 use crate::aiip::local_info::{self, LocalInfo};
 use crate::aiip::server::{Server, ServerConfig, ServerStats};
+use crate::aiip::validation::{Cidr, Secret};
 
 use super::wall_ms;
 
 /// How often the local-information file is checked for changes.
 const RELOAD_CHECK: Duration = Duration::from_secs(2);
+
+/// How often the one-line status is written.
+pub const STATUS_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Relay datagrams stay below a common path MTU.
 const RELAY_DATAGRAM: usize = 1400;
@@ -77,6 +82,21 @@ pub struct Options {
     pub local_info: Option<LocalInfoFile>,
     /// Where relayed AIS sentences go (§3.3.4.3).
     pub relay: Option<SocketAddr>,
+    /// Networks exempt from address validation (`--allow`).
+    pub allow: Vec<Cidr>,
+}
+
+/// The one-line status: sources, vessels, traffic and every refusal.
+pub fn status_line(server: &Server<SocketAddr>) -> String {
+    let st = server.stats();
+    format!(
+        "bridgewatch aiip-server: status: sources={} vessels={} datagrams={} replies={} {}",
+        server.source_count(),
+        server.store().vessel_count(),
+        st.datagrams,
+        st.replies,
+        st.guard_counts()
+    )
 }
 
 /// Serves AI-IP on `listen` until SIGINT or SIGTERM; says where it listens
@@ -94,6 +114,19 @@ pub fn run(
         let socket = UdpSocket::bind(listen).await?;
         let local = socket.local_addr()?;
         writeln!(err, "bridgewatch aiip-server: listening on udp {local}")?;
+        if options.allow.is_empty() {
+            writeln!(
+                err,
+                "bridgewatch aiip-server: every client proves its address (no --allow)"
+            )?;
+        } else {
+            let nets: Vec<String> = options.allow.iter().map(Cidr::to_string).collect();
+            writeln!(
+                err,
+                "bridgewatch aiip-server: no address proof asked of {}",
+                nets.join(", ")
+            )?;
+        }
         if let Some(f) = &options.local_info {
             writeln!(
                 err,
@@ -104,6 +137,8 @@ pub fn run(
         }
         err.flush()?;
         let mut server = Server::new(config);
+        server.set_secret(os_secret());
+        server.set_allowed(options.allow.clone());
         serve(&socket, &mut server, options, err).await?;
         Ok(server.stats().clone())
     })
@@ -119,6 +154,12 @@ pub async fn serve(
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
+    let mut usr1 = signal(SignalKind::user_defined1())?;
+    let mut status = tokio::time::interval_at(
+        tokio::time::Instant::now() + STATUS_INTERVAL,
+        STATUS_INTERVAL,
+    );
+    status.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     if let Some(f) = &options.local_info {
         server.set_local_info(f.info().to_vec());
     }
@@ -135,6 +176,14 @@ pub async fn serve(
         tokio::select! {
             _ = term.recv() => return Ok(()),
             _ = int.recv() => return Ok(()),
+            _ = status.tick() => {
+                let _ = writeln!(err, "{}", status_line(server));
+                let _ = err.flush();
+            }
+            _ = usr1.recv() => {
+                let _ = writeln!(err, "{}", status_line(server));
+                let _ = err.flush();
+            }
             _ = check.tick() => {
                 if let Some(f) = options.local_info.as_mut() {
                     match f.reload() {
@@ -197,4 +246,16 @@ pub fn relay_datagrams(sentences: &[String]) -> Vec<Vec<u8>> {
         out.push(cur);
     }
     out
+}
+
+/// The token secret from the operating system's randomness
+/// (`/dev/urandom`), else from the process's random hash seeds.
+fn os_secret() -> Secret {
+    let mut bytes = [0u8; 32];
+    match std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+    {
+        Ok(()) => Secret::from_bytes(bytes),
+        Err(_) => Secret::random(),
+    }
 }

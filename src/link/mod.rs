@@ -4,6 +4,7 @@
 //! with `decode`, and the raw [`recorder`].
 
 pub mod aiip_server;
+pub mod journal;
 pub mod recorder;
 pub mod tasks;
 

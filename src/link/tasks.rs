@@ -62,8 +62,8 @@ pub enum LinkMsg {
     /// reports before the first clock sentence are stamped with it; `None`
     /// when the file carries no time at all.
     ReplayClock { link: usize, first_ms: Option<i64> },
-    /// A file replay reached its end.
-    Finished { link: usize },
+    /// A file replay reached its end, having read `count`.
+    Finished { link: usize, count: ReplayCount },
     /// Input lost before it reached the link task: `count` more datagrams
     /// the system dropped on a UDP input (its receive buffer was full).
     Lost { link: usize, count: u64 },
@@ -104,6 +104,45 @@ pub const WRITE_QUEUE: usize = 64;
 /// there when it connects and takes it away when it ends) and the link's
 /// writer task, which lives across reconnects.
 type WriteSlot = Arc<tokio::sync::Mutex<Option<Box<dyn AsyncWrite + Send + Unpin>>>>;
+
+/// What a replay read: its lines (comment lines starting with `#` left
+/// out) and how many of them are not NMEA, that is hold no sentence whose
+/// checksum holds (binary garbage, another format, over-long lines).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReplayCount {
+    pub lines: u64,
+    pub not_nmea: u64,
+}
+
+impl ReplayCount {
+    fn add(&mut self, line: Option<&[u8]>) {
+        match line {
+            Some(l) if l.first() == Some(&b'#') => {}
+            Some(l) => {
+                self.lines += 1;
+                if nmea::frame(l).is_err() {
+                    self.not_nmea += 1;
+                }
+            }
+            None => {
+                self.lines += 1;
+                self.not_nmea += 1;
+            }
+        }
+    }
+
+    /// Lines that hold a sentence.
+    pub fn nmea(&self) -> u64 {
+        self.lines - self.not_nmea
+    }
+}
+
+impl std::fmt::Display for ReplayCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let lines = if self.lines == 1 { "line" } else { "lines" };
+        write!(f, "{} {lines}, {} not NMEA", self.lines, self.not_nmea)
+    }
+}
 
 /// How a replay is paced.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -751,7 +790,8 @@ async fn replay(path: PathBuf, link: usize, pace: Pace, tx: &Sender<LinkMsg>) {
         Ok(f) => f,
         Err(e) => {
             state_down(tx, link, format!("{}: {e}", path.display())).await;
-            let _ = tx.send(LinkMsg::Finished { link }).await;
+            let count = ReplayCount::default();
+            let _ = tx.send(LinkMsg::Finished { link, count }).await;
             return;
         }
     };
@@ -764,8 +804,9 @@ async fn replay(path: PathBuf, link: usize, pace: Pace, tx: &Sender<LinkMsg>) {
     {
         return;
     }
-    replay_stream(file, link, pace, tx).await;
-    let _ = tx.send(LinkMsg::Finished { link }).await;
+    let count = replay_stream(file, link, pace, tx).await;
+    tracing::info!("{}: end of file: {count}", path.display());
+    let _ = tx.send(LinkMsg::Finished { link, count }).await;
 }
 
 /// Replay lines held in memory (the built-in demo) like a file: its first
@@ -786,8 +827,8 @@ pub async fn replay_bytes(
     {
         return;
     }
-    replay_stream(bytes, link, pace, tx).await;
-    let _ = tx.send(LinkMsg::Finished { link }).await;
+    let count = replay_stream(bytes, link, pace, tx).await;
+    let _ = tx.send(LinkMsg::Finished { link, count }).await;
 }
 
 /// The first data time in a file (tag block, or RMC/ZDA), looked for in
@@ -845,7 +886,8 @@ async fn replay_stream<R: AsyncRead + Unpin>(
     link: usize,
     pace: Pace,
     tx: &Sender<LinkMsg>,
-) {
+) -> ReplayCount {
+    let mut count = ReplayCount::default();
     let mut pacer = match pace {
         Pace::Recorded { speed } => Some(Pacer {
             clock: DataClock::default(),
@@ -873,14 +915,19 @@ async fn replay_stream<R: AsyncRead + Unpin>(
             while let Some(l) = framer.next() {
                 lines.push(owned(l));
             }
+            for l in &lines {
+                count.add(l.as_deref());
+            }
             if !send_lines(tx, link, wall_ms(), lines).await {
-                return;
+                return count;
             }
         }
         if let Some(l) = framer.finish() {
-            send_line(tx, link, wall_ms(), owned(l)).await;
+            let l = owned(l);
+            count.add(l.as_deref());
+            send_line(tx, link, wall_ms(), l).await;
         }
-        return;
+        return count;
     }
     // Paced: the lines already due go together as one message (a fast
     // replay costs the channel and the app loop per batch, not per line);
@@ -895,7 +942,7 @@ async fn replay_stream<R: AsyncRead + Unpin>(
                 Some(l) => Some(owned(l)),
                 None => {
                     send_lines(tx, link, wall_ms(), batch).await;
-                    return;
+                    return count;
                 }
             },
             None => None,
@@ -912,15 +959,16 @@ async fn replay_stream<R: AsyncRead + Unpin>(
             && due > tokio::time::Instant::now()
         {
             if !send_lines(tx, link, wall_ms(), std::mem::take(&mut batch)).await {
-                return;
+                return count;
             }
             tokio::time::sleep_until(due).await;
         }
+        count.add(line.as_deref());
         batch.push(line);
         if batch.len() >= REPLAY_BATCH
             && !send_lines(tx, link, wall_ms(), std::mem::take(&mut batch)).await
         {
-            return;
+            return count;
         }
     }
 }

@@ -302,6 +302,161 @@ fn split_address(address: &str) -> Result<(&str, &str), FrameError> {
     Ok(address.split_at(2))
 }
 
+/// IEC 61162-1 §5.3: a sentence has at most 82 characters, counting its
+/// start delimiter (`$` or `!`) and the CR LF that ends it; 79 lie
+/// between the two. Printed without its CR LF, as `encode` prints it and
+/// [`Sentence::text`] holds it, a sentence has at most this many
+/// characters (start delimiter to the checksum's last digit).
+pub const MAX_PRINTED_LEN: usize = 80;
+
+/// [`MAX_PRINTED_LEN`] with the CR LF: the most a sentence may occupy on
+/// the wire.
+pub const MAX_WIRE_LEN: usize = MAX_PRINTED_LEN + 2;
+
+/// A sentence we would write is longer than IEC 61162-1 allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentenceTooLong {
+    /// Characters from the start delimiter to the checksum.
+    pub len: usize,
+}
+
+impl fmt::Display for SentenceTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "sentence of {} characters ({} with CR LF) is longer than the {MAX_WIRE_LEN} IEC 61162-1 allows",
+            self.len,
+            self.len + 2
+        )
+    }
+}
+
+impl std::error::Error for SentenceTooLong {}
+
+/// Check a sentence we built (start delimiter to checksum, no CR LF)
+/// against IEC 61162-1 §5.3.
+pub fn check_length(sentence: &str) -> Result<(), SentenceTooLong> {
+    let len = sentence.trim_end_matches(['\r', '\n']).len();
+    if len > MAX_PRINTED_LEN {
+        Err(SentenceTooLong { len })
+    } else {
+        Ok(())
+    }
+}
+
+/// How many characters the sentence in `line` has from its start
+/// delimiter to the end of its checksum (after any tag block; receiver
+/// metadata after the checksum is not the sentence's). A quick look for
+/// the length check, without verifying anything: `None` when no sentence
+/// start or no `*` is found.
+pub fn sentence_len(line: &[u8]) -> Option<usize> {
+    let mut rest = line;
+    let begin = rest
+        .iter()
+        .position(|&b| matches!(b, b'$' | b'!' | b'\\'))?;
+    rest = &rest[begin..];
+    if rest.first() == Some(&b'\\') {
+        let close = rest[1..].iter().position(|&b| b == b'\\')?;
+        rest = &rest[close + 2..];
+        let begin = rest.iter().position(|&b| b == b'$' || b == b'!')?;
+        rest = &rest[begin..];
+    }
+    let star = rest.iter().position(|&b| b == b'*')?;
+    Some((star + 3).min(rest.len()))
+}
+
+/// The room one field of a sentence has: `fields` are the sentence's
+/// fields with that one left empty (the header and trailer exactly as they
+/// will be written), and the answer is how many characters the field can
+/// take while the whole sentence stays within [`MAX_PRINTED_LEN`]. Zero
+/// when the other fields leave none.
+pub fn field_room(start: char, address: &str, fields: &[&str]) -> usize {
+    MAX_PRINTED_LEN.saturating_sub(build(start, address, fields).len())
+}
+
+/// Most sentences one encapsulated message may take: the total and the
+/// sentence number are one digit (IEC 61162-1 VDM/VDO, ABM, BBM).
+pub const MAX_FRAGMENTS: usize = 9;
+
+/// An encapsulated payload that needs more than [`MAX_FRAGMENTS`]
+/// sentences.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooManyFragments {
+    /// Armoured characters to carry.
+    pub chars: usize,
+    /// Characters that fit in one sentence with this header.
+    pub per_sentence: usize,
+}
+
+impl fmt::Display for TooManyFragments {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} payload characters need more than {MAX_FRAGMENTS} sentences of {} each",
+            self.chars, self.per_sentence
+        )
+    }
+}
+
+impl std::error::Error for TooManyFragments {}
+
+/// Split an armoured payload over encapsulation sentences of the form
+/// `start address,total,number,<middle…>,<payload part>,<fill>*hh`
+/// (VDM/VDO, ABM, BBM): the room of the payload field is worked out from
+/// the header as it will be written (`middle` holds the fields between
+/// the sentence number and the payload: sequential message identifier,
+/// MMSI, channel, message ID as the sentence has them), so every sentence
+/// is within [`MAX_PRINTED_LEN`]. The fill bits go in the last sentence,
+/// 0 in the others.
+pub fn encapsulate(
+    start: char,
+    address: &str,
+    middle: &[&str],
+    armored: &str,
+    fill: u8,
+) -> Result<Vec<String>, TooManyFragments> {
+    // The widest header: one-digit total, number and fill (all that
+    // IEC 61162-1 allows) with the payload field empty.
+    let mut probe: Vec<&str> = vec!["9", "9"];
+    probe.extend_from_slice(middle);
+    probe.extend_from_slice(&["", "5"]);
+    let per = field_room(start, address, &probe);
+    let bytes = armored.as_bytes();
+    if per == 0 && !bytes.is_empty() {
+        return Err(TooManyFragments {
+            chars: bytes.len(),
+            per_sentence: 0,
+        });
+    }
+    let total = if bytes.is_empty() {
+        1
+    } else {
+        bytes.len().div_ceil(per)
+    };
+    if total > MAX_FRAGMENTS {
+        return Err(TooManyFragments {
+            chars: bytes.len(),
+            per_sentence: per,
+        });
+    }
+    let total_s = total.to_string();
+    let fill_s = fill.to_string();
+    Ok((0..total)
+        .map(|i| {
+            let part = bytes
+                .get(i * per..((i + 1) * per).min(bytes.len()))
+                .and_then(|c| std::str::from_utf8(c).ok())
+                .unwrap_or("");
+            let number = (i + 1).to_string();
+            let mut fields: Vec<&str> = vec![&total_s, &number];
+            fields.extend_from_slice(middle);
+            fields.push(part);
+            fields.push(if i + 1 == total { &fill_s } else { "0" });
+            build(start, address, &fields)
+        })
+        .collect())
+}
+
 /// Build a sentence: `start` + address + `,` + fields + `*hh`.
 pub fn build(start: char, address: &str, fields: &[&str]) -> String {
     let mut body = String::with_capacity(82);
@@ -356,6 +511,56 @@ mod tests {
                 calculated: 0x4A,
                 found: 0x4B
             }
+        );
+    }
+
+    #[test]
+    fn encapsulation_fills_each_sentence_to_80_characters_and_no_further() {
+        // "!AIVDM,n,n,3,A," is 15 characters, ",f*hh" 5: 60 payload
+        // characters a sentence.
+        for chars in [0, 1, 59, 60, 61, 119, 120, 121, 168] {
+            let armored = "w".repeat(chars);
+            let lines = encapsulate('!', "AIVDM", &["3", "A"], &armored, 2).unwrap();
+            assert_eq!(lines.len(), chars.div_ceil(60).max(1), "{chars}");
+            let mut joined = String::new();
+            for (i, l) in lines.iter().enumerate() {
+                assert!(l.len() <= MAX_PRINTED_LEN, "{l}");
+                if i + 1 < lines.len() {
+                    assert_eq!(l.len(), 80, "a full sentence uses all its room: {l}");
+                }
+                let s = frame(l.as_bytes()).unwrap();
+                let f: Vec<&str> = s.fields().collect();
+                assert_eq!(f[0], lines.len().to_string());
+                assert_eq!(f[1], (i + 1).to_string());
+                assert_eq!(f[5], if i + 1 == lines.len() { "2" } else { "0" });
+                joined.push_str(f[4]);
+            }
+            assert_eq!(joined, armored);
+        }
+        // A header that leaves room for nothing, or more than nine
+        // sentences, is refused.
+        let wide = "9".repeat(70);
+        assert!(encapsulate('!', "AIVDM", &[&wide], "w", 0).is_err());
+        assert!(encapsulate('!', "AIVDM", &["3", "A"], &"w".repeat(541), 0).is_err());
+        assert_eq!(
+            encapsulate('!', "AIVDM", &["3", "A"], &"w".repeat(540), 0)
+                .unwrap()
+                .len(),
+            9
+        );
+    }
+
+    #[test]
+    fn sentence_length_leaves_out_tag_block_and_metadata() {
+        let s = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
+        assert_eq!(sentence_len(s.as_bytes()), Some(s.len()));
+        let tagged = format!("\\c:1700000000*00\\{s},1234567890,rx\r\n");
+        assert_eq!(sentence_len(tagged.as_bytes()), Some(s.len()));
+        assert_eq!(sentence_len(b"no sentence"), None);
+        assert!(check_length(&"x".repeat(80)).is_ok());
+        assert_eq!(
+            check_length(&"x".repeat(81)),
+            Err(SentenceTooLong { len: 81 })
         );
     }
 

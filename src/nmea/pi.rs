@@ -8,7 +8,7 @@
 //! and 8/14, armoured, split over as many sentences as needed with a
 //! sequential message identifier 0–3.
 
-use super::{Sentence, build};
+use super::{Sentence, TooManyFragments, build, encapsulate};
 use crate::nmea::armour::{BitWriter, Payload};
 use std::fmt;
 
@@ -114,13 +114,10 @@ pub fn parse_binary(s: &Sentence<'_>) -> Result<BinaryFragment, PiError> {
     })
 }
 
-/// Data characters per ABM sentence, so that even with a 9-digit MMSI the
-/// sentence stays within 82 characters.
-pub const ABM_CHARS: usize = 48;
-/// Data characters per BBM sentence.
-pub const BBM_CHARS: usize = 58;
-
-/// Build the ABM (with `dest_mmsi`) or BBM sentences carrying `data`.
+/// Build the ABM (with `dest_mmsi`) or BBM sentences carrying `data`,
+/// each within IEC 61162-1's 82 characters: the data field's room is
+/// worked out from the header as written (the MMSI, the message ID's
+/// digits), not assumed (see [`super::encapsulate`]).
 pub fn build_binary(
     talker: &str,
     dest_mmsi: Option<u32>,
@@ -128,45 +125,23 @@ pub fn build_binary(
     msg_id: u8,
     seq_id: u8,
     data: &BitWriter,
-) -> Vec<String> {
+) -> Result<Vec<String>, TooManyFragments> {
     let (armored, fill) = data.armor();
-    let per = if dest_mmsi.is_some() {
-        ABM_CHARS
-    } else {
-        BBM_CHARS
-    };
-    let chunks: Vec<&[u8]> = if armored.is_empty() {
-        vec![&[][..]]
-    } else {
-        armored.as_bytes().chunks(per).collect()
-    };
-    let total = chunks.len();
     let address = format!(
         "{talker}{}",
         if dest_mmsi.is_some() { "ABM" } else { "BBM" }
     );
-    chunks
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let part = std::str::from_utf8(c).unwrap_or("");
-            let f = if i + 1 == total { fill } else { 0 };
-            let mut fields = vec![
-                total.to_string(),
-                (i + 1).to_string(),
-                (seq_id % 4).to_string(),
-            ];
-            if let Some(d) = dest_mmsi {
-                fields.push(format!("{d:09}"));
-            }
-            fields.push(channel.to_string());
-            fields.push(msg_id.to_string());
-            fields.push(part.to_string());
-            fields.push(f.to_string());
-            let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
-            build('!', &address, &refs)
-        })
-        .collect()
+    let seq = (seq_id % 4).to_string();
+    let mmsi = dest_mmsi.map(|d| format!("{d:09}"));
+    let channel = channel.to_string();
+    let msg_id = msg_id.to_string();
+    let mut middle: Vec<&str> = vec![&seq];
+    if let Some(m) = &mmsi {
+        middle.push(m);
+    }
+    middle.push(&channel);
+    middle.push(&msg_id);
+    encapsulate('!', &address, &middle, &armored, fill)
 }
 
 /// Join the fragments of one ABM/BBM message back into its data bits.

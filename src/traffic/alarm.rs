@@ -53,6 +53,12 @@ pub enum AlarmId {
     NoRta(u32),
     /// A safety message addressed to own ship, by its inbox number.
     Message(u64),
+    /// Own MMSI heard from a station far from own ship, or own transponder
+    /// reporting another MMSI than the setting (a warning).
+    OwnMmsi(u32),
+    /// An aid to navigation that says it is off position (a caution that
+    /// stays while the flag is set).
+    OffPosition(u32),
 }
 
 /// Alert priority (IMO MSC.302(87) bridge alert management; IEC 62923-1).
@@ -114,6 +120,8 @@ impl AlarmId {
             AlarmId::Activated(_) => "activated",
             AlarmId::NoRta(_) => "no_rta",
             AlarmId::Message(_) => "message",
+            AlarmId::OwnMmsi(_) => "own_mmsi",
+            AlarmId::OffPosition(_) => "aton_off_position",
         }
     }
 
@@ -127,8 +135,11 @@ impl AlarmId {
             | AlarmId::Link(_)
             | AlarmId::Storage(_)
             | AlarmId::Lost(_)
-            | AlarmId::Message(_) => Priority::Warning,
-            AlarmId::Activated(_) | AlarmId::NoRta(_) => Priority::Caution,
+            | AlarmId::Message(_)
+            | AlarmId::OwnMmsi(_) => Priority::Warning,
+            AlarmId::Activated(_) | AlarmId::NoRta(_) | AlarmId::OffPosition(_) => {
+                Priority::Caution
+            }
         }
     }
 
@@ -138,7 +149,9 @@ impl AlarmId {
             AlarmId::Distress(m)
             | AlarmId::Dangerous(m)
             | AlarmId::Lost(m)
-            | AlarmId::Activated(m) => Some(*m),
+            | AlarmId::Activated(m)
+            | AlarmId::OwnMmsi(m)
+            | AlarmId::OffPosition(m) => Some(*m),
             _ => None,
         }
     }
@@ -324,6 +337,17 @@ pub struct Alarms {
     pub hold_ms: i64,
     /// How long a caution is shown unless acknowledged first.
     pub caution_ms: i64,
+    /// A snooze ends when the target's TCPA falls to this (minutes; half
+    /// the TCPA limit), and cannot begin below it (0: no bound).
+    pub snooze_tcpa_floor_min: f64,
+    /// The system clock (ms) as the front-end last said it: silences and
+    /// snoozes last wall time, not data time, so that a replay at
+    /// `--speed 10` silences for 30 real seconds. `None` (no front-end
+    /// keeps it, as in tests of the engine alone): they run on data time.
+    wall_ms: Option<i64>,
+    /// The latest data time seen by [`tick`](Self::tick), for the log
+    /// lines of timers that end on the wall clock.
+    data_ms: i64,
 }
 
 impl Alarms {
@@ -335,6 +359,20 @@ impl Alarms {
             caution_ms,
             ..Alarms::default()
         }
+    }
+
+    /// The clock silences and snoozes run on: the wall clock when the
+    /// front-end keeps it ([`set_wall`](Self::set_wall)), else `data_ms`.
+    pub fn timer_now(&self, data_ms: i64) -> i64 {
+        self.wall_ms.unwrap_or(data_ms)
+    }
+
+    /// The system clock now (ms): silences and snoozes whose time is up
+    /// end, logged at the latest data time.
+    pub fn set_wall(&mut self, wall_ms: i64) {
+        self.wall_ms = Some(wall_ms);
+        let now = self.data_ms;
+        self.end_timers(now);
     }
 
     fn log(&mut self, at_ms: i64, id: &AlarmId, state: Option<AlarmState>, text: &str) {
@@ -355,6 +393,19 @@ impl Alarms {
             .iter()
             .find(|a| &a.id == id)
             .map_or(id.priority(), |a| a.priority);
+        // Timers run on the wall clock; the log's times are data times:
+        // the end is said as the data time it falls at, at the recorded
+        // pace (the same instant when live).
+        let to_data = |until: i64| at_ms.saturating_add(until - self.timer_now(at_ms));
+        let state = match state {
+            Some(AlarmState::Snoozed { until_ms }) => Some(AlarmState::Snoozed {
+                until_ms: to_data(until_ms),
+            }),
+            Some(AlarmState::ActiveSilenced { until_ms }) => Some(AlarmState::ActiveSilenced {
+                until_ms: to_data(until_ms),
+            }),
+            s => s,
+        };
         self.transitions.push(AlarmTransition {
             at_ms,
             id: id.clone(),
@@ -382,8 +433,18 @@ impl Alarms {
         let Some(z) = self.snoozed.get(m).copied() else {
             return Ok(None);
         };
-        if now_ms >= z.until_ms {
+        if self.timer_now(now_ms) >= z.until_ms {
             return Ok(None);
+        }
+        if let Some((_, tcpa)) = cpa
+            && self.snooze_tcpa_floor_min > 0.0
+            && tcpa <= self.snooze_tcpa_floor_min
+        {
+            self.snoozed.remove(m);
+            return Err(format!(
+                "TCPA {tcpa:.1} min, half the TCPA limit ({:.1} min) reached",
+                self.snooze_tcpa_floor_min
+            ));
         }
         if let (Some(then), Some(now)) = (z.cpa, cpa)
             && let Some(why) = materially_worse(then, (now_ms - z.at_ms) as f64 / 60_000.0, now)
@@ -495,6 +556,11 @@ impl Alarms {
         if let Some(a) = self.list.iter_mut().find(|a| a.id == id) {
             a.cpa_nm = cpa.map(|c| c.0);
             a.tcpa_min = cpa.map(|c| c.1);
+            // The text keeps the figures of the latest evaluation, so that
+            // each transition is logged with the figures of its moment.
+            if a.state != AlarmState::RectifiedUnacknowledged {
+                a.text = text.clone();
+            }
             let t = a.text.clone();
             match (a.state, snooze) {
                 (AlarmState::Snoozed { .. }, Err(why)) => {
@@ -625,6 +691,11 @@ impl Alarms {
             .list
             .iter()
             .filter(|a| a.priority == Priority::Caution && now_ms - a.raised_ms >= caution)
+            // A standing condition stays in view until it is rectified.
+            .filter(|a| {
+                !matches!(a.id, AlarmId::OffPosition(_))
+                    || a.state == AlarmState::RectifiedUnacknowledged
+            })
             .map(|a| (a.id.clone(), a.text.clone()))
             .collect();
         for (id, text) in old {
@@ -703,7 +774,7 @@ impl Alarms {
             return false;
         }
         a.state = AlarmState::ActiveSilenced {
-            until_ms: now_ms + for_ms,
+            until_ms: self.wall_ms.unwrap_or(now_ms) + for_ms,
         };
         let (s, t) = (a.state, a.text.clone());
         self.log(now_ms, id, Some(s), &t);
@@ -725,12 +796,21 @@ impl Alarms {
         sounding.len()
     }
 
-    /// Silenced alarms whose time is up sound again.
+    /// Silenced alarms whose time is up sound again (data time `now_ms`;
+    /// the timers themselves on [`timer_now`](Self::timer_now)).
     pub fn tick(&mut self, now_ms: i64) {
+        self.data_ms = now_ms;
+        self.end_timers(now_ms);
+    }
+
+    /// Silences and snoozes whose time is up end; logged at data time
+    /// `now_ms`.
+    fn end_timers(&mut self, now_ms: i64) {
+        let t = self.timer_now(now_ms);
         let mut back = Vec::new();
         for a in &mut self.list {
             if let AlarmState::ActiveSilenced { until_ms } = a.state
-                && now_ms >= until_ms
+                && t >= until_ms
             {
                 a.state = AlarmState::ActiveUnacknowledged;
                 back.push((a.id.clone(), a.text.clone()));
@@ -743,11 +823,11 @@ impl Alarms {
         if self.snoozed.is_empty() {
             return;
         }
-        self.snoozed.retain(|_, z| now_ms < z.until_ms);
+        self.snoozed.retain(|_, z| t < z.until_ms);
         let mut back = Vec::new();
         for a in &mut self.list {
             if let AlarmState::Snoozed { until_ms } = a.state
-                && now_ms >= until_ms
+                && t >= until_ms
             {
                 a.state = AlarmState::ActiveUnacknowledged;
                 back.push((a.id.clone(), a.text.clone()));
@@ -766,13 +846,26 @@ impl Alarms {
         }
     }
 
-    /// The officer snoozes target `mmsi`'s CPA alarm until `until_ms`: a
-    /// listed dangerous-target alarm becomes snoozed (logged with until and
-    /// by), and one raised again before then is listed as snoozed. The
-    /// figures now are kept to tell when the encounter gets worse.
-    pub fn snooze(&mut self, mmsi: u32, now_ms: i64, until_ms: i64) {
+    /// The officer snoozes target `mmsi`'s CPA alarm for `until_ms -
+    /// now_ms` (on [`timer_now`](Self::timer_now)'s clock): a listed
+    /// dangerous-target alarm becomes snoozed (logged with until and by),
+    /// and one raised again before then is listed as snoozed. The figures
+    /// now are kept to tell when the encounter gets worse. Refused, with
+    /// the reason, when the TCPA is already at or below half the TCPA
+    /// limit: the snooze could not outlast the encounter's last minutes.
+    pub fn snooze(&mut self, mmsi: u32, now_ms: i64, until_ms: i64) -> Result<(), String> {
         let id = AlarmId::Dangerous(mmsi);
         let listed = self.get(&id);
+        if let Some(tcpa) = listed.and_then(|a| a.tcpa_min)
+            && self.snooze_tcpa_floor_min > 0.0
+            && tcpa <= self.snooze_tcpa_floor_min
+        {
+            return Err(format!(
+                "no snooze: TCPA {tcpa:.1} min is within half the TCPA limit ({:.1} min)",
+                self.snooze_tcpa_floor_min
+            ));
+        }
+        let until_ms = self.timer_now(now_ms) + (until_ms - now_ms).max(0);
         let before = listed
             .map(|a| a.state)
             .filter(|s| *s != AlarmState::RectifiedUnacknowledged);
@@ -806,6 +899,7 @@ impl Alarms {
             let (s, t) = (Some(a.state), a.text.clone());
             self.log_note(now_ms, &id, s, &t, Some("officer"), None);
         }
+        Ok(())
     }
 
     /// The officer cancels target `mmsi`'s snooze: its alarm is listed as
@@ -841,7 +935,11 @@ impl Alarms {
 
     /// Is the target snoozed at `now_ms`?
     pub fn is_snoozed(&self, mmsi: u32, now_ms: i64) -> bool {
-        !self.snoozed.is_empty() && self.snoozed.get(&mmsi).is_some_and(|z| now_ms < z.until_ms)
+        !self.snoozed.is_empty()
+            && self
+                .snoozed
+                .get(&mmsi)
+                .is_some_and(|z| self.timer_now(now_ms) < z.until_ms)
     }
 
     /// The target's snooze, if any.
@@ -860,10 +958,13 @@ impl Alarms {
                 AlarmId::Distress(_) => 0,
                 AlarmId::Dangerous(_) => 1,
                 AlarmId::OwnPositionLost => 2,
-                AlarmId::Transponder(_) | AlarmId::Link(_) | AlarmId::Storage(_) => 3,
+                AlarmId::Transponder(_)
+                | AlarmId::Link(_)
+                | AlarmId::Storage(_)
+                | AlarmId::OwnMmsi(_) => 3,
                 AlarmId::Message(_) => 4,
                 AlarmId::Lost(_) => 5,
-                AlarmId::Activated(_) | AlarmId::NoRta(_) => 6,
+                AlarmId::Activated(_) | AlarmId::NoRta(_) | AlarmId::OffPosition(_) => 6,
             };
             let key = |x: &Alarm| (!x.unacknowledged(), x.priority, rank(x));
             key(a).cmp(&key(b)).then_with(|| {
@@ -1184,7 +1285,7 @@ mod tests {
         let mut a = Alarms::default();
         let id = AlarmId::Dangerous(4);
         a.raise(id.clone(), 0, "d".into(), Some((0.5, 8.0)));
-        a.snooze(4, 1_000, 601_000);
+        a.snooze(4, 1_000, 601_000).expect("snoozed");
         assert_eq!(
             a.get(&id).unwrap().state,
             AlarmState::Snoozed { until_ms: 601_000 }
@@ -1204,7 +1305,7 @@ mod tests {
         let last = t.last().unwrap();
         assert_eq!(last.reason.as_deref(), Some("snooze ended: time up"));
         // Snooze again and cancel.
-        a.snooze(4, 700_000, 1_300_000);
+        a.snooze(4, 700_000, 1_300_000).expect("snoozed");
         assert!(a.cancel_snooze(4, 710_000));
         assert_eq!(a.get(&id).unwrap().state, AlarmState::ActiveAcknowledged);
         assert!(!a.cancel_snooze(4, 720_000), "nothing left to cancel");
@@ -1217,14 +1318,14 @@ mod tests {
         // Unacknowledged when snoozed: acknowledged on cancelling, against
         // the CPA then (0.8 NM), not against nothing — 0.65 NM is no news.
         a.raise_dangerous(id.clone(), 0, "d".into(), Some((0.8, 8.0)), WORSE);
-        a.snooze(6, 1_000, 601_000);
+        a.snooze(6, 1_000, 601_000).expect("snoozed");
         assert!(a.cancel_snooze(6, 2_000));
         assert_eq!(a.get(&id).unwrap().state, AlarmState::ActiveAcknowledged);
         assert!(!a.raise_dangerous(id.clone(), 2_500, "d".into(), Some((0.65, 7.9)), WORSE));
         assert_eq!(a.get(&id).unwrap().state, AlarmState::ActiveAcknowledged);
         // Acknowledged so at 0.8 NM, snoozed at 0.65 NM and cancelled:
         // still judged against 0.8 NM, so 0.55 NM alarms again.
-        a.snooze(6, 4_000, 604_000);
+        a.snooze(6, 4_000, 604_000).expect("snoozed");
         assert!(a.cancel_snooze(6, 5_000));
         assert_eq!(a.get(&id).unwrap().acked_cpa_nm, Some(0.8));
         assert!(a.raise_dangerous(id.clone(), 7_000, "d".into(), Some((0.55, 7.9)), WORSE));
@@ -1252,7 +1353,7 @@ mod tests {
         assert!(a.raise_dangerous(id.clone(), 131_000, "d".into(), Some((0.39, 7.8)), WORSE));
         assert_eq!(a.get(&id).unwrap().state, AlarmState::ActiveUnacknowledged);
         // A snooze is judged the same way.
-        a.snooze(7, 132_000, 732_000);
+        a.snooze(7, 132_000, 732_000).expect("snoozed");
         assert_eq!(a.snooze_of(7).and_then(|z| z.cpa).map(|c| c.0), Some(0.39));
         // The history of a forgotten target goes with it.
         a.forget_target(7, 140_000);
@@ -1264,7 +1365,7 @@ mod tests {
         let mut a = Alarms::default();
         let id = AlarmId::Dangerous(4);
         a.raise(id.clone(), 0, "d".into(), Some((0.5, 8.0)));
-        a.snooze(4, 0, 600_000);
+        a.snooze(4, 0, 600_000).expect("snoozed");
         a.rectify(&id, 60_000);
         assert!(
             a.get(&id).is_none(),

@@ -9,8 +9,13 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct OwnShipConfig {
-    /// Own MMSI: our own VDM echoes are not targets; VDO is ours.
+    /// Own MMSI: our own VDM echoes are not targets; VDO is ours. A ship
+    /// station's number (nine digits, MID 201–775); 0 means not set.
+    #[serde(deserialize_with = "mmsi_or_unset")]
     pub mmsi: Option<u32>,
+    /// A VDM carrying own MMSI from a position farther than this (NM) from
+    /// own position is another station: shown as a target, with a warning.
+    pub own_mmsi_clash_nm: f64,
     /// Seconds without a position before the own-position-lost alarm.
     pub own_position_timeout_s: f64,
     /// The link to the transponder (`serial:…` or `tcp:…`): where messages
@@ -24,11 +29,47 @@ impl Default for OwnShipConfig {
     fn default() -> Self {
         OwnShipConfig {
             mmsi: None,
+            own_mmsi_clash_nm: 1.0,
             own_position_timeout_s: 10.0,
             transponder: None,
             abk_timeout_s: 60.0,
         }
     }
+}
+
+/// `mmsi = 0` is "not set", as a transponder reports an unknown MMSI.
+fn mmsi_or_unset<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let v = Option::<u32>::deserialize(d)?;
+    Ok(v.filter(|&m| m != 0))
+}
+
+/// Why `mmsi` cannot be own ship's: a ship station's MMSI is nine digits,
+/// its first three the MID (Maritime Identification Digits) 201–775
+/// (ITU-R M.585 §1). Numbers of other kinds are refused: 00… coast and
+/// base stations, 0… groups, 111… SAR aircraft, 8… handhelds, 970…/972…/
+/// 974… AIS-SART, MOB and EPIRB-AIS, 98… craft associated with a parent
+/// ship, 99… aids to navigation.
+pub fn ship_station_problem(mmsi: u32) -> Option<String> {
+    let mid = mmsi / 1_000_000;
+    if mmsi < 100_000_000 {
+        return Some(format!(
+            "{mmsi} is not a ship station's MMSI: nine digits, starting with the country's MID 201 to 775 (ITU-R M.585)"
+        ));
+    }
+    if !(201..=775).contains(&mid) {
+        let what = match mmsi / 10_000_000 {
+            97 => "an AIS-SART, MOB or EPIRB-AIS number",
+            98 => "a craft associated with a parent ship",
+            99 => "an aid to navigation",
+            11 => "a SAR aircraft",
+            80..=89 => "a handheld VHF",
+            _ => "not a ship station's MMSI",
+        };
+        return Some(format!(
+            "{mmsi:09} is {what}: own ship's MMSI starts with the country's MID 201 to 775 (ITU-R M.585)"
+        ));
+    }
+    None
 }
 
 /// CPA/TCPA and alarm settings.
@@ -87,6 +128,15 @@ pub struct AlarmConfig {
     /// No CPA alarms while own ship is slower than this (alongside);
     /// 0 = never suppress.
     pub own_alongside_max_sog_kn: f64,
+    /// The harbour rule (docs/alerts.md): own ship and a target both
+    /// slower than this (kn) are a still pair, and their CPA/TCPA, made
+    /// of GNSS speed noise, raise no alarm unless the positions show the
+    /// pair closing. 0 = the rule is off (every pair judged by CPA/TCPA).
+    pub still_sog_kn: f64,
+    /// A still pair is closing when its smoothed range has come down by
+    /// more than this (metres) from its long-term average: then CPA/TCPA
+    /// judge it as any other target.
+    pub still_closing_m: f64,
 }
 
 impl Default for AlarmConfig {
@@ -109,11 +159,24 @@ impl Default for AlarmConfig {
             suppress_moored: false,
             moored_max_sog_kn: 0.5,
             own_alongside_max_sog_kn: 0.0,
+            still_sog_kn: STILL_SOG_KN,
+            still_closing_m: 30.0,
         }
     }
 }
 
+/// The harbour rule's default speed (kn): above the SOG noise of a GNSS
+/// receiver at rest (0.1–0.3 kn) and of a moored ship's AIS report, below
+/// the 0.5 kn an anchor drags at or a ship moves off a berth with.
+pub const STILL_SOG_KN: f64 = 0.5;
+
 impl AlarmConfig {
+    /// The harbour rule hides more than speed noise: its speed is set
+    /// above the default (flagged on screen as an alarm switched off).
+    pub fn still_widened(&self) -> bool {
+        self.still_sog_kn > STILL_SOG_KN
+    }
+
     /// The CPA hysteresis band (NM) of a target at `range_nm`: the largest
     /// of the minimum, the share of the limit and the share of the range.
     pub fn cpa_band_nm(&self, range_nm: f64) -> f64 {

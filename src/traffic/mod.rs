@@ -118,6 +118,13 @@ pub enum Event {
         text: String,
         active: bool,
     },
+    /// A station `range_nm` from own ship transmits with own MMSI: it is
+    /// shown as a target, and the setting should be checked.
+    OwnMmsiClash {
+        at_ms: i64,
+        mmsi: u32,
+        range_nm: f64,
+    },
 }
 
 /// Counts for the summary.
@@ -129,6 +136,8 @@ pub struct TrafficStats {
     pub rejected_positions: u64,
     /// Full re-evaluations of the picture.
     pub ticks: u64,
+    /// Own transmissions heard back (VDM with own MMSI near own ship).
+    pub own_echoes: u64,
 }
 
 /// "244123456 RIJNSTROOM", or the MMSI alone when no name was received.
@@ -163,6 +172,12 @@ pub struct Traffic {
     /// next ask (ms); added to the lost time of targets heard last
     /// through AI-IP (see [`Traffic::set_aiip_lag`]).
     aiip_lag_ms: i64,
+    /// Own MMSIs heard from a station far from own ship: such a station is
+    /// a target (see [`Traffic::is_own_echo`]).
+    clashes: HashSet<u32>,
+    /// MMSIs own transponder reported that differ from the setting (said
+    /// once each).
+    mismatch_said: HashSet<u32>,
 }
 
 impl Traffic {
@@ -172,10 +187,12 @@ impl Traffic {
             mmsi: config.own_ship.mmsi,
             ..OwnShip::default()
         };
-        let alarms = Alarms::new(
+        let mut alarms = Alarms::new(
             (config.alarms.ack_hold_s * 1000.0) as i64,
             (config.alarms.caution_display_s * 1000.0) as i64,
         );
+        // A snooze cannot outlast the encounter (docs/alerts.md).
+        alarms.snooze_tcpa_floor_min = config.alarms.tcpa_limit_min / 2.0;
         Traffic {
             config,
             own,
@@ -192,6 +209,8 @@ impl Traffic {
             distress_seen: HashSet::new(),
             test_seen: HashSet::new(),
             aiip_lag_ms: 0,
+            clashes: HashSet::new(),
+            mismatch_said: HashSet::new(),
         }
     }
 
@@ -261,7 +280,6 @@ impl Traffic {
     fn ingest_inner(&mut self, r: &Received, now_ms: i64, via: Via) {
         self.clock(now_ms);
         let m = &r.msg;
-        let own_mmsi = self.config.own_ship.mmsi.or(self.own.mmsi);
         // Own data (VDO) come only from own transponder: a sentence
         // relayed by an AI-IP server is another vessel's, whatever its
         // talker said.
@@ -269,20 +287,35 @@ impl Traffic {
             self.stats.own_reports += 1;
             let t = self.timeout_ms();
             self.own.apply_vdo(m, now_ms, t);
-            // Our own echo heard before we knew our MMSI is not a target.
-            if self.targets.remove(&m.mmsi).is_some() {
-                self.distress_seen.remove(&m.mmsi);
-                self.test_seen.remove(&m.mmsi);
-                self.alarms.drop_target(m.mmsi, now_ms);
-                self.events.push(Event::Removed {
-                    at_ms: now_ms,
-                    mmsi: m.mmsi,
+            self.own_mmsi_mismatch(m.mmsi, now_ms);
+            // Our own echo heard before we knew our MMSI is not a target;
+            // a station with our number far from us is one (and a warning).
+            if !self.clashes.contains(&m.mmsi) && self.targets.contains_key(&m.mmsi) {
+                let own = self.own_now(now_ms).or(m.body_position());
+                let far = self.targets.get(&m.mmsi).and_then(|t| {
+                    let p = t.position_at_fast(now_ms).or(t.position.map(|p| p.value))?;
+                    let d = geo::bearing_range(own?, p).1;
+                    (d > self.config.own_ship.own_mmsi_clash_nm).then_some(d)
                 });
+                match far {
+                    Some(d) => self.clash(m.mmsi, d, now_ms),
+                    None => {
+                        self.targets.remove(&m.mmsi);
+                        self.distress_seen.remove(&m.mmsi);
+                        self.test_seen.remove(&m.mmsi);
+                        self.alarms.drop_target(m.mmsi, now_ms);
+                        self.events.push(Event::Removed {
+                            at_ms: now_ms,
+                            mmsi: m.mmsi,
+                        });
+                    }
+                }
             }
             return;
         }
-        if Some(m.mmsi) == own_mmsi {
+        if self.is_own_echo(m, now_ms) {
             // Our own transmission echoed by a receiver.
+            self.stats.own_echoes += 1;
             return;
         }
         self.stats.messages += 1;
@@ -314,7 +347,10 @@ impl Traffic {
             .or_insert_with(|| Target::new(m.mmsi, now_ms));
         let rejected_before = target.rejected_positions;
         let was_lost = target.lost_since_ms.is_some();
+        let was_off = target.off_position.is_some_and(|o| o.value);
         target.apply(m, now_ms);
+        let off = target.off_position.is_some_and(|o| o.value);
+        let who = (was_off != off).then(|| label(m.mmsi, target.name()));
         match via {
             Via::Radio => target.via_radio_ms = Some(now_ms),
             Via::Aiip => target.via_aiip_ms = Some(now_ms),
@@ -324,6 +360,16 @@ impl Traffic {
             self.alarms.rectify(&AlarmId::Lost(m.mmsi), now_ms);
         }
         self.stats.rejected_positions += u64::from(target.rejected_positions - rejected_before);
+        // A.1106 §30 "AtoN … off position": a caution while its flag says so.
+        if let Some(who) = who {
+            let id = AlarmId::OffPosition(m.mmsi);
+            if off {
+                let text = format!("AtoN {who} off position");
+                self.alarms.raise(id, now_ms, text, None);
+            } else {
+                self.alarms.rectify(&id, now_ms);
+            }
+        }
         if is_new {
             // Evaluated first, so the event carries bearing and range; the
             // event still comes before any alarm event of the same target.
@@ -347,6 +393,91 @@ impl Traffic {
         } else {
             self.evaluate(m.mmsi, now_ms, self.own_now(now_ms));
         }
+    }
+
+    /// Whether a VDM with own MMSI (the configured one, or the one own
+    /// transponder reports) is our own transmission echoed, or another
+    /// station using our number: one whose position lies more than
+    /// `own_mmsi_clash_nm` from own position is another station (shown
+    /// as a target, with a warning: [`clash`](Self::clash)). Once a clash
+    /// is seen, a report is ours only when it lies nearer own ship than
+    /// the other station. Without positions to compare, it is taken as
+    /// our echo and counted (`own_echoes`).
+    fn is_own_echo(&mut self, m: &crate::ais::messages::AisMessage, now_ms: i64) -> bool {
+        let ours = self.config.own_ship.mmsi == Some(m.mmsi) || self.own.mmsi == Some(m.mmsi);
+        if !ours {
+            return false;
+        }
+        let own = self.own_now(now_ms);
+        let p = m.body_position();
+        if self.clashes.contains(&m.mmsi) {
+            let (Some(own), Some(p)) = (own, p) else {
+                // Static data and the like: the other station's.
+                return false;
+            };
+            let other = self
+                .targets
+                .get(&m.mmsi)
+                .and_then(|t| t.position_at_fast(now_ms).or(t.position.map(|p| p.value)));
+            let to_own = geo::bearing_range(own, p).1;
+            return match other {
+                Some(o) => to_own < geo::bearing_range(o, p).1,
+                None => to_own <= self.config.own_ship.own_mmsi_clash_nm,
+            };
+        }
+        let (Some(own), Some(p)) = (own, p) else {
+            return true;
+        };
+        let d = geo::bearing_range(own, p).1;
+        if d > self.config.own_ship.own_mmsi_clash_nm {
+            self.clash(m.mmsi, d, now_ms);
+            return false;
+        }
+        true
+    }
+
+    /// A station `range_nm` away uses own MMSI: it is a target from now on,
+    /// and the officer is warned.
+    fn clash(&mut self, mmsi: u32, range_nm: f64, now_ms: i64) {
+        if !self.clashes.insert(mmsi) {
+            return;
+        }
+        self.events.push(Event::OwnMmsiClash {
+            at_ms: now_ms,
+            mmsi,
+            range_nm,
+        });
+        self.alarms.raise(
+            AlarmId::OwnMmsi(mmsi),
+            now_ms,
+            format!(
+                "own MMSI {mmsi:09} heard from a station {range_nm:.1} NM away: check [own_ship] mmsi"
+            ),
+            None,
+        );
+    }
+
+    /// Own transponder reports an MMSI other than `[own_ship] mmsi`: a
+    /// warning, once.
+    fn own_mmsi_mismatch(&mut self, reported: u32, now_ms: i64) {
+        let Some(set) = self.config.own_ship.mmsi else {
+            return;
+        };
+        if set == reported || reported == 0 {
+            return;
+        }
+        let id = AlarmId::OwnMmsi(set);
+        if self.alarms.get(&id).is_some() || !self.mismatch_said.insert(reported) {
+            return;
+        }
+        self.alarms.raise(
+            id,
+            now_ms,
+            format!(
+                "own transponder reports MMSI {reported:09}, [own_ship] mmsi is {set:09}: check [own_ship] mmsi"
+            ),
+            None,
+        );
     }
 
     fn safety(&mut self, now_ms: i64, from: u32, to: Option<u32>, text: &str) {
@@ -450,6 +581,7 @@ impl Traffic {
                 self.targets.remove(&mmsi);
                 self.distress_seen.remove(&mmsi);
                 self.test_seen.remove(&mmsi);
+                self.clashes.remove(&mmsi);
                 self.alarms.forget_target(mmsi, now_ms);
                 if self.selected == Some(mmsi) {
                     self.selected = None;
@@ -628,9 +760,38 @@ impl Traffic {
             }
             _ => None,
         };
+        // The harbour rule (docs/alerts.md): own ship and the target both
+        // slower than `still_sog_kn` are a still pair; their CPA and TCPA
+        // are made of speed noise, so they raise no alarm unless the
+        // reported positions show the pair closing. A distress device is
+        // never held (it alarms by itself anyway).
+        let target_sog = t.sog_kn.map(|s| s.value);
+        let still_pair = cfg.still_sog_kn > 0.0
+            && !t.kind.is_distress()
+            && own_sog.is_some_and(|s| s < cfg.still_sog_kn)
+            && target_sog.is_some_and(|s| s < cfg.still_sog_kn);
+        if still_pair {
+            let range = geo::bearing_range_fast(own, tpos).1;
+            match t.still.as_mut() {
+                Some(s) => s.sample(now_ms, range, cfg.still_closing_m / 1852.0),
+                None => t.still = Some(target::Still::new(now_ms, range)),
+            }
+        } else {
+            t.still = None;
+        }
+        let still_quiet = t.still.is_some_and(|s| !s.closing);
+        if let Some(s) = t.still.as_mut() {
+            s.holding = still_quiet
+                && t.cpa.is_some_and(|c| {
+                    c.cpa_nm < cfg.cpa_limit_nm
+                        && c.tcpa_min > 0.0
+                        && c.tcpa_min < cfg.tcpa_limit_min
+                });
+        }
         let eligible = t.activation == Activation::Activated || cfg.sleeping_targets;
         let suppressed = (cfg.suppress_moored && t.is_moored(cfg.moored_max_sog_kn))
-            || own_sog.is_some_and(|s| s < cfg.own_alongside_max_sog_kn);
+            || own_sog.is_some_and(|s| s < cfg.own_alongside_max_sog_kn)
+            || still_quiet;
         // A.1106 §30: dangerous when CPA and TCPA are inside the limits.
         // Once dangerous, it stays so while inside the limits plus the
         // hysteresis bands, and is rectified only after it has stayed
@@ -777,6 +938,40 @@ impl Traffic {
         self.selected = mmsi.filter(|m| self.targets.contains_key(m));
     }
 
+    /// A replay reached its end: the picture is frozen at `now_ms`. A
+    /// dangerous target already past its CPA (TCPA run out), whose alarm
+    /// would clear after the dwell time that will now never pass, is
+    /// rectified at once; its alarm stays until acknowledged.
+    pub fn replay_ended(&mut self, now_ms: i64) {
+        let mut past: Vec<u32> = self
+            .targets
+            .values()
+            .filter(|t| t.dangerous && t.cpa.is_some_and(|c| c.tcpa_min <= 0.0))
+            .map(|t| t.mmsi)
+            .collect();
+        past.sort_unstable();
+        for mmsi in past {
+            if let Some(t) = self.targets.get_mut(&mmsi) {
+                t.dangerous = false;
+                t.outside_since_ms = None;
+            }
+            self.events.push(Event::DangerousCleared {
+                at_ms: now_ms,
+                mmsi,
+            });
+            self.alarms.rectify(&AlarmId::Dangerous(mmsi), now_ms);
+        }
+    }
+
+    /// Targets the harbour rule holds from alarming now (their CPA/TCPA
+    /// are inside the limits, made of speed noise): shown on screen.
+    pub fn still_holding(&self) -> usize {
+        self.targets
+            .values()
+            .filter(|t| t.still.is_some_and(|s| s.holding))
+            .count()
+    }
+
     /// Alarm classes switched off in the configuration, for the permanent
     /// indication on screen.
     pub fn disabled_alarm_classes(&self) -> Vec<&'static str> {
@@ -795,6 +990,9 @@ impl Traffic {
         }
         if self.config.alarms.own_alongside_max_sog_kn > 0.0 {
             v.push("cpa_when_alongside");
+        }
+        if self.config.alarms.still_widened() {
+            v.push("cpa_between_still");
         }
         v
     }

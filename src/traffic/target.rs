@@ -105,6 +105,11 @@ pub struct Target {
     /// Last plotted position (lat, lon).
     pub position: Option<Stamped<(f64, f64)>>,
     pub position_accuracy: Option<bool>,
+    /// Type of aid to navigation (message 21, M.1371-5 table 71).
+    pub aid_type: Option<u8>,
+    /// An AtoN's off-position flag as last validly sent (time stamp ≤ 59,
+    /// M.1371-5 table 72 note 1); `None` while none was valid.
+    pub off_position: Option<Stamped<bool>>,
     pub sog_kn: Option<Stamped<f64>>,
     pub cog_deg: Option<Stamped<f64>>,
     pub heading_deg: Option<Stamped<u16>>,
@@ -155,6 +160,73 @@ pub struct Target {
     pub via_radio_ms: Option<i64>,
     /// Data time it was last heard through an AI-IP server.
     pub via_aiip_ms: Option<i64>,
+    /// The harbour rule's view of this target while it and own ship are
+    /// both still (docs/alerts.md); `None` otherwise.
+    pub still: Option<Still>,
+}
+
+/// A still pair (own ship and a target both slower than the harbour
+/// rule's speed): the range between the positions as reported (no dead
+/// reckoning, which would sail a moored ship on its speed noise), smoothed
+/// over a short and a long time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Still {
+    /// Data time of the last sample.
+    pub at_ms: i64,
+    /// Range smoothed over [`STILL_SHORT_S`], NM.
+    pub short_nm: f64,
+    /// Range smoothed over [`STILL_LONG_S`], NM.
+    pub long_nm: f64,
+    /// The positions show the pair closing: CPA/TCPA judge it again.
+    pub closing: bool,
+    /// CPA/TCPA are inside the limits, and the rule keeps them from
+    /// alarming (shown on screen).
+    pub holding: bool,
+}
+
+/// Time constant of the short range average (s): GNSS noise of a few
+/// fixes.
+pub const STILL_SHORT_S: f64 = 30.0;
+/// Time constant of the long range average (s): what the range has been.
+pub const STILL_LONG_S: f64 = 300.0;
+
+impl Still {
+    /// A first sample.
+    pub fn new(at_ms: i64, range_nm: f64) -> Still {
+        Still {
+            at_ms,
+            short_nm: range_nm,
+            long_nm: range_nm,
+            closing: false,
+            holding: false,
+        }
+    }
+
+    /// Take a range sample at `at_ms`; `closing_nm`: how far the short
+    /// average must come below the long one for the pair to be closing.
+    /// Once closing, it stays so until the long average has caught up
+    /// (within a third of `closing_nm`): a drag that stopped.
+    pub fn sample(&mut self, at_ms: i64, range_nm: f64, closing_nm: f64) {
+        if !range_nm.is_finite() {
+            return;
+        }
+        let dt = ((at_ms - self.at_ms) as f64 / 1000.0).max(0.0);
+        if at_ms < self.at_ms {
+            // A data clock that went back starts over.
+            *self = Still::new(at_ms, range_nm);
+            return;
+        }
+        let k = |tau: f64| 1.0 - (-dt / tau).exp();
+        self.short_nm += (range_nm - self.short_nm) * k(STILL_SHORT_S);
+        self.long_nm += (range_nm - self.long_nm) * k(STILL_LONG_S);
+        self.at_ms = at_ms;
+        let closed = self.long_nm - self.short_nm;
+        if closed > closing_nm {
+            self.closing = true;
+        } else if closed < closing_nm / 3.0 {
+            self.closing = false;
+        }
+    }
 }
 
 /// How a target reaches us.
@@ -210,6 +282,8 @@ impl Target {
             kind: TargetKind::from_mmsi(mmsi).unwrap_or(TargetKind::Unknown),
             position: None,
             position_accuracy: None,
+            aid_type: None,
+            off_position: None,
             sog_kn: None,
             cog_deg: None,
             heading_deg: None,
@@ -234,6 +308,7 @@ impl Target {
             device_active_seen: false,
             via_radio_ms: None,
             via_aiip_ms: None,
+            still: None,
         }
     }
 
@@ -275,6 +350,15 @@ impl Target {
             Some(_) => None,
             None => Some(c),
         }
+    }
+
+    /// The name as shown: received text without control characters, or
+    /// the MMSI when no name was received (A.1106 §29).
+    pub fn name_or_mmsi(&self) -> String {
+        self.name().map_or_else(
+            || format!("{:09}", self.mmsi),
+            |n| n.chars().filter(|c| !c.is_control()).collect(),
+        )
     }
 
     /// The name, or `None` if never received.
@@ -427,21 +511,37 @@ impl Target {
             Body::BaseStation(r) if m.msg_type == 4 => {
                 self.set_kind(TargetKind::BaseStation);
                 self.set_position(r.position(), now_ms);
+                self.position_accuracy = Some(r.accuracy);
                 self.report(now_ms);
             }
             Body::AidToNavigation(a) => {
+                // The off-position flag counts only with a time stamp of
+                // 0–59 (M.1371-5 table 72, note 1); with 60–63 the last
+                // valid one stands.
+                if a.second <= 59 {
+                    self.off_position = Some(Stamped {
+                        value: a.off_position,
+                        at_ms: now_ms,
+                    });
+                }
                 self.set_kind(TargetKind::AidToNavigation {
                     virtual_aid: a.virtual_aid,
-                    off_position: a.off_position,
+                    off_position: self.off_position.is_some_and(|o| o.value),
                 });
+                self.aid_type = Some(a.aid_type);
                 self.set_position(a.position(), now_ms);
+                self.position_accuracy = Some(a.accuracy);
                 if let Some(n) = text(a.name.as_str()) {
                     self.statics.name = Some(n);
                 }
-                self.statics.dimensions = Some(Stamped {
-                    value: a.dim,
-                    at_ms: now_ms,
-                });
+                // All zero: dimensions not given (M.1371-5 figure 17).
+                let d = a.dim;
+                if d.to_bow + d.to_stern > 0 || d.to_port > 0 || d.to_starboard > 0 {
+                    self.statics.dimensions = Some(Stamped {
+                        value: d,
+                        at_ms: now_ms,
+                    });
+                }
                 self.report(now_ms);
             }
             Body::LongRange(r) => {

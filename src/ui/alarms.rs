@@ -207,7 +207,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     if all.is_empty() {
         lines.push(Line::from(Span::styled(" no alarms", th.dim())));
     }
-    let now = app.now_ms();
+    // Silences and snoozes count on their own clock (the wall clock).
+    let now = app.engine.traffic.alarms.timer_now(app.now_ms());
     let chosen = app.chosen_alarm();
     // The chosen alarm stays in view: it takes the last row if it would
     // be below it.
@@ -386,7 +387,12 @@ fn lead_text(a: &Alarm, chosen: Option<&AlarmId>, now: i64, narrow: bool) -> (St
 /// Lines an alarm's row takes at `width` columns when it may wrap: two
 /// when its text does not fit beside its lead, else one.
 fn row_lines(a: &Alarm, app: &App, width: usize) -> usize {
-    let (head, tag) = lead_text(a, app.chosen_alarm().as_ref(), app.now_ms(), width < 100);
+    let (head, tag) = lead_text(
+        a,
+        app.chosen_alarm().as_ref(),
+        app.engine.traffic.alarms.timer_now(app.now_ms()),
+        width < 100,
+    );
     let lead = Span::raw(head).width() + Span::raw(tag).width();
     let text = super::format::sanitize(&figures(a));
     if lead + Span::raw(text.as_str()).width() > width

@@ -6,7 +6,9 @@
 use super::format::{self, MISSING, lat, lon, stamped};
 use super::theme::Theme;
 use crate::ais::legends;
+use crate::ais::messages::Dimensions;
 use crate::app::console::{Action, App};
+use crate::traffic::target::{Target, TargetKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -49,6 +51,9 @@ pub fn lines<'a>(app: &App, th: &Theme, width: usize) -> Vec<Line<'a>> {
     };
     let now = app.now_ms();
     let s = &t.statics;
+    if let Some(rows) = station_rows(app, t, now) {
+        return finish(rows, th, width);
+    }
     let mut rows: Vec<(&str, (String, String))> = vec![
         ("Name", stamped(&s.name, now, |v| format::sanitize(v))),
         ("MMSI", (format!("{:09}", t.mmsi), String::new())),
@@ -122,11 +127,7 @@ pub fn lines<'a>(app: &App, th: &Theme, width: usize) -> Vec<Line<'a>> {
         (
             "Dimensions",
             stamped(&s.dimensions, now, |d| {
-                format!(
-                    "{} m × {} m",
-                    d.to_bow + d.to_stern,
-                    u16::from(d.to_port) + u16::from(d.to_starboard)
-                )
+                dimensions(d).unwrap_or_else(|| "not available".into())
             }),
         ),
         (
@@ -178,6 +179,94 @@ pub fn lines<'a>(app: &App, th: &Theme, width: usize) -> Vec<Line<'a>> {
         }
         None => rows.push(("Inland data", (MISSING.to_string(), String::new()))),
     }
+    finish(rows, th, width)
+}
+
+/// Length × beam, `None` when all four distances are 0 (not available,
+/// M.1371-5 figure 17).
+fn dimensions(d: &Dimensions) -> Option<String> {
+    let length = d.to_bow + d.to_stern;
+    let beam = u16::from(d.to_port) + u16::from(d.to_starboard);
+    (length > 0 || beam > 0).then(|| format!("{length} m × {beam} m"))
+}
+
+/// The rows of a station that is not a ship: an aid to navigation
+/// (message 21) or a base station (message 4) shows what it sends and no
+/// ship's fields (SOG, COG, heading, IMO, ship type, voyage …). `None` for
+/// any other target.
+fn station_rows<'a>(app: &App, t: &Target, now: i64) -> Option<Vec<(&'a str, (String, String))>> {
+    let aton = match t.kind {
+        TargetKind::AidToNavigation { virtual_aid, .. } => Some(virtual_aid),
+        TargetKind::BaseStation => None,
+        _ => return None,
+    };
+    let none = String::new;
+    let mut rows: Vec<(&str, (String, String))> = Vec::new();
+    if aton.is_some() || t.statics.name.is_some() {
+        rows.push((
+            "Name",
+            stamped(&t.statics.name, now, |v| format::sanitize(v)),
+        ));
+    }
+    rows.push(("MMSI", (format!("{:09}", t.mmsi), none())));
+    let class = match aton {
+        Some(_) => "aid to navigation (AtoN)",
+        None => "base station",
+    };
+    rows.push(("Class", (class.to_string(), none())));
+    if let Some(virtual_aid) = aton {
+        let kind = t
+            .aid_type
+            .map_or_else(|| MISSING.to_string(), |a| legends::aid_type(a).to_string());
+        rows.push(("AtoN type", (kind, none())));
+        let real = if virtual_aid {
+            "virtual (no physical aid at the position)"
+        } else {
+            "real (a physical aid)"
+        };
+        rows.push(("Real/virtual", (real.to_string(), none())));
+        rows.push((
+            "Off position",
+            match &t.off_position {
+                Some(o) if o.value => ("OFF POSITION".to_string(), format::age(o.at_ms, now)),
+                Some(o) => ("on position".to_string(), format::age(o.at_ms, now)),
+                None => ("not known (no valid time stamp)".to_string(), none()),
+            },
+        ));
+    }
+    rows.push(("Source", (format::heard(t).to_string(), none())));
+    rows.push(("State", (format::state(t, true).to_string(), none())));
+    rows.push((
+        "Position",
+        stamped(&t.position, now, |p| format!("{} {}", lat(p.0), lon(p.1))),
+    ));
+    let accuracy = match t.position_accuracy {
+        Some(true) => "high (better than 10 m)",
+        Some(false) => "low (worse than 10 m)",
+        None => MISSING,
+    };
+    rows.push(("Pos. accuracy", (accuracy.to_string(), none())));
+    rows.push((
+        "Bearing/range",
+        (
+            app.engine.traffic.shown_bearing_range(t, now).map_or_else(
+                || "not available".into(),
+                |(b, r)| format!("{}° {r:.2} NM", format::bearing(b)),
+            ),
+            none(),
+        ),
+    ));
+    if aton.is_some()
+        && let Some(d) = &t.statics.dimensions
+        && let Some(text) = dimensions(&d.value)
+    {
+        rows.push(("Dimensions", (text, format::age(d.at_ms, now))));
+    }
+    Some(rows)
+}
+
+/// The rows as lines of the window.
+fn finish<'a>(rows: Vec<(&str, (String, String))>, th: &Theme, width: usize) -> Vec<Line<'a>> {
     rows.into_iter()
         .flat_map(|(k, (v, age))| {
             let vs = if v == MISSING { th.dim() } else { th.base() };

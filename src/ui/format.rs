@@ -73,7 +73,7 @@ pub fn stamped<T>(
 
 /// Name, or the MMSI when unnamed (A.1106 §29).
 pub fn name(t: &Target) -> String {
-    t.name().map_or_else(|| format!("{:09}", t.mmsi), sanitize)
+    t.name_or_mmsi()
 }
 
 /// Strip control characters from text received over the air.

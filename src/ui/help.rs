@@ -7,6 +7,8 @@
 
 use super::theme::Theme;
 use crate::app::console::{Action, App};
+use crate::voyage::desk::InboxKind;
+use crate::voyage::outbox::Item;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -151,7 +153,7 @@ pub fn lines<'a>(app: &'a App, th: &Theme, width: usize, height: usize) -> Vec<L
 
 pub fn hints(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     // A confirmation after a send takes the line until the next key.
-    if let Some(n) = &app.notice {
+    if let Some(n) = notice_text(app) {
         f.render_widget(
             ratatui::widgets::Paragraph::new(Span::styled(format!(" {n}"), th.ok()))
                 .style(th.base()),
@@ -159,27 +161,89 @@ pub fn hints(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         );
         return;
     }
-    let k = |a| app.keymap.key_of(a).to_string();
-    let text = format!(
-        " {}/{} ships  {} ack  {} silence  {} snooze  {} ETA  {} msg  {} voyage  {} inbox  {} help  {} quit  {} details  {}/{} data  {} log",
-        k(Action::PrevTarget),
-        k(Action::NextTarget),
-        k(Action::Acknowledge),
-        k(Action::Silence),
-        k(Action::Snooze),
-        k(Action::OpenEta),
-        k(Action::OpenMessage),
-        k(Action::OpenVoyage),
-        k(Action::OpenInbox),
-        k(Action::ToggleHelp),
-        k(Action::Quit),
-        k(Action::ToggleDetails),
-        k(Action::ScrollLeft),
-        k(Action::ScrollRight),
-        k(Action::ToggleAlarmLog),
-    );
+    let text = hint_text(app, usize::from(area.width));
     f.render_widget(
         ratatui::widgets::Paragraph::new(Span::styled(text, th.dim())).style(th.base()),
         area,
     );
+}
+
+/// Every key hint, in the order shown: (key, what it does).
+pub fn hint_items(app: &App) -> Vec<String> {
+    let k = |a| app.keymap.key_of(a).to_string();
+    vec![
+        format!("{}/{} ships", k(Action::PrevTarget), k(Action::NextTarget)),
+        format!("{} ack", k(Action::Acknowledge)),
+        format!("{} silence", k(Action::Silence)),
+        format!("{} snooze", k(Action::Snooze)),
+        format!("{} ETA", k(Action::OpenEta)),
+        format!("{} msg", k(Action::OpenMessage)),
+        format!("{} voyage", k(Action::OpenVoyage)),
+        format!("{} inbox", k(Action::OpenInbox)),
+        format!("{} help", k(Action::ToggleHelp)),
+        format!("{} quit", k(Action::Quit)),
+        format!("{} details", k(Action::ToggleDetails)),
+        format!("{}/{} data", k(Action::ScrollLeft), k(Action::ScrollRight)),
+        format!("{} log", k(Action::ToggleAlarmLog)),
+    ]
+}
+
+/// The key-hint line for `width` columns: whole hints only, in order, as
+/// many as fit; the help key's hint is always among them (the help lists
+/// the rest).
+pub fn hint_text(app: &App, width: usize) -> String {
+    const GAP: &str = "  ";
+    let items = hint_items(app);
+    let help = format!("{} help", app.keymap.key_of(Action::ToggleHelp));
+    let w = |s: &str| Span::raw(s).width();
+    let mut room = width.saturating_sub(1 + w(&help));
+    let mut shown: Vec<&str> = Vec::new();
+    for item in &items {
+        if *item == help {
+            shown.push(item);
+            continue;
+        }
+        let need = w(item) + w(GAP);
+        if need <= room {
+            room -= need;
+            shown.push(item);
+        }
+    }
+    format!(" {}", shown.join(GAP))
+}
+
+/// The notice on the key-hint line, if any. A send's notice follows its
+/// message in the outbox: "ETA report queued", then written,
+/// acknowledged (or what the ABK said); once an RTA answering the ETA
+/// report has come (shown under the alarm bar) it has nothing more to say.
+pub fn notice_text(app: &App) -> Option<String> {
+    let n = app.notice.as_ref()?;
+    let Some((id, text)) = &app.notice_item else {
+        return Some(n.clone());
+    };
+    if text != n {
+        return Some(n.clone());
+    }
+    let desk = &app.engine.desk;
+    let Some(e) = desk.outbox_entries().iter().find(|e| e.id == *id) else {
+        return Some(n.clone());
+    };
+    let what = match &e.item {
+        Item::Eta(report) => {
+            let answered = desk.inbox().iter().any(|r| {
+                r.at_ms >= e.queued_ms
+                    && matches!(&r.kind, InboxKind::Rta { answers: Some(a), .. } if a == report)
+            });
+            if answered {
+                return None;
+            }
+            "ETA report"
+        }
+        Item::Safety(_) => "Message",
+    };
+    let state = super::inbox::state_words(&e.state, desk.through_aiip());
+    Some(format!(
+        "{what} {state} — see the outbox ({})",
+        app.keymap.key_of(Action::OpenInbox)
+    ))
 }

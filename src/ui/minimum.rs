@@ -11,6 +11,7 @@ use super::format::{self, MISSING};
 use super::theme::Theme;
 use crate::ais::legends;
 use crate::app::console::App;
+use crate::traffic::target::TargetKind;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -22,6 +23,33 @@ pub fn fields(app: &App) -> Vec<(&'static str, String)> {
         return Vec::new();
     };
     let m = |o: Option<String>| o.unwrap_or_else(|| MISSING.to_string());
+    // An aid to navigation or a base station sends no ship's data: what it
+    // is, and for an AtoN whether it is off position.
+    match t.kind {
+        TargetKind::AidToNavigation { .. } => {
+            let off = match t.off_position {
+                Some(o) if o.value => "OFF POSITION",
+                Some(_) => "on position",
+                None => "not known",
+            };
+            return vec![
+                (
+                    "ATON",
+                    m(t.aid_type.map(|a| legends::aid_type(a).to_string())),
+                ),
+                ("POSITION", off.to_string()),
+                ("MMSI", format!("{:09}", t.mmsi)),
+                ("CLASS", format::kind(t).to_string()),
+            ];
+        }
+        TargetKind::BaseStation => {
+            return vec![
+                ("MMSI", format!("{:09}", t.mmsi)),
+                ("CLASS", "base station".to_string()),
+            ];
+        }
+        _ => {}
+    }
     // A target lost while dangerous shows its last figures, marked so.
     let cpa = t.shown_cpa(app.now_ms());
     let last = if t.lost_dangerous { " (last)" } else { "" };
@@ -134,24 +162,52 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     ];
     f.render_widget(Paragraph::new(lines), fixed);
     let fields = fields(app);
-    let start = app.view.hscroll.min(fields.len().saturating_sub(1));
     let per_line = fields.len().div_ceil(3).max(1);
     let gap = if narrow { "  " } else { "   " };
-    let mut out = laid(
-        fields.iter().skip(start),
-        usize::from(scroll.width),
-        per_line,
-        gap,
-        th,
+    let width = usize::from(scroll.width);
+    // The farthest start that still shows something new: the first from
+    // which every field to the end is in view.
+    let max = (0..fields.len())
+        .find(|&s| shown(&fields, s, width, per_line, gap, th).1 == fields.len())
+        .unwrap_or(fields.len().saturating_sub(1));
+    app.view.hscroll_max.set(Some(max));
+    let start = app.view.hscroll.min(max);
+    f.render_widget(
+        Paragraph::new(shown(&fields, start, width, per_line, gap, th).0),
+        scroll,
     );
-    if start > 0 {
-        out.insert(
-            0,
-            Line::from(Span::styled(format!("◀ {start} more"), th.dim())),
-        );
+}
+
+/// The fields from `start` laid in three lines at most, with "◀ n more"
+/// first when fields are hidden on the left and "▶ n more" last when
+/// some are hidden on the right; with the end of what is shown.
+fn shown<'a>(
+    fields: &[(&'static str, String)],
+    start: usize,
+    width: usize,
+    per_line: usize,
+    gap: &'static str,
+    th: &Theme,
+) -> (Vec<Line<'a>>, usize) {
+    let n = fields.len();
+    let left = (start > 0).then(|| ("◀", format!("{start} more")));
+    for end in (start..=n).rev() {
+        let right = (end < n).then(|| ("▶", format!("{} more", n - end)));
+        let marks = usize::from(left.is_some() || right.is_some());
+        let items: Vec<(&'static str, String)> = left
+            .iter()
+            .cloned()
+            .chain(fields[start..end].iter().cloned())
+            .chain(right)
+            .collect();
+        let lines = laid(items.iter(), width, per_line + marks, gap, th);
+        if lines.len() <= 3 {
+            return (lines, end);
+        }
     }
-    out.truncate(3);
-    f.render_widget(Paragraph::new(out), scroll);
+    let mut lines = laid(fields[start..].iter(), width, per_line, gap, th);
+    lines.truncate(3);
+    (lines, start)
 }
 
 /// The fields laid in lines `width` columns wide, at most `per_line` on a

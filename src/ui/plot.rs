@@ -79,11 +79,15 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         t.own.cog_deg.map(|c| c.value.value),
     );
     let up = orientation.up_deg();
-    let inner_w = f64::from(area.width.saturating_sub(2)).max(1.0);
-    let inner_h = f64::from(area.height.saturating_sub(2)).max(1.0);
-    // Terminal cells are about twice as tall as wide.
-    let aspect = inner_w / (inner_h * 2.0);
-    let xr = range * aspect.max(0.2);
+    let (xr, yr) = extents(
+        range,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    );
+    // NM per cell, for putting a label's symbol on its point.
+    let cell_x = 2.0 * xr / f64::from(area.width.saturating_sub(3).max(1));
+    let cell_y = 2.0 * yr / f64::from(area.height.saturating_sub(3).max(1));
+    let rings = ring_interval(range);
     // Own ship where the engine has it: dead-reckoned to now, and marked so
     // while the fix is lost.
     let timeout = (t.config.own_ship.own_position_timeout_s * 1000.0) as i64;
@@ -92,8 +96,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let rotate = |e: geo::Enu| screen_xy(e, up);
     let title = Span::styled(
         format!(
-            " plot {range} NM · rings {} NM · {}{} ",
-            range / 2.0,
+            " plot {range} NM · rings {rings} NM · {}{} ",
             orientation.label(),
             if own_dr {
                 " · own ship DR, fix lost"
@@ -113,9 +116,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
         .background_color(th.bg)
         .marker(Marker::Braille)
         .x_bounds([-xr, xr])
-        .y_bounds([-range, range])
+        .y_bounds([-yr, yr])
         .paint(|ctx| {
-            for r in [range / 2.0, range] {
+            let n = (range / rings + 1e-9).floor() as u32;
+            for r in (1..=n).map(|k| f64::from(k) * rings) {
                 ctx.draw(&Circle {
                     x: 0.0,
                     y: 0.0,
@@ -160,7 +164,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             // ship's plane (within metres of the geodesic: far below a
             // dot of the plot); the geodesic is for the figures shown.
             let plane = geo::Plane::at(own);
-            let reach = xr.hypot(range);
+            let reach = xr.hypot(yr);
             for tg in t.targets.values() {
                 // A lost target whose loss the officer acknowledged has
                 // left the plot (A.1106: the mark clears on acknowledge).
@@ -180,7 +184,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
                 }
                 let p = tg.position_at_fast(now).unwrap_or(last.value);
                 let (x, y) = rotate(plane.project(p));
-                if x.abs() > xr || y.abs() > range {
+                if x.abs() > xr || y.abs() > yr {
                     continue;
                 }
                 let selected = t.selected == Some(tg.mmsi);
@@ -237,18 +241,46 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
                     (false, true) => format!("{sym}!"),
                     _ => sym.to_string(),
                 };
+                // The symbol in the cell of its point: labels are placed
+                // by their first cell, cut to the cell they start in.
+                let lead = if selected { 1.0 } else { 0.0 };
                 ctx.print(
-                    x,
-                    y,
+                    (x - lead * cell_x + cell_x / 2.0).clamp(-xr, xr),
+                    (y - cell_y / 2.0).clamp(-yr, yr),
                     Span::styled(label, ratatui::style::Style::default().fg(colour).bg(th.bg)),
                 );
             }
-            ctx.print(0.0, 0.0, Span::styled("◉", th.accent()));
+            ctx.print(cell_x / 2.0, -cell_y / 2.0, Span::styled("◉", th.accent()));
             if own_dr {
                 ctx.print(xr * 0.06, 0.0, Span::styled("DR", th.danger()));
             }
         });
     f.render_widget(canvas, area);
+}
+
+/// Half-extents (east–west, north–south) in NM of a plot `w`×`h` cells
+/// wide that shows the whole `range` ring, round: a braille dot (a cell
+/// is two dots wide and four tall, and about twice as tall as wide) is as
+/// wide as it is tall, and the ring fits the shorter side.
+pub fn extents(range: f64, w: u16, h: u16) -> (f64, f64) {
+    let dots_x = (2.0 * f64::from(w) - 1.0).max(1.0);
+    let dots_y = (4.0 * f64::from(h) - 1.0).max(1.0);
+    let per_dot = (2.0 * range / dots_x).max(2.0 * range / dots_y);
+    (per_dot * dots_x / 2.0, per_dot * dots_y / 2.0)
+}
+
+/// Range-ring interval as on a radar: the largest of 0.25 NM × 2ⁿ
+/// (…, 0.125, 0.25, 0.5, 1, 2, 4 …) that gives at least three rings out
+/// to `range` (0.75 NM: 0.25; 6 NM: 2; 48 NM: 16).
+pub fn ring_interval(range: f64) -> f64 {
+    let mut i = 0.25;
+    while i * 2.0 * 3.0 <= range + 1e-9 {
+        i *= 2.0;
+    }
+    while i * 3.0 > range + 1e-9 && i > 1e-3 {
+        i /= 2.0;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -262,6 +294,23 @@ mod tests {
 
     fn close(a: (f64, f64), b: (f64, f64)) -> bool {
         (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9
+    }
+
+    #[test]
+    fn rings_are_radar_intervals() {
+        for (range, ring) in [
+            (0.75, 0.25),
+            (1.5, 0.5),
+            (3.0, 1.0),
+            (6.0, 2.0),
+            (12.0, 4.0),
+            (24.0, 8.0),
+            (48.0, 16.0),
+            (0.5, 0.125),
+            (5.0, 1.0),
+        ] {
+            assert_eq!(ring_interval(range), ring, "{range} NM");
+        }
     }
 
     #[test]

@@ -94,14 +94,23 @@ fn link_rows<'a>(app: &App, th: &Theme, width: usize) -> Vec<Line<'a>> {
     let mut rows: Vec<Vec<Span<'a>>> = vec![first];
     let used = |r: &[Span]| r.iter().map(Span::width).sum::<usize>();
     for link in &app.links.list {
-        let (mark, style) = if link.up {
+        // The AI-IP link is up only while its client works: an open socket
+        // for a client that sends nothing is not.
+        let problem = app
+            .aiip
+            .as_ref()
+            .filter(|_| link.name.starts_with("aiip:"))
+            .and_then(|a| a.link_problem(app.last_wall_ms));
+        let up = link.up && problem.is_none();
+        let (mark, style) = if up {
             ("●", th.ok())
         } else {
             ("○", th.warn())
         };
         let name = Span::styled(format!(" {mark} {} ", link.name), style);
-        let detail = if !link.up {
-            Some(Span::styled(format!("({}) ", link.detail), th.dim()))
+        let detail = if !up {
+            let detail = problem.as_deref().unwrap_or(&link.detail);
+            Some(Span::styled(format!("({detail}) "), th.dim()))
         } else {
             link.bound
                 .as_ref()

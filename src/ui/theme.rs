@@ -4,39 +4,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-/// A palette choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Palette {
-    Day,
-    Dusk,
-    Night,
-}
-
-impl Palette {
-    /// Parse `day`, `dusk`, `night`.
-    pub fn parse(s: &str) -> Option<Palette> {
-        match s {
-            "day" => Some(Palette::Day),
-            "dusk" => Some(Palette::Dusk),
-            "night" => Some(Palette::Night),
-            _ => None,
-        }
-    }
-    pub fn next(self) -> Palette {
-        match self {
-            Palette::Day => Palette::Dusk,
-            Palette::Dusk => Palette::Night,
-            Palette::Night => Palette::Day,
-        }
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            Palette::Day => "day",
-            Palette::Dusk => "dusk",
-            Palette::Night => "night",
-        }
-    }
-}
+pub use crate::app::palette::Palette;
 
 /// Colours of one palette.
 #[derive(Debug, Clone, Copy)]

@@ -11,6 +11,25 @@ use std::fmt;
 /// The sequential message identifier `encode` puts in ABM/BBM.
 pub const ENCODE_SEQ_ID: u8 = 0;
 
+/// Every sentence `encode` prints is within IEC 61162-1's 82 characters
+/// (§5.3). The builders keep to it for every value the validators let
+/// through; this check refuses, instead of printing, anything that does
+/// not.
+fn within_length(option: &'static str, lines: Vec<String>) -> Result<Vec<String>, OptionError> {
+    for l in &lines {
+        if crate::nmea::check_length(l).is_err() {
+            return Err(OptionError {
+                option,
+                error: FieldError::Format {
+                    found: l.clone(),
+                    expected: "a sentence within the 82 characters IEC 61162-1 allows",
+                },
+            });
+        }
+    }
+    Ok(lines)
+}
+
 /// An option whose value was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OptionError {
@@ -83,13 +102,14 @@ pub fn eta(o: &EtaOptions, now_ms: i64) -> Result<Vec<String>, OptionError> {
     let r = eta_report(o, now_ms)?;
     // FI 21 is always encodable; a failure here would be a bug, reported
     // rather than panicking.
-    r.sentences(ENCODE_SEQ_ID).map_err(|e| OptionError {
+    let lines = r.sentences(ENCODE_SEQ_ID).map_err(|e| OptionError {
         option: "eta",
         error: FieldError::Format {
             found: e.to_string(),
             expected: "an encodable ETA report",
         },
-    })
+    })?;
+    within_length("eta", lines)
 }
 
 /// Validate `encode safety`.
@@ -106,7 +126,7 @@ pub fn safety_message(to: Option<&str>, text: &str) -> Result<SafetyMessage, Opt
 
 /// `encode safety`: ABM (message 12) with `--to`, BBM (message 14) without.
 pub fn safety(to: Option<&str>, text: &str) -> Result<Vec<String>, OptionError> {
-    Ok(safety_message(to, text)?.sentences(ENCODE_SEQ_ID))
+    within_length("--text", safety_message(to, text)?.sentences(ENCODE_SEQ_ID))
 }
 
 /// `encode vsd` options, as typed; absent = unchanged.
@@ -156,7 +176,7 @@ pub fn voyage_data(o: &VsdOptions, now_ms: i64) -> Result<VoyageData, OptionErro
 
 /// `encode vsd`: one VSD sentence.
 pub fn vsd(o: &VsdOptions, now_ms: i64) -> Result<Vec<String>, OptionError> {
-    Ok(vec![voyage_data(o, now_ms)?.sentence()])
+    within_length("options", vec![voyage_data(o, now_ms)?.sentence()])
 }
 
 /// `encode ssd` options, as typed; absent = unchanged. The four distances
@@ -215,7 +235,7 @@ pub fn static_data(o: &SsdOptions) -> Result<StaticData, OptionError> {
 
 /// `encode ssd`: one SSD sentence.
 pub fn ssd(o: &SsdOptions) -> Result<Vec<String>, OptionError> {
-    Ok(vec![static_data(o)?.sentence()])
+    within_length("options", vec![static_data(o)?.sentence()])
 }
 
 #[cfg(test)]

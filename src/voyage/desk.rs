@@ -352,6 +352,13 @@ impl Desk {
         if let Some(why) = self.refusal(false) {
             return Err(why);
         }
+        // IEC 61162-1 §5.3: a transponder may drop a longer sentence.
+        if let Some(e) = lines
+            .iter()
+            .find_map(|l| crate::nmea::check_length(l).err())
+        {
+            return Err(format!("{what} not sent: {e}"));
+        }
         self.data.push(Write {
             tag: WriteTag::Data(what),
             lines,
@@ -691,6 +698,18 @@ mod tests {
         d.set_writable(true);
         assert!(d.writable());
         assert!(d.send(addressed("HI"), NOW).is_ok());
+    }
+
+    #[test]
+    fn a_sentence_over_82_characters_is_not_sent() {
+        let mut d = desk(60_000);
+        let long = crate::nmea::build('$', "ECVSD", &["D".repeat(71).as_str()]);
+        assert_eq!(long.len(), 81);
+        let e = d.send_data("VSD", vec![long]).unwrap_err();
+        assert!(e.contains("81 characters (83 with CR LF)"), "{e}");
+        assert!(d.writes(NOW).is_empty());
+        let fits = crate::nmea::build('$', "ECVSD", &["D".repeat(70).as_str()]);
+        assert!(d.send_data("VSD", vec![fits]).is_ok());
     }
 
     #[test]

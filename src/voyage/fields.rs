@@ -41,6 +41,8 @@ pub enum FieldError {
     Destination { mmsi: String, reason: &'static str },
     /// A time that has already passed.
     Past { found: String, now: String },
+    /// A time more than [`ETA_AHEAD_DAYS`] ahead: the ETA carries no year.
+    TooFar { found: String, latest: String },
 }
 
 impl fmt::Display for FieldError {
@@ -75,6 +77,13 @@ impl fmt::Display for FieldError {
                 write!(
                     f,
                     "{found} is in the past (it is now {now}); give a time ahead"
+                )
+            }
+            FieldError::TooFar { found, latest } => {
+                write!(
+                    f,
+                    "{found} is more than a year ahead (latest {latest}): the ETA is sent \
+                     without its year, so the station would read another date"
                 )
             }
         }
@@ -368,9 +377,16 @@ impl fmt::Display for UtcMinute {
 
 const ETA_FORMAT: &str = "a UTC time written 2026-11-22T14:30Z or 2026-11-22 14:30";
 
+/// The farthest ahead an ETA may be, in days. FI 21 (and message 5)
+/// send month, day, hour and minute, no year: the receiver takes the
+/// next such date, so a time more than a year ahead would be read as one
+/// less than a year ahead.
+pub const ETA_AHEAD_DAYS: i64 = 365;
+
 /// An ETA, `YYYY-MM-DDTHH:MMZ` or `YYYY-MM-DD HH:MM` (both UTC). A time
 /// whose minute has already ended at `now_ms` is refused; the current
-/// minute is accepted.
+/// minute is accepted; so is any minute up to [`ETA_AHEAD_DAYS`] days
+/// after `now_ms`, and none later.
 pub fn eta(s: &str, now_ms: i64) -> Result<UtcMinute, FieldError> {
     let t = s.trim();
     if t.is_empty() {
@@ -435,6 +451,16 @@ pub fn eta(s: &str, now_ms: i64) -> Result<UtcMinute, FieldError> {
         return Err(FieldError::Past {
             found: value.to_string(),
             now,
+        });
+    }
+    let latest_ms = now_ms + ETA_AHEAD_DAYS * 86_400_000;
+    if ms > latest_ms {
+        let latest = chrono::DateTime::from_timestamp_millis(latest_ms)
+            .map(|n| n.format("%Y-%m-%dT%H:%MZ").to_string())
+            .unwrap_or_default();
+        return Err(FieldError::TooFar {
+            found: value.to_string(),
+            latest,
         });
     }
     Ok(value)
@@ -924,6 +950,22 @@ mod tests {
         ));
         let past = eta("2026-11-22T11:59Z", NOW).unwrap_err();
         assert!(past.to_string().contains("past"), "{past}");
+        // 365 days ahead to the minute is taken; a minute more is not (the
+        // ETA carries no year). NOW is 2026-11-22T12:00Z; 2027 has no
+        // 29 February, so 365 days on is 2027-11-22T12:00Z.
+        assert!(eta("2027-11-22T12:00Z", NOW).is_ok());
+        let far = eta("2027-11-22T12:01Z", NOW).unwrap_err();
+        assert!(matches!(far, FieldError::TooFar { .. }), "{far:?}");
+        assert!(far.to_string().contains("more than a year ahead"), "{far}");
+        assert!(
+            far.to_string().contains("latest 2027-11-22T12:00Z"),
+            "{far}"
+        );
+        // Across a 29 February: 365 days from 2027-03-01 is 2028-02-29.
+        let mar = 1_803_859_200_000; // 2027-03-01T00:00Z
+        assert!(eta("2028-02-29T00:00Z", mar).is_ok());
+        assert!(eta("2028-02-29T00:01Z", mar).is_err());
+        assert!(eta("2028-03-01T00:00Z", mar).is_err());
         for bad in [
             "2026-11-22T14:30",
             "2026-11-22 14:30Z",
@@ -951,7 +993,8 @@ mod tests {
                 "{bad}"
             );
         }
-        assert!(eta("2028-02-29T10:00Z", NOW).is_ok());
+        // A leap day is a date (within the year ahead).
+        assert!(eta("2028-02-29T10:00Z", NOW + 300 * 86_400_000).is_ok());
         assert!(matches!(eta("", NOW), Err(FieldError::Empty { .. })));
     }
 

@@ -69,14 +69,17 @@ impl EtaReport {
     /// The ABM sentence(s) carrying message 6 with DAC 200, FI 21.
     pub fn sentences(&self, seq_id: u8) -> Result<Vec<String>, EncodeError> {
         let data = addressed_app_bits(DAC_INLAND, FI_ETA, &AddressedApp::InlandEta(self.app()))?;
-        Ok(pi::build_binary(
+        pi::build_binary(
             TALKER,
             Some(self.to),
             CHANNEL_NO_PREFERENCE,
             6,
             seq_id,
             &data,
-        ))
+        )
+        .map_err(|_| EncodeError::TooLong {
+            bits: data.bit_len(),
+        })
     }
 
     /// Message 6 as the transponder of `own_mmsi` sends it.
@@ -115,9 +118,15 @@ impl SafetyMessage {
     }
 
     /// ABM (message 12) with a destination, BBM (message 14) without.
+    /// The text is what the message carries: at most 156 characters to
+    /// one station, 161 to all (the validator refuses more; a longer text
+    /// built by hand is cut there), so it always fits in the nine
+    /// sentences an ABM or BBM may take.
     pub fn sentences(&self, seq_id: u8) -> Vec<String> {
         let mut data = BitWriter::new();
-        data.text_unpadded(&self.text.text);
+        let max = self.kind().max_chars();
+        let text: String = self.text.text.chars().take(max).collect();
+        data.text_unpadded(&text);
         pi::build_binary(
             TALKER,
             self.to,
@@ -126,11 +135,13 @@ impl SafetyMessage {
             seq_id,
             &data,
         )
+        // 161 six-bit characters take four BBM sentences at most.
+        .unwrap_or_default()
     }
 
     /// Message 12 or 14 as the transponder of `own_mmsi` sends it.
     pub fn message(&self, own_mmsi: u32, seq_id: u8) -> AisMessage {
-        let text = Text::from_str_lossy(&self.text.text);
+        let text = &self.text.text;
         let (msg_type, body) = match self.to {
             Some(dest_mmsi) => (
                 12,
@@ -138,10 +149,15 @@ impl SafetyMessage {
                     seqno: seq_id % 4,
                     dest_mmsi,
                     retransmit: false,
-                    text,
+                    text: Text::from_str_lossy(text),
                 })),
             ),
-            None => (14, Body::SafetyBroadcast { text }),
+            None => (
+                14,
+                Body::SafetyBroadcast {
+                    text: Text::from_str_lossy(text),
+                },
+            ),
         };
         AisMessage {
             msg_type,
@@ -506,7 +522,7 @@ mod tests {
         lines
             .iter()
             .map(|l| {
-                assert!(l.len() <= 82, "{l}");
+                assert!(l.len() <= 80, "{l}");
                 pi::parse_binary(&frame(l.as_bytes()).unwrap()).unwrap()
             })
             .collect()
@@ -551,6 +567,45 @@ mod tests {
         let p = as_transmitted(244_000_001, &frags).unwrap();
         assert_eq!(p.bit_len(), 40 + 6 * 161);
         assert_eq!(decode(&p).unwrap(), b.message(244_000_001, 3));
+    }
+
+    /// VSD and SSD with the longest value each field's validator lets
+    /// through (and the form's regional flags and `GP` source): within the
+    /// 80 printed characters of IEC 61162-1 §5.3, by the length worked out
+    /// here from the fields.
+    #[test]
+    fn longest_vsd_and_ssd_within_80_characters() {
+        let v = VoyageData {
+            nav_status: Some(15),
+            destination: Some("D".repeat(20)),
+            eta: Some(fields::eta("2026-12-31T23:59Z", NOW).unwrap()),
+            draught: Some(255),
+            persons: Some(8191),
+            ship_type: Some(255),
+        };
+        let mut vsd = v.vsd();
+        vsd.regional = Some(15);
+        let s = pi::build_vsd(TALKER, &vsd);
+        // "$ECVSD," 7 + "255," 4 + "25.5," 5 + "8191," 5 + 20 + "," +
+        // "235900," 7 + "31," 3 + "12," 3 + "15," 3 + "15" 2 + "*hh" 3.
+        assert_eq!(s.len(), 7 + 4 + 5 + 5 + 21 + 7 + 3 + 3 + 3 + 2 + 3, "{s}");
+        assert!(crate::nmea::check_length(&s).is_ok());
+        let d = StaticData {
+            callsign: Some("C".repeat(7)),
+            name: Some("N".repeat(20)),
+            reference: Some(ReferencePoint {
+                a: 511,
+                b: 511,
+                c: 63,
+                d: 63,
+            }),
+        };
+        let mut ssd = d.ssd();
+        ssd.dte = Some(1);
+        ssd.source = "GP".into();
+        let s = pi::build_ssd(TALKER, &ssd);
+        assert_eq!(s.len(), 7 + 8 + 21 + 4 + 4 + 3 + 3 + 2 + 2 + 3, "{s}");
+        assert!(crate::nmea::check_length(&s).is_ok());
     }
 
     #[test]
@@ -630,7 +685,7 @@ mod tests {
         let s = v.sentence();
         let body = "PIWWIVD,,4,1,2.85,7.50,0,4,0,255,0.0,110.5,0.0,0.5";
         assert_eq!(s, format!("${body}*{}", xor(&format!("${body}*"))));
-        assert!(s.len() <= 82);
+        assert!(s.len() <= 80);
         // The same, checksum computed outside (Python, XOR of the body).
         assert_eq!(s, "$PIWWIVD,,4,1,2.85,7.50,0,4,0,255,0.0,110.5,0.0,0.5*60");
         let f = frame(s.as_bytes()).unwrap();
@@ -656,7 +711,8 @@ mod tests {
             personnel: Some(255),
             convoy: [Some(8000), Some(8000), Some(1000), Some(1000)],
         };
-        assert!(max.sentence().len() <= 82, "{}", max.sentence());
+        // IEC 61162-1 §5.3: 80 printed, 82 with CR LF.
+        assert!(max.sentence().len() <= 80, "{}", max.sentence());
     }
 
     #[test]
@@ -691,6 +747,7 @@ mod tests {
             internal: [Some(8000), Some(1000)],
             external: [Some(8000), Some(1000)],
         };
-        assert!(max.sentence().len() <= 82, "{}", max.sentence());
+        // IEC 61162-1 §5.3: 80 printed, 82 with CR LF.
+        assert!(max.sentence().len() <= 80, "{}", max.sentence());
     }
 }

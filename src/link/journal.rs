@@ -1,6 +1,6 @@
-//! The outbox journal on disk: JSON lines appended and flushed, read back
-//! for [`super::outbox::Outbox::restore`]. `std::fs` only; the outbox
-//! itself stays pure.
+//! The outbox and inbox journals on disk: JSON lines appended and flushed,
+//! read back for [`crate::voyage::outbox::Outbox::restore`]. The outbox
+//! itself stays pure; this is its file I/O.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
