@@ -603,3 +603,48 @@ fn the_console_silences_for_thirty_wall_seconds_at_speed_five() {
         "silenced at {silenced} s, sounding again at {back} s"
     );
 }
+
+/// The console shows when the harbour rule holds a ship: the merrimac
+/// capture replayed into the console, then drawn at 160×48. The rule's
+/// count stands in the status bar, and each held ship reads "still" in
+/// the list, where "DANGER" stood before.
+#[test]
+fn the_console_shows_the_ships_the_harbour_rule_holds() {
+    use bridgewatch::app::alarm_log::AlarmLog;
+    use bridgewatch::app::console::{App, Keymap};
+    use bridgewatch::link::tasks::LinkMsg;
+    let mut sink = Vec::new();
+    let mut app = App::new(
+        TrafficConfig::default(),
+        false,
+        vec!["file".into()],
+        Keymap::new(&Default::default()).expect("keys"),
+        AlarmLog::open(None, &mut sink),
+    );
+    app.engine.replay_starts(Some(1_340_037_198_000), 0);
+    let mut seen = None;
+    for l in include_str!("data/signalk/nais300-merrimac.log").lines() {
+        app.link(LinkMsg::Line {
+            link: 0,
+            received_ms: 0,
+            line: Some(l.as_bytes().to_vec()),
+        });
+        let held = app.engine.traffic.still_holding();
+        if held > 0 && seen.is_none() {
+            let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48))
+                .expect("terminal");
+            t.draw(|f| bridgewatch::ui::draw(f, &app)).expect("draw");
+            seen = Some((held, format!("{}", t.backend())));
+        }
+    }
+    let (held, screen) = seen.expect("the rule held a ship at some point");
+    assert!(
+        screen.contains(&format!("{held} still (harbour rule)")),
+        "{screen}"
+    );
+    let still_rows = screen.lines().filter(|l| l.contains(" still ")).count();
+    assert!(
+        still_rows > held,
+        "status bar and {held} list rows: {screen}"
+    );
+}

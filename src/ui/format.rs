@@ -124,6 +124,10 @@ pub fn state(t: &Target, selected: bool) -> &'static str {
         "SART"
     } else if t.dangerous {
         "DANGER"
+    } else if t.still.is_some_and(|s| s.holding) {
+        // Inside the CPA/TCPA limits, held by the harbour rule: both
+        // ships still (docs/alerts.md).
+        "still"
     } else if selected {
         "selected"
     } else if t.activation == crate::traffic::target::Activation::Activated {

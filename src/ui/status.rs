@@ -91,6 +91,14 @@ fn link_rows<'a>(app: &App, th: &Theme, width: usize) -> Vec<Line<'a>> {
     if !off.is_empty() {
         first.push(Span::styled(alarms_off(&off, room), th.danger()));
     }
+    // The harbour rule says when it holds a ship from alarming.
+    let held = t.still_holding();
+    if held > 0 {
+        first.push(Span::styled(
+            format!(" {held} still (harbour rule) "),
+            th.warn(),
+        ));
+    }
     let mut rows: Vec<Vec<Span<'a>>> = vec![first];
     let used = |r: &[Span]| r.iter().map(Span::width).sum::<usize>();
     for link in &app.links.list {
