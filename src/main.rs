@@ -474,7 +474,7 @@ fn demo(common: Common, headless_mode: bool, speed: f64) -> ExitCode {
     tracing::info!("demo with {}", source.label());
     if !headless_mode {
         let palette = common.palette.as_deref().and_then(Palette::parse);
-        return finish(run::run(
+        return finish(bridgewatch::ui::terminal::run(
             &config,
             &source,
             run::Source::Demo,
@@ -548,7 +548,7 @@ fn console(
     );
     if !headless_mode {
         let palette = common.palette.as_deref().and_then(Palette::parse);
-        return finish(run::run(
+        return finish(bridgewatch::ui::terminal::run(
             &config,
             &source,
             run::Source::Inputs(specs),

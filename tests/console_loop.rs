@@ -12,10 +12,11 @@ mod console_app;
 
 use bridgewatch::ais::messages::{AidToNavigation, AisMessage, Body, Dimensions};
 use bridgewatch::app::console::{Action, App, Filter};
-use bridgewatch::app::run::{Recording, draw, link_batch};
+use bridgewatch::app::run::Recording;
 use bridgewatch::link::tasks::LinkMsg;
 use bridgewatch::nmea::armour::Text;
 use bridgewatch::sim;
+use bridgewatch::ui::terminal::{draw, link_batch};
 use console_app::{app, feed};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;

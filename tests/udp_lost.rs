@@ -116,7 +116,7 @@ fn a_burst_beyond_a_small_receive_buffer_is_counted_and_shown() {
         assert_eq!(priority, Priority::Warning);
         assert!(text.contains("udp:127.0.0.1:0"), "{text}");
         let mut term = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
-        bridgewatch::app::run::draw(&mut app, &mut term).expect("frame");
+        bridgewatch::ui::terminal::draw(&mut app, &mut term).expect("frame");
         let rows = screen(&term);
         let status = &rows[1];
         assert!(

@@ -1275,7 +1275,7 @@ impl App {
     /// A message from a link task, each line also written to the
     /// recording. Work proportional to what arrived: the automatic
     /// selection waits for [`App::settle`], once a frame.
-    pub fn link_recorded(&mut self, msg: LinkMsg, recorder: &mut super::run::Recording) {
+    pub fn link_recorded(&mut self, msg: LinkMsg, recorder: &mut super::recording::Recording) {
         self.link_tapped(msg, &mut |e, l, t| recorder.record(e, l, t));
     }
 

@@ -17,7 +17,7 @@ use super::alarm_log::{AlarmLog, LogKind};
 use super::desk_io::{self, DeskIo};
 use super::engine::{Engine, drained_json};
 use super::links::{LinkChange, Links};
-use super::run::Recording;
+use super::recording::Recording;
 use crate::clock::rfc3339;
 use crate::link::tasks::{self, LinkMsg, Pace};
 use crate::link::{self, InputSpec};

@@ -16,6 +16,7 @@ pub mod links;
 pub mod memory;
 pub mod own_data;
 pub mod palette;
+pub mod recording;
 pub mod run;
 
 use crate::traffic::config::{AlarmConfig, LostConfig, OwnShipConfig, TrafficConfig};

@@ -23,6 +23,7 @@ pub mod log;
 pub mod minimum;
 pub mod plot;
 pub mod status;
+pub mod terminal;
 pub mod theme;
 
 use crate::app::console::{App, PopupScroll};
