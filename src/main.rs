@@ -256,7 +256,7 @@ fn files_help() -> String {
     };
     let data = default_data_dir();
     format!(
-        "Files:\n  configuration  {} (read when it exists and no --config is given)\n  data directory {} (alarm log alarms.jsonl; diagnostics log bridgewatch.log; set with data_dir or BRIDGEWATCH_DATA_DIR)\n\n{EXIT_STATUS}",
+        "Files:\n  configuration  {} (read when it exists and no --config is given)\n  data directory {} (alarm log alarms.jsonl, the demo's demo/alarms.jsonl, a replay's replay/alarms.jsonl; diagnostics log bridgewatch.log; set with data_dir or BRIDGEWATCH_DATA_DIR)\n\n{EXIT_STATUS}",
         show(default_config_path()),
         show(data),
     )
