@@ -18,10 +18,23 @@
 //!   the line readers, the raw recorder. The only place that touches ports
 //!   and sockets.
 //! - [`app`]: configuration, the engine, the alarm log, the console's state
-//!   and update, the event loop, headless mode, the built-in demo.
-//! - [`ui`]: ratatui views, pure functions of the app state.
+//!   and update, headless mode, the built-in demo; it never imports `ui`.
+//! - [`ui`]: ratatui views, pure functions of the app state, and the
+//!   console's terminal loop (`ui::terminal`).
+//!
+//! `tests/house.rs` holds the code to this: no import cycle between files
+//! or top-level modules, no file, socket or terminal I/O in `nmea`, `ais`,
+//! `aiip`, `traffic`, `voyage` and `clock`. Outside tests the crate denies
+//! `unwrap`, `expect`, `todo!` and `dbg!`: data from outside never panics.
 //! - [`sim`]: sentence builders for simulated traffic (demo, tests, benches).
 //! - [`decode`]: the `decode` command's engine.
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::todo,
+    clippy::dbg_macro
+)]
 
 pub mod aiip;
 pub mod ais;

@@ -1,5 +1,12 @@
 //! bridgewatch command line: parse arguments and hand over to a mode.
 
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::todo,
+    clippy::dbg_macro
+)]
+
 use bridgewatch::app::{
     Config, ConfigSource, default_config_path, default_data_dir, headless, run,
 };
