@@ -140,6 +140,18 @@ pub struct TrafficStats {
     pub own_echoes: u64,
 }
 
+/// Target `t` is no longer dangerous at `now_ms`: the event, and its
+/// alarm rectified (it stays, rectified, until acknowledged).
+fn clear_dangerous(t: &mut Target, events: &mut Vec<Event>, alarms: &mut Alarms, now_ms: i64) {
+    t.dangerous = false;
+    t.outside_since_ms = None;
+    events.push(Event::DangerousCleared {
+        at_ms: now_ms,
+        mmsi: t.mmsi,
+    });
+    alarms.rectify(&AlarmId::Dangerous(t.mmsi), now_ms);
+}
+
 /// "244123456 RIJNSTROOM", or the MMSI alone when no name was received.
 fn label(mmsi: u32, name: Option<&str>) -> String {
     match name {
@@ -837,13 +849,7 @@ impl Traffic {
                 bearing_range: Some(geo::bearing_range(own, at_now)),
             });
         } else if !dangerous_now && t.dangerous {
-            t.dangerous = false;
-            t.outside_since_ms = None;
-            self.events.push(Event::DangerousCleared {
-                at_ms: now_ms,
-                mmsi,
-            });
-            self.alarms.rectify(&AlarmId::Dangerous(mmsi), now_ms);
+            clear_dangerous(t, &mut self.events, &mut self.alarms, now_ms);
         }
         // The recent CPAs under the limit: an acknowledgement or snooze is
         // judged against the lowest of them, not the one of the moment
@@ -952,14 +958,8 @@ impl Traffic {
         past.sort_unstable();
         for mmsi in past {
             if let Some(t) = self.targets.get_mut(&mmsi) {
-                t.dangerous = false;
-                t.outside_since_ms = None;
+                clear_dangerous(t, &mut self.events, &mut self.alarms, now_ms);
             }
-            self.events.push(Event::DangerousCleared {
-                at_ms: now_ms,
-                mmsi,
-            });
-            self.alarms.rectify(&AlarmId::Dangerous(mmsi), now_ms);
         }
     }
 
