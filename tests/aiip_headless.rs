@@ -5,9 +5,8 @@
 //! input once a second. Every wait is bounded; processes are killed when
 //! a test ends, also when it fails.
 
-#[path = "common/serial_pty.rs"]
-mod serial_pty;
-
+mod common;
+use common::serial_pty;
 use std::io::{BufRead, BufReader, Write};
 use std::net::UdpSocket;
 use std::process::{Child, ChildStdin, Command, Stdio};

@@ -7,9 +7,7 @@
 //! are known without our geodesy (a minute of latitude is a nautical mile,
 //! to 0.2 % here).
 
-#[path = "common/console_app.rs"]
-mod console_app;
-
+mod common;
 use bridgewatch::ais::messages::{AidToNavigation, AisMessage, Body, Dimensions};
 use bridgewatch::app::console::{Action, App, Filter};
 use bridgewatch::app::run::Recording;
@@ -17,6 +15,7 @@ use bridgewatch::link::tasks::LinkMsg;
 use bridgewatch::nmea::armour::Text;
 use bridgewatch::sim;
 use bridgewatch::ui::terminal::{draw, link_batch};
+use common::console_app;
 use console_app::{app, feed};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;

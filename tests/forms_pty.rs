@@ -6,9 +6,8 @@
 //! answered by its RTA on screen, a message to the demo's ship
 //! acknowledged.
 
-#[path = "common/screen.rs"]
-mod screen;
-
+mod common;
+use common::screen;
 use screen::Screen;
 use std::time::Duration;
 

@@ -4,13 +4,12 @@
 //! input, inputs that cannot be used, a corrupt date in a replay, and
 //! fragments from two links.
 
-#[path = "common/serial_pty.rs"]
-mod serial_pty;
-
+mod common;
 use bridgewatch::app::engine::Engine;
 use bridgewatch::sim;
 use bridgewatch::traffic::Event;
 use bridgewatch::traffic::config::TrafficConfig;
+use common::serial_pty;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};

@@ -2,11 +2,10 @@
 //! pseudo-terminal pair opened by the test, UDP and TCP on 127.0.0.1, and a
 //! TCP feed that drops and comes back.
 
-#[path = "common/serial_pty.rs"]
-mod serial_pty;
-
+mod common;
 use bridgewatch::link::InputSpec;
 use bridgewatch::link::tasks::{self, LinkMsg, Pace};
+use common::serial_pty;
 use std::io::Write;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;

@@ -4,13 +4,12 @@
 //! with positions due north of own ship so that ranges are known without
 //! our geodesy (a minute of latitude is a nautical mile, to 0.2 % here).
 
-#[path = "common/console_app.rs"]
-mod console_app;
-
+mod common;
 use bridgewatch::app::console::App;
 use bridgewatch::sim;
 use bridgewatch::traffic::alarm::{AlarmId, AlarmState};
 use bridgewatch::traffic::target::Activation;
+use common::console_app;
 use console_app::{app, feed};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 

@@ -5,10 +5,9 @@
 //! clock and says so; a recording made while replaying at `--speed N`
 //! replays to the same alarms as the original.
 
-#[path = "common/screen.rs"]
-mod screen;
-
+mod common;
 use bridgewatch::sim;
+use common::screen;
 use screen::Screen;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

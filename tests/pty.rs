@@ -4,9 +4,8 @@
 //! is counted from the raw bytes, each with the screen as it stood when the
 //! bell came.
 
-#[path = "common/screen.rs"]
-mod screen;
-
+mod common;
+use common::screen;
 use screen::Screen;
 use std::time::{Duration, Instant};
 

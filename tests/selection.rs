@@ -3,11 +3,10 @@
 //! targets came before own position; once the officer picks a ship it
 //! stays picked until that ship is removed.
 
-#[path = "common/console_app.rs"]
-mod console_app;
-
+mod common;
 use bridgewatch::app::console::{Action, App, SortKey};
 use bridgewatch::sim;
+use common::console_app;
 use console_app::{app, feed};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 

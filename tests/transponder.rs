@@ -7,9 +7,7 @@
 //! with SIGKILL and restarted over the same data directory.
 //! Commands go in on stdin, as JSON lines.
 
-#[path = "common/serial_pty.rs"]
-mod serial_pty;
-
+mod common;
 use bridgewatch::ais::application::{AddressedApp, DayTime, InlandLocation, InlandRta};
 use bridgewatch::ais::{AisMessage, Body, decode};
 use bridgewatch::nmea::armour::Text;
@@ -17,6 +15,7 @@ use bridgewatch::nmea::frame;
 use bridgewatch::nmea::pi::{self, Abk, AckType, BinaryFragment};
 use bridgewatch::sim;
 use bridgewatch::voyage::messages::as_transmitted;
+use common::serial_pty;
 use portable_pty::PtyPair;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};

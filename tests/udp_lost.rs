@@ -3,9 +3,7 @@
 //! link task, shown in the status bar beside the link and raised as a
 //! warning; the address it really listens on (port 0 asked) is said.
 
-#[path = "common/console_app.rs"]
-mod console_app;
-
+mod common;
 use bridgewatch::app::console::App;
 use bridgewatch::link::tasks::{LinkMsg, udp_listen, udp_socket};
 use bridgewatch::traffic::alarm::Priority;

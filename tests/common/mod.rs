@@ -1,6 +1,13 @@
-//! Helpers shared by the integration tests that compare `decode` output
-//! with other decoders' expectations.
+//! Helpers shared by the integration tests: `decode` output against other
+//! decoders' expectations (here), the console without a terminal
+//! ([`console_app`]), the real binary in a pseudo-terminal ([`screen`]), a
+//! pseudo-terminal pair standing in for a serial line ([`serial_pty`]).
+//! Each test binary takes them with `mod common;`.
 #![allow(dead_code)]
+
+pub mod console_app;
+pub mod screen;
+pub mod serial_pty;
 
 use bridgewatch::decode::{DecodeOptions, Decoder};
 use serde_json::Value;
