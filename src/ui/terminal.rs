@@ -46,7 +46,27 @@ pub fn run(
     // Where the log is (a demo's, a replay's, or beside one taken by
     // another process): in the log view, and on the message line at start.
     app.log_lines.extend(notes.iter().cloned());
-    app.notice = notes.last().cloned();
+    if !notes.is_empty() {
+        // The whole sentence (with the path) is in the log view; the
+        // message line gets what fits a narrow screen.
+        let key = app
+            .keymap
+            .key_of(crate::app::console::Action::ToggleAlarmLog)
+            .to_string();
+        let whose = match kind {
+            LogKind::Demo => "the demo keeps",
+            LogKind::Replay => "this replay keeps",
+            LogKind::Live => "this console keeps",
+        };
+        app.notice = Some(format!(
+            "{whose} its own alarm log, not the ship's ({key} shows where)"
+        ));
+        if kind == LogKind::Live {
+            app.notice = Some(format!(
+                "the alarm log is in use by another bridgewatch: this one writes its own ({key} shows where)"
+            ));
+        }
+    }
     app.engine.transponder = transponder;
     app.engine.desk.set_writable(transponder.is_some());
     if let Source::Inputs(specs) = &source {
