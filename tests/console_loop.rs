@@ -171,8 +171,7 @@ fn a_filtered_class_b_with_an_alarm_stays_listed_marked_and_selected() {
         "marked as shown despite the filter: {row}"
     );
     assert!(
-        rows.iter()
-            .any(|r| r.contains("* alert shown despite filter")),
+        rows.iter().any(|r| r.contains("* shown for its alert")),
         "the list says what * means"
     );
     assert!(!rows.iter().any(|r| r.contains("244000002")));

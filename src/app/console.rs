@@ -857,7 +857,15 @@ impl App {
                     .chosen_alarm()
                     .and_then(|id| id.mmsi())
                     .filter(|m| t.targets.contains_key(m))
-                    .or_else(|| self.top_alarm_target());
+                    .or_else(|| self.top_alarm_target())
+                    // Only acknowledged ones: the top of them.
+                    .or_else(|| {
+                        t.alarms
+                            .ranked()
+                            .iter()
+                            .filter_map(|a| a.id.mmsi())
+                            .find(|m| t.targets.contains_key(m))
+                    });
                 match m {
                     Some(m) => self.select(m),
                     None => self.notice = Some("no alarm about a target".into()),

@@ -161,13 +161,17 @@ fn at_line(text: &str, table: Option<&str>, key: &str, what: &str) -> String {
     for (i, line) in text.lines().enumerate() {
         let l = line.trim();
         if let Some(h) = l.strip_prefix('[') {
-            current = Some(
-                h.trim_start_matches('[')
-                    .split(']')
-                    .next()
-                    .unwrap_or("")
-                    .trim(),
-            );
+            let name = h
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim();
+            // An unknown table is found by its header.
+            if table.is_none() && name == key {
+                return format!("line {}: {what}", i + 1);
+            }
+            current = Some(name);
             continue;
         }
         let k = l.split('=').next().unwrap_or("").trim().trim_matches('"');
@@ -176,6 +180,22 @@ fn at_line(text: &str, table: Option<&str>, key: &str, what: &str) -> String {
         }
     }
     what.to_string()
+}
+
+/// A problem "[table] key = …" with the line of that key in `text`, when
+/// it can be found.
+fn locate(text: &str, problem: &str) -> String {
+    let Some(rest) = problem.strip_prefix('[') else {
+        return problem.to_string();
+    };
+    let Some((table, after)) = rest.split_once("] ") else {
+        return problem.to_string();
+    };
+    let key: String = after
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    at_line(text, Some(table), &key, problem)
 }
 
 /// A numeric setting outside its range: refused with the key, the value
@@ -208,7 +228,7 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, Vec<String>> {
         let first = match toml::from_str::<Config>(text) {
             Ok(c) => {
-                let p = c.problems();
+                let p: Vec<String> = c.problems().iter().map(|p| locate(text, p)).collect();
                 return if p.is_empty() { Ok(c) } else { Err(p) };
             }
             Err(e) => e,
@@ -256,7 +276,7 @@ impl Config {
             }
         }
         if let Ok(c) = toml::Value::Table(good).try_into::<Config>() {
-            errs.extend(c.problems());
+            errs.extend(c.problems().iter().map(|p| locate(text, p)));
         }
         if errs.len() <= 1 {
             // One error: toml's own words, with the line shown.
@@ -610,9 +630,19 @@ mod tests {
             "{errs:#?}"
         );
         let rest = errs[2..].join("\n");
-        assert!(rest.contains("[own_ship] mmsi = 12345"), "{rest}");
-        assert!(rest.contains("[alarms] tcpa_limit_min = 500"), "{rest}");
-        assert!(rest.contains("[console] silence_s = 1"), "{rest}");
+        // Out of range too, each with its line.
+        assert!(rest.contains("line 2: [own_ship] mmsi = 12345"), "{rest}");
+        assert!(
+            rest.contains("line 6: [alarms] tcpa_limit_min = 500"),
+            "{rest}"
+        );
+        assert!(rest.contains("line 10: [console] silence_s = 1"), "{rest}");
+        // An unknown table, by its header.
+        let errs = Config::parse("[alarms]\ncpa_limt_nm = 1.0\n[bogus]\nx = 1\n").unwrap_err();
+        assert!(
+            errs.iter().any(|e| e.starts_with("line 3: bogus")),
+            "{errs:?}"
+        );
         // One problem alone keeps toml's own words, with the line shown.
         let one = Config::parse("[alarms]\ncpa_limt_nm = 1.0\n").unwrap_err();
         assert_eq!(one.len(), 1);

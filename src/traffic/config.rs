@@ -51,7 +51,7 @@ fn mmsi_or_unset<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, 
 /// ship, 99… aids to navigation.
 pub fn ship_station_problem(mmsi: u32) -> Option<String> {
     let mid = mmsi / 1_000_000;
-    if mmsi < 100_000_000 {
+    if !(100_000_000..=999_999_999).contains(&mmsi) {
         return Some(format!(
             "{mmsi} is not a ship station's MMSI: nine digits, starting with the country's MID 201 to 775 (ITU-R M.585)"
         ));

@@ -319,7 +319,18 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
                     AlarmState::Snoozed { until_ms } => until_ms,
                     _ => now,
                 };
-                format!("{} · {} left", figures(a), left(until, now))
+                // The snooze ends at the time or at its TCPA bound, whichever
+                // comes first (docs/alerts.md).
+                let floor = app.engine.traffic.alarms.snooze_tcpa_floor_min;
+                if floor > 0.0 {
+                    format!(
+                        "{} · {} left or at TCPA {floor:.1} min",
+                        figures(a),
+                        left(until, now)
+                    )
+                } else {
+                    format!("{} · {} left", figures(a), left(until, now))
+                }
             })
             .collect();
         let head = format!(" {mark} {} snoozed: ", snoozed.len());
@@ -436,6 +447,10 @@ fn split_row(text: &str, room: usize) -> Option<(String, String)> {
 fn figures(a: &Alarm) -> String {
     let subject = a.text.split(':').next().unwrap_or(&a.text);
     match (&a.id, a.cpa_nm, a.tcpa_min) {
+        // Cleared: the figures are those of its last evaluation, not now.
+        (_, Some(c), Some(t)) if a.state == AlarmState::RectifiedUnacknowledged => {
+            format!("{subject}: last CPA {c:.2} NM TCPA {t:.1} min")
+        }
         (_, Some(c), Some(t)) => format!("{subject}: CPA {c:.2} NM TCPA {t:.1} min"),
         (AlarmId::Dangerous(_), _, _) => format!("{subject}: CPA not available"),
         _ => a.text.clone(),

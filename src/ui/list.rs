@@ -185,7 +185,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
             list.len(),
             app.view.filter.label(),
             if despite_shown {
-                " · * alert shown despite filter"
+                " · * shown for its alert"
             } else {
                 ""
             }
