@@ -174,7 +174,7 @@ enum EncodeKind {
         /// Fairway hectometre: 5 digits.
         #[arg(long, allow_hyphen_values = true)]
         hectometre: String,
-        /// ETA in UTC: 2026-11-22T14:30Z or "2026-11-22 14:30"; not in the past.
+        /// ETA in UTC: 2027-05-01T14:30Z or "2027-05-01 14:30"; not in the past, at most a year ahead.
         #[arg(long, allow_hyphen_values = true)]
         eta: String,
         /// Assisting tugboats 0-6; without it, unknown.
@@ -208,7 +208,7 @@ enum EncodeKind {
         /// empty = not available.
         #[arg(long, allow_hyphen_values = true)]
         destination: Option<String>,
-        /// ETA in UTC: 2026-11-22T14:30Z or "2026-11-22 14:30"; not in the past.
+        /// ETA in UTC: 2027-05-01T14:30Z or "2027-05-01 14:30"; not in the past, at most a year ahead.
         #[arg(long, allow_hyphen_values = true)]
         eta: Option<String>,
         /// Static draught in metres, 0.0-25.5.
