@@ -394,7 +394,7 @@ fn a_file_of_random_bytes_fails_and_says_how_many_lines_were_not_nmea() {
         end["detail"]
             .as_str()
             .unwrap()
-            .starts_with(&format!("end of file ({lines} lines, {lines} not NMEA)")),
+            .starts_with(&format!("end of file: {lines} lines, {lines} not NMEA")),
         "{end}"
     );
     // An empty file has nothing usable either.

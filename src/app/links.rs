@@ -235,10 +235,10 @@ impl Links {
                 };
                 l.detail = if l.no_clock {
                     format!(
-                        "end of file ({count}); it carried no time: replayed on the system clock"
+                        "end of file: {count}; it carried no time: replayed on the system clock"
                     )
                 } else {
-                    format!("end of file ({count})")
+                    format!("end of file: {count}")
                 };
                 l.alarmed = true; // a finished replay is not a failure
                 l.finished = true;
