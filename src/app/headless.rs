@@ -403,6 +403,22 @@ pub fn run<W: Write>(
                 _ = int.recv() => break,
             }
         }
+        // Datagrams the system dropped since the UDP inputs last read
+        // their counters: in the summary even when no datagram followed.
+        // (What waits on the channel first, so there is room for it.)
+        for read_counters in [false, true] {
+            if read_counters {
+                link::tasks::report_udp_drops();
+            }
+            while let Ok(msg) = rx.try_recv() {
+                if let LinkMsg::Lost { .. } = msg {
+                    let wall = link::wall_ms();
+                    let change = links.handle(&mut engine, msg, wall);
+                    p.events(&mut engine, wall)?;
+                    p.change(&engine, &links, change, wall)?;
+                }
+            }
+        }
         recorder.flush(&mut engine, link::wall_ms());
         desk.journal(&mut engine, link::wall_ms());
         if let Some(a) = aiip.as_mut() {

@@ -722,10 +722,129 @@ fn recv_counted(fd: std::os::fd::RawFd, buf: &mut [u8]) -> std::io::Result<(usiz
     }
 }
 
+/// The kernel's count of datagrams dropped on a socket (Linux
+/// `SO_MEMINFO`, its `SK_MEMINFO_DROPS` entry: the same counter that
+/// `SO_RXQ_OVFL` stamps on the datagrams received), read at once, without
+/// waiting for a datagram to carry it.
+fn drops_now(fd: std::os::fd::RawFd) -> Option<u32> {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::libc;
+        // `SO_MEMINFO` from the kernel's socket.h (the value on every
+        // architecture but sparc and parisc).
+        #[cfg(not(any(target_arch = "sparc", target_arch = "sparc64")))]
+        const SO_MEMINFO: libc::c_int = 55;
+        #[cfg(any(target_arch = "sparc", target_arch = "sparc64"))]
+        const SO_MEMINFO: libc::c_int = 0x0039;
+        let mut info = [0u32; 16];
+        let mut len = std::mem::size_of_val(&info) as libc::socklen_t;
+        // SAFETY: `info` is a writable buffer of `len` bytes; the kernel
+        // writes at most `len` bytes and sets `len` to what it wrote.
+        let r = unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                SO_MEMINFO,
+                info.as_mut_ptr().cast(),
+                &mut len,
+            )
+        };
+        let at = libc::SK_MEMINFO_DROPS as usize;
+        if r != 0 || (len as usize) < (at + 1) * std::mem::size_of::<u32>() {
+            return None;
+        }
+        Some(info[at])
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = fd;
+        None
+    }
+}
+
+/// A UDP input's count of dropped datagrams, read two ways: stamped on
+/// the next datagram received (`SO_RXQ_OVFL`) and read from the socket
+/// (`SO_MEMINFO`) once a second and before a headless run's summary. Both
+/// read the one kernel counter; what was reported is kept here, so a drop
+/// is reported once, by whichever reading sees it first. A stamp older
+/// than a reading (the datagram was queued before the reading) is not new.
+struct UdpDrops {
+    link: usize,
+    sock: tokio::net::UdpSocket,
+    tx: Sender<LinkMsg>,
+    reported: std::sync::Mutex<u32>,
+}
+
+impl UdpDrops {
+    /// How many drops `total` (a reading of the counter) adds to what was
+    /// reported, marking them reported; `None` when it adds none.
+    fn advance(&self, total: u32) -> Option<u64> {
+        let mut reported = self.reported.lock().unwrap_or_else(|e| e.into_inner());
+        let new = total.wrapping_sub(*reported);
+        // The counter wraps at 2^32; a difference past half of that is a
+        // reading older than the last one.
+        if new == 0 || new > u32::MAX / 2 {
+            return None;
+        }
+        *reported = total;
+        Some(u64::from(new))
+    }
+
+    /// Read the counter now and report what it adds, without waiting for
+    /// room on the channel (a full channel: the next reading reports it).
+    /// `false` when the app loop is gone.
+    fn report_now(&self) -> bool {
+        use std::os::fd::AsRawFd;
+        let permit = match self.tx.try_reserve() {
+            Ok(p) => p,
+            Err(tokio::sync::mpsc::error::TrySendError::Full(())) => return true,
+            Err(tokio::sync::mpsc::error::TrySendError::Closed(())) => return false,
+        };
+        if let Some(count) = drops_now(self.sock.as_raw_fd()).and_then(|d| self.advance(d)) {
+            lost_warning(self.link, count);
+            permit.send(LinkMsg::Lost {
+                link: self.link,
+                count,
+            });
+        }
+        true
+    }
+}
+
+fn lost_warning(link: usize, count: u64) {
+    tracing::warn!(
+        link,
+        "{count} datagrams dropped by the system (receive buffer full)"
+    );
+}
+
+/// The UDP inputs of this process, for [`report_udp_drops`].
+static UDP_INPUTS: std::sync::Mutex<Vec<std::sync::Weak<UdpDrops>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Read the drop counter of every UDP input now: each one that dropped
+/// datagrams not yet reported puts a [`LinkMsg::Lost`] on its channel at
+/// once (a headless run calls this before its summary, then takes what
+/// is on the channel).
+pub fn report_udp_drops() {
+    let inputs: Vec<_> = {
+        let mut list = UDP_INPUTS.lock().unwrap_or_else(|e| e.into_inner());
+        list.retain(|w| w.strong_count() > 0);
+        list.iter().filter_map(std::sync::Weak::upgrade).collect()
+    };
+    for i in inputs {
+        i.report_now();
+    }
+}
+
+/// How often a UDP input reads its drop counter when no datagram brings it.
+const DROPS_EVERY: Duration = Duration::from_secs(1);
+
 /// Serve a `udp:` input on a socket from [`udp_socket`]: report it up
 /// with the address it is bound to, then hand each datagram's lines to the
 /// app loop; datagrams the kernel dropped are reported as
-/// [`LinkMsg::Lost`] as soon as the next datagram says so.
+/// [`LinkMsg::Lost`] as soon as the next datagram says so, or the socket's
+/// counter, read once a second, does.
 pub async fn udp_listen(
     sock: std::net::UdpSocket,
     link: usize,
@@ -734,38 +853,44 @@ pub async fn udp_listen(
     use std::os::fd::AsRawFd;
     let bound = sock.local_addr().map_err(|e| e.to_string())?;
     let sock = tokio::net::UdpSocket::from_std(sock).map_err(|e| e.to_string())?;
+    // What the socket dropped before it listens (none: it is new) is not
+    // this link's loss.
+    let before = drops_now(sock.as_raw_fd()).unwrap_or(0);
+    let drops = Arc::new(UdpDrops {
+        link,
+        sock,
+        tx: tx.clone(),
+        reported: std::sync::Mutex::new(before),
+    });
+    UDP_INPUTS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(Arc::downgrade(&drops));
     if !state_up(tx, link, format!("{LISTENING}{bound}")).await {
         return Ok("console closed".into());
     }
-    let fd = sock.as_raw_fd();
+    let fd = drops.sock.as_raw_fd();
     let mut buf = vec![0u8; 65_536];
-    let mut counted = 0u32;
+    let mut every = tokio::time::interval(DROPS_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        let (n, dropped) = match sock
-            .async_io(tokio::io::Interest::READABLE, || recv_counted(fd, &mut buf))
-            .await
-        {
+        let received = tokio::select! {
+            r = drops.sock.async_io(tokio::io::Interest::READABLE, || recv_counted(fd, &mut buf)) => r,
+            _ = every.tick() => {
+                if !drops.report_now() {
+                    return Ok("console closed".into());
+                }
+                continue;
+            }
+        };
+        let (n, dropped) = match received {
             Ok(r) => r,
             Err(e) => return Ok(e.to_string()),
         };
         let now = wall_ms();
-        if let Some(d) = dropped
-            && d != counted
-        {
-            let new = d.wrapping_sub(counted);
-            counted = d;
-            tracing::warn!(
-                link,
-                "{new} datagrams dropped by the system (receive buffer full)"
-            );
-            if tx
-                .send(LinkMsg::Lost {
-                    link,
-                    count: u64::from(new),
-                })
-                .await
-                .is_err()
-            {
+        if let Some(count) = dropped.and_then(|d| drops.advance(d)) {
+            lost_warning(link, count);
+            if tx.send(LinkMsg::Lost { link, count }).await.is_err() {
                 return Ok("console closed".into());
             }
         }
