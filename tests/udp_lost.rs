@@ -14,6 +14,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
 
+/// The UDP tests one at a time: [`report_udp_drops`] asks every UDP input
+/// of the process, and the test of silence must see only its own link's
+/// reading.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn screen(t: &Terminal<TestBackend>) -> Vec<String> {
     let b = t.backend().buffer();
     (0..b.area.height)
@@ -27,6 +32,7 @@ fn screen(t: &Terminal<TestBackend>) -> Vec<String> {
 
 #[test]
 fn a_burst_beyond_a_small_receive_buffer_is_counted_and_shown() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -226,6 +232,7 @@ async fn until_all_told(
 
 #[test]
 fn a_burst_then_silence_is_counted_and_shown_without_another_datagram() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -256,6 +263,7 @@ fn a_burst_then_silence_is_counted_and_shown_without_another_datagram() {
 
 #[test]
 fn asked_for_its_drops_a_link_tells_them_at_once() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
