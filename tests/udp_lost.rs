@@ -170,7 +170,8 @@ fn shown(msgs: Vec<LinkMsg>, lost: u64, port: u16) {
 }
 
 /// A link task on a socket whose receive buffer holds a few datagrams:
-/// the socket's port, the task and its channel, after its first word.
+/// the socket's port, the task and its channel, after its first word and
+/// a first datagram.
 async fn small_buffer_link() -> (
     u16,
     tokio::task::JoinHandle<Result<String, String>>,
@@ -188,7 +189,19 @@ async fn small_buffer_link() -> (
         matches!(first, LinkMsg::State { up: true, .. }),
         "{first:?}"
     );
-    (port, task, rx, vec![first])
+    // One datagram through first: the task is in its loop, reading, when
+    // the burst comes.
+    burst(port, 1);
+    let line = rx.recv().await.expect("the first datagram");
+    assert!(
+        matches!(&line, LinkMsg::Line { line: Some(_), .. }),
+        "{line:?}"
+    );
+    // A pause (not a measure): the runtime turns its timers, and the
+    // task's first reading of the counter, due at once, is done before the
+    // burst; the burst's loss then waits for the next reading.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    (port, task, rx, vec![first, line])
 }
 
 /// Send `n` sentences to `port` at once, from this thread (a link task
