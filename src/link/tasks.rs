@@ -862,10 +862,12 @@ pub async fn udp_listen(
         tx: tx.clone(),
         reported: std::sync::Mutex::new(before),
     });
-    UDP_INPUTS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(Arc::downgrade(&drops));
+    {
+        // (Those of earlier sessions of a link that was retried go.)
+        let mut list = UDP_INPUTS.lock().unwrap_or_else(|e| e.into_inner());
+        list.retain(|w| w.strong_count() > 0);
+        list.push(Arc::downgrade(&drops));
+    }
     if !state_up(tx, link, format!("{LISTENING}{bound}")).await {
         return Ok("console closed".into());
     }
