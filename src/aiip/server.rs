@@ -278,6 +278,13 @@ pub struct ServerStats {
     /// Position reports whose MMSI jumped from another address faster than
     /// a vessel moves: not stored.
     pub mmsi_jumps: u64,
+    /// Position reports from an address that has not proven it receives
+    /// (neither validated nor allowed) for a vessel a validated or allowed
+    /// address reports: not stored, the reporter stays.
+    pub takeover_refused: u64,
+    /// Unvalidated source records forgotten, oldest first, to make room
+    /// when the source table was full.
+    pub sources_evicted: u64,
 }
 
 impl ServerStats {
@@ -289,8 +296,8 @@ impl ServerStats {
         format!(
             "bytes_in={} bytes_out={} validated={} token_refused={refused} \
              unvalidated_limited={} answer_truncated={} answer_rate_limited={} \
-             rate_limited={} sources_full={} directed_withheld={} mmsi_jumps={} \
-             oversized={} rejected={rejected}",
+             rate_limited={} sources_full={} sources_evicted={} directed_withheld={} \
+             mmsi_jumps={} takeover_refused={} oversized={} rejected={rejected}",
             self.bytes_in,
             self.bytes_out,
             self.validated,
@@ -299,8 +306,10 @@ impl ServerStats {
             self.answer_rate_limited,
             self.rate_limited,
             self.sources_full,
+            self.sources_evicted,
             self.directed_withheld,
             self.mmsi_jumps,
+            self.takeover_refused,
             self.oversized,
         )
     }
@@ -353,12 +362,14 @@ impl fmt::Display for ServerStats {
         write!(
             f,
             " unvalidated_limited={} answer_truncated={} answer_rate_limited={} \
-             directed_withheld={} mmsi_jumps={}",
+             directed_withheld={} mmsi_jumps={} takeover_refused={} sources_evicted={}",
             self.unvalidated_limited,
             self.answer_truncated,
             self.answer_rate_limited,
             self.directed_withheld,
-            self.mmsi_jumps
+            self.mmsi_jumps,
+            self.takeover_refused,
+            self.sources_evicted
         )
     }
 }
@@ -391,6 +402,8 @@ struct Reporter<A> {
     addr: A,
     at_ms: i64,
     position: GeoPoint,
+    /// The address was validated or allowed when it reported.
+    trusted: bool,
 }
 
 /// How a source stands with respect to address validation.
@@ -965,14 +978,16 @@ impl<A: SourceAddress> Server<A> {
         })
     }
 
-    /// A report of `mmsi` at `p` from `from` while another address
-    /// reported it lately, farther away than a vessel could have gone.
-    fn jumped(&self, from: &A, mmsi: Mmsi, p: GeoPoint, now_ms: i64) -> bool {
+    /// A report of `mmsi` at `p` from `from` farther away from its last
+    /// report (within [`REPORTER_WINDOW_MS`]) than a vessel could have
+    /// gone. The same address may jump (a GNSS fault is not a spoofer)
+    /// only when it is `trusted` (validated or allowed).
+    fn jumped(&self, from: &A, trusted: bool, mmsi: Mmsi, p: GeoPoint, now_ms: i64) -> bool {
         let Some(r) = self.reporters.get(&mmsi) else {
             return false;
         };
         let dt_ms = now_ms.saturating_sub(r.at_ms);
-        if r.addr == *from || dt_ms > REPORTER_WINDOW_MS {
+        if (trusted && r.addr == *from) || dt_ms > REPORTER_WINDOW_MS {
             return false;
         }
         let reach = JUMP_SLACK_M + MAX_SPEED_M_S * (dt_ms.max(0) as f64) / 1000.0;
@@ -1238,6 +1253,7 @@ impl<A: SourceAddress> Server<A> {
     ) -> Option<(Mmsi, GeoPoint)> {
         let (messages, bad) = ais_messages(content.sentences(), now_ms);
         self.stats.bad_sentences += bad;
+        let trusted = self.standing(from, now_ms) != Standing::Unvalidated;
         let mut reporter = None;
         for (m, text) in messages {
             if self.config.relay {
@@ -1264,7 +1280,25 @@ impl<A: SourceAddress> Server<A> {
                     continue;
                 };
                 let point = GeoPoint::new(lat, lon);
-                if self.jumped(from, m.mmsi, point, now_ms) {
+                // An address that has not proven it receives never takes a
+                // vessel over from one that has.
+                if !trusted
+                    && self.reporters.get(&m.mmsi).is_some_and(|r| {
+                        r.trusted
+                            && r.addr != *from
+                            && now_ms.saturating_sub(r.at_ms) <= REPORTER_WINDOW_MS
+                    })
+                {
+                    // Not stored, but it is where the requester says it
+                    // is: its answer (within the budget) brings the token
+                    // that lets a client behind a new address validate.
+                    self.stats.takeover_refused += 1;
+                    if reporter.is_none() {
+                        reporter = Some((m.mmsi, point));
+                    }
+                    continue;
+                }
+                if self.jumped(from, trusted, m.mmsi, point, now_ms) {
                     self.stats.mmsi_jumps += 1;
                     continue;
                 }
@@ -1282,6 +1316,7 @@ impl<A: SourceAddress> Server<A> {
                                 addr: from.clone(),
                                 at_ms: now_ms,
                                 position: point,
+                                trusted,
                             },
                         );
                     }
@@ -2066,11 +2101,16 @@ mod tests {
         })
         .expect("encodes");
         assert_eq!(s.handle(&detail, 1, T0 + 1001).len(), 1);
-        // The same token from another address is refused and changes nothing.
+        // The same token from another address (reporting its own vessel)
+        // is refused and changes nothing.
         let before = s.stats().unvalidated_limited;
-        let r = s.handle(&echo, 2, T0 + 1002);
+        let other = push(
+            &format!("{}\r{token}", position_vdm(B, 52.02, 5.003)),
+            Some(10),
+        );
+        let r = s.handle(&other, 2, T0 + 1002);
         let out: usize = r.iter().map(|(_, d)| d.len()).sum();
-        assert!(out <= 3 * echo.len());
+        assert!(out <= 3 * other.len());
         assert_eq!(s.stats().token_refused.get("forged"), Some(&1));
         assert_eq!(s.stats().unvalidated_limited, before + 1);
         // Past its lifetime the token is refused and the source limited
@@ -2186,6 +2226,89 @@ mod tests {
         // The same address may jump (a GNSS fault is not a spoofer).
         s.handle(&push(&position_vdm(A, 53.0, 5.0), None), 2, T0 + 121_000);
         assert_eq!(s.stats().mmsi_jumps, 1);
+    }
+
+    /// A validating server on socket addresses, and `addr` validated by
+    /// the token round trip while reporting `mmsi` at 52.0 N 5.0 E.
+    fn validated_reporter(mmsi: u32, addr: SocketAddr) -> Server<SocketAddr> {
+        let mut s: Server<SocketAddr> = Server::new(ServerConfig::default());
+        s.set_secret(Secret::from_bytes([9; 32]));
+        let r = s.handle(&push(&position_vdm(mmsi, 52.0, 5.0), Some(5)), addr, T0);
+        let token = r
+            .iter()
+            .find_map(|(_, d)| match codec::decode(d) {
+                Ok(Message::Response { content, .. }) => token_of(content.as_str()),
+                _ => None,
+            })
+            .expect("a token");
+        let echo = push(&format!("{}\r{token}", position_vdm(mmsi, 52.0, 5.0)), None);
+        s.handle(&echo, addr, T0 + 1000);
+        assert_eq!(s.stats().validated, 1);
+        s
+    }
+
+    #[test]
+    fn an_unvalidated_address_never_takes_a_vessel_over() {
+        let v10: SocketAddr = "127.0.0.10:4000".parse().expect("address");
+        let v12: SocketAddr = "127.0.0.12:4000".parse().expect("address");
+        let mut s = validated_reporter(A, v10);
+        // A directed message waits for A.
+        let eta = eta_vdm(
+            B,
+            A,
+            DayTime {
+                month: 11,
+                day: 18,
+                hour: 12,
+                minute: 0,
+            },
+        );
+        s.handle(&push(&eta, None), v12, T0 + 1500);
+        // From .12 (never validated): a plausible position 0.001° away is
+        // refused, and so is the far jump after it.
+        s.handle(&push(&position_vdm(A, 52.001, 5.0), None), v12, T0 + 2000);
+        assert_eq!(s.stats().takeover_refused, 1);
+        s.handle(&push(&position_vdm(A, 52.3, 5.0), None), v12, T0 + 3000);
+        assert_eq!(s.stats().takeover_refused, 2);
+        let kept = s.store().position(A).map(|r| r.position.lat_deg);
+        assert!(
+            kept.is_some_and(|lat| (lat - 52.0).abs() < 1e-6),
+            "{kept:?}"
+        );
+        // .12 collects nothing; A's own report is stored, no jump.
+        let ask = codec::encode(&Message::RequestLocation {
+            timestamp: ts(),
+            flags: Flags::RTA,
+        })
+        .expect("encodes");
+        assert!(s.handle(&ask, v12, T0 + 3500).iter().all(|(_, d)| {
+            !matches!(codec::decode(d), Ok(Message::Response { content, .. }) if content.as_str().contains("!AIVDM"))
+        }));
+        assert_eq!(s.stats().directed_withheld, 1);
+        s.handle(&push(&position_vdm(A, 52.0005, 5.0), None), v10, T0 + 4000);
+        assert_eq!(s.stats().mmsi_jumps, 0);
+        let kept = s.store().position(A).map(|r| r.position.lat_deg);
+        assert!(
+            kept.is_some_and(|lat| (lat - 52.0005).abs() < 1e-6),
+            "{kept:?}"
+        );
+        assert!(s.may_collect(&v10, A, T0 + 4000));
+        // An unvalidated address may not jump either, even its own vessel.
+        s.handle(&push(&position_vdm(B, 52.0, 5.0), None), v12, T0 + 5000);
+        s.handle(&push(&position_vdm(B, 52.3, 5.0), None), v12, T0 + 6000);
+        assert_eq!(s.stats().mmsi_jumps, 1);
+        let kept = s.store().position(B).map(|r| r.position.lat_deg);
+        assert!(
+            kept.is_some_and(|lat| (lat - 52.0).abs() < 1e-6),
+            "{kept:?}"
+        );
+        // An allowed network is trusted: a standard client there reports
+        // its vessel as before, and may take it over from another.
+        s.set_allowed(vec![Cidr::parse("127.0.0.12/32").expect("valid")]);
+        s.handle(&push(&position_vdm(A, 52.001, 5.0), None), v12, T0 + 7000);
+        assert_eq!(s.stats().takeover_refused, 2);
+        assert!(s.may_collect(&v12, A, T0 + 7000));
+        assert!(s.stats().to_string().contains("takeover_refused=2"));
     }
 
     #[test]
