@@ -374,11 +374,10 @@ impl fmt::Display for ServerStats {
     }
 }
 
-/// What the server remembers about one source address.
+/// What the server remembers about one source address (IP and port).
 #[derive(Debug, Clone)]
 struct Source {
-    /// Token bucket, in thousandths of a datagram.
-    milli_tokens: u64,
+    /// When it last sent a datagram that was admitted.
     last_ms: i64,
     /// The vessel behind the address: from its sign-on or its last report.
     mmsi: Option<Mmsi>,
@@ -391,6 +390,15 @@ struct Source {
     validated_until: i64,
     /// When the token it echoed last was issued.
     token_issued_ms: i64,
+}
+
+/// The budgets of one host (an IP address, every port together): the
+/// datagram rate and the answer bytes per second.
+#[derive(Debug, Clone)]
+struct Host {
+    /// Token bucket, in thousandths of a datagram.
+    milli_tokens: u64,
+    last_ms: i64,
     /// Answer byte bucket ([`ANSWER_BYTES_PER_S`], [`ANSWER_BURST_BYTES`]).
     answer_bytes: u64,
     answer_last_ms: i64,
@@ -510,6 +518,8 @@ pub struct Server<A> {
     store: InMemoryStore,
     stats: ServerStats,
     sources: HashMap<A, Source>,
+    /// Rate and answer budgets by IP address ([`SourceAddress::token_bytes`]).
+    hosts: HashMap<Vec<u8>, Host>,
     last_purge_ms: Option<i64>,
     rta_seq: u8,
     local: Vec<LocalInfo>,
@@ -533,6 +543,7 @@ impl<A: SourceAddress> Server<A> {
             store: InMemoryStore::new(config.store_limits),
             stats: ServerStats::default(),
             sources: HashMap::new(),
+            hosts: HashMap::new(),
             last_purge_ms: None,
             rta_seq: 0,
             local: Vec::new(),
@@ -604,6 +615,15 @@ impl<A: SourceAddress> Server<A> {
             self.stats.oversized += 1;
             return Vec::new();
         }
+        // A source is remembered only for a datagram that is an AI-IP
+        // message: garbage from a new address leaves no trace but a count.
+        let decoded = codec::decode(datagram);
+        if decoded.is_err() && !self.sources.contains_key(&from) {
+            if let Err(e) = decoded {
+                *self.stats.rejected.entry(e.kind()).or_default() += 1;
+            }
+            return Vec::new();
+        }
         if !self.admit(&from, now_ms) {
             return Vec::new();
         }
@@ -614,7 +634,7 @@ impl<A: SourceAddress> Server<A> {
             s.bytes_in = s.bytes_in.saturating_add(datagram.len() as u64);
         }
         self.purge(now_ms);
-        let message = match codec::decode(datagram) {
+        let message = match decoded {
             Ok(m) => m,
             Err(e) => {
                 *self.stats.rejected.entry(e.kind()).or_default() += 1;
@@ -780,11 +800,7 @@ impl<A: SourceAddress> Server<A> {
     /// How `from` stands: allowed, validated (until its token expires) or
     /// neither.
     fn standing(&self, from: &A, now_ms: i64) -> Standing {
-        if !self.config.validate_addresses
-            || from
-                .ip()
-                .is_some_and(|ip| self.allow.iter().any(|n| n.contains(ip)))
-        {
+        if self.allowed(from) {
             return Standing::Allowed;
         }
         match self.sources.get(from) {
@@ -929,9 +945,10 @@ impl<A: SourceAddress> Server<A> {
         }
     }
 
-    /// The answer bytes `from` may be sent now (its bucket, refilled).
+    /// The answer bytes `from` may be sent now (its host's bucket,
+    /// refilled).
     fn answer_allowance(&mut self, from: &A, now_ms: i64) -> u64 {
-        let Some(s) = self.sources.get_mut(from) else {
+        let Some(s) = self.hosts.get_mut(&from.token_bytes()) else {
             return 0;
         };
         let elapsed = u64::try_from(now_ms.saturating_sub(s.answer_last_ms)).unwrap_or(0);
@@ -944,7 +961,7 @@ impl<A: SourceAddress> Server<A> {
     }
 
     fn spend_answer(&mut self, from: &A, bytes: u64, now_ms: i64) {
-        if let Some(s) = self.sources.get_mut(from) {
+        if let Some(s) = self.hosts.get_mut(&from.token_bytes()) {
             s.answer_bytes = s.answer_bytes.saturating_sub(bytes);
             s.answer_last_ms = s.answer_last_ms.max(now_ms);
         }
@@ -994,50 +1011,111 @@ impl<A: SourceAddress> Server<A> {
         distance_m(r.position, p) > reach
     }
 
-    /// Token bucket per source; also bounds the number of sources.
+    /// Whether `from` is in the allow list (or validation is off).
+    fn allowed(&self, from: &A) -> bool {
+        !self.config.validate_addresses
+            || from
+                .ip()
+                .is_some_and(|ip| self.allow.iter().any(|n| n.contains(ip)))
+    }
+
+    /// The datagram rate per host (IP address, all its ports together),
+    /// then a record of the source; bounds the number of both. A full
+    /// source table forgets idle records, then unvalidated ones, oldest
+    /// first; only a table of validated and allowed sources refuses.
     fn admit(&mut self, from: &A, now_ms: i64) -> bool {
         let capacity = u64::from(self.config.burst.max(1)) * 1000;
-        if !self.sources.contains_key(from) {
-            if self.sources.len() >= self.config.max_sources {
-                self.sources
-                    .retain(|_, s| now_ms.saturating_sub(s.last_ms) < SOURCE_IDLE_MS);
+        let key = from.token_bytes();
+        if !self.hosts.contains_key(&key) {
+            if self.hosts.len() >= self.config.max_sources {
+                self.hosts
+                    .retain(|_, h| now_ms.saturating_sub(h.last_ms) < SOURCE_IDLE_MS);
             }
-            if self.sources.len() >= self.config.max_sources {
-                self.stats.sources_full += 1;
-                return false;
+            if self.hosts.len() >= self.config.max_sources {
+                // A forgotten host only starts again with a full bucket.
+                let mut by_age: Vec<(i64, Vec<u8>)> = self
+                    .hosts
+                    .iter()
+                    .map(|(k, h)| (h.last_ms, k.clone()))
+                    .collect();
+                let n = (self.config.max_sources / 16).clamp(1, by_age.len());
+                by_age.select_nth_unstable_by_key(n - 1, |(t, _)| *t);
+                for (_, k) in by_age.into_iter().take(n) {
+                    self.hosts.remove(&k);
+                }
             }
-            self.sources.insert(
-                from.clone(),
-                Source {
+            self.hosts.insert(
+                key.clone(),
+                Host {
                     milli_tokens: capacity,
                     last_ms: now_ms,
-                    mmsi: None,
-                    bytes_in: 0,
-                    bytes_out: 0,
-                    validated_until: 0,
-                    token_issued_ms: 0,
                     answer_bytes: self.config.answer_burst_bytes,
                     answer_last_ms: now_ms,
                 },
             );
         }
         let rate = u64::from(self.config.rate_per_s);
-        let Some(source) = self.sources.get_mut(from) else {
+        let Some(host) = self.hosts.get_mut(&key) else {
             return false;
         };
-        let elapsed = u64::try_from(now_ms.saturating_sub(source.last_ms)).unwrap_or(0);
-        source.milli_tokens = source
+        let elapsed = u64::try_from(now_ms.saturating_sub(host.last_ms)).unwrap_or(0);
+        host.milli_tokens = host
             .milli_tokens
             .saturating_add(elapsed.saturating_mul(rate))
             .min(capacity);
-        source.last_ms = source.last_ms.max(now_ms);
-        if source.milli_tokens >= 1000 {
-            source.milli_tokens -= 1000;
-            true
-        } else {
+        host.last_ms = host.last_ms.max(now_ms);
+        if host.milli_tokens < 1000 {
             self.stats.rate_limited += 1;
-            false
+            return false;
         }
+        if !self.sources.contains_key(from) && !self.make_room(now_ms) {
+            self.stats.sources_full += 1;
+            return false;
+        }
+        if let Some(host) = self.hosts.get_mut(&key) {
+            host.milli_tokens -= 1000;
+        }
+        let source = self.sources.entry(from.clone()).or_insert(Source {
+            last_ms: now_ms,
+            mmsi: None,
+            bytes_in: 0,
+            bytes_out: 0,
+            validated_until: 0,
+            token_issued_ms: 0,
+        });
+        source.last_ms = source.last_ms.max(now_ms);
+        true
+    }
+
+    /// Room for one more source record: idle records go, then the oldest
+    /// unvalidated ones (a sixteenth of the table at once). False when
+    /// every record is a validated or allowed source in use.
+    fn make_room(&mut self, now_ms: i64) -> bool {
+        let max = self.config.max_sources;
+        if self.sources.len() < max {
+            return true;
+        }
+        self.sources
+            .retain(|_, s| now_ms.saturating_sub(s.last_ms) < SOURCE_IDLE_MS);
+        if self.sources.len() < max {
+            return true;
+        }
+        let mut unvalidated: Vec<(i64, A)> = self
+            .sources
+            .iter()
+            .filter(|(a, s)| s.validated_until < now_ms && !self.allowed(a))
+            .map(|(a, s)| (s.last_ms, a.clone()))
+            .collect();
+        if unvalidated.is_empty() {
+            return false;
+        }
+        let n = (max / 16).clamp(1, unvalidated.len());
+        unvalidated.select_nth_unstable_by_key(n - 1, |(t, _)| *t);
+        for (_, a) in unvalidated.into_iter().take(n) {
+            self.sources.remove(&a);
+            self.stats.sources_evicted += 1;
+        }
+        self.sources.len() < max
     }
 
     fn purge(&mut self, now_ms: i64) {
@@ -2309,6 +2387,111 @@ mod tests {
         assert_eq!(s.stats().takeover_refused, 2);
         assert!(s.may_collect(&v12, A, T0 + 7000));
         assert!(s.stats().to_string().contains("takeover_refused=2"));
+    }
+
+    #[test]
+    fn forged_garbage_leaves_no_source_and_a_full_table_still_takes_new_clients() {
+        let mut s: Server<SocketAddr> = Server::new(ServerConfig {
+            max_sources: 16,
+            ..ServerConfig::default()
+        });
+        s.set_allowed(vec![Cidr::parse("10.0.0.0/8").expect("valid")]);
+        let addr = |net: &str, i: u32| -> SocketAddr {
+            format!("{net}.{}:{}", i % 250, 5000 + i)
+                .parse()
+                .expect("address")
+        };
+        // Five-byte datagrams that are no AI-IP message, from 1,000 new
+        // addresses: counted, nothing remembered.
+        for i in 0..1000 {
+            s.handle(&[0xFF, 1, 2, 3, 4], addr("192.0.2", i), T0 + i64::from(i));
+        }
+        assert_eq!(s.source_count(), 0);
+        assert_eq!(s.stats().rejected.get("unknown_id"), Some(&1000));
+        // Sixteen forged sign-offs fill the table …
+        let off = codec::encode(&Message::SignOff {
+            timestamp: ts(),
+            identifier: Identifier::mmsi(A),
+        })
+        .expect("encodes");
+        for i in 0..16 {
+            s.handle(&off, addr("198.51.100", i), T0 + 2000 + i64::from(i));
+        }
+        assert_eq!(s.source_count(), 16);
+        // … and a client of the allowed network still gets in: the oldest
+        // unvalidated record makes room.
+        let r = s.handle(&off, addr("10.0.0", 1), T0 + 3000);
+        assert_eq!(r.len(), 1, "acknowledged");
+        assert_eq!(s.stats().sources_evicted, 1);
+        assert!(!s.sources.contains_key(&addr("198.51.100", 0)));
+        assert!(s.sources.contains_key(&addr("198.51.100", 1)));
+        // So does a new unvalidated client, at the cost of the next oldest.
+        s.handle(&off, addr("203.0.113", 1), T0 + 3001);
+        assert_eq!(s.stats().sources_evicted, 2);
+        assert!(!s.sources.contains_key(&addr("198.51.100", 1)));
+        // A table of allowed sources only is full for newcomers; nothing
+        // allowed is pushed out.
+        for i in 2..18 {
+            s.handle(&off, addr("10.0.0", i), T0 + 4000 + i64::from(i));
+        }
+        assert_eq!(s.source_count(), 16);
+        assert_eq!(s.stats().sources_evicted, 17);
+        assert_eq!(s.stats().sources_full, 1, "the last allowed client");
+        assert!(s.handle(&off, addr("203.0.113", 2), T0 + 5000).is_empty());
+        assert_eq!(s.stats().sources_full, 2);
+        assert!(s.sources.keys().all(|a| s.allowed(a)));
+        assert!(s.stats().guard_counts().contains("sources_evicted=17"));
+    }
+
+    #[test]
+    fn the_rate_and_the_answer_budget_are_per_ip_address_not_per_port() {
+        let mut s: Server<SocketAddr> = Server::new(ServerConfig {
+            rate_per_s: 2,
+            burst: 3,
+            validate_addresses: false,
+            ..ServerConfig::default()
+        });
+        let port = |p: u16| SocketAddr::from(([127, 0, 0, 5], p));
+        let off = codec::encode(&Message::SignOff {
+            timestamp: ts(),
+            identifier: Identifier::mmsi(A),
+        })
+        .expect("encodes");
+        // Five ports of one host share the burst of 3.
+        let answered = (0..5)
+            .filter(|i| !s.handle(&off, port(4000 + i), T0).is_empty())
+            .count();
+        assert_eq!(answered, 3);
+        assert_eq!(s.stats().rate_limited, 2);
+        // Another host has its own bucket.
+        assert_eq!(
+            s.handle(&off, SocketAddr::from(([127, 0, 0, 6], 4000)), T0)
+                .len(),
+            1
+        );
+        // The answer bytes: 3,000 vessels, asked for from new ports of one
+        // host; the third answer at once is cut as from one port.
+        let mut s: Server<SocketAddr> = Server::new(ServerConfig {
+            validate_addresses: false,
+            ..ServerConfig::default()
+        });
+        for i in 0..3000u32 {
+            let lat = 52.0 + f64::from(i % 50) * 0.001;
+            let lon = 5.0 + f64::from(i / 50) * 0.001;
+            let from = SocketAddr::from(([10, 1, (i / 250) as u8, (i % 250) as u8], 4000));
+            s.handle(
+                &push(&position_vdm(300_000_000 + i, lat, lon), None),
+                from,
+                T0,
+            );
+        }
+        let ask = push(&position_vdm(A, 52.02, 5.02), Some(20));
+        s.handle(&ask, port(5000), T0 + 1);
+        s.handle(&ask, port(5001), T0 + 2);
+        let r = s.handle(&ask, port(5002), T0 + 3);
+        let third: u64 = r.iter().map(|(_, d)| d.len() as u64).sum();
+        assert!(third < 8192, "{third}");
+        assert_eq!(s.stats().answer_rate_limited, 1);
     }
 
     #[test]
