@@ -322,6 +322,7 @@ impl fmt::Display for ServerStats {
             "datagrams={} replies={} oversized={} rate_limited={} sources_full={}",
             self.datagrams, self.replies, self.oversized, self.rate_limited, self.sources_full
         )?;
+        write!(f, " rejected={}", self.rejected.values().sum::<u64>())?;
         for (kind, n) in &self.rejected {
             write!(f, " rejected_{kind}={n}")?;
         }
@@ -355,6 +356,11 @@ impl fmt::Display for ServerStats {
             self.bytes_in,
             self.bytes_out,
             self.validated,
+        )?;
+        write!(
+            f,
+            " token_refused={}",
+            self.token_refused.values().sum::<u64>()
         )?;
         for (kind, n) in &self.token_refused {
             write!(f, " token_refused_{kind}={n}")?;
