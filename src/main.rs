@@ -120,14 +120,17 @@ a vessel's positions, collect the messages waiting for it. Keep the default
 127.0.0.1 or run the server behind a VPN or a firewall that only lets known
 clients in.
 
-Each source may send 20 datagrams a second (bursts of 40) and is sent at
-most 128 KiB per answer and 128 KiB a second (bursts of 256 KiB). A client
-outside the --allow networks (none by default, loopback included) must echo
-the address-validation token the server sends ($PBWAV sentence; bridgewatch's
-own client does): until then it gets at most three times the bytes it sent.
-Directed messages go only to the address that reported the vessel in the last
-10 minutes; a vessel reported from another address farther away than 60 kn
-allows is not stored. Position reports older than 10 minutes are deleted,
+Each IP address (all its ports together) may send 20 datagrams a second
+(bursts of 40) and is sent at most 128 KiB per answer and 128 KiB a second
+(bursts of 256 KiB). A client outside the --allow networks (none by default,
+loopback included) must echo the address-validation token the server sends
+($PBWAV sentence; bridgewatch's own client does): until then it gets at most
+three times the bytes it sent from its address and port. Directed messages go
+only to the address that reported the vessel in the last 10 minutes; a vessel
+reported from another address farther away than 60 kn allows is not stored,
+and an address that has not proven it receives never takes a vessel over from
+one that has. At most 10,000 sources are remembered; when full, unvalidated
+ones are forgotten first. Position reports older than 10 minutes are deleted,
 except those of signed-off vessels, which are renewed (and relayed) every
 3 minutes until they sign on again.
 
@@ -138,8 +141,9 @@ except those of signed-off vessels, which are renewed (and relayed) every
   sentences = [\"!AIVDM,...\"]        (update_rate: interval_s = 10 instead)
 A file with a mistake is refused with the item and the reason; while the
 server runs, the last good version stays in force. Every minute and on
-SIGUSR1 a one-line status (sources, vessels, refusals) goes to standard
-error; on SIGINT or SIGTERM the server stops and prints its counters there.
+SIGUSR1 a one-line status (UTC time, sources, vessels, refusals) goes to
+standard error; on SIGINT or SIGTERM the server stops and prints a last line
+there with the same fields and all its counters.
 Exit status: 0 after a normal end, 1 when the port cannot be opened, 2 for a
 usage error.";
 
@@ -409,10 +413,8 @@ fn aiip_server(a: AiipServerArgs) -> ExitCode {
     };
     let mut err = io::stderr();
     match bridgewatch::link::aiip_server::run(a.listen, config, options, &mut err) {
-        Ok(stats) => {
-            eprintln!("bridgewatch aiip-server: {stats}");
-            ExitCode::SUCCESS
-        }
+        // The counters are in its last line on standard error.
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("bridgewatch aiip-server: {}: {e}", a.listen);
             ExitCode::from(1)

@@ -226,10 +226,30 @@ fn a_fresh_address_gets_at_most_three_times_its_bytes_until_it_echoes_the_token(
     assert!(status.contains("validated=1"), "{status}");
     assert!(status.contains("token_refused=1"), "{status}");
     assert!(status.contains("unvalidated_limited=31"), "{status}");
+    // It starts with the time of day, RFC 3339 in UTC.
+    let time = status.split(' ').next().unwrap_or_default();
+    assert!(
+        time.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(time).is_ok(),
+        "{status}"
+    );
+    assert!(status[time.len()..].starts_with(" bridgewatch aiip-server: status: sources="));
     server.signal("-TERM");
     let end = server.line(10, "datagrams=").expect("the counters");
     assert!(end.contains("token_refused_forged=1"), "{end}");
     assert!(end.contains("unvalidated_limited=31"), "{end}");
+    // The last line has the time and every field of the status line.
+    let time = end.split(' ').next().unwrap_or_default();
+    assert!(chrono::DateTime::parse_from_rfc3339(time).is_ok(), "{end}");
+    let fields = |l: &str| -> Vec<String> {
+        l.split(' ')
+            .filter_map(|f| f.split_once('='))
+            .map(|(k, _)| k.to_owned())
+            .collect()
+    };
+    let at_end = fields(&end);
+    for f in fields(&status) {
+        assert!(at_end.contains(&f), "{f} missing: {end}");
+    }
 }
 
 #[test]

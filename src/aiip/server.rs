@@ -278,6 +278,13 @@ pub struct ServerStats {
     /// Position reports whose MMSI jumped from another address faster than
     /// a vessel moves: not stored.
     pub mmsi_jumps: u64,
+    /// Position reports from an address that has not proven it receives
+    /// (neither validated nor allowed) for a vessel a validated or allowed
+    /// address reports: not stored, the reporter stays.
+    pub takeover_refused: u64,
+    /// Unvalidated source records forgotten, oldest first, to make room
+    /// when the source table was full.
+    pub sources_evicted: u64,
 }
 
 impl ServerStats {
@@ -289,8 +296,8 @@ impl ServerStats {
         format!(
             "bytes_in={} bytes_out={} validated={} token_refused={refused} \
              unvalidated_limited={} answer_truncated={} answer_rate_limited={} \
-             rate_limited={} sources_full={} directed_withheld={} mmsi_jumps={} \
-             oversized={} rejected={rejected}",
+             rate_limited={} sources_full={} sources_evicted={} directed_withheld={} \
+             mmsi_jumps={} takeover_refused={} oversized={} rejected={rejected}",
             self.bytes_in,
             self.bytes_out,
             self.validated,
@@ -299,8 +306,10 @@ impl ServerStats {
             self.answer_rate_limited,
             self.rate_limited,
             self.sources_full,
+            self.sources_evicted,
             self.directed_withheld,
             self.mmsi_jumps,
+            self.takeover_refused,
             self.oversized,
         )
     }
@@ -313,6 +322,7 @@ impl fmt::Display for ServerStats {
             "datagrams={} replies={} oversized={} rate_limited={} sources_full={}",
             self.datagrams, self.replies, self.oversized, self.rate_limited, self.sources_full
         )?;
+        write!(f, " rejected={}", self.rejected.values().sum::<u64>())?;
         for (kind, n) in &self.rejected {
             write!(f, " rejected_{kind}={n}")?;
         }
@@ -347,27 +357,33 @@ impl fmt::Display for ServerStats {
             self.bytes_out,
             self.validated,
         )?;
+        write!(
+            f,
+            " token_refused={}",
+            self.token_refused.values().sum::<u64>()
+        )?;
         for (kind, n) in &self.token_refused {
             write!(f, " token_refused_{kind}={n}")?;
         }
         write!(
             f,
             " unvalidated_limited={} answer_truncated={} answer_rate_limited={} \
-             directed_withheld={} mmsi_jumps={}",
+             directed_withheld={} mmsi_jumps={} takeover_refused={} sources_evicted={}",
             self.unvalidated_limited,
             self.answer_truncated,
             self.answer_rate_limited,
             self.directed_withheld,
-            self.mmsi_jumps
+            self.mmsi_jumps,
+            self.takeover_refused,
+            self.sources_evicted
         )
     }
 }
 
-/// What the server remembers about one source address.
+/// What the server remembers about one source address (IP and port).
 #[derive(Debug, Clone)]
 struct Source {
-    /// Token bucket, in thousandths of a datagram.
-    milli_tokens: u64,
+    /// When it last sent a datagram that was admitted.
     last_ms: i64,
     /// The vessel behind the address: from its sign-on or its last report.
     mmsi: Option<Mmsi>,
@@ -380,6 +396,15 @@ struct Source {
     validated_until: i64,
     /// When the token it echoed last was issued.
     token_issued_ms: i64,
+}
+
+/// The budgets of one host (an IP address, every port together): the
+/// datagram rate and the answer bytes per second.
+#[derive(Debug, Clone)]
+struct Host {
+    /// Token bucket, in thousandths of a datagram.
+    milli_tokens: u64,
+    last_ms: i64,
     /// Answer byte bucket ([`ANSWER_BYTES_PER_S`], [`ANSWER_BURST_BYTES`]).
     answer_bytes: u64,
     answer_last_ms: i64,
@@ -391,6 +416,8 @@ struct Reporter<A> {
     addr: A,
     at_ms: i64,
     position: GeoPoint,
+    /// The address was validated or allowed when it reported.
+    trusted: bool,
 }
 
 /// How a source stands with respect to address validation.
@@ -497,6 +524,8 @@ pub struct Server<A> {
     store: InMemoryStore,
     stats: ServerStats,
     sources: HashMap<A, Source>,
+    /// Rate and answer budgets by IP address ([`SourceAddress::token_bytes`]).
+    hosts: HashMap<Vec<u8>, Host>,
     last_purge_ms: Option<i64>,
     rta_seq: u8,
     local: Vec<LocalInfo>,
@@ -520,6 +549,7 @@ impl<A: SourceAddress> Server<A> {
             store: InMemoryStore::new(config.store_limits),
             stats: ServerStats::default(),
             sources: HashMap::new(),
+            hosts: HashMap::new(),
             last_purge_ms: None,
             rta_seq: 0,
             local: Vec::new(),
@@ -591,6 +621,15 @@ impl<A: SourceAddress> Server<A> {
             self.stats.oversized += 1;
             return Vec::new();
         }
+        // A source is remembered only for a datagram that is an AI-IP
+        // message: garbage from a new address leaves no trace but a count.
+        let decoded = codec::decode(datagram);
+        if decoded.is_err() && !self.sources.contains_key(&from) {
+            if let Err(e) = decoded {
+                *self.stats.rejected.entry(e.kind()).or_default() += 1;
+            }
+            return Vec::new();
+        }
         if !self.admit(&from, now_ms) {
             return Vec::new();
         }
@@ -601,7 +640,7 @@ impl<A: SourceAddress> Server<A> {
             s.bytes_in = s.bytes_in.saturating_add(datagram.len() as u64);
         }
         self.purge(now_ms);
-        let message = match codec::decode(datagram) {
+        let message = match decoded {
             Ok(m) => m,
             Err(e) => {
                 *self.stats.rejected.entry(e.kind()).or_default() += 1;
@@ -767,11 +806,7 @@ impl<A: SourceAddress> Server<A> {
     /// How `from` stands: allowed, validated (until its token expires) or
     /// neither.
     fn standing(&self, from: &A, now_ms: i64) -> Standing {
-        if !self.config.validate_addresses
-            || from
-                .ip()
-                .is_some_and(|ip| self.allow.iter().any(|n| n.contains(ip)))
-        {
+        if self.allowed(from) {
             return Standing::Allowed;
         }
         match self.sources.get(from) {
@@ -916,9 +951,10 @@ impl<A: SourceAddress> Server<A> {
         }
     }
 
-    /// The answer bytes `from` may be sent now (its bucket, refilled).
+    /// The answer bytes `from` may be sent now (its host's bucket,
+    /// refilled).
     fn answer_allowance(&mut self, from: &A, now_ms: i64) -> u64 {
-        let Some(s) = self.sources.get_mut(from) else {
+        let Some(s) = self.hosts.get_mut(&from.token_bytes()) else {
             return 0;
         };
         let elapsed = u64::try_from(now_ms.saturating_sub(s.answer_last_ms)).unwrap_or(0);
@@ -931,7 +967,7 @@ impl<A: SourceAddress> Server<A> {
     }
 
     fn spend_answer(&mut self, from: &A, bytes: u64, now_ms: i64) {
-        if let Some(s) = self.sources.get_mut(from) {
+        if let Some(s) = self.hosts.get_mut(&from.token_bytes()) {
             s.answer_bytes = s.answer_bytes.saturating_sub(bytes);
             s.answer_last_ms = s.answer_last_ms.max(now_ms);
         }
@@ -965,64 +1001,127 @@ impl<A: SourceAddress> Server<A> {
         })
     }
 
-    /// A report of `mmsi` at `p` from `from` while another address
-    /// reported it lately, farther away than a vessel could have gone.
-    fn jumped(&self, from: &A, mmsi: Mmsi, p: GeoPoint, now_ms: i64) -> bool {
+    /// A report of `mmsi` at `p` from `from` farther away from its last
+    /// report (within [`REPORTER_WINDOW_MS`]) than a vessel could have
+    /// gone. The same address may jump (a GNSS fault is not a spoofer)
+    /// only when it is `trusted` (validated or allowed).
+    fn jumped(&self, from: &A, trusted: bool, mmsi: Mmsi, p: GeoPoint, now_ms: i64) -> bool {
         let Some(r) = self.reporters.get(&mmsi) else {
             return false;
         };
         let dt_ms = now_ms.saturating_sub(r.at_ms);
-        if r.addr == *from || dt_ms > REPORTER_WINDOW_MS {
+        if (trusted && r.addr == *from) || dt_ms > REPORTER_WINDOW_MS {
             return false;
         }
         let reach = JUMP_SLACK_M + MAX_SPEED_M_S * (dt_ms.max(0) as f64) / 1000.0;
         distance_m(r.position, p) > reach
     }
 
-    /// Token bucket per source; also bounds the number of sources.
+    /// Whether `from` is in the allow list (or validation is off).
+    fn allowed(&self, from: &A) -> bool {
+        !self.config.validate_addresses
+            || from
+                .ip()
+                .is_some_and(|ip| self.allow.iter().any(|n| n.contains(ip)))
+    }
+
+    /// The datagram rate per host (IP address, all its ports together),
+    /// then a record of the source; bounds the number of both. A full
+    /// source table forgets idle records, then unvalidated ones, oldest
+    /// first; only a table of validated and allowed sources refuses.
     fn admit(&mut self, from: &A, now_ms: i64) -> bool {
         let capacity = u64::from(self.config.burst.max(1)) * 1000;
-        if !self.sources.contains_key(from) {
-            if self.sources.len() >= self.config.max_sources {
-                self.sources
-                    .retain(|_, s| now_ms.saturating_sub(s.last_ms) < SOURCE_IDLE_MS);
+        let key = from.token_bytes();
+        if !self.hosts.contains_key(&key) {
+            if self.hosts.len() >= self.config.max_sources {
+                self.hosts
+                    .retain(|_, h| now_ms.saturating_sub(h.last_ms) < SOURCE_IDLE_MS);
             }
-            if self.sources.len() >= self.config.max_sources {
-                self.stats.sources_full += 1;
-                return false;
+            if self.hosts.len() >= self.config.max_sources {
+                // A forgotten host only starts again with a full bucket.
+                let mut by_age: Vec<(i64, Vec<u8>)> = self
+                    .hosts
+                    .iter()
+                    .map(|(k, h)| (h.last_ms, k.clone()))
+                    .collect();
+                let n = (self.config.max_sources / 16).clamp(1, by_age.len());
+                by_age.select_nth_unstable_by_key(n - 1, |(t, _)| *t);
+                for (_, k) in by_age.into_iter().take(n) {
+                    self.hosts.remove(&k);
+                }
             }
-            self.sources.insert(
-                from.clone(),
-                Source {
+            self.hosts.insert(
+                key.clone(),
+                Host {
                     milli_tokens: capacity,
                     last_ms: now_ms,
-                    mmsi: None,
-                    bytes_in: 0,
-                    bytes_out: 0,
-                    validated_until: 0,
-                    token_issued_ms: 0,
                     answer_bytes: self.config.answer_burst_bytes,
                     answer_last_ms: now_ms,
                 },
             );
         }
         let rate = u64::from(self.config.rate_per_s);
-        let Some(source) = self.sources.get_mut(from) else {
+        let Some(host) = self.hosts.get_mut(&key) else {
             return false;
         };
-        let elapsed = u64::try_from(now_ms.saturating_sub(source.last_ms)).unwrap_or(0);
-        source.milli_tokens = source
+        let elapsed = u64::try_from(now_ms.saturating_sub(host.last_ms)).unwrap_or(0);
+        host.milli_tokens = host
             .milli_tokens
             .saturating_add(elapsed.saturating_mul(rate))
             .min(capacity);
-        source.last_ms = source.last_ms.max(now_ms);
-        if source.milli_tokens >= 1000 {
-            source.milli_tokens -= 1000;
-            true
-        } else {
+        host.last_ms = host.last_ms.max(now_ms);
+        if host.milli_tokens < 1000 {
             self.stats.rate_limited += 1;
-            false
+            return false;
         }
+        if !self.sources.contains_key(from) && !self.make_room(now_ms) {
+            self.stats.sources_full += 1;
+            return false;
+        }
+        if let Some(host) = self.hosts.get_mut(&key) {
+            host.milli_tokens -= 1000;
+        }
+        let source = self.sources.entry(from.clone()).or_insert(Source {
+            last_ms: now_ms,
+            mmsi: None,
+            bytes_in: 0,
+            bytes_out: 0,
+            validated_until: 0,
+            token_issued_ms: 0,
+        });
+        source.last_ms = source.last_ms.max(now_ms);
+        true
+    }
+
+    /// Room for one more source record: idle records go, then the oldest
+    /// unvalidated ones (a sixteenth of the table at once). False when
+    /// every record is a validated or allowed source in use.
+    fn make_room(&mut self, now_ms: i64) -> bool {
+        let max = self.config.max_sources;
+        if self.sources.len() < max {
+            return true;
+        }
+        self.sources
+            .retain(|_, s| now_ms.saturating_sub(s.last_ms) < SOURCE_IDLE_MS);
+        if self.sources.len() < max {
+            return true;
+        }
+        let mut unvalidated: Vec<(i64, A)> = self
+            .sources
+            .iter()
+            .filter(|(a, s)| s.validated_until < now_ms && !self.allowed(a))
+            .map(|(a, s)| (s.last_ms, a.clone()))
+            .collect();
+        if unvalidated.is_empty() {
+            return false;
+        }
+        let n = (max / 16).clamp(1, unvalidated.len());
+        unvalidated.select_nth_unstable_by_key(n - 1, |(t, _)| *t);
+        for (_, a) in unvalidated.into_iter().take(n) {
+            self.sources.remove(&a);
+            self.stats.sources_evicted += 1;
+        }
+        self.sources.len() < max
     }
 
     fn purge(&mut self, now_ms: i64) {
@@ -1238,6 +1337,7 @@ impl<A: SourceAddress> Server<A> {
     ) -> Option<(Mmsi, GeoPoint)> {
         let (messages, bad) = ais_messages(content.sentences(), now_ms);
         self.stats.bad_sentences += bad;
+        let trusted = self.standing(from, now_ms) != Standing::Unvalidated;
         let mut reporter = None;
         for (m, text) in messages {
             if self.config.relay {
@@ -1264,7 +1364,25 @@ impl<A: SourceAddress> Server<A> {
                     continue;
                 };
                 let point = GeoPoint::new(lat, lon);
-                if self.jumped(from, m.mmsi, point, now_ms) {
+                // An address that has not proven it receives never takes a
+                // vessel over from one that has.
+                if !trusted
+                    && self.reporters.get(&m.mmsi).is_some_and(|r| {
+                        r.trusted
+                            && r.addr != *from
+                            && now_ms.saturating_sub(r.at_ms) <= REPORTER_WINDOW_MS
+                    })
+                {
+                    // Not stored, but it is where the requester says it
+                    // is: its answer (within the budget) brings the token
+                    // that lets a client behind a new address validate.
+                    self.stats.takeover_refused += 1;
+                    if reporter.is_none() {
+                        reporter = Some((m.mmsi, point));
+                    }
+                    continue;
+                }
+                if self.jumped(from, trusted, m.mmsi, point, now_ms) {
                     self.stats.mmsi_jumps += 1;
                     continue;
                 }
@@ -1282,6 +1400,7 @@ impl<A: SourceAddress> Server<A> {
                                 addr: from.clone(),
                                 at_ms: now_ms,
                                 position: point,
+                                trusted,
                             },
                         );
                     }
@@ -2066,11 +2185,16 @@ mod tests {
         })
         .expect("encodes");
         assert_eq!(s.handle(&detail, 1, T0 + 1001).len(), 1);
-        // The same token from another address is refused and changes nothing.
+        // The same token from another address (reporting its own vessel)
+        // is refused and changes nothing.
         let before = s.stats().unvalidated_limited;
-        let r = s.handle(&echo, 2, T0 + 1002);
+        let other = push(
+            &format!("{}\r{token}", position_vdm(B, 52.02, 5.003)),
+            Some(10),
+        );
+        let r = s.handle(&other, 2, T0 + 1002);
         let out: usize = r.iter().map(|(_, d)| d.len()).sum();
-        assert!(out <= 3 * echo.len());
+        assert!(out <= 3 * other.len());
         assert_eq!(s.stats().token_refused.get("forged"), Some(&1));
         assert_eq!(s.stats().unvalidated_limited, before + 1);
         // Past its lifetime the token is refused and the source limited
@@ -2186,6 +2310,194 @@ mod tests {
         // The same address may jump (a GNSS fault is not a spoofer).
         s.handle(&push(&position_vdm(A, 53.0, 5.0), None), 2, T0 + 121_000);
         assert_eq!(s.stats().mmsi_jumps, 1);
+    }
+
+    /// A validating server on socket addresses, and `addr` validated by
+    /// the token round trip while reporting `mmsi` at 52.0 N 5.0 E.
+    fn validated_reporter(mmsi: u32, addr: SocketAddr) -> Server<SocketAddr> {
+        let mut s: Server<SocketAddr> = Server::new(ServerConfig::default());
+        s.set_secret(Secret::from_bytes([9; 32]));
+        let r = s.handle(&push(&position_vdm(mmsi, 52.0, 5.0), Some(5)), addr, T0);
+        let token = r
+            .iter()
+            .find_map(|(_, d)| match codec::decode(d) {
+                Ok(Message::Response { content, .. }) => token_of(content.as_str()),
+                _ => None,
+            })
+            .expect("a token");
+        let echo = push(&format!("{}\r{token}", position_vdm(mmsi, 52.0, 5.0)), None);
+        s.handle(&echo, addr, T0 + 1000);
+        assert_eq!(s.stats().validated, 1);
+        s
+    }
+
+    #[test]
+    fn an_unvalidated_address_never_takes_a_vessel_over() {
+        let v10: SocketAddr = "127.0.0.10:4000".parse().expect("address");
+        let v12: SocketAddr = "127.0.0.12:4000".parse().expect("address");
+        let mut s = validated_reporter(A, v10);
+        // A directed message waits for A.
+        let eta = eta_vdm(
+            B,
+            A,
+            DayTime {
+                month: 11,
+                day: 18,
+                hour: 12,
+                minute: 0,
+            },
+        );
+        s.handle(&push(&eta, None), v12, T0 + 1500);
+        // From .12 (never validated): a plausible position 0.001° away is
+        // refused, and so is the far jump after it.
+        s.handle(&push(&position_vdm(A, 52.001, 5.0), None), v12, T0 + 2000);
+        assert_eq!(s.stats().takeover_refused, 1);
+        s.handle(&push(&position_vdm(A, 52.3, 5.0), None), v12, T0 + 3000);
+        assert_eq!(s.stats().takeover_refused, 2);
+        let kept = s.store().position(A).map(|r| r.position.lat_deg);
+        assert!(
+            kept.is_some_and(|lat| (lat - 52.0).abs() < 1e-6),
+            "{kept:?}"
+        );
+        // .12 collects nothing; A's own report is stored, no jump.
+        let ask = codec::encode(&Message::RequestLocation {
+            timestamp: ts(),
+            flags: Flags::RTA,
+        })
+        .expect("encodes");
+        assert!(s.handle(&ask, v12, T0 + 3500).iter().all(|(_, d)| {
+            !matches!(codec::decode(d), Ok(Message::Response { content, .. }) if content.as_str().contains("!AIVDM"))
+        }));
+        assert_eq!(s.stats().directed_withheld, 1);
+        s.handle(&push(&position_vdm(A, 52.0005, 5.0), None), v10, T0 + 4000);
+        assert_eq!(s.stats().mmsi_jumps, 0);
+        let kept = s.store().position(A).map(|r| r.position.lat_deg);
+        assert!(
+            kept.is_some_and(|lat| (lat - 52.0005).abs() < 1e-6),
+            "{kept:?}"
+        );
+        assert!(s.may_collect(&v10, A, T0 + 4000));
+        // An unvalidated address may not jump either, even its own vessel.
+        s.handle(&push(&position_vdm(B, 52.0, 5.0), None), v12, T0 + 5000);
+        s.handle(&push(&position_vdm(B, 52.3, 5.0), None), v12, T0 + 6000);
+        assert_eq!(s.stats().mmsi_jumps, 1);
+        let kept = s.store().position(B).map(|r| r.position.lat_deg);
+        assert!(
+            kept.is_some_and(|lat| (lat - 52.0).abs() < 1e-6),
+            "{kept:?}"
+        );
+        // An allowed network is trusted: a standard client there reports
+        // its vessel as before, and may take it over from another.
+        s.set_allowed(vec![Cidr::parse("127.0.0.12/32").expect("valid")]);
+        s.handle(&push(&position_vdm(A, 52.001, 5.0), None), v12, T0 + 7000);
+        assert_eq!(s.stats().takeover_refused, 2);
+        assert!(s.may_collect(&v12, A, T0 + 7000));
+        assert!(s.stats().to_string().contains("takeover_refused=2"));
+    }
+
+    #[test]
+    fn forged_garbage_leaves_no_source_and_a_full_table_still_takes_new_clients() {
+        let mut s: Server<SocketAddr> = Server::new(ServerConfig {
+            max_sources: 16,
+            ..ServerConfig::default()
+        });
+        s.set_allowed(vec![Cidr::parse("10.0.0.0/8").expect("valid")]);
+        let addr = |net: &str, i: u32| -> SocketAddr {
+            format!("{net}.{}:{}", i % 250, 5000 + i)
+                .parse()
+                .expect("address")
+        };
+        // Five-byte datagrams that are no AI-IP message, from 1,000 new
+        // addresses: counted, nothing remembered.
+        for i in 0..1000 {
+            s.handle(&[0xFF, 1, 2, 3, 4], addr("192.0.2", i), T0 + i64::from(i));
+        }
+        assert_eq!(s.source_count(), 0);
+        assert_eq!(s.stats().rejected.get("unknown_id"), Some(&1000));
+        // Sixteen forged sign-offs fill the table …
+        let off = codec::encode(&Message::SignOff {
+            timestamp: ts(),
+            identifier: Identifier::mmsi(A),
+        })
+        .expect("encodes");
+        for i in 0..16 {
+            s.handle(&off, addr("198.51.100", i), T0 + 2000 + i64::from(i));
+        }
+        assert_eq!(s.source_count(), 16);
+        // … and a client of the allowed network still gets in: the oldest
+        // unvalidated record makes room.
+        let r = s.handle(&off, addr("10.0.0", 1), T0 + 3000);
+        assert_eq!(r.len(), 1, "acknowledged");
+        assert_eq!(s.stats().sources_evicted, 1);
+        assert!(!s.sources.contains_key(&addr("198.51.100", 0)));
+        assert!(s.sources.contains_key(&addr("198.51.100", 1)));
+        // So does a new unvalidated client, at the cost of the next oldest.
+        s.handle(&off, addr("203.0.113", 1), T0 + 3001);
+        assert_eq!(s.stats().sources_evicted, 2);
+        assert!(!s.sources.contains_key(&addr("198.51.100", 1)));
+        // A table of allowed sources only is full for newcomers; nothing
+        // allowed is pushed out.
+        for i in 2..18 {
+            s.handle(&off, addr("10.0.0", i), T0 + 4000 + i64::from(i));
+        }
+        assert_eq!(s.source_count(), 16);
+        assert_eq!(s.stats().sources_evicted, 17);
+        assert_eq!(s.stats().sources_full, 1, "the last allowed client");
+        assert!(s.handle(&off, addr("203.0.113", 2), T0 + 5000).is_empty());
+        assert_eq!(s.stats().sources_full, 2);
+        assert!(s.sources.keys().all(|a| s.allowed(a)));
+        assert!(s.stats().guard_counts().contains("sources_evicted=17"));
+    }
+
+    #[test]
+    fn the_rate_and_the_answer_budget_are_per_ip_address_not_per_port() {
+        let mut s: Server<SocketAddr> = Server::new(ServerConfig {
+            rate_per_s: 2,
+            burst: 3,
+            validate_addresses: false,
+            ..ServerConfig::default()
+        });
+        let port = |p: u16| SocketAddr::from(([127, 0, 0, 5], p));
+        let off = codec::encode(&Message::SignOff {
+            timestamp: ts(),
+            identifier: Identifier::mmsi(A),
+        })
+        .expect("encodes");
+        // Five ports of one host share the burst of 3.
+        let answered = (0..5)
+            .filter(|i| !s.handle(&off, port(4000 + i), T0).is_empty())
+            .count();
+        assert_eq!(answered, 3);
+        assert_eq!(s.stats().rate_limited, 2);
+        // Another host has its own bucket.
+        assert_eq!(
+            s.handle(&off, SocketAddr::from(([127, 0, 0, 6], 4000)), T0)
+                .len(),
+            1
+        );
+        // The answer bytes: 3,000 vessels, asked for from new ports of one
+        // host; the third answer at once is cut as from one port.
+        let mut s: Server<SocketAddr> = Server::new(ServerConfig {
+            validate_addresses: false,
+            ..ServerConfig::default()
+        });
+        for i in 0..3000u32 {
+            let lat = 52.0 + f64::from(i % 50) * 0.001;
+            let lon = 5.0 + f64::from(i / 50) * 0.001;
+            let from = SocketAddr::from(([10, 1, (i / 250) as u8, (i % 250) as u8], 4000));
+            s.handle(
+                &push(&position_vdm(300_000_000 + i, lat, lon), None),
+                from,
+                T0,
+            );
+        }
+        let ask = push(&position_vdm(A, 52.02, 5.02), Some(20));
+        s.handle(&ask, port(5000), T0 + 1);
+        s.handle(&ask, port(5001), T0 + 2);
+        let r = s.handle(&ask, port(5002), T0 + 3);
+        let third: u64 = r.iter().map(|(_, d)| d.len() as u64).sum();
+        assert!(third < 8192, "{third}");
+        assert_eq!(s.stats().answer_rate_limited, 1);
     }
 
     #[test]

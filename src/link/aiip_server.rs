@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
+use chrono::{SecondsFormat, TimeZone, Utc};
 use tokio::net::UdpSocket;
 
 use crate::aiip::codec::MAX_DATAGRAM;
@@ -86,11 +87,21 @@ pub struct Options {
     pub allow: Vec<Cidr>,
 }
 
-/// The one-line status: sources, vessels, traffic and every refusal.
-pub fn status_line(server: &Server<SocketAddr>) -> String {
+/// `now_ms` (ms since the Unix epoch) in RFC 3339, UTC, to the second.
+fn rfc3339(now_ms: i64) -> String {
+    match Utc.timestamp_millis_opt(now_ms).single() {
+        Some(t) => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+        None => "-".to_owned(),
+    }
+}
+
+/// The one-line status at `now_ms`: the time (RFC 3339, UTC), sources,
+/// vessels, traffic and every refusal.
+pub fn status_line(server: &Server<SocketAddr>, now_ms: i64) -> String {
     let st = server.stats();
     format!(
-        "bridgewatch aiip-server: status: sources={} vessels={} datagrams={} replies={} {}",
+        "{} bridgewatch aiip-server: status: sources={} vessels={} datagrams={} replies={} {}",
+        rfc3339(now_ms),
         server.source_count(),
         server.store().vessel_count(),
         st.datagrams,
@@ -99,8 +110,21 @@ pub fn status_line(server: &Server<SocketAddr>) -> String {
     )
 }
 
+/// The last line, at SIGINT or SIGTERM: the fields of [`status_line`] and
+/// every counter, the refusals by reason among them.
+pub fn final_line(server: &Server<SocketAddr>, now_ms: i64) -> String {
+    format!(
+        "{} bridgewatch aiip-server: stopped: sources={} vessels={} {}",
+        rfc3339(now_ms),
+        server.source_count(),
+        server.store().vessel_count(),
+        server.stats()
+    )
+}
+
 /// Serves AI-IP on `listen` until SIGINT or SIGTERM; says where it listens
-/// on `err` and returns the counters.
+/// on `err`, writes [`final_line`] there at the end and returns the
+/// counters.
 pub fn run(
     listen: SocketAddr,
     config: ServerConfig,
@@ -140,6 +164,8 @@ pub fn run(
         server.set_secret(os_secret());
         server.set_allowed(options.allow.clone());
         serve(&socket, &mut server, options, err).await?;
+        writeln!(err, "{}", final_line(&server, wall_ms()))?;
+        err.flush()?;
         Ok(server.stats().clone())
     })
 }
@@ -177,11 +203,11 @@ pub async fn serve(
             _ = term.recv() => return Ok(()),
             _ = int.recv() => return Ok(()),
             _ = status.tick() => {
-                let _ = writeln!(err, "{}", status_line(server));
+                let _ = writeln!(err, "{}", status_line(server, wall_ms()));
                 let _ = err.flush();
             }
             _ = usr1.recv() => {
-                let _ = writeln!(err, "{}", status_line(server));
+                let _ = writeln!(err, "{}", status_line(server, wall_ms()));
                 let _ = err.flush();
             }
             _ = check.tick() => {
