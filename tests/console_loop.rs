@@ -16,6 +16,7 @@ use bridgewatch::nmea::armour::Text;
 use bridgewatch::sim;
 use bridgewatch::ui::terminal::{draw, link_batch};
 use common::console_app;
+use common::console_app::screen;
 use console_app::{app, feed};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -43,17 +44,6 @@ fn own(app: &mut App, from: i64, to: i64) {
         feed(app, vec![sim::tagged(&sim::rmc(t, OWN, 0.0, 0.0), t)]);
         t += 1000;
     }
-}
-
-fn screen(t: &Terminal<TestBackend>) -> Vec<String> {
-    let b = t.backend().buffer();
-    (0..b.area.height)
-        .map(|y| {
-            (0..b.area.width)
-                .map(|x| b[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect()
 }
 
 fn selected(app: &App) -> Option<u32> {

@@ -10,6 +10,7 @@ mod common;
 use bridgewatch::app::console::App;
 use bridgewatch::link::tasks::{LinkMsg, report_udp_drops, udp_listen, udp_socket};
 use bridgewatch::traffic::alarm::Priority;
+use common::console_app::screen;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
@@ -18,17 +19,6 @@ use std::time::Duration;
 /// of the process, and the test of silence must see only its own link's
 /// reading.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn screen(t: &Terminal<TestBackend>) -> Vec<String> {
-    let b = t.backend().buffer();
-    (0..b.area.height)
-        .map(|y| {
-            (0..b.area.width)
-                .map(|x| b[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect()
-}
 
 #[test]
 fn a_burst_beyond_a_small_receive_buffer_is_counted_and_shown() {

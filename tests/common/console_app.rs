@@ -32,3 +32,15 @@ pub fn feed(app: &mut App, lines: Vec<String>) {
         });
     }
 }
+
+/// The rows of a drawn test terminal, cell by cell.
+pub fn screen(t: &ratatui::Terminal<ratatui::backend::TestBackend>) -> Vec<String> {
+    let b = t.backend().buffer();
+    (0..b.area.height)
+        .map(|y| {
+            (0..b.area.width)
+                .map(|x| b[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect()
+}
