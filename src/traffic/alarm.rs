@@ -370,9 +370,14 @@ impl Alarms {
     /// The system clock now (ms): silences and snoozes whose time is up
     /// end, logged at the latest data time.
     pub fn set_wall(&mut self, wall_ms: i64) {
+        let second = self.wall_ms.map(|w| w.div_euclid(1000));
         self.wall_ms = Some(wall_ms);
-        let now = self.data_ms;
-        self.end_timers(now);
+        // The console says the time with every line received: the timers
+        // are looked at once a wall second, not once a datagram.
+        if second != Some(wall_ms.div_euclid(1000)) {
+            let now = self.data_ms;
+            self.end_timers(now);
+        }
     }
 
     fn log(&mut self, at_ms: i64, id: &AlarmId, state: Option<AlarmState>, text: &str) {
